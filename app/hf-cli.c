@@ -1,0 +1,926 @@
+/* hf-cli.c — healthfolio-cli: the clinic's tool, the scripting interface, the test harness
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hf-audit.h"
+#include "hf-error.h"
+#include "hf-secure.h"
+#include "hf-vault.h"
+
+typedef struct
+{
+  char     *vault;
+  char     *member;
+  char     *passphrase_file;
+  int       passphrase_fd;
+  gboolean  json;
+} Globals;
+
+typedef int (*CommandFunc) (Globals *g, int argc, char **argv);
+
+typedef struct
+{
+  const char  *group;
+  const char  *name;
+  const char  *args;
+  const char  *summary;
+  CommandFunc  func;
+} Command;
+
+static int
+fail (GError *error)
+{
+  int code = hf_error_exit_code (error);
+
+  g_printerr ("healthfolio-cli: %s\n", error->message);
+  g_error_free (error);
+  return code == 0 ? 1 : code;
+}
+
+static int
+usage_error (const char *format,
+             ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format,
+             ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("healthfolio-cli: %s\n", msg);
+  return 1;
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+static char *
+format_time (gint64 seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
+
+  return dt ? g_date_time_format_iso8601 (dt) : g_strdup ("?");
+}
+
+static char *
+format_time_us (gint64 usec)
+{
+  g_autoptr(GDateTime) whole = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) dt = whole ? g_date_time_add (whole, usec % G_USEC_PER_SEC) : NULL;
+
+  return dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S.%fZ") : g_strdup ("?");
+}
+
+/* {{{ passphrases and opening */
+
+static HfSecret *
+read_passphrase (Globals     *g,
+                 const char  *prompt,
+                 GError     **error)
+{
+  if (g->passphrase_file != NULL)
+    return hf_secret_read_file (g->passphrase_file, error);
+  if (g->passphrase_fd >= 0)
+    return hf_secret_read_fd (g->passphrase_fd, error);
+  return hf_secret_prompt (prompt, error);
+}
+
+/* A new passphrase: from a file or descriptor given for it, else asked twice at the terminal. */
+static HfSecret *
+read_new_passphrase (const char  *file,
+                     int          fd,
+                     const char  *who,
+                     GError     **error)
+{
+  g_autofree char *prompt = NULL;
+  g_autoptr(HfSecret) first = NULL;
+  g_autoptr(HfSecret) again = NULL;
+
+  if (file != NULL)
+    return hf_secret_read_file (file, error);
+  if (fd >= 0)
+    return hf_secret_read_fd (fd, error);
+
+  prompt = g_strdup_printf ("New passphrase for %s: ", who);
+  first = hf_secret_prompt (prompt, error);
+  if (first == NULL)
+    return NULL;
+  again = hf_secret_prompt ("Repeat it: ", error);
+  if (again == NULL)
+    return NULL;
+  if (!hf_secret_equal (first, again))
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_USAGE,
+                   "The two passphrases differ; nothing was changed.");
+      return NULL;
+    }
+  return g_steal_pointer (&first);
+}
+
+static char *
+vault_path (Globals  *g,
+            GError  **error)
+{
+  if (g->vault != NULL)
+    return g_strdup (g->vault);
+  return hf_vault_default_path (error);
+}
+
+static HfVault *
+open_vault (Globals  *g,
+            GError  **error)
+{
+  g_autofree char *path = vault_path (g, error);
+  g_autofree char *prompt = NULL;
+  g_autoptr(HfSecret) passphrase = NULL;
+
+  if (path == NULL)
+    return NULL;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_NOT_FOUND,
+                   "There is no vault at “%s”. Create one with “healthfolio-cli vault create”.",
+                   path);
+      return NULL;
+    }
+  prompt = g_strdup_printf ("Passphrase for %s: ", g->member ? g->member : "the owner");
+  passphrase = read_passphrase (g, prompt, error);
+  if (passphrase == NULL)
+    return NULL;
+  return hf_vault_open (path, g->member, passphrase, error);
+}
+
+static gboolean
+parse_options (GOptionEntry  *entries,
+               const char    *parameter,
+               const char    *summary,
+               int           *argc,
+               char        ***argv,
+               GError       **error)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (parameter);
+
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_set_description (ctx,
+    "Global options (before the command): --vault FILE.hfvault, --member NAME,\n"
+    "--passphrase-file FILE, --passphrase-fd N, --json. Run “healthfolio-cli --help” for all\n"
+    "commands.");
+  if (entries != NULL)
+    g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, argc, argv, error))
+    {
+      g_autofree char *msg = g_strdup ((*error)->message);
+      g_clear_error (error);
+      g_set_error (error, HF_ERROR, HF_ERROR_USAGE, "%s (see --help).", msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* }}} */
+
+/* {{{ vault */
+
+static int
+cmd_vault_create (Globals  *g,
+                  int       argc,
+                  char    **argv)
+{
+  g_autofree char *owner = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(HfSecret) passphrase = NULL;
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(HfVault) vault = NULL;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "owner", 0, 0, G_OPTION_ARG_STRING, &owner, "The owner's member name (default: owner)",
+      "NAME" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, "", "Create a vault with an owner and a recovery code. The "
+                      "recovery code is printed once.", &argc, &argv, &error))
+    return fail (error);
+  if (argc > 1)
+    return usage_error ("vault create takes no arguments; give the file with --vault.");
+
+  path = vault_path (g, &error);
+  if (path == NULL)
+    return fail (error);
+
+  if (g->passphrase_file != NULL || g->passphrase_fd >= 0)
+    passphrase = read_passphrase (g, NULL, &error);
+  else
+    passphrase = read_new_passphrase (NULL, -1, owner ? owner : "the owner", &error);
+  if (passphrase == NULL)
+    return fail (error);
+
+  vault = hf_vault_create (path, owner, passphrase, &code, &error);
+  if (vault == NULL)
+    return fail (error);
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, path);
+      json_builder_set_member_name (b, "owner");
+      json_builder_add_string_value (b, hf_vault_get_member_name (vault));
+      json_builder_set_member_name (b, "recovery_member");
+      json_builder_add_string_value (b, "recovery");
+      json_builder_set_member_name (b, "recovery_code");
+      json_builder_add_string_value (b, hf_secret_get_string (code));
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    {
+      g_print ("Created the vault %s with the owner “%s”.\n\n", path,
+               hf_vault_get_member_name (vault));
+      g_print ("Recovery code (shown only now; write it down and keep it somewhere safe):\n\n"
+               "    %s\n\n", hf_secret_get_string (code));
+      g_print ("With it, anyone can open the vault as the member “recovery”, for example to set\n"
+               "a new owner passphrase: healthfolio-cli --member recovery member passwd %s\n",
+               hf_vault_get_member_name (vault));
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+static int
+cmd_vault_info (Globals  *g,
+                int       argc,
+                char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  g_autofree char *id = NULL;
+  GError *error = NULL;
+
+  if (!parse_options (NULL, "", "Show the vault's identity, the acting member and the members.",
+                      &argc, &argv, &error))
+    return fail (error);
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+
+  id = hf_vault_dup_id (vault);
+  members = hf_vault_list_members (vault);
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, hf_vault_get_path (vault));
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, id);
+      json_builder_set_member_name (b, "member");
+      json_builder_add_string_value (b, hf_vault_get_member_name (vault));
+      json_builder_set_member_name (b, "role");
+      json_builder_add_string_value (b, hf_role_to_string (hf_vault_get_member_role (vault)));
+      json_builder_set_member_name (b, "generation");
+      json_builder_add_int_value (b, hf_vault_get_generation (vault));
+      json_builder_set_member_name (b, "members");
+      json_builder_add_int_value (b, members->len);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    {
+      g_print ("Vault:       %s\n", hf_vault_get_path (vault));
+      g_print ("Identifier:  %s\n", id);
+      g_print ("Acting as:   %s (%s)\n", hf_vault_get_member_name (vault),
+               hf_role_to_string (hf_vault_get_member_role (vault)));
+      g_print ("Generation:  %" G_GUINT64_FORMAT "\n", hf_vault_get_generation (vault));
+      g_print ("Members:     %u\n", members->len);
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+static int
+cmd_vault_check (Globals  *g,
+                 int       argc,
+                 char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  HfVaultCheck check;
+  GError *error = NULL;
+  int code;
+
+  if (!parse_options (NULL, "", "Check the keyring, every database page and the activity log's "
+                      "chain. Exit code 4 if anything is wrong.", &argc, &argv, &error))
+    return fail (error);
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  if (!hf_vault_check (vault, &check, &error))
+    return fail (error);
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "ok");
+      json_builder_add_boolean_value (b, check.ok);
+      json_builder_set_member_name (b, "pages");
+      json_builder_add_int_value (b, check.pages);
+      json_builder_set_member_name (b, "audit_entries");
+      json_builder_add_int_value (b, check.audit_entries);
+      json_builder_set_member_name (b, "problems");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < check.problems->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (check.problems, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else if (check.ok)
+    g_print ("The vault is intact: keyring verified, %u database pages authenticated, "
+             "%u activity-log entries chained.\n", check.pages, check.audit_entries);
+  else
+    {
+      g_printerr ("healthfolio-cli: the vault has %u problem%s:\n", check.problems->len,
+                  check.problems->len == 1 ? "" : "s");
+      for (guint i = 0; i < check.problems->len; i++)
+        g_printerr ("  - %s\n", (char *) g_ptr_array_index (check.problems, i));
+    }
+  code = check.ok ? 0 : 4;
+  hf_vault_check_clear (&check);
+  hf_vault_lock (vault);
+  return code;
+}
+
+/* }}} */
+
+/* {{{ member */
+
+static int
+cmd_member_list (Globals  *g,
+                 int       argc,
+                 char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  GError *error = NULL;
+
+  if (!parse_options (NULL, "", "List the vault's members and their roles.", &argc, &argv,
+                      &error))
+    return fail (error);
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+
+  members = hf_vault_list_members (vault);
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_array (b);
+      for (guint i = 0; i < members->len; i++)
+        {
+          HfMemberInfo *m = g_ptr_array_index (members, i);
+          g_autofree char *created = format_time (m->created);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, m->name);
+          json_builder_set_member_name (b, "role");
+          json_builder_add_string_value (b, hf_role_to_string (m->role));
+          json_builder_set_member_name (b, "created");
+          json_builder_add_string_value (b, created);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      print_json (b);
+    }
+  else
+    for (guint i = 0; i < members->len; i++)
+      {
+        HfMemberInfo *m = g_ptr_array_index (members, i);
+        g_autofree char *created = format_time (m->created);
+        g_print ("%-24s %-20s since %s\n", m->name, hf_role_to_string (m->role), created);
+      }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+static int
+cmd_member_add (Globals  *g,
+                int       argc,
+                char    **argv)
+{
+  g_autofree char *role_text = NULL;
+  g_autofree char *new_file = NULL;
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(HfSecret) passphrase = NULL;
+  g_autoptr(HfSecret) code = NULL;
+  int new_fd = -1;
+  HfRole role;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text,
+      "owner, caregiver, caregiver-read-only or recovery", "ROLE" },
+    { "new-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &new_file,
+      "Read the new member's passphrase from FILE", "FILE" },
+    { "new-passphrase-fd", 0, 0, G_OPTION_ARG_INT, &new_fd,
+      "Read the new member's passphrase from file descriptor N", "N" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, "NAME", "Add a member with their own passphrase. A recovery "
+                      "member gets a generated code instead, printed once.", &argc, &argv,
+                      &error))
+    return fail (error);
+  if (argc != 2)
+    return usage_error ("member add takes one NAME.");
+  if (role_text == NULL)
+    return usage_error ("member add needs --role owner|caregiver|caregiver-read-only|recovery.");
+  if (!hf_role_from_string (role_text, &role))
+    return usage_error ("Unknown role “%s”; use owner, caregiver, caregiver-read-only or "
+                        "recovery.", role_text);
+
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  if (!hf_vault_require (vault, HF_PERMISSION_MANAGE, "add members", &error))
+    return fail (error);
+
+  if (role != HF_ROLE_RECOVERY)
+    {
+      passphrase = read_new_passphrase (new_file, new_fd, argv[1], &error);
+      if (passphrase == NULL)
+        return fail (error);
+    }
+  if (!hf_vault_add_member (vault, argv[1], role, passphrase, &code, &error))
+    return fail (error);
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, argv[1]);
+      json_builder_set_member_name (b, "role");
+      json_builder_add_string_value (b, hf_role_to_string (role));
+      if (code != NULL)
+        {
+          json_builder_set_member_name (b, "recovery_code");
+          json_builder_add_string_value (b, hf_secret_get_string (code));
+        }
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    {
+      g_print ("Added “%s” as %s.\n", argv[1], hf_role_to_string (role));
+      if (code != NULL)
+        g_print ("\nRecovery code (shown only now; write it down):\n\n    %s\n",
+                 hf_secret_get_string (code));
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+static int
+cmd_member_passwd (Globals  *g,
+                   int       argc,
+                   char    **argv)
+{
+  g_autofree char *new_file = NULL;
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(HfSecret) passphrase = NULL;
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  const char *name;
+  gboolean recovery = FALSE;
+  int new_fd = -1;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "new-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &new_file,
+      "Read the new passphrase from FILE", "FILE" },
+    { "new-passphrase-fd", 0, 0, G_OPTION_ARG_INT, &new_fd,
+      "Read the new passphrase from file descriptor N", "N" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, "[NAME]", "Change a member's passphrase (your own by default). "
+                      "For a recovery member, a new code is generated and printed once.",
+                      &argc, &argv, &error))
+    return fail (error);
+  if (argc > 2)
+    return usage_error ("member passwd takes at most one NAME.");
+
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  name = argc == 2 ? argv[1] : hf_vault_get_member_name (vault);
+
+  members = hf_vault_list_members (vault);
+  for (guint i = 0; i < members->len; i++)
+    {
+      HfMemberInfo *m = g_ptr_array_index (members, i);
+      if (g_str_equal (m->name, name))
+        recovery = m->role == HF_ROLE_RECOVERY;
+    }
+
+  if (!recovery)
+    {
+      if (g_strcmp0 (name, hf_vault_get_member_name (vault)) != 0 &&
+          !hf_vault_require (vault, HF_PERMISSION_MANAGE, "change other members' passphrases",
+                             &error))
+        return fail (error);
+      passphrase = read_new_passphrase (new_file, new_fd, name, &error);
+      if (passphrase == NULL)
+        return fail (error);
+    }
+  if (!hf_vault_change_passphrase (vault, name, passphrase, &code, &error))
+    return fail (error);
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, name);
+      if (code != NULL)
+        {
+          json_builder_set_member_name (b, "recovery_code");
+          json_builder_add_string_value (b, hf_secret_get_string (code));
+        }
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else if (code != NULL)
+    g_print ("New recovery code for “%s” (shown only now; write it down):\n\n    %s\n",
+             name, hf_secret_get_string (code));
+  else
+    g_print ("Changed the passphrase of “%s”.\n", name);
+  hf_vault_lock (vault);
+  return 0;
+}
+
+static int
+cmd_member_remove (Globals  *g,
+                   int       argc,
+                   char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  GError *error = NULL;
+
+  if (!parse_options (NULL, "NAME", "Remove a member. The vault is re-keyed: a new data key, "
+                      "every remaining slot re-wrapped, so the removed member's passphrase "
+                      "opens nothing, not even with a saved copy of the old keyring.",
+                      &argc, &argv, &error))
+    return fail (error);
+  if (argc != 2)
+    return usage_error ("member remove takes one NAME.");
+
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  if (!hf_vault_remove_member (vault, argv[1], &error))
+    return fail (error);
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "removed");
+      json_builder_add_string_value (b, argv[1]);
+      json_builder_set_member_name (b, "rekeyed");
+      json_builder_add_boolean_value (b, TRUE);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    g_print ("Removed “%s” and re-keyed the vault.\n", argv[1]);
+  hf_vault_lock (vault);
+  return 0;
+}
+
+/* }}} */
+
+/* {{{ audit */
+
+static int
+cmd_audit_list (Globals  *g,
+                int       argc,
+                char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  int limit = 0;
+  GError *error = NULL;
+  GOptionEntry options[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Show only the newest N entries", "N" },
+    { NULL }
+  };
+  guint first = 0;
+
+  if (!parse_options (options, "", "List the activity log, oldest first.", &argc, &argv, &error))
+    return fail (error);
+  if (limit < 0)
+    return usage_error ("--limit must not be negative.");
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  entries = hf_audit_list (vault, 0, 0, &error);
+  if (entries == NULL)
+    return fail (error);
+  if (limit > 0 && entries->len > (guint) limit)
+    first = entries->len - limit;
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_array (b);
+      for (guint i = first; i < entries->len; i++)
+        {
+          HfAuditEntry *e = g_ptr_array_index (entries, i);
+          g_autofree char *when = format_time_us (e->time);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "seq");
+          json_builder_add_int_value (b, e->seq);
+          json_builder_set_member_name (b, "time");
+          json_builder_add_string_value (b, when);
+          json_builder_set_member_name (b, "actor");
+          json_builder_add_string_value (b, e->actor);
+          json_builder_set_member_name (b, "action");
+          json_builder_add_string_value (b, e->action);
+          json_builder_set_member_name (b, "detail");
+          json_builder_add_string_value (b, e->detail);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      print_json (b);
+    }
+  else
+    for (guint i = first; i < entries->len; i++)
+      {
+        HfAuditEntry *e = g_ptr_array_index (entries, i);
+        g_autofree char *when = format_time_us (e->time);
+        g_print ("%5" G_GINT64_FORMAT "  %s  %-16s %-20s %s\n", e->seq, when, e->actor, e->action,
+                 e->detail);
+      }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+static int
+cmd_audit_verify (Globals  *g,
+                  int       argc,
+                  char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  guint count = 0;
+  GError *error = NULL;
+
+  if (!parse_options (NULL, "", "Verify the activity log's HMAC chain; name every edited, "
+                      "inserted or deleted entry. Exit code 4 if any.", &argc, &argv, &error))
+    return fail (error);
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  if (!hf_audit_verify (vault, &problems, &count, &error))
+    return fail (error);
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "ok");
+      json_builder_add_boolean_value (b, problems->len == 0);
+      json_builder_set_member_name (b, "entries");
+      json_builder_add_int_value (b, count);
+      json_builder_set_member_name (b, "problems");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < problems->len; i++)
+        {
+          HfAuditProblem *p = g_ptr_array_index (problems, i);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "seq");
+          json_builder_add_int_value (b, p->seq);
+          json_builder_set_member_name (b, "message");
+          json_builder_add_string_value (b, p->message);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else if (problems->len == 0)
+    g_print ("The activity log is intact: %u entries, chain verified.\n", count);
+  else
+    {
+      g_printerr ("healthfolio-cli: the activity log was tampered with:\n");
+      for (guint i = 0; i < problems->len; i++)
+        g_printerr ("  - %s\n", ((HfAuditProblem *) g_ptr_array_index (problems, i))->message);
+    }
+  hf_vault_lock (vault);
+  return problems->len == 0 ? 0 : 4;
+}
+
+/* }}} */
+
+static const Command commands[] = {
+  { "vault", "create", "[--owner NAME]", "create a vault; prints the recovery code once",
+    cmd_vault_create },
+  { "vault", "info", "", "show the vault and the acting member", cmd_vault_info },
+  { "vault", "check", "", "check keyring, database pages and activity log", cmd_vault_check },
+  { "member", "list", "", "list members and roles", cmd_member_list },
+  { "member", "add", "NAME --role ROLE [--new-passphrase-file FILE]", "add a member",
+    cmd_member_add },
+  { "member", "passwd", "[NAME] [--new-passphrase-file FILE]", "change a passphrase",
+    cmd_member_passwd },
+  { "member", "remove", "NAME", "remove a member and re-key the vault", cmd_member_remove },
+  { "audit", "list", "[--limit N]", "list the activity log", cmd_audit_list },
+  { "audit", "verify", "", "verify the activity log's chain", cmd_audit_verify },
+};
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out,
+           "Usage: healthfolio-cli [--vault FILE.hfvault] [--member NAME]\n"
+           "                       [--passphrase-file FILE | --passphrase-fd N] [--json]\n"
+           "                       COMMAND …\n\n"
+           "Healthfolio's command-line tool: a patient-controlled, encrypted health record.\n\n"
+           "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *left = g_strdup_printf ("%s %s %s", commands[i].group, commands[i].name,
+                                               commands[i].args);
+      fprintf (out, "  %-58s %s\n", left, commands[i].summary);
+    }
+  fprintf (out,
+           "\nGlobal options:\n"
+           "  --vault FILE        the vault (default: $HEALTHFOLIO_VAULT, else the default vault\n"
+           "                      in $XDG_DATA_HOME/healthfolio/vaults)\n"
+           "  --member NAME       act as this member (default: the owner)\n"
+           "  --passphrase-file F read the passphrase from the first line of F\n"
+           "  --passphrase-fd N   read the passphrase from file descriptor N\n"
+           "  --json              machine-readable output\n"
+           "  --help, --version\n\n"
+           "Passphrases are never taken from the command line; without a file or descriptor\n"
+           "they are asked for at the terminal without echo.\n\n"
+           "Exit codes: 0 success, 1 usage, 2 authentication failed, 3 bad input,\n"
+           "4 integrity failure (tampering, corruption, rollback), 5 network or server\n"
+           "failure, 6 not permitted.\n\n"
+           "Run “healthfolio-cli COMMAND SUBCOMMAND --help” for a command's options.\n");
+}
+
+static const char *
+take_value (int     *i,
+            int      argc,
+            char   **argv,
+            const char *flag)
+{
+  const char *arg = argv[*i];
+  gsize n = strlen (flag);
+
+  if (strncmp (arg, flag, n) == 0 && arg[n] == '=')
+    return arg + n + 1;
+  if (*i + 1 < argc)
+    return argv[++*i];
+  return NULL;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  Globals g = { .passphrase_fd = -1 };
+  g_autofree char *passphrase_fd = NULL;
+  int i;
+
+  setlocale (LC_ALL, "");
+  hf_secure_disable_core_dumps ();
+  if (!hf_secure_init ())
+    {
+      g_printerr ("healthfolio-cli: could not initialise libsodium.\n");
+      return 1;
+    }
+
+  for (i = 1; i < argc && argv[i][0] == '-'; i++)
+    {
+      const char *arg = argv[i];
+      const char *value = NULL;
+
+#define FLAG(name) (g_str_equal (arg, name) || g_str_has_prefix (arg, name "="))
+      if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        {
+          print_help (stdout);
+          return 0;
+        }
+      else if (g_str_equal (arg, "--version"))
+        {
+          g_print ("healthfolio-cli %s\n", HF_VERSION);
+          return 0;
+        }
+      else if (g_str_equal (arg, "--json"))
+        g.json = TRUE;
+      else if (FLAG ("--vault"))
+        {
+          if ((value = take_value (&i, argc, argv, "--vault")) == NULL)
+            return usage_error ("--vault needs a FILE.hfvault.");
+          g_free (g.vault);
+          g.vault = g_strdup (value);
+        }
+      else if (FLAG ("--member"))
+        {
+          if ((value = take_value (&i, argc, argv, "--member")) == NULL)
+            return usage_error ("--member needs a NAME.");
+          g_free (g.member);
+          g.member = g_strdup (value);
+        }
+      else if (FLAG ("--passphrase-file"))
+        {
+          if ((value = take_value (&i, argc, argv, "--passphrase-file")) == NULL)
+            return usage_error ("--passphrase-file needs a FILE.");
+          g_free (g.passphrase_file);
+          g.passphrase_file = g_strdup (value);
+        }
+      else if (FLAG ("--passphrase-fd"))
+        {
+          guint64 fd;
+          if ((value = take_value (&i, argc, argv, "--passphrase-fd")) == NULL ||
+              !g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT, &fd, NULL))
+            return usage_error ("--passphrase-fd needs a file descriptor number.");
+          g.passphrase_fd = (int) fd;
+        }
+      else
+        return usage_error ("Unknown option “%s”; see --help.", arg);
+#undef FLAG
+    }
+
+  if (g.passphrase_file != NULL && g.passphrase_fd >= 0)
+    return usage_error ("Give either --passphrase-file or --passphrase-fd, not both.");
+
+  if (i >= argc)
+    {
+      print_help (stderr);
+      return 1;
+    }
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      if (!g_str_equal (argv[i], commands[c].group))
+        continue;
+      if (i + 1 < argc && g_str_equal (argv[i + 1], commands[c].name))
+        {
+          g_autofree char *prog = g_strdup_printf ("healthfolio-cli %s %s", commands[c].group,
+                                                   commands[c].name);
+          char **sub = g_new0 (char *, argc - i);
+          int n = 0, code;
+
+          sub[n++] = prog;
+          for (int k = i + 2; k < argc; k++)
+            sub[n++] = argv[k];
+          g_set_prgname (prog);
+          code = commands[c].func (&g, n, sub);
+          g_free (sub);
+          g_free (g.vault);
+          g_free (g.member);
+          g_free (g.passphrase_file);
+          return code;
+        }
+    }
+
+  {
+    gboolean known_group = FALSE;
+    for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+      known_group |= g_str_equal (argv[i], commands[c].group);
+    if (known_group)
+      {
+        g_printerr ("healthfolio-cli: “%s” needs one of:", argv[i]);
+        for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+          if (g_str_equal (argv[i], commands[c].group))
+            g_printerr (" %s", commands[c].name);
+        g_printerr (". See --help.\n");
+        return 1;
+      }
+  }
+  return usage_error ("Unknown command “%s”; see --help.", argv[i]);
+}

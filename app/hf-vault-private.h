@@ -1,0 +1,39 @@
+/* hf-vault-private.h — what other core modules need of an open vault
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <sqlcipher/sqlite3.h>
+
+#include "hf-vault.h"
+
+G_BEGIN_DECLS
+
+sqlite3       *_hf_vault_get_db        (HfVault      *self);
+const guint8  *_hf_vault_get_audit_key (HfVault      *self);
+
+gboolean       _hf_db_exec             (sqlite3      *db,
+                                        const char   *sql,
+                                        GError      **error);
+gboolean       _hf_db_fail             (sqlite3      *db,
+                                        int           rc,
+                                        const char   *what,
+                                        GError      **error);
+gboolean       _hf_db_begin            (sqlite3      *db,
+                                        GError      **error);
+gboolean       _hf_db_commit           (sqlite3      *db,
+                                        GError      **error);
+void           _hf_db_rollback         (sqlite3      *db);
+
+/* Appends to the activity log inside the caller's transaction. */
+gboolean       _hf_audit_append        (sqlite3      *db,
+                                        const guint8 *key,
+                                        const char   *actor,
+                                        const char   *action,
+                                        const char   *detail,
+                                        GError      **error);
+
+G_END_DECLS
