@@ -85,6 +85,7 @@ gboolean    hf_keyring_remove_slot     (HfKeyring       *self,
 HfKeySlot  *hf_key_slot_new            (const HfKeyring *keyring,
                                         const char      *name,
                                         HfRole           role,
+                                        guint64          created,
                                         const HfSecret  *passphrase,
                                         const HfKdfParams *kdf,
                                         GError         **error);

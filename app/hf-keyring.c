@@ -44,7 +44,6 @@
 static const guint8 magic[8] = { 'H', 'F', 'K', 'E', 'Y', 'S', 0, 1 };
 
 #define KDF_ARGON2ID13  1
-#define SLOT_META_FIXED (1 + 8 + 1 + 4 + 8 + 16 + 32)
 
 /* {{{ byte helpers */
 
@@ -245,6 +244,7 @@ HfKeySlot *
 hf_key_slot_new (const HfKeyring    *keyring,
                  const char         *name,
                  HfRole              role,
+                 guint64             created,
                  const HfSecret     *passphrase,
                  const HfKdfParams  *kdf,
                  GError            **error)
@@ -268,7 +268,7 @@ hf_key_slot_new (const HfKeyring    *keyring,
 
   slot->name = g_strdup (name);
   slot->role = role;
-  slot->created = (guint64) (g_get_real_time () / G_USEC_PER_SEC);
+  slot->created = created != 0 ? created : (guint64) (g_get_real_time () / G_USEC_PER_SEC);
   slot->kdf = *kdf;
   randombytes_buf (slot->salt, sizeof slot->salt);
   crypto_box_keypair (slot->pk, hf_secret_get_data (sk));

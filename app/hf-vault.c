@@ -298,7 +298,6 @@ db_open (const char      *path,
       return FALSE;
     }
   sqlite3_extended_result_codes (db, 1);
-
   rc = sqlite3_key (db, hf_secret_peek (hex), hf_secret_get_size (hex));
   if (rc != SQLITE_OK)
     {
@@ -306,6 +305,9 @@ db_open (const char      *path,
       db_close (&db);
       return FALSE;
     }
+
+  /* SQLCipher logs page failures to stderr; the errors below say it in words instead. */
+  sqlite3_exec (db, "PRAGMA cipher_log_level = NONE", NULL, NULL, NULL);
 
   rc = sqlite3_exec (db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
   if ((rc & 0xff) == SQLITE_NOTADB)
@@ -551,11 +553,29 @@ integrity_error (sqlite3     *db,
   if (problems->len == 0)
     return TRUE;
   g_set_error (error, HF_ERROR, HF_ERROR_INTEGRITY,
-               "The vault's database is damaged or was modified outside Healthfolio: %s%s "
+               "The vault's database is damaged or was modified outside Healthfolio. %s%s "
                "Restore the .hfvault file from a backup.",
                (char *) g_ptr_array_index (problems, 0),
-               problems->len > 1 ? " (and more; see “healthfolio-cli vault check”)" : "");
+               problems->len > 1 ? " More problems are listed by “healthfolio-cli vault check”."
+                                 : "");
   return FALSE;
+}
+
+/* A database error during open said only "malformed": name the damaged pages instead. */
+static HfVault *
+explain_integrity (sqlite3  *db,
+                   GError  **error)
+{
+  g_autoptr(GError) better = NULL;
+
+  if (db != NULL && error != NULL && *error != NULL &&
+      g_error_matches (*error, HF_ERROR, HF_ERROR_INTEGRITY) &&
+      !integrity_error (db, &better))
+    {
+      g_clear_error (error);
+      g_propagate_error (error, g_steal_pointer (&better));
+    }
+  return NULL;
 }
 
 static gboolean
@@ -817,7 +837,7 @@ add_recovery_slot (HfKeyring          *keyring,
   g_autoptr(HfSecret) secret = recovery_secret (shown);
   HfKeySlot *slot;
 
-  slot = hf_key_slot_new (keyring, name, HF_ROLE_RECOVERY, secret, kdf, error);
+  slot = hf_key_slot_new (keyring, name, HF_ROLE_RECOVERY, 0, secret, kdf, error);
   if (slot == NULL)
     return FALSE;
   hf_keyring_add_slot (keyring, slot);
@@ -882,7 +902,7 @@ hf_vault_create (const char      *path,
 
   hf_kdf_params_for_new_slot (&kdf);
   keyring = hf_keyring_new (NULL, 1);
-  slot = hf_key_slot_new (keyring, owner, HF_ROLE_OWNER, passphrase, &kdf, error);
+  slot = hf_key_slot_new (keyring, owner, HF_ROLE_OWNER, 0, passphrase, &kdf, error);
   if (slot == NULL)
     goto fail;
   hf_keyring_add_slot (keyring, slot);
@@ -1117,16 +1137,13 @@ open_locked (const char      *path,
 
   if (!db_migrate (self->db, error) ||
       !meta_get_int (self->db, "generation", &db_gen, error))
-    {
-      if (error != NULL && *error != NULL && (*error)->code == HF_ERROR_INTEGRITY)
-        integrity_error (self->db, NULL);
-      return NULL;
-    }
+    return explain_integrity (self->db, error), NULL;
 
   if (opened_with == main_kr)
     {
       if ((guint64) db_gen == main_kr->generation)
-        return finish_open (self, main_kr, db_gen, NULL, error) ? g_steal_pointer (&self) : NULL;
+        return finish_open (self, main_kr, db_gen, NULL, error)
+               ? g_steal_pointer (&self) : explain_integrity (self->db, error);
 
       if ((guint64) db_gen > main_kr->generation && next_kr != NULL &&
           next_kr->generation == (guint64) db_gen &&
@@ -1141,7 +1158,7 @@ open_locked (const char      *path,
               return NULL;
             }
           return finish_open (self, next_kr, db_gen, "key-change-completed", error)
-                 ? g_steal_pointer (&self) : NULL;
+                 ? g_steal_pointer (&self) : explain_integrity (self->db, error);
         }
 
       if ((guint64) db_gen > main_kr->generation)
@@ -1163,13 +1180,13 @@ open_locked (const char      *path,
   /* Opened with the .next keyring. */
   if ((guint64) db_gen == next_kr->generation)
     return finish_open (self, next_kr, db_gen, "key-change-completed", error)
-           ? g_steal_pointer (&self) : NULL;
+           ? g_steal_pointer (&self) : explain_integrity (self->db, error);
 
   if ((guint64) db_gen == main_kr->generation && main_key_refused)
     {
       /* The re-key committed; the generation update after it did not. */
       return finish_open (self, next_kr, db_gen, "key-change-completed", error)
-             ? g_steal_pointer (&self) : NULL;
+             ? g_steal_pointer (&self) : explain_integrity (self->db, error);
     }
 
   if ((guint64) db_gen == main_kr->generation)
@@ -1545,7 +1562,7 @@ hf_vault_add_member (HfVault         *self,
     }
   else
     {
-      HfKeySlot *slot = hf_key_slot_new (next, name, role, passphrase, &kdf, error);
+      HfKeySlot *slot = hf_key_slot_new (next, name, role, 0, passphrase, &kdf, error);
       if (slot == NULL)
         goto out;
       hf_keyring_add_slot (next, slot);
@@ -1621,13 +1638,13 @@ hf_vault_change_passphrase (HfVault         *self,
 
       code = recovery_code_new ();
       secret = recovery_secret (code);
-      slot = hf_key_slot_new (next, name, old->role, secret, &kdf, error);
+      slot = hf_key_slot_new (next, name, old->role, old->created, secret, &kdf, error);
     }
   else
-    slot = hf_key_slot_new (next, name, old->role, new_passphrase, &kdf, error);
+    slot = hf_key_slot_new (next, name, old->role, old->created, new_passphrase, &kdf,
+                            error);
   if (slot == NULL)
     goto out;
-  slot->created = old->created;
   for (guint i = 0; i < next->slots->len; i++)
     {
       HfKeySlot *s = g_ptr_array_index (next->slots, i);

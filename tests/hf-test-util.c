@@ -1,0 +1,221 @@
+/* hf-test-util.c — shared helpers for the core's test programs
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "hf-test-util.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+
+void
+hf_test_init (int    *argc,
+              char ***argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_assert_true (hf_secure_init ());
+  /* The floor of the allowed KDF parameters: still Argon2id with 64 MiB, without tuning. */
+  g_setenv ("HF_KDF_MINIMUM", "1", TRUE);
+  g_unsetenv ("HEALTHFOLIO_VAULT");
+  g_unsetenv ("HF_TEST_CRASH_AT");
+}
+
+void
+hf_test_dir_setup (HfTestDir    *td,
+                   gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  td->dir = g_dir_make_tmp ("hf-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  td->vault = g_build_filename (td->dir, "test.hfvault", NULL);
+  td->keys = g_build_filename (td->dir, "test.hfkeys", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+        if (g_file_test (child, G_FILE_TEST_IS_DIR))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+void
+hf_test_dir_teardown (HfTestDir    *td,
+                      gconstpointer data)
+{
+  remove_tree (td->dir);
+  g_free (td->dir);
+  g_free (td->vault);
+  g_free (td->keys);
+}
+
+HfSecret *
+hf_test_secret (const char *text)
+{
+  return hf_secret_new_from_data (text, strlen (text));
+}
+
+char *
+hf_test_write_file (HfTestDir  *td,
+                    const char *name,
+                    const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (td->dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+GBytes *
+hf_test_read (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+void
+hf_test_write (const char *path,
+               GBytes     *bytes)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+}
+
+void
+hf_test_copy (const char *from,
+              const char *to)
+{
+  g_autoptr(GBytes) bytes = hf_test_read (from);
+
+  hf_test_write (to, bytes);
+}
+
+void
+hf_test_flip_byte (const char *path,
+                   gsize       offset)
+{
+  g_autoptr(GBytes) bytes = hf_test_read (path);
+  gsize size;
+  guint8 *data = g_bytes_unref_to_data (g_bytes_ref (bytes), &size);
+
+  g_assert_cmpuint (offset, <, size);
+  data[offset] ^= 0x01;
+  g_file_set_contents (path, (char *) data, size, NULL);
+  g_free (data);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* A digest of every file's name and content in DIR: "nothing changed" means equal digests. */
+char *
+hf_test_digest_dir (const char *dir)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autoptr(GBytes) bytes = NULL;
+
+      g_checksum_update (sum, (const guchar *) g_ptr_array_index (names, i), -1);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          bytes = hf_test_read (path);
+          g_checksum_update (sum, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+        }
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+const char *
+hf_test_cli_path (void)
+{
+  const char *path = g_getenv ("HF_CLI");
+
+  if (path == NULL)
+    g_error ("HF_CLI is not set; run the tests through meson test");
+  return path;
+}
+
+int
+hf_test_cli_v (char              **out,
+               char              **err,
+               const char * const *argv)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *o = NULL;
+  g_autofree char *e = NULL;
+
+  g_ptr_array_add (args, (gpointer) hf_test_cli_path ());
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) args->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                            G_SUBPROCESS_FLAGS_STDIN_INHERIT, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &o, &e, &error);
+  g_assert_no_error (error);
+  if (out != NULL)
+    *out = g_steal_pointer (&o);
+  if (err != NULL)
+    *err = g_steal_pointer (&e);
+  if (!g_subprocess_get_if_exited (proc))
+    return -g_subprocess_get_term_sig (proc);
+  return g_subprocess_get_exit_status (proc);
+}
+
+int
+hf_test_cli (char       **out,
+             char       **err,
+             const char  *first_arg,
+             ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return hf_test_cli_v (out, err, (const char * const *) args->pdata);
+}

@@ -1,0 +1,53 @@
+/* hf-test-util.h — shared helpers for the core's test programs
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hf-secure.h"
+#include "hf-vault.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *dir;         /* a fresh folder, removed afterwards */
+  char *vault;       /* DIR/test.hfvault (not created) */
+  char *keys;        /* DIR/test.hfkeys */
+} HfTestDir;
+
+void       hf_test_init            (int          *argc,
+                                    char       ***argv);
+void       hf_test_dir_setup       (HfTestDir    *td,
+                                    gconstpointer data);
+void       hf_test_dir_teardown    (HfTestDir    *td,
+                                    gconstpointer data);
+
+HfSecret  *hf_test_secret          (const char   *text);
+char      *hf_test_write_file      (HfTestDir    *td,
+                                    const char   *name,
+                                    const char   *contents);
+GBytes    *hf_test_read            (const char   *path);
+void       hf_test_write           (const char   *path,
+                                    GBytes       *bytes);
+void       hf_test_copy            (const char   *from,
+                                    const char   *to);
+void       hf_test_flip_byte       (const char   *path,
+                                    gsize         offset);
+char      *hf_test_digest_dir      (const char   *dir);
+
+/* Runs healthfolio-cli with ARGS (NULL-terminated); returns the exit status. */
+int        hf_test_cli             (char        **out,
+                                    char        **err,
+                                    const char   *first_arg,
+                                    ...) G_GNUC_NULL_TERMINATED;
+int        hf_test_cli_v           (char        **out,
+                                    char        **err,
+                                    const char * const *argv);
+const char *hf_test_cli_path       (void);
+
+G_END_DECLS

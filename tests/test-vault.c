@@ -1,0 +1,588 @@
+/* test-vault.c — creating, opening, tampering, rollback, members and roles
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <sodium.h>
+#include <sys/resource.h>
+
+#include "hf-audit.h"
+#include "hf-error.h"
+#include "hf-keyring-private.h"
+#include "hf-test-util.h"
+#include "hf-vault-private.h"
+
+#define OWNER_PASS "owner: correct horse battery staple"
+#define BOB_PASS   "bob: tr0ub4dor&3"
+
+typedef struct
+{
+  HfTestDir  td;
+  char      *recovery;
+} Fixture;
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret (OWNER_PASS);
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hf_test_dir_setup (&f->td, data);
+  vault = hf_vault_create (f->td.vault, "alice", pass, &code, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (vault);
+  f->recovery = g_strdup (hf_secret_get_string (code));
+  hf_vault_lock (vault);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_free (f->recovery);
+  hf_test_dir_teardown (&f->td, data);
+}
+
+static HfVault *
+open_as (Fixture    *f,
+         const char *member,
+         const char *pass,
+         GError    **error)
+{
+  g_autoptr(HfSecret) secret = hf_test_secret (pass);
+
+  return hf_vault_open (f->td.vault, member, secret, error);
+}
+
+static HfVault *
+open_ok (Fixture    *f,
+         const char *member,
+         const char *pass)
+{
+  g_autoptr(GError) error = NULL;
+  HfVault *vault = open_as (f, member, pass, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (vault);
+  return vault;
+}
+
+static void
+assert_open_fails (Fixture    *f,
+                   const char *member,
+                   const char *pass,
+                   int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = open_as (f, member, pass, &error);
+
+  g_assert_null (vault);
+  g_assert_error (error, HF_ERROR, code);
+  g_test_message ("refused as expected: %s", error->message);
+}
+
+static void
+add_bob (Fixture *f,
+         HfRole   role)
+{
+  g_autoptr(HfVault) vault = open_ok (f, NULL, OWNER_PASS);
+  g_autoptr(HfSecret) pass = hf_test_secret (BOB_PASS);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hf_vault_add_member (vault, "bob", role, pass, NULL, &error));
+  g_assert_no_error (error);
+  hf_vault_lock (vault);
+}
+
+static void
+test_create_open (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  guint64 gen;
+
+  g_assert_true (g_file_test (f->td.keys, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (strlen (f->recovery), ==, 39);
+
+  vault = open_ok (f, NULL, OWNER_PASS);
+  g_assert_false (hf_vault_is_locked (vault));
+  g_assert_cmpstr (hf_vault_get_member_name (vault), ==, "alice");
+  g_assert_cmpint (hf_vault_get_member_role (vault), ==, HF_ROLE_OWNER);
+  members = hf_vault_list_members (vault);
+  g_assert_cmpuint (members->len, ==, 2);
+  g_assert_cmpint (((HfMemberInfo *) g_ptr_array_index (members, 1))->role, ==, HF_ROLE_RECOVERY);
+  gen = hf_vault_get_generation (vault);
+  hf_vault_lock (vault);
+  g_assert_true (hf_vault_is_locked (vault));
+  g_clear_object (&vault);
+
+  /* Every unlock moves the generation on. */
+  vault = open_ok (f, "alice", OWNER_PASS);
+  g_assert_cmpuint (hf_vault_get_generation (vault), ==, gen + 1);
+}
+
+static void
+test_create_existing (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret ("another");
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = hf_test_digest_dir (f->td.dir);
+  g_autofree char *after = NULL;
+  g_autoptr(HfVault) vault = hf_vault_create (f->td.vault, "eve", pass, &code, &error);
+
+  g_assert_null (vault);
+  g_assert_error (error, HF_ERROR, HF_ERROR_EXISTS);
+  after = hf_test_digest_dir (f->td.dir);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_recovery_code (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfSecret) newpass = hf_test_secret ("a new owner passphrase");
+  g_autofree char *sloppy = NULL;
+
+  /* Typed in lower case, with spaces instead of dashes. */
+  sloppy = g_ascii_strdown (f->recovery, -1);
+  g_strdelimit (sloppy, "-", ' ');
+  vault = open_ok (f, "recovery", sloppy);
+  g_assert_cmpint (hf_vault_get_member_role (vault), ==, HF_ROLE_RECOVERY);
+
+  /* The break-glass path: set a new owner passphrase. */
+  g_assert_true (hf_vault_change_passphrase (vault, "alice", newpass, NULL, &error));
+  g_assert_no_error (error);
+  entries = hf_audit_list (vault, 0, 0, &error);
+  g_assert_no_error (error);
+  {
+    gboolean logged = FALSE;
+    for (guint i = 0; i < entries->len; i++)
+      logged |= g_str_equal (((HfAuditEntry *) g_ptr_array_index (entries, i))->action,
+                             "recovery-unlock");
+    g_assert_true (logged);
+  }
+  hf_vault_lock (vault);
+  assert_open_fails (f, NULL, OWNER_PASS, HF_ERROR_AUTH);
+  g_object_unref (open_ok (f, NULL, "a new owner passphrase"));
+}
+
+static void
+test_wrong_passphrase (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *before = hf_test_digest_dir (f->td.dir);
+  g_autofree char *after = NULL;
+
+  assert_open_fails (f, NULL, "owner: correct horse battery stapler", HF_ERROR_AUTH);
+  assert_open_fails (f, "nobody", OWNER_PASS, HF_ERROR_AUTH);
+  assert_open_fails (f, "recovery", OWNER_PASS, HF_ERROR_AUTH);
+  after = hf_test_digest_dir (f->td.dir);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* Every single byte of the keyring, flipped in turn: refused as damage, nothing touched. */
+static void
+test_keyring_byte_flipped (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) orig = hf_test_read (f->td.keys);
+  g_autofree char *vault_before = NULL;
+  gsize size = g_bytes_get_size (orig);
+
+  for (gsize i = 0; i < size; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HfVault) vault = NULL;
+      g_autofree char *vault_after = NULL;
+      g_autofree char *flipped = NULL;
+
+      hf_test_write (f->td.keys, orig);
+      hf_test_flip_byte (f->td.keys, i);
+      g_free (vault_before);
+      vault_before = hf_test_digest_dir (f->td.dir);
+
+      vault = open_as (f, NULL, OWNER_PASS, &error);
+      g_assert_null (vault);
+      g_assert_error (error, HF_ERROR, HF_ERROR_INTEGRITY);
+      vault_after = hf_test_digest_dir (f->td.dir);
+      g_assert_cmpstr (vault_before, ==, vault_after);
+    }
+
+  hf_test_write (f->td.keys, orig);
+  g_object_unref (open_ok (f, NULL, OWNER_PASS));
+}
+
+static void
+test_keyring_rollback (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *old = g_build_filename (f->td.dir, "old.hfkeys", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = NULL;
+
+  hf_test_copy (f->td.keys, old);
+  g_object_unref (open_ok (f, NULL, OWNER_PASS));
+  hf_test_copy (old, f->td.keys);
+
+  vault = open_as (f, NULL, OWNER_PASS, &error);
+  g_assert_null (vault);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INTEGRITY);
+  g_assert_nonnull (strstr (error->message, "keyring is older than the database"));
+}
+
+static void
+test_database_rollback (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *old = g_build_filename (f->td.dir, "old.hfvault", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = NULL;
+
+  hf_test_copy (f->td.vault, old);
+  g_object_unref (open_ok (f, NULL, OWNER_PASS));
+  hf_test_copy (old, f->td.vault);
+
+  vault = open_as (f, NULL, OWNER_PASS, &error);
+  g_assert_null (vault);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INTEGRITY);
+  g_assert_nonnull (strstr (error->message, "database is older than its keyring"));
+}
+
+static void
+test_other_vaults_keyring (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *other = g_build_filename (f->td.dir, "other.hfvault", NULL);
+  g_autofree char *other_keys = g_build_filename (f->td.dir, "other.hfkeys", NULL);
+  g_autoptr(HfSecret) pass = hf_test_secret (OWNER_PASS);
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vault = hf_vault_create (other, "alice", pass, &code, &error);
+  g_assert_no_error (error);
+  hf_vault_lock (vault);
+  g_clear_object (&vault);
+
+  hf_test_copy (other_keys, f->td.keys);
+  vault = open_as (f, NULL, OWNER_PASS, &error);
+  g_assert_null (vault);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INTEGRITY);
+}
+
+/* Every page after the first, damaged in turn: refused with the page named. */
+static void
+test_corrupt_page (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) orig = NULL;
+  g_autoptr(GBytes) orig_keys = NULL;
+  gsize pages;
+
+  /* Enough activity-log entries for several pages. */
+  {
+    g_autoptr(HfVault) vault = open_ok (f, NULL, OWNER_PASS);
+    for (int i = 0; i < 200; i++)
+      g_assert_true (hf_audit_log (vault, "test", "filler entry to grow the database", NULL));
+    hf_vault_lock (vault);
+  }
+  orig = hf_test_read (f->td.vault);
+  orig_keys = hf_test_read (f->td.keys);
+  pages = g_bytes_get_size (orig) / 4096;
+  g_assert_cmpuint (pages, >=, 4);
+
+  for (gsize p = 0; p < pages; p++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HfVault) vault = NULL;
+      g_autofree char *page = g_strdup_printf ("page %" G_GSIZE_FORMAT, p + 1);
+
+      /* A successful open moves the keyring on; both files go back to the same state. */
+      hf_test_write (f->td.vault, orig);
+      hf_test_write (f->td.keys, orig_keys);
+      hf_test_flip_byte (f->td.vault, p * 4096 + 1000);
+      vault = open_as (f, NULL, OWNER_PASS, &error);
+      if (vault != NULL)
+        {
+          HfVaultCheck check;
+
+          /* A page the unlock does not read: the full check must find it. */
+          g_assert_true (hf_vault_check (vault, &check, &error));
+          g_assert_false (check.ok);
+          g_assert_nonnull (strstr (g_ptr_array_index (check.problems, 0), page));
+          hf_vault_check_clear (&check);
+          continue;
+        }
+      g_assert_error (error, HF_ERROR, HF_ERROR_INTEGRITY);
+      g_test_message ("page %" G_GSIZE_FORMAT ": %s", p + 1, error->message);
+      if (p > 0)
+        g_assert_nonnull (strstr (error->message, page));
+    }
+}
+
+static void
+test_kdf_4tib (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = hf_test_read (f->td.keys);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = NULL;
+  gsize size;
+  g_autofree guint8 *d = g_bytes_unref_to_data (g_bytes_ref (bytes), &size);
+  gsize at = 8 + 16 + 8 + 2 + 1 + strlen ("alice") + 1 + 8 + 1 + 4;
+  guint64 mem = G_GUINT64_CONSTANT (4) << 40;
+  struct rusage before, after;
+  gint64 start;
+
+  for (int i = 0; i < 8; i++)
+    d[at + i] = mem >> (56 - 8 * i);
+  crypto_hash_sha256 (d + size - 32, d, size - 32);
+  g_file_set_contents (f->td.keys, (char *) d, size, NULL);
+
+  getrusage (RUSAGE_SELF, &before);
+  start = g_get_monotonic_time ();
+  vault = open_as (f, NULL, OWNER_PASS, &error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 10);
+  getrusage (RUSAGE_SELF, &after);
+  g_assert_null (vault);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INTEGRITY);
+  g_assert_nonnull (strstr (error->message, "4194304 MiB"));
+  g_assert_cmpint (after.ru_maxrss - before.ru_maxrss, <, 16 * 1024);
+}
+
+static void
+test_passwd (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret ("the new one");
+  g_autoptr(GError) error = NULL;
+
+  add_bob (f, HF_ROLE_CAREGIVER);
+  {
+    g_autoptr(HfVault) vault = open_ok (f, NULL, OWNER_PASS);
+    g_assert_true (hf_vault_change_passphrase (vault, NULL, pass, NULL, &error));
+    g_assert_no_error (error);
+  }
+  assert_open_fails (f, NULL, OWNER_PASS, HF_ERROR_AUTH);
+  g_object_unref (open_ok (f, NULL, "the new one"));
+  g_object_unref (open_ok (f, "bob", BOB_PASS));
+  g_object_unref (open_ok (f, "recovery", f->recovery));
+}
+
+/* A removed member's passphrase opens nothing, even with a saved copy of the old keyring. */
+static void
+test_remove_rekeys (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *saved = g_build_filename (f->td.dir, "saved.hfkeys", NULL);
+  g_autofree char *current = g_build_filename (f->td.dir, "current.hfkeys", NULL);
+  g_autoptr(HfKeyring) old_kr = NULL;
+  g_autoptr(HfSecret) bob_pass = hf_test_secret (BOB_PASS);
+  g_autoptr(HfSecret) old_key = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  int rc;
+
+  add_bob (f, HF_ROLE_CAREGIVER);
+  g_object_unref (open_ok (f, "bob", BOB_PASS));
+  hf_test_copy (f->td.keys, saved);
+  {
+    g_autoptr(HfVault) vault = open_ok (f, NULL, OWNER_PASS);
+    g_assert_true (hf_vault_remove_member (vault, "bob", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (hf_vault_list_members (vault)->len, ==, 2);
+  }
+
+  assert_open_fails (f, "bob", BOB_PASS, HF_ERROR_AUTH);
+  g_object_unref (open_ok (f, NULL, OWNER_PASS));
+  g_object_unref (open_ok (f, "recovery", f->recovery));
+
+  /* Bob puts back the keyring he saved. */
+  hf_test_copy (f->td.keys, current);
+  hf_test_copy (saved, f->td.keys);
+  assert_open_fails (f, "bob", BOB_PASS, HF_ERROR_INTEGRITY);
+
+  /* Even outside Healthfolio, the key Bob can still unwrap does not open the database. */
+  old_kr = hf_keyring_load (saved, &error);
+  g_assert_no_error (error);
+  old_key = hf_key_slot_unlock (old_kr, hf_keyring_find_slot (old_kr, "bob"), bob_pass, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *hex = g_malloc (2 * HF_DATA_KEY_SIZE + 4);
+    hex[0] = 'x';
+    hex[1] = '\'';
+    sodium_bin2hex (hex + 2, 2 * HF_DATA_KEY_SIZE + 1, hf_secret_peek (old_key),
+                    HF_DATA_KEY_SIZE);
+    hex[2 + 2 * HF_DATA_KEY_SIZE] = '\'';
+    hex[3 + 2 * HF_DATA_KEY_SIZE] = '\0';
+    g_assert_cmpint (sqlite3_open (f->td.vault, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_key (db, hex, strlen (hex)), ==, SQLITE_OK);
+    rc = sqlite3_exec (db, "PRAGMA cipher_log_level = NONE; SELECT count(*) FROM sqlite_master",
+                       NULL, NULL, NULL);
+    g_assert_cmpint (rc & 0xff, ==, SQLITE_NOTADB);
+    sqlite3_close (db);
+  }
+
+  /* And the others still work with the current keyring. */
+  hf_test_copy (current, f->td.keys);
+  g_object_unref (open_ok (f, NULL, OWNER_PASS));
+}
+
+static void
+test_roles (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret ("whatever passphrase");
+  g_autoptr(HfVault) vault = NULL;
+  GError *error = NULL;
+
+  add_bob (f, HF_ROLE_CAREGIVER_READ_ONLY);
+  vault = open_ok (f, "bob", BOB_PASS);
+  g_assert_cmpint (hf_vault_get_member_role (vault), ==, HF_ROLE_CAREGIVER_READ_ONLY);
+
+  g_assert_false (hf_vault_add_member (vault, "carl", HF_ROLE_OWNER, pass, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_false (hf_vault_remove_member (vault, "alice", &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_false (hf_vault_change_passphrase (vault, "alice", pass, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_false (hf_vault_require (vault, HF_PERMISSION_WRITE_RECORDS, "import", &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, "read-only caregiver"));
+  g_clear_error (&error);
+  g_assert_cmpuint (hf_vault_list_members (vault)->len, ==, 3);
+
+  /* Their own credential is theirs to change. */
+  g_assert_true (hf_vault_change_passphrase (vault, NULL, pass, NULL, &error));
+  g_assert_no_error (error);
+  hf_vault_lock (vault);
+  g_clear_object (&vault);
+  g_object_unref (open_ok (f, "bob", "whatever passphrase"));
+
+  /* A caregiver can write records but not manage members. */
+  {
+    g_autoptr(HfVault) owner = open_ok (f, NULL, OWNER_PASS);
+    g_autoptr(HfSecret) cp = hf_test_secret ("carol passphrase");
+    g_assert_true (hf_vault_add_member (owner, "carol", HF_ROLE_CAREGIVER, cp, NULL, &error));
+    g_assert_no_error (error);
+  }
+  vault = open_ok (f, "carol", "carol passphrase");
+  g_assert_true (hf_vault_require (vault, HF_PERMISSION_WRITE_RECORDS, "import", &error));
+  g_assert_false (hf_vault_remove_member (vault, "bob", &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+
+  /* The last owner cannot be removed. */
+  {
+    g_autoptr(HfVault) owner = open_ok (f, NULL, OWNER_PASS);
+    g_assert_false (hf_vault_remove_member (owner, "alice", &error));
+    g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_pragmas (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(HfVault) vault = open_ok (f, NULL, OWNER_PASS);
+  sqlite3 *db = _hf_vault_get_db (vault);
+  struct { const char *pragma; const char *value; } expect[] = {
+    { "PRAGMA journal_mode", "wal" },
+    { "PRAGMA secure_delete", "1" },
+    { "PRAGMA foreign_keys", "1" },
+    { "PRAGMA temp_store", "2" },
+    { "PRAGMA synchronous", "2" },
+    { "PRAGMA cipher_memory_security", "1" },
+    { "PRAGMA user_version", "1" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+      g_assert_cmpint (sqlite3_prepare_v2 (db, expect[i].pragma, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, expect[i].value);
+      sqlite3_finalize (stmt);
+    }
+
+  hf_vault_lock (vault);
+  g_assert_null (_hf_vault_get_db (vault));
+  g_assert_null (_hf_vault_get_audit_key (vault));
+}
+
+/* A vault from a newer Healthfolio is refused, not damaged. */
+static void
+test_newer_schema (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = NULL;
+
+  {
+    g_autoptr(HfVault) v = open_ok (f, NULL, OWNER_PASS);
+    g_assert_true (_hf_db_exec (_hf_vault_get_db (v), "PRAGMA user_version = 999", NULL));
+  }
+  vault = open_as (f, NULL, OWNER_PASS, &error);
+  g_assert_null (vault);
+  g_assert_error (error, HF_ERROR, HF_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+}
+
+static void
+test_vault_check_ok (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(HfVault) vault = open_ok (f, NULL, OWNER_PASS);
+  g_autoptr(GError) error = NULL;
+  HfVaultCheck check;
+
+  g_assert_true (hf_vault_check (vault, &check, &error));
+  g_assert_true (check.ok);
+  g_assert_cmpuint (check.problems->len, ==, 0);
+  g_assert_cmpuint (check.audit_entries, >=, 2);
+  g_assert_cmpuint (check.pages, >=, 3);
+  hf_vault_check_clear (&check);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  hf_test_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, setup, func, teardown)
+  ADD ("/hf/vault/create-open", test_create_open);
+  ADD ("/hf/vault/create-existing", test_create_existing);
+  ADD ("/hf/vault/recovery-code", test_recovery_code);
+  ADD ("/hf/vault/wrong-passphrase", test_wrong_passphrase);
+  ADD ("/hf/vault/keyring-byte-flipped", test_keyring_byte_flipped);
+  ADD ("/hf/vault/keyring-rollback", test_keyring_rollback);
+  ADD ("/hf/vault/database-rollback", test_database_rollback);
+  ADD ("/hf/vault/other-vaults-keyring", test_other_vaults_keyring);
+  ADD ("/hf/vault/corrupt-page", test_corrupt_page);
+  ADD ("/hf/vault/kdf-4tib", test_kdf_4tib);
+  ADD ("/hf/vault/passwd", test_passwd);
+  ADD ("/hf/vault/remove-rekeys", test_remove_rekeys);
+  ADD ("/hf/vault/roles", test_roles);
+  ADD ("/hf/vault/pragmas", test_pragmas);
+  ADD ("/hf/vault/newer-schema", test_newer_schema);
+  ADD ("/hf/vault/check-ok", test_vault_check_ok);
+#undef ADD
+
+  return g_test_run ();
+}
