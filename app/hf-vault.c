@@ -65,14 +65,19 @@ static GParamSpec *properties[N_PROPS];
 
 /* {{{ test support */
 
-/* Fault injection for the crash tests: HF_TEST_CRASH_AT=NAME kills the process with SIGKILL
- * at that point of a transition, exactly as a power cut or kill -9 would. */
+/* Fault injection for the crash tests: HF_TEST_CRASH_AT=ACTION:POINT kills the process with
+ * SIGKILL at that point of a transition logged as ACTION, as a power cut or kill -9 would. */
 static void
-crash_point (const char *name)
+crash_point (const char *action,
+             const char *point)
 {
   const char *at = g_getenv ("HF_TEST_CRASH_AT");
+  gsize n;
 
-  if (at != NULL && g_str_equal (at, name))
+  if (at == NULL)
+    return;
+  n = strlen (action);
+  if (strncmp (at, action, n) == 0 && at[n] == ':' && g_str_equal (at + n + 1, point))
     raise (SIGKILL);
 }
 
@@ -596,7 +601,6 @@ rekey_db (sqlite3         *db,
       _hf_db_exec (db, "PRAGMA journal_mode = WAL", NULL);
       return FALSE;
     }
-  crash_point ("after-rekey");
   return _hf_db_exec (db, "PRAGMA journal_mode = WAL", error);
 }
 
@@ -735,12 +739,16 @@ transition (HfVault         *self,
 
   if (!hf_keyring_write (next, key, self->next_path, error))
     return FALSE;
-  crash_point ("after-next-written");
+  crash_point (action, "after-next-written");
 
-  if (new_key != NULL && !rekey_db (self->db, new_key, error))
+  if (new_key != NULL)
     {
-      unlink (self->next_path);
-      return FALSE;
+      if (!rekey_db (self->db, new_key, error))
+        {
+          unlink (self->next_path);
+          return FALSE;
+        }
+      crash_point (action, "after-rekey");
     }
 
   if (!_hf_db_begin (self->db, error) ||
@@ -760,7 +768,7 @@ transition (HfVault         *self,
         }
       return FALSE;
     }
-  crash_point ("after-commit");
+  crash_point (action, "after-commit");
 
   if (rename (self->next_path, self->keyring_path) != 0)
     {

@@ -1,0 +1,362 @@
+/* test-crash.c — kill -9 during key changes: the vault always opens afterwards
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The real healthfolio-cli is killed with SIGKILL, either at named points of a keyring
+ * transition (HF_TEST_CRASH_AT) or at random moments. Afterwards every passphrase that should
+ * still work must open the vault, a changed passphrase must work in exactly one of its two
+ * versions, the recovery code must always work, and the vault check must find nothing wrong.
+ */
+
+#include <signal.h>
+
+#include "hf-error.h"
+#include "hf-test-util.h"
+
+static const char A1[] = "alice passphrase one";
+static const char A2[] = "alice passphrase two";
+static const char B1[] = "bob passphrase one";
+static const char B2[] = "bob passphrase two";
+static const char C1[] = "carl passphrase";
+
+typedef struct
+{
+  HfTestDir td;
+  char     *recovery;
+  char     *files[6];   /* A1 A2 B1 B2 C1 recovery */
+} Fixture;
+
+enum { F_A1, F_A2, F_B1, F_B2, F_C1, F_REC };
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret (A1);
+  g_autoptr(HfSecret) bob = hf_test_secret (B1);
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hf_test_dir_setup (&f->td, data);
+  vault = hf_vault_create (f->td.vault, "alice", pass, &code, &error);
+  g_assert_no_error (error);
+  g_assert_true (hf_vault_add_member (vault, "bob", HF_ROLE_CAREGIVER, bob, NULL, &error));
+  g_assert_no_error (error);
+  f->recovery = g_strdup (hf_secret_get_string (code));
+  hf_vault_lock (vault);
+
+  f->files[F_A1] = hf_test_write_file (&f->td, "a1", A1);
+  f->files[F_A2] = hf_test_write_file (&f->td, "a2", A2);
+  f->files[F_B1] = hf_test_write_file (&f->td, "b1", B1);
+  f->files[F_B2] = hf_test_write_file (&f->td, "b2", B2);
+  f->files[F_C1] = hf_test_write_file (&f->td, "c1", C1);
+  f->files[F_REC] = hf_test_write_file (&f->td, "rec", f->recovery);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (f->files); i++)
+    g_free (f->files[i]);
+  g_free (f->recovery);
+  hf_test_dir_teardown (&f->td, data);
+}
+
+/* TRUE if it opens; FALSE on a wrong passphrase or unknown member; anything else fails. */
+static gboolean
+opens (Fixture    *f,
+       const char *member,
+       const char *pass)
+{
+  g_autoptr(HfSecret) secret = hf_test_secret (pass);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = hf_vault_open (f->td.vault, member, secret, &error);
+
+  if (vault == NULL)
+    {
+      g_test_message ("%s cannot open: %s", member ? member : "owner", error->message);
+      if (!g_error_matches (error, HF_ERROR, HF_ERROR_AUTH))
+        g_error ("opening as %s after a crash failed with: %s", member, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+assert_intact (Fixture    *f,
+               const char *pass)
+{
+  g_autoptr(HfSecret) secret = hf_test_secret (pass);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = hf_vault_open (f->td.vault, NULL, secret, &error);
+  HfVaultCheck check;
+
+  g_assert_no_error (error);
+  g_assert_true (hf_vault_check (vault, &check, &error));
+  g_assert_no_error (error);
+  if (!check.ok)
+    g_error ("vault check after a crash: %s", (char *) g_ptr_array_index (check.problems, 0));
+  hf_vault_check_clear (&check);
+}
+
+static GSubprocess *
+spawn_cli (Fixture            *f,
+           const char         *crash_at,
+           const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *proc;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  if (crash_at != NULL)
+    g_subprocess_launcher_setenv (launcher, "HF_TEST_CRASH_AT", crash_at, TRUE);
+  g_ptr_array_add (argv, (gpointer) hf_test_cli_path ());
+  g_ptr_array_add (argv, "--vault");
+  g_ptr_array_add (argv, f->td.vault);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return proc;
+}
+
+static void
+run_until_killed (Fixture            *f,
+                  const char         *crash_at,
+                  const char * const *args)
+{
+  g_autoptr(GSubprocess) proc = spawn_cli (f, crash_at, args);
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_term_sig (proc), ==, SIGKILL);
+}
+
+typedef enum { OP_PASSWD_SELF, OP_PASSWD_OTHER, OP_ADD, OP_REMOVE } Op;
+
+static const char * const *
+op_args (Fixture *f,
+         Op       op)
+{
+  static const char *args[12];
+  guint n = 0;
+
+  args[n++] = "--passphrase-file";
+  args[n++] = f->files[F_A1];
+  switch (op)
+    {
+    case OP_PASSWD_SELF:
+      args[n++] = "member"; args[n++] = "passwd";
+      args[n++] = "--new-passphrase-file"; args[n++] = f->files[F_A2];
+      break;
+    case OP_PASSWD_OTHER:
+      args[n++] = "member"; args[n++] = "passwd"; args[n++] = "bob";
+      args[n++] = "--new-passphrase-file"; args[n++] = f->files[F_B2];
+      break;
+    case OP_ADD:
+      args[n++] = "member"; args[n++] = "add"; args[n++] = "carl";
+      args[n++] = "--role"; args[n++] = "caregiver";
+      args[n++] = "--new-passphrase-file"; args[n++] = f->files[F_C1];
+      break;
+    case OP_REMOVE:
+      args[n++] = "member"; args[n++] = "remove"; args[n++] = "bob";
+      break;
+    }
+  args[n] = NULL;
+  return args;
+}
+
+typedef struct
+{
+  Op          op;
+  const char *point;
+  gboolean    committed;
+} CrashCase;
+
+static void
+test_crash_points (Fixture       *f,
+                   gconstpointer  data)
+{
+  const CrashCase *c = data;
+  const char *alice;
+
+  run_until_killed (f, c->point, op_args (f, c->op));
+
+  /* The recovery code always opens, whatever happened. */
+  g_assert_true (opens (f, "recovery", f->recovery));
+
+  alice = (c->op == OP_PASSWD_SELF && c->committed) ? A2 : A1;
+  g_assert_true (opens (f, NULL, alice));
+  g_assert_false (opens (f, NULL, alice == A1 ? A2 : A1));
+
+  switch (c->op)
+    {
+    case OP_PASSWD_SELF:
+      g_assert_true (opens (f, "bob", B1));
+      break;
+    case OP_PASSWD_OTHER:
+      g_assert_true (opens (f, "bob", c->committed ? B2 : B1));
+      g_assert_false (opens (f, "bob", c->committed ? B1 : B2));
+      break;
+    case OP_ADD:
+      g_assert_true (opens (f, "bob", B1));
+      g_assert_cmpint (opens (f, "carl", C1), ==, c->committed);
+      break;
+    case OP_REMOVE:
+      g_assert_cmpint (opens (f, "bob", B1), ==, !c->committed);
+      break;
+    }
+  assert_intact (f, alice);
+}
+
+/* Random SIGKILLs at any moment of an operation, many times over. */
+static void
+test_random_kills (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *alice = A1, *bob = B1;
+  gboolean bob_member = TRUE;
+  guint iterations = 40;
+  guint killed = 0, finished = 0;
+
+  if (g_getenv ("HF_CRASH_ITERATIONS") != NULL)
+    iterations = atoi (g_getenv ("HF_CRASH_ITERATIONS"));
+
+  for (guint i = 0; i < iterations; i++)
+    {
+      g_autoptr(GSubprocess) proc = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *args[12];
+      Op op = g_test_rand_int_range (0, 3);
+      const char *new_alice = alice == A1 ? A2 : A1;
+      const char *new_bob = bob == B1 ? B2 : B1;
+      guint n = 0;
+
+      args[n++] = "--passphrase-file";
+      args[n++] = f->files[alice == A1 ? F_A1 : F_A2];
+      args[n++] = "member";
+      if (op == OP_PASSWD_SELF)
+        {
+          args[n++] = "passwd"; args[n++] = "--new-passphrase-file";
+          args[n++] = f->files[new_alice == A1 ? F_A1 : F_A2];
+        }
+      else if (op == OP_PASSWD_OTHER && bob_member)
+        {
+          args[n++] = "passwd"; args[n++] = "bob"; args[n++] = "--new-passphrase-file";
+          args[n++] = f->files[new_bob == B1 ? F_B1 : F_B2];
+        }
+      else if (bob_member)
+        {
+          op = OP_REMOVE;
+          args[n++] = "remove"; args[n++] = "bob";
+        }
+      else
+        {
+          op = OP_ADD;
+          args[n++] = "add"; args[n++] = "bob"; args[n++] = "--role"; args[n++] = "caregiver";
+          args[n++] = "--new-passphrase-file"; args[n++] = f->files[F_B1];
+        }
+      args[n] = NULL;
+
+      proc = spawn_cli (f, NULL, args);
+      g_usleep (g_test_rand_int_range (0, 300) * 1000);
+      g_subprocess_send_signal (proc, SIGKILL);
+      g_subprocess_wait (proc, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("iteration %u: op %d", i, op);
+      if (g_subprocess_get_if_exited (proc))
+        {
+          g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+          finished++;
+        }
+      else
+        killed++;
+
+      g_assert_true (opens (f, "recovery", f->recovery));
+
+      /* Alice: exactly one of her two passphrases. */
+      if (opens (f, NULL, alice))
+        g_assert_true (op != OP_PASSWD_SELF || !opens (f, NULL, new_alice));
+      else
+        {
+          g_assert_cmpint (op, ==, OP_PASSWD_SELF);
+          g_assert_true (opens (f, NULL, new_alice));
+          alice = new_alice;
+        }
+
+      /* Bob: as before, or as the operation left him. */
+      switch (op)
+        {
+        case OP_PASSWD_SELF:
+          g_assert_cmpint (opens (f, "bob", bob), ==, bob_member);
+          break;
+        case OP_PASSWD_OTHER:
+          if (!opens (f, "bob", bob))
+            {
+              g_assert_true (opens (f, "bob", new_bob));
+              bob = new_bob;
+            }
+          break;
+        case OP_REMOVE:
+          bob_member = opens (f, "bob", bob);
+          break;
+        case OP_ADD:
+          bob_member = opens (f, "bob", B1);
+          if (bob_member)
+            bob = B1;
+          break;
+        }
+      if (!bob_member)
+        g_assert_false (opens (f, "bob", bob));
+
+      if (i % 8 == 7)
+        assert_intact (f, alice);
+    }
+
+  g_test_message ("%u runs killed, %u finished before the kill", killed, finished);
+  g_assert_cmpuint (killed, >, 0);
+  assert_intact (f, alice);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const CrashCase cases[] = {
+    { OP_PASSWD_SELF, "unlock:after-next-written", FALSE },
+    { OP_PASSWD_SELF, "unlock:after-commit", FALSE },
+    { OP_PASSWD_SELF, "passphrase-changed:after-next-written", FALSE },
+    { OP_PASSWD_SELF, "passphrase-changed:after-commit", TRUE },
+    { OP_PASSWD_OTHER, "passphrase-changed:after-next-written", FALSE },
+    { OP_PASSWD_OTHER, "passphrase-changed:after-commit", TRUE },
+    { OP_ADD, "member-added:after-next-written", FALSE },
+    { OP_ADD, "member-added:after-commit", TRUE },
+    { OP_REMOVE, "member-removed:after-next-written", FALSE },
+    { OP_REMOVE, "member-removed:after-rekey", TRUE },
+    { OP_REMOVE, "member-removed:after-commit", TRUE },
+  };
+  static const char *const names[] = { "passwd-self", "passwd-other", "add", "remove" };
+
+  hf_test_init (&argc, &argv);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/hf/crash/%s/%s", names[cases[i].op],
+                                               cases[i].point);
+
+      g_strdelimit (path + strlen ("/hf/crash/"), ":", '-');
+      g_test_add (path, Fixture, &cases[i], setup, test_crash_points, teardown);
+    }
+  g_test_add ("/hf/crash/random-kills", Fixture, NULL, setup, test_random_kills, teardown);
+
+  return g_test_run ();
+}
