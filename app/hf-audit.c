@@ -6,7 +6,10 @@
  * Entry n carries mac_n = HMAC-SHA-256(K, mac_{n-1} ‖ n ‖ time ‖ actor ‖ action ‖ detail),
  * with mac_0 all zeros and K a random key kept in the vault (it survives re-keying, so the
  * chain stays verifiable). The newest sequence number and MAC are mirrored in the metadata
- * table in the same transaction, so deleting entries at the end is caught too. Triggers
+ * table in the same transaction, so deleting entries at the end is caught too, and each new
+ * entry chains from that recorded head rather than from the last row. An entry after a gap
+ * cannot be checked (its predecessor is gone); an entry the chain steps around was inserted.
+ * Triggers
  * refuse UPDATE and DELETE; the chain catches whoever goes around them.
  */
 
@@ -103,16 +106,30 @@ _hf_audit_append (sqlite3      *db,
   if (detail == NULL)
     detail = "";
 
-  sqlite3_prepare_v2 (db, "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL);
+  /* Chain from the recorded head, not from whatever row is last: a row forged at the end is
+   * then stepped around (and reported as inserted), and rows deleted at the end stay a gap
+   * that the next entry cannot hide. */
+  sqlite3_prepare_v2 (db,
+                      "SELECT (SELECT value FROM meta WHERE key = 'audit_head_seq'), "
+                      "       (SELECT value FROM meta WHERE key = 'audit_head_mac'), "
+                      "       (SELECT seq FROM audit ORDER BY seq DESC LIMIT 1), "
+                      "       (SELECT mac FROM audit ORDER BY seq DESC LIMIT 1)", -1, &stmt, NULL);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      seq = sqlite3_column_int64 (stmt, 0) + 1;
-      if (sqlite3_column_bytes (stmt, 1) == MAC_SIZE)
+      gint64 head_seq = sqlite3_column_int64 (stmt, 0);
+      gint64 row_seq = sqlite3_column_int64 (stmt, 2);
+      gboolean have_head = sqlite3_column_type (stmt, 0) != SQLITE_NULL &&
+                           sqlite3_column_bytes (stmt, 1) == MAC_SIZE;
+
+      seq = MAX (head_seq, row_seq) + 1;
+      if (have_head)
         memcpy (prev, sqlite3_column_blob (stmt, 1), MAC_SIZE);
+      else if (sqlite3_column_bytes (stmt, 3) == MAC_SIZE)
+        memcpy (prev, sqlite3_column_blob (stmt, 3), MAC_SIZE);
     }
   sqlite3_finalize (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW)
     return _hf_db_fail (db, rc, "reading the activity log", error);
 
   entry_mac (key, prev, seq, now, actor, action, detail, mac);
@@ -245,6 +262,11 @@ hf_audit_verify (HfVault    *self,
   guint8 head_mac[MAC_SIZE] = { 0 };
   gboolean have_head_mac = FALSE;
   gint64 expected = 1, head_seq = 0, last_seq = 0;
+  guint8 before_suspect[MAC_SIZE] = { 0 };
+  HfAuditProblem *suspect = NULL;
+  g_autofree char *suspect_action = NULL;
+  g_autofree char *suspect_actor = NULL;
+  gboolean after_gap = FALSE;
   guint count = 0;
   sqlite3_stmt *stmt = NULL;
   sqlite3 *db;
@@ -296,25 +318,56 @@ hf_audit_verify (HfVault    *self,
           else
             add_problem (problems, expected, "entries #%" G_GINT64_FORMAT "–#%" G_GINT64_FORMAT
                          " were deleted.", expected, seq - 1);
+          /* The entry after a gap was chained to the missing one; it cannot be checked. */
+          after_gap = TRUE;
         }
 
       entry_mac (key, prev, seq, time, actor, action, detail, mac);
-      if (sodium_memcmp (mac, stored, MAC_SIZE) != 0)
+      if (!after_gap && sodium_memcmp (mac, stored, MAC_SIZE) != 0)
+        {
+          guint8 around[MAC_SIZE];
+
+          /* Does the chain step around the previous entry? Then that one was slipped in. */
+          entry_mac (key, before_suspect, seq, time, actor, action, detail, around);
+          if (suspect != NULL && sodium_memcmp (around, stored, MAC_SIZE) == 0)
+            {
+              g_free (suspect->message);
+              suspect->message = g_strdup_printf ("entry #%" G_GINT64_FORMAT " (“%s” by %s) "
+                                                  "was inserted: the log's chain goes around "
+                                                  "it.", suspect->seq, suspect_action,
+                                                  suspect_actor);
+              suspect = NULL;
+              memcpy (prev, before_suspect, MAC_SIZE);
+            }
+          else
+            {
+              memcpy (before_suspect, prev, MAC_SIZE);
+              g_free (suspect_action);
+              g_free (suspect_actor);
+              suspect_action = g_strdup (action);
+              suspect_actor = g_strdup (actor);
+              if (seq > head_seq)
+                add_problem (problems, seq, "entry #%" G_GINT64_FORMAT " (“%s” by %s) was "
+                             "inserted: it is not part of the log's chain.", seq, action, actor);
+              else
+                add_problem (problems, seq, "entry #%" G_GINT64_FORMAT " (“%s” by %s) was "
+                             "altered: its authentication code does not match its content.",
+                             seq, action, actor);
+              suspect = g_ptr_array_index (problems, problems->len - 1);
+              /* Continue the chain from what is stored, so one bad entry is reported once. */
+              memcpy (prev, stored, MAC_SIZE);
+            }
+        }
+      else
         {
           if (seq > head_seq)
-            add_problem (problems, seq, "entry #%" G_GINT64_FORMAT " (“%s” by %s) was inserted: "
-                         "it is not part of the log's chain.", seq, action, actor);
-          else
-            add_problem (problems, seq, "entry #%" G_GINT64_FORMAT " (“%s” by %s) was altered: "
-                         "its authentication code does not match its content.", seq, action,
-                         actor);
+            add_problem (problems, seq, "entry #%" G_GINT64_FORMAT " was added after the "
+                         "log's recorded end.", seq);
+          suspect = NULL;
+          memcpy (prev, stored, MAC_SIZE);
         }
-      else if (seq > head_seq)
-        add_problem (problems, seq, "entry #%" G_GINT64_FORMAT " was added after the log's "
-                     "recorded end.", seq);
 
-      /* Continue the chain from what is stored, so one bad entry is reported once. */
-      memcpy (prev, stored, MAC_SIZE);
+      after_gap = FALSE;
       expected = seq + 1;
       last_seq = seq;
     }

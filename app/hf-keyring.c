@@ -397,7 +397,7 @@ hf_keyring_parse (GBytes  *bytes,
   const guint8 *data;
   const guint8 *p;
   gsize size;
-  guint64 v, count;
+  guint64 v, count = 0;
   Reader r;
 
   data = g_bytes_get_data (bytes, &size);
