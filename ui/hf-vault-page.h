@@ -1,0 +1,25 @@
+/* hf-vault-page.h — an unlocked vault
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "hf-vault.h"
+
+G_BEGIN_DECLS
+
+#define HF_TYPE_VAULT_PAGE (hf_vault_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (HfVaultPage, hf_vault_page, HF, VAULT_PAGE, GtkWidget)
+
+HfVault    *hf_vault_page_get_vault    (HfVaultPage *self);
+void        hf_vault_page_set_vault    (HfVaultPage *self,
+                                        HfVault     *vault);
+const char *hf_vault_page_get_title    (HfVaultPage *self);
+const char *hf_vault_page_get_subtitle (HfVaultPage *self);
+
+G_END_DECLS
