@@ -8,9 +8,13 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "hf-audit.h"
 #include "hf-error.h"
+#include "hf-fhir.h"
+#include "hf-import.h"
+#include "hf-records.h"
 #include "hf-secure.h"
 #include "hf-vault.h"
 
@@ -744,6 +748,342 @@ cmd_audit_verify (Globals  *g,
 
 /* }}} */
 
+/* {{{ records */
+
+static void
+import_progress_cb (const char *file,
+                    guint64     resources,
+                    guint64     bytes_done,
+                    guint64     bytes_total,
+                    gpointer    user_data)
+{
+  if (file == NULL)
+    {
+      g_printerr ("\r%-79s\r", "");
+      return;
+    }
+  g_printerr ("\rImporting: %" G_GUINT64_FORMAT " records, %3.0f%%", resources,
+              bytes_total ? 100.0 * bytes_done / bytes_total : 100.0);
+}
+
+static int
+cmd_import (Globals  *g,
+            int       argc,
+            char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(HfImportResult) result = NULL;
+  g_autoptr(GList) types = NULL;
+  GError *error = NULL;
+
+  if (!parse_options (NULL, "FILE|DIR …", "Import FHIR R4 files: Bundles of any type, single "
+                      "resources, NDJSON (Bulk Data), or folders of them. All files are imported "
+                      "in one transaction: if any is invalid, nothing is imported (exit code 3). "
+                      "Importing the same content again changes nothing.", &argc, &argv, &error))
+    return fail (error);
+  if (argc < 2)
+    return usage_error ("import needs at least one FILE or DIR.");
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  if (!hf_vault_import_files (vault, (const char * const *) argv + 1,
+                              isatty (STDERR_FILENO) ? import_progress_cb : NULL, NULL, NULL,
+                              &result, &error))
+    return fail (error);
+  types = g_list_sort (g_hash_table_get_keys (result->by_type), (GCompareFunc) strcmp);
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "files");
+      json_builder_add_int_value (b, result->files);
+      json_builder_set_member_name (b, "added");
+      json_builder_add_int_value (b, result->added);
+      json_builder_set_member_name (b, "updated");
+      json_builder_add_int_value (b, result->updated);
+      json_builder_set_member_name (b, "history");
+      json_builder_add_int_value (b, result->history);
+      json_builder_set_member_name (b, "unchanged");
+      json_builder_add_int_value (b, result->unchanged);
+      json_builder_set_member_name (b, "by_type");
+      json_builder_begin_object (b);
+      for (GList *l = types; l != NULL; l = l->next)
+        {
+          json_builder_set_member_name (b, l->data);
+          json_builder_add_int_value (b, GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type,
+                                                                                l->data)));
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    {
+      g_print ("Imported %u file%s: %" G_GUINT64_FORMAT " added, %" G_GUINT64_FORMAT
+               " updated, %" G_GUINT64_FORMAT " older versions kept as history, %"
+               G_GUINT64_FORMAT " unchanged.\n", result->files, result->files == 1 ? "" : "s",
+               result->added, result->updated, result->history, result->unchanged);
+      for (GList *l = types; l != NULL; l = l->next)
+        g_print ("  %-28s %u\n", (char *) l->data,
+                 GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, l->data)));
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+static void
+print_rows (Globals   *g,
+            GPtrArray *rows)
+{
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_array (b);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          HfRecordRow *r = g_ptr_array_index (rows, i);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_int_value (b, r->id);
+          json_builder_set_member_name (b, "type");
+          json_builder_add_string_value (b, r->resource_type);
+          json_builder_set_member_name (b, "fhir_id");
+          json_builder_add_string_value (b, r->fhir_id);
+          json_builder_set_member_name (b, "category");
+          json_builder_add_string_value (b, r->category);
+          json_builder_set_member_name (b, "effective");
+          if (r->effective != NULL)
+            json_builder_add_string_value (b, r->effective);
+          else
+            json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "title");
+          json_builder_add_string_value (b, r->title);
+          json_builder_set_member_name (b, "subtitle");
+          if (r->subtitle != NULL)
+            json_builder_add_string_value (b, r->subtitle);
+          else
+            json_builder_add_null_value (b);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      print_json (b);
+      return;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      HfRecordRow *r = g_ptr_array_index (rows, i);
+      g_print ("%8" G_GINT64_FORMAT "  %-10.10s  %-20s %s%s%s\n", r->id,
+               r->effective ? r->effective : "", r->resource_type, r->title,
+               r->subtitle ? " · " : "", r->subtitle ? r->subtitle : "");
+    }
+}
+
+static gboolean
+valid_date (const char *text)
+{
+  return text == NULL || (strlen (text) >= 4 && g_ascii_isdigit (text[0]) &&
+                          g_ascii_isdigit (text[1]) && g_ascii_isdigit (text[2]) &&
+                          g_ascii_isdigit (text[3]));
+}
+
+static int
+cmd_list (Globals  *g,
+          int       argc,
+          char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *type = NULL;
+  g_autofree char *category = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *until = NULL;
+  int limit = 50;
+  HfRecordFilter filter;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "type", 0, 0, G_OPTION_ARG_STRING, &type, "Only this resource type", "TYPE" },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category,
+      "Only this category: problems, medications, allergies, immunizations, lab-results, "
+      "vitals, procedures, encounters, documents, other", "CATEGORY" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since, "Only on or after DATE (YYYY-MM-DD)", "DATE" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until, "Only on or before DATE (YYYY-MM-DD)",
+      "DATE" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Show at most N records (default 50)", "N" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, "", "List records, newest first.", &argc, &argv, &error))
+    return fail (error);
+  if (argc > 1)
+    return usage_error ("list takes no arguments; see --help for its filters.");
+  if (limit <= 0)
+    return usage_error ("--limit must be a positive number.");
+  if (type != NULL && !hf_fhir_is_resource_type (type))
+    return usage_error ("“%s” is not a FHIR R4 resource type.", type);
+  if (category != NULL && !hf_fhir_is_category (category))
+    return usage_error ("Unknown category “%s”; see --help.", category);
+  if (!valid_date (since) || !valid_date (until))
+    return usage_error ("Give dates as YYYY-MM-DD.");
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  filter = (HfRecordFilter) { type, category, since, until };
+  rows = hf_record_store_query (vault, &filter, NULL, limit, &error);
+  if (rows == NULL)
+    return fail (error);
+  print_rows (g, rows);
+  hf_vault_lock (vault);
+  return 0;
+}
+
+static int
+cmd_search (Globals  *g,
+            int       argc,
+            char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *query = NULL;
+  int limit = 50;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Show at most N records (default 50)", "N" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, "QUERY", "Search the records' titles, codes and notes. Case and "
+                      "accents do not matter; each word matches the start of a word.",
+                      &argc, &argv, &error))
+    return fail (error);
+  if (argc < 2)
+    return usage_error ("search needs a QUERY.");
+  if (limit <= 0)
+    return usage_error ("--limit must be a positive number.");
+  query = g_strjoinv (" ", argv + 1);
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  rows = hf_record_store_search (vault, query, limit, &error);
+  if (rows == NULL)
+    return fail (error);
+  print_rows (g, rows);
+  hf_vault_lock (vault);
+  return 0;
+}
+
+static int
+cmd_show (Globals  *g,
+          int       argc,
+          char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(HfRecordRow) row = NULL;
+  g_autofree char *json = NULL;
+  gboolean raw = FALSE;
+  guint64 id;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, "Print the resource's JSON as received", NULL },
+    { NULL }
+  };
+
+  if (!parse_options (entries, "ID", "Show one record: its summary, or with --raw its JSON.",
+                      &argc, &argv, &error))
+    return fail (error);
+  if (argc != 2 || !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
+    return usage_error ("show takes one record number, as printed by list or search.");
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  if (!hf_record_store_get (vault, (gint64) id, &row, &json, &error))
+    return fail (error);
+  if (raw)
+    g_print ("%s\n", json);
+  else if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) resource = json_from_string (json, NULL);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, row->id);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, row->resource_type);
+      json_builder_set_member_name (b, "category");
+      json_builder_add_string_value (b, row->category);
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, row->title);
+      json_builder_set_member_name (b, "resource");
+      json_builder_add_value (b, g_steal_pointer (&resource));
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    {
+      g_print ("%s\n", row->title);
+      if (row->subtitle != NULL)
+        g_print ("%s\n", row->subtitle);
+      g_print ("\nType:      %s/%s\n", row->resource_type, row->fhir_id);
+      g_print ("Category:  %s\n", hf_fhir_category_label (row->category));
+      if (row->effective != NULL)
+        g_print ("Date:      %s\n", row->effective);
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+static int
+cmd_stats (Globals  *g,
+           int       argc,
+           char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autoptr(GList) types = NULL;
+  guint64 total = 0;
+  GError *error = NULL;
+
+  if (!parse_options (NULL, "", "Count the current records per resource type.", &argc, &argv,
+                      &error))
+    return fail (error);
+  if (argc > 1)
+    return usage_error ("stats takes no arguments.");
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+  counts = hf_record_store_stats (vault, &total, &error);
+  if (counts == NULL)
+    return fail (error);
+  types = g_list_sort (g_hash_table_get_keys (counts), (GCompareFunc) strcmp);
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "total");
+      json_builder_add_int_value (b, total);
+      json_builder_set_member_name (b, "by_type");
+      json_builder_begin_object (b);
+      for (GList *l = types; l != NULL; l = l->next)
+        {
+          json_builder_set_member_name (b, l->data);
+          json_builder_add_int_value (b, GPOINTER_TO_INT (g_hash_table_lookup (counts, l->data)));
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    {
+      for (GList *l = types; l != NULL; l = l->next)
+        g_print ("%-28s %d\n", (char *) l->data,
+                 GPOINTER_TO_INT (g_hash_table_lookup (counts, l->data)));
+      g_print ("%-28s %" G_GUINT64_FORMAT "\n", "Total", total);
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+/* }}} */
+
 static const Command commands[] = {
   { "vault", "create", "[--owner NAME]", "create a vault; prints the recovery code once",
     cmd_vault_create },
@@ -757,6 +1097,12 @@ static const Command commands[] = {
   { "member", "remove", "NAME", "remove a member and re-key the vault", cmd_member_remove },
   { "audit", "list", "[--limit N]", "list the activity log", cmd_audit_list },
   { "audit", "verify", "", "verify the activity log's chain", cmd_audit_verify },
+  { "import", NULL, "FILE|DIR …", "import FHIR R4 JSON, Bundles and NDJSON", cmd_import },
+  { "list", NULL, "[--type T] [--category C] [--since DATE] [--until DATE] [--limit N]",
+    "list records, newest first", cmd_list },
+  { "search", NULL, "QUERY", "search the records' text", cmd_search },
+  { "show", NULL, "ID [--raw]", "show one record", cmd_show },
+  { "stats", NULL, "", "count the records per resource type", cmd_stats },
 };
 
 static void
@@ -770,8 +1116,9 @@ print_help (FILE *out)
            "Commands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *left = g_strdup_printf ("%s %s %s", commands[i].group, commands[i].name,
-                                               commands[i].args);
+      g_autofree char *left = commands[i].name == NULL
+        ? g_strdup_printf ("%s %s", commands[i].group, commands[i].args)
+        : g_strdup_printf ("%s %s %s", commands[i].group, commands[i].name, commands[i].args);
       fprintf (out, "  %-58s %s\n", left, commands[i].summary);
     }
   fprintf (out,
@@ -888,15 +1235,18 @@ main (int    argc,
     {
       if (!g_str_equal (argv[i], commands[c].group))
         continue;
-      if (i + 1 < argc && g_str_equal (argv[i + 1], commands[c].name))
+      /* A command without a subcommand ("import", "list") has no name. */
+      if (commands[c].name == NULL ||
+          (i + 1 < argc && g_str_equal (argv[i + 1], commands[c].name)))
         {
-          g_autofree char *prog = g_strdup_printf ("healthfolio-cli %s %s", commands[c].group,
-                                                   commands[c].name);
-          char **sub = g_new0 (char *, argc - i);
+          g_autofree char *prog = commands[c].name == NULL
+            ? g_strdup_printf ("healthfolio-cli %s", commands[c].group)
+            : g_strdup_printf ("healthfolio-cli %s %s", commands[c].group, commands[c].name);
+          char **sub = g_new0 (char *, argc - i + 1);
           int n = 0, code;
 
           sub[n++] = prog;
-          for (int k = i + 2; k < argc; k++)
+          for (int k = i + (commands[c].name == NULL ? 1 : 2); k < argc; k++)
             sub[n++] = argv[k];
           g_set_prgname (prog);
           code = commands[c].func (&g, n, sub);

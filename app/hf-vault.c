@@ -20,6 +20,7 @@
  */
 
 #include "hf-vault-private.h"
+#include "hf-records-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -445,6 +446,7 @@ migrate_v1 (sqlite3  *db,
 /* Index i migrates from user_version i to i + 1. New migrations are appended, never edited. */
 static const MigrateFunc migrations[] = {
   migrate_v1,
+  _hf_records_migrate_v2,
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))

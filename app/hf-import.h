@@ -1,0 +1,44 @@
+/* hf-import.h — importing FHIR R4 files (Bundles, single resources, NDJSON, folders)
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "hf-vault.h"
+
+G_BEGIN_DECLS
+
+/* Called between resources: FILE is the file being read. */
+typedef void (*HfImportProgressFunc) (const char *file,
+                                      guint64     resources,
+                                      guint64     bytes_done,
+                                      guint64     bytes_total,
+                                      gpointer    user_data);
+
+typedef struct
+{
+  guint       files;
+  guint64     added;       /* new records */
+  guint64     updated;     /* newer versions that replaced the current one */
+  guint64     history;     /* older versions, kept as history */
+  guint64     unchanged;   /* already in the vault with the same content */
+  GHashTable *by_type;     /* char* resource type → GUINT_TO_POINTER (records read) */
+} HfImportResult;
+
+void      hf_import_result_free (HfImportResult        *result);
+
+/* Imports every file (a folder: every file under it, sorted) in one transaction: all or
+ * nothing. Bad input fails with HF_ERROR_INVALID_INPUT naming the file, line or entry. */
+gboolean  hf_vault_import_files (HfVault               *vault,
+                                 const char * const    *paths,
+                                 HfImportProgressFunc   progress,
+                                 gpointer               user_data,
+                                 GCancellable          *cancellable,
+                                 HfImportResult       **out,
+                                 GError               **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfImportResult, hf_import_result_free)
+
+G_END_DECLS

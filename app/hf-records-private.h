@@ -1,0 +1,19 @@
+/* hf-records-private.h — the records schema, for the vault's migrations and the importer
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <sqlcipher/sqlite3.h>
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Schema 2: resources, their provenance and the full-text index. */
+gboolean _hf_records_migrate_v2 (sqlite3  *db,
+                                 GError  **error);
+
+G_END_DECLS

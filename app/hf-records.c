@@ -1,0 +1,367 @@
+/* hf-records.c — the records schema and reading records: pages, search, one record, counts
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A resource row is "current" while superseded_by is NULL; older versions stay as history.
+ * The timeline indexes are partial (current rows only), so every query here says
+ * "superseded_by IS NULL" for the planner to use them. A row without a date has effective = ''
+ * which sorts after every date in the newest-first order, so the keyset needs no NULL cases.
+ */
+
+#include "hf-records.h"
+#include "hf-records-private.h"
+
+#include "hf-error.h"
+#include "hf-vault-private.h"
+
+gboolean
+_hf_records_migrate_v2 (sqlite3  *db,
+                        GError  **error)
+{
+  return _hf_db_exec (db,
+    "CREATE TABLE provenance ("
+    "  id          INTEGER PRIMARY KEY,"
+    "  source      TEXT NOT NULL,"           /* the file's name */
+    "  sha256      TEXT NOT NULL,"           /* of the file's bytes, hex */
+    "  imported_at INTEGER NOT NULL,"        /* microseconds since the epoch, UTC */
+    "  actor       TEXT NOT NULL,"
+    "  counts      TEXT NOT NULL DEFAULT '{}'"  /* JSON: new records per resource type */
+    ");"
+    "CREATE TABLE resource ("
+    "  id            INTEGER PRIMARY KEY,"
+    "  resource_type TEXT NOT NULL,"
+    "  fhir_id       TEXT NOT NULL,"
+    "  source_key    TEXT NOT NULL,"         /* the provenance source name */
+    "  source_id     INTEGER NOT NULL REFERENCES provenance (id),"
+    "  version_id    TEXT,"
+    "  last_updated  TEXT,"
+    "  json          TEXT NOT NULL,"         /* as received, minified */
+    "  category      TEXT NOT NULL,"
+    "  effective     TEXT NOT NULL DEFAULT '',"
+    "  status        TEXT,"
+    "  code_system   TEXT,"
+    "  code          TEXT,"
+    "  code_display  TEXT,"
+    "  value_num     REAL,"
+    "  value_unit    TEXT,"
+    "  subject       TEXT,"
+    "  title         TEXT NOT NULL,"
+    "  subtitle      TEXT,"
+    "  content_hash  BLOB NOT NULL,"
+    "  superseded_by INTEGER REFERENCES resource (id),"
+    "  linked_to     INTEGER REFERENCES resource (id)"
+    ");"
+    "CREATE UNIQUE INDEX resource_current ON resource (resource_type, fhir_id, source_key)"
+    "  WHERE superseded_by IS NULL;"
+    "CREATE INDEX resource_history ON resource (resource_type, fhir_id, source_key, content_hash);"
+    "CREATE INDEX resource_timeline ON resource (effective DESC, id DESC)"
+    "  WHERE superseded_by IS NULL;"
+    "CREATE INDEX resource_type_timeline ON resource (resource_type, effective DESC, id DESC)"
+    "  WHERE superseded_by IS NULL;"
+    "CREATE INDEX resource_category_timeline ON resource (category, effective DESC, id DESC)"
+    "  WHERE superseded_by IS NULL;"
+    "CREATE INDEX resource_source ON resource (source_id);"
+    /* Contentless: the text lives once, encrypted, in resource; the index holds tokens. */
+    "CREATE VIRTUAL TABLE resource_fts USING fts5 ("
+    "  title, subtitle, codes, notes,"
+    "  content = '', contentless_delete = 1,"
+    "  tokenize = 'unicode61 remove_diacritics 2'"
+    ");",
+    error);
+}
+
+void
+hf_record_row_free (HfRecordRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->resource_type);
+  g_free (row->fhir_id);
+  g_free (row->category);
+  g_free (row->effective);
+  g_free (row->title);
+  g_free (row->subtitle);
+  g_free (row);
+}
+
+void
+hf_record_cursor_clear (HfRecordCursor *cursor)
+{
+  g_clear_pointer (&cursor->effective, g_free);
+  cursor->id = 0;
+}
+
+void
+hf_record_cursor_set (HfRecordCursor    *cursor,
+                      const HfRecordRow *row)
+{
+  g_return_if_fail (cursor != NULL);
+  g_return_if_fail (row != NULL);
+
+  g_free (cursor->effective);
+  cursor->effective = g_strdup (row->effective ? row->effective : "");
+  cursor->id = row->id;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           col)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+
+  return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+}
+
+#define ROW_COLUMNS "r.id, r.resource_type, r.fhir_id, r.category, r.effective, r.title, " \
+                    "r.subtitle"
+
+static HfRecordRow *
+row_from (sqlite3_stmt *stmt)
+{
+  HfRecordRow *row = g_new0 (HfRecordRow, 1);
+
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->resource_type = column_dup (stmt, 1);
+  row->fhir_id = column_dup (stmt, 2);
+  row->category = column_dup (stmt, 3);
+  row->effective = column_dup (stmt, 4);
+  row->title = column_dup (stmt, 5);
+  row->subtitle = column_dup (stmt, 6);
+  return row;
+}
+
+static sqlite3 *
+readable_db (HfVault  *vault,
+             GError  **error)
+{
+  if (!hf_vault_require (vault, HF_PERMISSION_READ, "read records", error))
+    return NULL;
+  return _hf_vault_get_db (vault);
+}
+
+static GPtrArray *
+collect_rows (sqlite3       *db,
+              sqlite3_stmt  *stmt,
+              GError       **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) hf_record_row_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, row_from (stmt));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _hf_db_fail (db, rc, "reading records", error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+GPtrArray *
+hf_record_store_query (HfVault              *vault,
+                       const HfRecordFilter *filter,
+                       const HfRecordCursor *after,
+                       guint                 limit,
+                       GError              **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT " ROW_COLUMNS " FROM resource r "
+                                         "WHERE r.superseded_by IS NULL");
+  HfRecordFilter none = { NULL };
+  g_autofree char *until_key = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int n = 0;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  if ((db = readable_db (vault, error)) == NULL)
+    return NULL;
+  if (filter == NULL)
+    filter = &none;
+
+  if (filter->resource_type != NULL)
+    g_string_append (sql, " AND r.resource_type = ?1");
+  if (filter->category != NULL)
+    g_string_append (sql, " AND r.category = ?2");
+  if (filter->since != NULL)
+    g_string_append (sql, " AND r.effective >= ?3");
+  if (filter->until != NULL)
+    {
+      /* Inclusive of the whole day: "2019-03-02T23:00:00Z" < "2019-03-02~". */
+      until_key = g_strconcat (filter->until, "~", NULL);
+      g_string_append (sql, " AND r.effective <= ?4 AND r.effective <> ''");
+    }
+  if (after != NULL)
+    g_string_append (sql, " AND (r.effective, r.id) < (?5, ?6)");
+  g_string_append (sql, " ORDER BY r.effective DESC, r.id DESC LIMIT ?7");
+
+  rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _hf_db_fail (db, rc, "reading records", error);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, ++n, filter->resource_type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, ++n, filter->category, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, ++n, filter->since, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, ++n, until_key, -1, SQLITE_STATIC);
+  if (after != NULL)
+    {
+      sqlite3_bind_text (stmt, 5, after->effective ? after->effective : "", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 6, after->id);
+    }
+  sqlite3_bind_int64 (stmt, 7, limit);
+  return collect_rows (db, stmt, error);
+}
+
+/* Each word of the user's text becomes a quoted prefix term: no FTS5 syntax leaks through. */
+static char *
+fts_query (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\n\r", -1);
+  g_autoptr(GString) q = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autofree char *escaped = NULL;
+      g_auto(GStrv) parts = NULL;
+
+      if (*words[i] == '\0')
+        continue;
+      parts = g_strsplit (words[i], "\"", -1);
+      escaped = g_strjoinv ("\"\"", parts);
+      g_string_append_printf (q, "%s\"%s\"*", q->len ? " " : "", escaped);
+    }
+  return q->len ? g_string_free (g_steal_pointer (&q), FALSE) : NULL;
+}
+
+GPtrArray *
+hf_record_store_search (HfVault     *vault,
+                        const char  *query,
+                        guint        limit,
+                        GError     **error)
+{
+  g_autofree char *match = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  if ((db = readable_db (vault, error)) == NULL)
+    return NULL;
+  match = fts_query (query);
+  if (match == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) hf_record_row_free);
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT " ROW_COLUMNS " FROM resource_fts f "
+                           "JOIN resource r ON r.id = f.rowid "
+                           "WHERE resource_fts MATCH ?1 AND r.superseded_by IS NULL "
+                           "ORDER BY f.rank, r.id DESC LIMIT ?2", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _hf_db_fail (db, rc, "searching records", error);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  return collect_rows (db, stmt, error);
+}
+
+gboolean
+hf_record_store_get (HfVault      *vault,
+                     gint64        id,
+                     HfRecordRow **row,
+                     char        **json,
+                     GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), FALSE);
+
+  if ((db = readable_db (vault, error)) == NULL)
+    return FALSE;
+  sqlite3_prepare_v2 (db, "SELECT " ROW_COLUMNS ", r.json FROM resource r WHERE r.id = ?", -1,
+                      &stmt, NULL);
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        return _hf_db_fail (db, rc, "reading a record", error);
+      g_set_error (error, HF_ERROR, HF_ERROR_NOT_FOUND,
+                   "There is no record %" G_GINT64_FORMAT " in this vault; "
+                   "“healthfolio-cli list” shows the records and their numbers.", id);
+      return FALSE;
+    }
+  if (row != NULL)
+    *row = row_from (stmt);
+  if (json != NULL)
+    *json = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+GHashTable *
+hf_record_store_stats (HfVault  *vault,
+                       guint64  *total,
+                       GError  **error)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  guint64 sum = 0;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+
+  if ((db = readable_db (vault, error)) == NULL)
+    return NULL;
+  sqlite3_prepare_v2 (db, "SELECT resource_type, count(*) FROM resource "
+                          "WHERE superseded_by IS NULL GROUP BY resource_type", -1, &stmt, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 n = sqlite3_column_int64 (stmt, 1);
+      g_hash_table_insert (counts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                           GINT_TO_POINTER ((int) n));
+      sum += n;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _hf_db_fail (db, rc, "counting records", error);
+      return NULL;
+    }
+  if (total != NULL)
+    *total = sum;
+  return g_steal_pointer (&counts);
+}
+
+guint64
+hf_record_store_count_provenance (HfVault  *vault,
+                                  GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  guint64 n = 0;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), 0);
+
+  if ((db = readable_db (vault, error)) == NULL)
+    return 0;
+  sqlite3_prepare_v2 (db, "SELECT count(*) FROM provenance", -1, &stmt, NULL);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}

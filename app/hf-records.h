@@ -1,0 +1,71 @@
+/* hf-records.h — reading the vault's records: timeline pages, search, one record, counts
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "hf-vault.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *resource_type;   /* or NULL for any */
+  const char *category;        /* HF_CATEGORY_*, or NULL */
+  const char *since;           /* "YYYY-MM-DD", inclusive, or NULL */
+  const char *until;           /* "YYYY-MM-DD", inclusive, or NULL */
+} HfRecordFilter;
+
+/* Where a page ended: the last row's sort key. Rows without a date come after all dated ones. */
+typedef struct
+{
+  char   *effective;           /* "" for a row without a date */
+  gint64  id;
+} HfRecordCursor;
+
+typedef struct
+{
+  gint64  id;
+  char   *resource_type;
+  char   *fhir_id;
+  char   *category;
+  char   *effective;           /* sortable, or NULL */
+  char   *title;
+  char   *subtitle;
+} HfRecordRow;
+
+void       hf_record_row_free       (HfRecordRow          *row);
+void       hf_record_cursor_clear   (HfRecordCursor       *cursor);
+void       hf_record_cursor_set     (HfRecordCursor       *cursor,
+                                     const HfRecordRow    *row);
+
+/* Current records, newest first, at most LIMIT after AFTER (NULL: from the start).
+ * Returns HfRecordRow*; each page is one indexed range scan, never a scan of everything. */
+GPtrArray *hf_record_store_query    (HfVault              *vault,
+                                     const HfRecordFilter *filter,
+                                     const HfRecordCursor *after,
+                                     guint                 limit,
+                                     GError              **error);
+/* Full-text search over titles, codes and notes; accents and case do not matter. */
+GPtrArray *hf_record_store_search   (HfVault              *vault,
+                                     const char           *query,
+                                     guint                 limit,
+                                     GError              **error);
+/* The JSON as received, minified, and the row. */
+gboolean   hf_record_store_get      (HfVault              *vault,
+                                     gint64                id,
+                                     HfRecordRow         **row,
+                                     char                **json,
+                                     GError              **error);
+/* Counts of current records per resource type (char* → GINT_TO_POINTER). */
+GHashTable *hf_record_store_stats   (HfVault              *vault,
+                                     guint64              *total,
+                                     GError              **error);
+guint64    hf_record_store_count_provenance (HfVault      *vault,
+                                             GError      **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfRecordRow, hf_record_row_free)
+
+G_END_DECLS
