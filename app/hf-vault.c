@@ -205,13 +205,14 @@ recovery_code_new (void)
 char *
 hf_recovery_code_normalize (const char *code)
 {
-  GString *s = g_string_new (NULL);
+  /* Sized once, so no reallocation leaves a copy of the code behind. */
+  GString *s = g_string_sized_new (strlen (code) + 1);
 
   for (const char *p = code; *p; p++)
     {
       char c = g_ascii_toupper (*p);
 
-      if (c == '-' || c == ' ' || c == '\t')
+      if (c == '-' || g_ascii_isspace (c))
         continue;
       if (c == 'O')
         c = '0';
