@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "hf-import.h"
 #include "hf-records.h"
 #include "hf-secure.h"
+#include "hf-trend.h"
 #include "hf-vault.h"
 
 typedef struct
@@ -1084,6 +1086,150 @@ cmd_stats (Globals  *g,
 
 /* }}} */
 
+static void
+add_number_or_null (JsonBuilder *b,
+                    const char  *name,
+                    double       value)
+{
+  json_builder_set_member_name (b, name);
+  if (isnan (value))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, value);
+}
+
+static int
+cmd_trend (Globals  *g,
+           int       argc,
+           char    **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(HfTrend) trend = NULL;
+  g_autofree char *system = NULL;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "system", 0, 0, G_OPTION_ARG_STRING, &system,
+      "The code's system, when the same code exists in several (e.g. http://loinc.org)",
+      "URI" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, "[CODE]",
+                      "Without CODE, list the observation codes that have several numeric "
+                      "values; with CODE, print its values over time, oldest first, with "
+                      "their reference ranges.", &argc, &argv, &error))
+    return fail (error);
+  if (argc > 2)
+    return usage_error ("trend takes at most one code, as listed by “trend” alone.");
+  vault = open_vault (g, &error);
+  if (vault == NULL)
+    return fail (error);
+
+  if (argc == 1)
+    {
+      g_autoptr(GPtrArray) trends = hf_trend_list (vault, 2, &error);
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      if (trends == NULL)
+        return fail (error);
+      json_builder_begin_array (b);
+      for (guint i = 0; i < trends->len; i++)
+        {
+          HfTrend *t = g_ptr_array_index (trends, i);
+          if (g->json)
+            {
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "system");
+              json_builder_add_string_value (b, t->code_system);
+              json_builder_set_member_name (b, "code");
+              json_builder_add_string_value (b, t->code);
+              json_builder_set_member_name (b, "title");
+              json_builder_add_string_value (b, t->title);
+              json_builder_set_member_name (b, "observations");
+              json_builder_add_int_value (b, t->n_points);
+              json_builder_end_object (b);
+            }
+          else
+            g_print ("%-12s %5u  %s\n", t->code, t->n_points, t->title);
+        }
+      json_builder_end_array (b);
+      if (g->json)
+        print_json (b);
+      else if (trends->len == 0)
+        g_print ("No observation code has two or more numeric values yet.\n");
+      hf_vault_lock (vault);
+      return 0;
+    }
+
+  trend = hf_trend_load (vault, system, argv[1], &error);
+  if (trend == NULL)
+    return fail (error);
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, trend->code);
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, trend->title);
+      json_builder_set_member_name (b, "series");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < trend->series->len; i++)
+        {
+          HfTrendSeries *s = g_ptr_array_index (trend->series, i);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, s->name);
+          json_builder_set_member_name (b, "unit");
+          json_builder_add_string_value (b, s->unit);
+          json_builder_set_member_name (b, "points");
+          json_builder_begin_array (b);
+          for (guint j = 0; j < s->points->len; j++)
+            {
+              HfTrendPoint *p = &g_array_index (s->points, HfTrendPoint, j);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "record");
+              json_builder_add_int_value (b, p->record_id);
+              json_builder_set_member_name (b, "date");
+              json_builder_add_string_value (b, p->date);
+              add_number_or_null (b, "value", p->value);
+              add_number_or_null (b, "low", p->low);
+              add_number_or_null (b, "high", p->high);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    {
+      g_print ("%s\n", trend->title);
+      for (guint i = 0; i < trend->series->len; i++)
+        {
+          HfTrendSeries *s = g_ptr_array_index (trend->series, i);
+          if (trend->series->len > 1)
+            g_print ("\n%s\n", s->name);
+          for (guint j = 0; j < s->points->len; j++)
+            {
+              HfTrendPoint *p = &g_array_index (s->points, HfTrendPoint, j);
+              g_print ("%s  %10g %s", p->date, p->value, s->unit ? s->unit : "");
+              if (!isnan (p->low) && !isnan (p->high))
+                g_print ("   (normal %g–%g)", p->low, p->high);
+              else if (!isnan (p->high))
+                g_print ("   (normal below %g)", p->high);
+              else if (!isnan (p->low))
+                g_print ("   (normal above %g)", p->low);
+              g_print ("   #%" G_GINT64_FORMAT "\n", p->record_id);
+            }
+        }
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
+
 static const Command commands[] = {
   { "vault", "create", "[--owner NAME]", "create a vault; prints the recovery code once",
     cmd_vault_create },
@@ -1103,6 +1249,7 @@ static const Command commands[] = {
   { "search", NULL, "QUERY", "search the records' text", cmd_search },
   { "show", NULL, "ID [--raw]", "show one record", cmd_show },
   { "stats", NULL, "", "count the records per resource type", cmd_stats },
+  { "trend", NULL, "[CODE] [--system URI]", "an observation's values over time", cmd_trend },
 };
 
 static void

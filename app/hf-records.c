@@ -62,6 +62,7 @@ _hf_records_migrate_v2 (sqlite3  *db,
     "CREATE INDEX resource_category_timeline ON resource (category, effective DESC, id DESC)"
     "  WHERE superseded_by IS NULL;"
     "CREATE INDEX resource_source ON resource (source_id);"
+    "CREATE INDEX resource_code ON resource (code, effective) WHERE superseded_by IS NULL;"
     /* Contentless: the text lives once, encrypted, in resource; the index holds tokens. */
     "CREATE VIRTUAL TABLE resource_fts USING fts5 ("
     "  title, subtitle, codes, notes,"
