@@ -978,17 +978,20 @@ cmd_show (Globals  *g,
 {
   g_autoptr(HfVault) vault = NULL;
   g_autoptr(HfRecordRow) row = NULL;
+  g_autoptr(JsonNode) resource = NULL;
+  g_autoptr(GPtrArray) fields = NULL;
   g_autofree char *json = NULL;
   gboolean raw = FALSE;
   guint64 id;
   GError *error = NULL;
   GOptionEntry entries[] = {
-    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, "Print the resource's JSON as received", NULL },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, "Print the resource's JSON as stored", NULL },
     { NULL }
   };
 
-  if (!parse_options (entries, "ID", "Show one record: its summary, or with --raw its JSON.",
-                      &argc, &argv, &error))
+  if (!parse_options (entries, "ID", "Show one record as a patient reads it: what it is, its "
+                      "result or dosage, status, dates, who and where. With --raw, the "
+                      "resource's JSON as stored.", &argc, &argv, &error))
     return fail (error);
   if (argc != 2 || !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
     return usage_error ("show takes one record number, as printed by list or search.");
@@ -998,20 +1001,53 @@ cmd_show (Globals  *g,
   if (!hf_record_store_get (vault, (gint64) id, &row, &json, &error))
     return fail (error);
   if (raw)
-    g_print ("%s\n", json);
-  else if (g->json)
+    {
+      g_print ("%s\n", json);
+      hf_vault_lock (vault);
+      return 0;
+    }
+  resource = json_from_string (json, NULL);
+  if (resource != NULL && JSON_NODE_HOLDS_OBJECT (resource))
+    fields = hf_fhir_describe (json_node_get_object (resource), hf_record_store_resolve, vault);
+  else
+    fields = g_ptr_array_new ();
+  if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) resource = json_from_string (json, NULL);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
       json_builder_add_int_value (b, row->id);
       json_builder_set_member_name (b, "type");
       json_builder_add_string_value (b, row->resource_type);
+      json_builder_set_member_name (b, "fhir_id");
+      json_builder_add_string_value (b, row->fhir_id);
       json_builder_set_member_name (b, "category");
       json_builder_add_string_value (b, row->category);
+      json_builder_set_member_name (b, "effective");
+      if (row->effective != NULL)
+        json_builder_add_string_value (b, row->effective);
+      else
+        json_builder_add_null_value (b);
       json_builder_set_member_name (b, "title");
       json_builder_add_string_value (b, row->title);
+      json_builder_set_member_name (b, "subtitle");
+      if (row->subtitle != NULL)
+        json_builder_add_string_value (b, row->subtitle);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "details");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < fields->len; i++)
+        {
+          HfFhirField *f = g_ptr_array_index (fields, i);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "label");
+          json_builder_add_string_value (b, f->label);
+          json_builder_set_member_name (b, "value");
+          json_builder_add_string_value (b, f->value);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
       json_builder_set_member_name (b, "resource");
       json_builder_add_value (b, g_steal_pointer (&resource));
       json_builder_end_object (b);
@@ -1019,13 +1055,31 @@ cmd_show (Globals  *g,
     }
   else
     {
+      glong width = 0;
+
+      for (guint i = 0; i < fields->len; i++)
+        width = MAX (width, g_utf8_strlen (((HfFhirField *) g_ptr_array_index (fields, i))->label,
+                                           -1));
       g_print ("%s\n", row->title);
       if (row->subtitle != NULL)
         g_print ("%s\n", row->subtitle);
-      g_print ("\nType:      %s/%s\n", row->resource_type, row->fhir_id);
-      g_print ("Category:  %s\n", hf_fhir_category_label (row->category));
-      if (row->effective != NULL)
-        g_print ("Date:      %s\n", row->effective);
+      g_print ("\n");
+      for (guint i = 0; i < fields->len; i++)
+        {
+          HfFhirField *f = g_ptr_array_index (fields, i);
+          g_auto(GStrv) lines = g_strsplit (f->value, "\n", -1);
+          glong pad = width - g_utf8_strlen (f->label, -1);
+
+          /* Padded by characters, not bytes: labels may be translated one day. */
+          g_print ("  %s:%*s  %s\n", f->label, (int) pad, "", lines[0]);
+          for (guint k = 1; lines[k] != NULL; k++)
+            g_print ("  %*s   %s\n", (int) width, "", lines[k]);
+        }
+      g_print ("\nRecord %" G_GINT64_FORMAT " · %s/%s · %s%s%s\n", row->id, row->resource_type,
+               row->fhir_id, hf_fhir_category_label (row->category),
+               row->effective ? " · " : "", row->effective ? row->effective : "");
+      g_print ("“healthfolio-cli show --raw %" G_GINT64_FORMAT "” prints the record as "
+               "stored.\n", row->id);
     }
   hf_vault_lock (vault);
   return 0;
