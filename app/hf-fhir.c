@@ -834,16 +834,22 @@ dose_text (JsonObject *dosage,
   return range_text (obj (dr, "doseRange"));
 }
 
-/* The dose and how often, as one phrase after the medication's name: " 500 mg, 3 times a day";
- * the prescriber's own text when nothing is structured. */
+/* The dose and how often, as one phrase after the medication's name NAME: " 500 mg, 3 times a
+ * day"; the prescriber's own text when nothing is structured. */
 static char *
-dosage_phrase (JsonObject *dosage)
+dosage_phrase (JsonObject *dosage,
+               const char *name)
 {
   double count = 0;
   g_autofree char *dose = dose_text (dosage, &count);
   g_autofree char *timing = timing_text (dosage);
   g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *name_folded = name ? g_utf8_casefold (name, -1) : NULL;
+  g_autofree char *dose_folded = dose ? g_utf8_casefold (dose, -1) : NULL;
 
+  /* "Amoxicillin 500 MG Oral Capsule" says its strength already. */
+  if (dose != NULL && name_folded != NULL && strstr (name_folded, dose_folded) != NULL)
+    g_clear_pointer (&dose, g_free);
   if (dose != NULL)
     g_string_append_printf (s, " %s", dose);
   else if (count > 1)
@@ -985,7 +991,9 @@ summarize_observation (Ctx *ctx)
     g_string_append (ctx->title, " — cancelled");
 
   if (range != NULL)
-    g_string_append_printf (ctx->subtitle, "Normal range %s", range);
+    g_string_append_printf (ctx->subtitle, "Normal %s%s",
+                            g_str_has_prefix (range, "below ") || g_str_has_prefix (range, "above ")
+                            ? "" : "range ", range);
   else
     append_part (ctx->subtitle, " · ", observation_category_label (r));
   append_part (ctx->subtitle, " · ", performer);
@@ -1012,7 +1020,7 @@ summarize_medication_use (Ctx        *ctx,
 {
   const char *type = type_of (ctx->r);
   g_autofree char *name = medication_name (ctx);
-  g_autofree char *dosage = dosage_phrase (first_obj (ctx->r, dosage_member));
+  g_autofree char *dosage = dosage_phrase (first_obj (ctx->r, dosage_member), name);
   g_autofree char *requester = reference_text (ctx, obj (ctx->r, "requester"));
   g_autofree char *source = reference_text (ctx, obj (ctx->r, "informationSource"));
   g_autofree char *reason = concepts_text (arr (ctx->r, "reasonCode"));
