@@ -1094,9 +1094,11 @@ cmd_stats (Globals  *g,
   g_autoptr(GHashTable) counts = NULL;
   g_autoptr(GList) types = NULL;
   guint64 total = 0;
+  guint64 imports = 0;
   GError *error = NULL;
 
-  if (!parse_options (NULL, "", "Count the current records per resource type.", &argc, &argv,
+  if (!parse_options (NULL, "", "Count the current records per resource type, and the files "
+                      "imported (those that added or changed something).", &argc, &argv,
                       &error))
     return fail (error);
   if (argc > 1)
@@ -1107,6 +1109,9 @@ cmd_stats (Globals  *g,
   counts = hf_record_store_stats (vault, &total, &error);
   if (counts == NULL)
     return fail (error);
+  imports = hf_record_store_count_provenance (vault, &error);
+  if (error != NULL)
+    return fail (error);
   types = g_list_sort (g_hash_table_get_keys (counts), (GCompareFunc) strcmp);
   if (g->json)
     {
@@ -1114,6 +1119,8 @@ cmd_stats (Globals  *g,
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "total");
       json_builder_add_int_value (b, total);
+      json_builder_set_member_name (b, "imports");
+      json_builder_add_int_value (b, imports);
       json_builder_set_member_name (b, "by_type");
       json_builder_begin_object (b);
       for (GList *l = types; l != NULL; l = l->next)
@@ -1131,6 +1138,7 @@ cmd_stats (Globals  *g,
         g_print ("%-28s %d\n", (char *) l->data,
                  GPOINTER_TO_INT (g_hash_table_lookup (counts, l->data)));
       g_print ("%-28s %" G_GUINT64_FORMAT "\n", "Total", total);
+      g_print ("%-28s %" G_GUINT64_FORMAT "\n", "Files imported", imports);
     }
   hf_vault_lock (vault);
   return 0;
