@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "hf-audit.h"
+#include "hf-demo.h"
 #include "hf-error.h"
 #include "hf-fhir.h"
 #include "hf-import.h"
@@ -216,15 +217,21 @@ cmd_vault_create (Globals  *g,
   g_autoptr(HfSecret) passphrase = NULL;
   g_autoptr(HfSecret) code = NULL;
   g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  gboolean demo = FALSE;
+  guint64 records = 0;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "owner", 0, 0, G_OPTION_ARG_STRING, &owner, "The owner's member name (default: owner)",
       "NAME" },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Fill the vault with the demo record: an "
+      "invented patient's five years of care, to try Healthfolio without real data", NULL },
     { NULL }
   };
 
   if (!parse_options (entries, "", "Create a vault with an owner and a recovery code. The "
-                      "recovery code is printed once.", &argc, &argv, &error))
+                      "recovery code is printed once. With --demo, the vault holds an invented "
+                      "patient's record (Maren Holloway, born 1968).", &argc, &argv, &error))
     return fail (error);
   if (argc > 1)
     return usage_error ("vault create takes no arguments; give the file with --vault.");
@@ -240,8 +247,13 @@ cmd_vault_create (Globals  *g,
   if (passphrase == NULL)
     return fail (error);
 
-  vault = hf_vault_create (path, owner, passphrase, &code, &error);
+  if (demo)
+    vault = hf_demo_create_vault (path, owner, passphrase, &code, NULL, &error);
+  else
+    vault = hf_vault_create (path, owner, passphrase, &code, &error);
   if (vault == NULL)
+    return fail (error);
+  if (demo && (counts = hf_record_store_stats (vault, &records, &error)) == NULL)
     return fail (error);
 
   if (g->json)
@@ -256,13 +268,22 @@ cmd_vault_create (Globals  *g,
       json_builder_add_string_value (b, "recovery");
       json_builder_set_member_name (b, "recovery_code");
       json_builder_add_string_value (b, hf_secret_get_string (code));
+      if (demo)
+        {
+          json_builder_set_member_name (b, "demo_records");
+          json_builder_add_int_value (b, records);
+        }
       json_builder_end_object (b);
       print_json (b);
     }
   else
     {
-      g_print ("Created the vault %s with the owner “%s”.\n\n", path,
+      g_print ("Created the vault %s with the owner “%s”.\n", path,
                hf_vault_get_member_name (vault));
+      if (demo)
+        g_print ("It holds the demo record: %" G_GUINT64_FORMAT " records of an invented "
+                 "patient. Try “healthfolio-cli list”.\n", records);
+      g_print ("\n");
       g_print ("Recovery code (shown only now; write it down and keep it somewhere safe):\n\n"
                "    %s\n\n", hf_secret_get_string (code));
       g_print ("With it, anyone can open the vault as the member “recovery”, for example to set\n"
@@ -1147,7 +1168,8 @@ cmd_stats (Globals  *g,
 /* }}} */
 
 static const Command commands[] = {
-  { "vault", "create", "[--owner NAME]", "create a vault; prints the recovery code once",
+  { "vault", "create", "[--owner NAME] [--demo]",
+    "create a vault; prints the recovery code once", 
     cmd_vault_create },
   { "vault", "info", "", "show the vault and the acting member", cmd_vault_info },
   { "vault", "check", "", "check keyring, database pages and activity log", cmd_vault_check },
@@ -1192,6 +1214,8 @@ print_help (FILE *out)
            "  --passphrase-fd N   read the passphrase from file descriptor N\n"
            "  --json              machine-readable output\n"
            "  --help, --version\n\n"
+           "“vault create --demo” makes a vault holding an invented patient's record, to try\n"
+           "Healthfolio without real data.\n\n"
            "Passphrases are never taken from the command line; without a file or descriptor\n"
            "they are asked for at the terminal without echo.\n\n"
            "Exit codes: 0 success, 1 usage, 2 authentication failed, 3 bad input,\n"

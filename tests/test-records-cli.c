@@ -536,6 +536,98 @@ test_huge_string (Fixture       *f,
 }
 
 /* }}} */
+/* {{{ the demo vault */
+
+static void
+test_demo (Fixture       *f,
+           gconstpointer  data)
+{
+  const char *demo_data = g_getenv ("HEALTHFOLIO_DEMO_DATA");
+  g_autofree char *demo = g_build_filename (f->td.dir, "Demo.hfvault", NULL);
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) created = NULL;
+  g_autoptr(JsonObject) counts = NULL;
+  g_autoptr(JsonNode) found = NULL;
+  g_autoptr(JsonNode) labs = NULL;
+  gboolean patient = FALSE, a1c = FALSE;
+  JsonArray *rows;
+  Fixture d = *f;
+
+  g_assert_nonnull (demo_data);
+  count_file (expected, demo_data);
+  d.td.vault = demo;
+
+  g_assert_cmpint (run (&d, &out, &err, "--json", "vault", "create", "--demo", NULL), ==, 0);
+  created = parse_object (out);
+  g_assert_cmpint (json_object_get_int_member (created, "demo_records"), >, 100);
+
+  /* It opens with the passphrase given, holds exactly what the demo file holds, and is whole. */
+  counts = stats (&d);
+  assert_counts (counts, expected);
+  g_assert_cmpint (json_object_get_int_member (counts, "total"), ==,
+                   json_object_get_int_member (created, "demo_records"));
+  g_assert_cmpint (json_object_get_int_member (counts, "imports"), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&d, &out, &err, "vault", "check", NULL), ==, 0);
+
+  /* What a trend chart and the timeline need: the patient, repeated HbA1c with ranges. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&d, &out, &err, "--json", "search", "holloway", NULL), ==, 0);
+  found = json_from_string (out, NULL);
+  rows = json_node_get_array (found);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    patient |= g_str_equal (json_object_get_string_member (json_array_get_object_element (rows,
+                                                                                          i),
+                                                           "type"), "Patient");
+  g_assert_true (patient);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&d, &out, &err, "--json", "list", "--category", "lab-results",
+                        "--limit", "500", NULL), ==, 0);
+  labs = json_from_string (out, NULL);
+  rows = json_node_get_array (labs);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      if (g_str_has_prefix (json_object_get_string_member (row, "title"), "HbA1c 6.2 % — high"))
+        {
+          a1c = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (row, "subtitle"), ==,
+                           "Normal range 4–5.6 % · Riverside Laboratory");
+        }
+    }
+  g_assert_true (a1c);
+
+  /* Not over an existing vault. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&d, &out, &err, "vault", "create", "--demo", NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "already exists"));
+}
+
+/* Without the demo record, nothing is created. */
+static void
+test_demo_missing (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("HEALTHFOLIO_DEMO_DATA"));
+  g_autofree char *missing = g_build_filename (f->td.dir, "nowhere.json", NULL);
+  g_autofree char *demo = g_build_filename (f->td.dir, "Demo.hfvault", NULL);
+  g_autofree char *keys = g_build_filename (f->td.dir, "Demo.hfkeys", NULL);
+  g_autofree char *err = NULL;
+  Fixture d = *f;
+
+  d.td.vault = demo;
+  g_setenv ("HEALTHFOLIO_DEMO_DATA", missing, TRUE);
+  g_assert_cmpint (run (&d, NULL, &err, "vault", "create", "--demo", NULL), !=, 0);
+  g_setenv ("HEALTHFOLIO_DEMO_DATA", saved, TRUE);
+  g_assert_nonnull (strstr (err, "HEALTHFOLIO_DEMO_DATA"));
+  g_assert_false (g_file_test (demo, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (keys, G_FILE_TEST_EXISTS));
+}
+
+/* }}} */
 
 int
 main (int    argc,
@@ -551,6 +643,8 @@ main (int    argc,
   ADD ("/hf/records-cli/bad-input", test_bad_input);
   ADD ("/hf/records-cli/deep-nesting", test_deep_nesting);
   ADD ("/hf/records-cli/huge-string", test_huge_string);
+  ADD ("/hf/records-cli/demo", test_demo);
+  ADD ("/hf/records-cli/demo-missing", test_demo_missing);
 #undef ADD
 
   return g_test_run ();
