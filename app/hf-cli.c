@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hf-audit.h"
+#include "hf-demo.h"
 #include "hf-error.h"
 #include "hf-fhir.h"
 #include "hf-import.h"
@@ -218,15 +219,21 @@ cmd_vault_create (Globals  *g,
   g_autoptr(HfSecret) passphrase = NULL;
   g_autoptr(HfSecret) code = NULL;
   g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  gboolean demo = FALSE;
+  guint64 records = 0;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "owner", 0, 0, G_OPTION_ARG_STRING, &owner, "The owner's member name (default: owner)",
       "NAME" },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Fill the vault with the demo record: an "
+      "invented patient's five years of care, to try Healthfolio without real data", NULL },
     { NULL }
   };
 
   if (!parse_options (entries, "", "Create a vault with an owner and a recovery code. The "
-                      "recovery code is printed once.", &argc, &argv, &error))
+                      "recovery code is printed once. With --demo, the vault holds an invented "
+                      "patient's record (Maren Holloway, born 1968).", &argc, &argv, &error))
     return fail (error);
   if (argc > 1)
     return usage_error ("vault create takes no arguments; give the file with --vault.");
@@ -242,8 +249,13 @@ cmd_vault_create (Globals  *g,
   if (passphrase == NULL)
     return fail (error);
 
-  vault = hf_vault_create (path, owner, passphrase, &code, &error);
+  if (demo)
+    vault = hf_demo_create_vault (path, owner, passphrase, &code, NULL, &error);
+  else
+    vault = hf_vault_create (path, owner, passphrase, &code, &error);
   if (vault == NULL)
+    return fail (error);
+  if (demo && (counts = hf_record_store_stats (vault, &records, &error)) == NULL)
     return fail (error);
 
   if (g->json)
@@ -258,13 +270,22 @@ cmd_vault_create (Globals  *g,
       json_builder_add_string_value (b, "recovery");
       json_builder_set_member_name (b, "recovery_code");
       json_builder_add_string_value (b, hf_secret_get_string (code));
+      if (demo)
+        {
+          json_builder_set_member_name (b, "demo_records");
+          json_builder_add_int_value (b, records);
+        }
       json_builder_end_object (b);
       print_json (b);
     }
   else
     {
-      g_print ("Created the vault %s with the owner “%s”.\n\n", path,
+      g_print ("Created the vault %s with the owner “%s”.\n", path,
                hf_vault_get_member_name (vault));
+      if (demo)
+        g_print ("It holds the demo record: %" G_GUINT64_FORMAT " records of an invented "
+                 "patient. Try “healthfolio-cli list”.\n", records);
+      g_print ("\n");
       g_print ("Recovery code (shown only now; write it down and keep it somewhere safe):\n\n"
                "    %s\n\n", hf_secret_get_string (code));
       g_print ("With it, anyone can open the vault as the member “recovery”, for example to set\n"
@@ -980,17 +1001,20 @@ cmd_show (Globals  *g,
 {
   g_autoptr(HfVault) vault = NULL;
   g_autoptr(HfRecordRow) row = NULL;
+  g_autoptr(JsonNode) resource = NULL;
+  g_autoptr(GPtrArray) fields = NULL;
   g_autofree char *json = NULL;
   gboolean raw = FALSE;
   guint64 id;
   GError *error = NULL;
   GOptionEntry entries[] = {
-    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, "Print the resource's JSON as received", NULL },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, "Print the resource's JSON as stored", NULL },
     { NULL }
   };
 
-  if (!parse_options (entries, "ID", "Show one record: its summary, or with --raw its JSON.",
-                      &argc, &argv, &error))
+  if (!parse_options (entries, "ID", "Show one record as a patient reads it: what it is, its "
+                      "result or dosage, status, dates, who and where. With --raw, the "
+                      "resource's JSON as stored.", &argc, &argv, &error))
     return fail (error);
   if (argc != 2 || !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
     return usage_error ("show takes one record number, as printed by list or search.");
@@ -1000,20 +1024,53 @@ cmd_show (Globals  *g,
   if (!hf_record_store_get (vault, (gint64) id, &row, &json, &error))
     return fail (error);
   if (raw)
-    g_print ("%s\n", json);
-  else if (g->json)
+    {
+      g_print ("%s\n", json);
+      hf_vault_lock (vault);
+      return 0;
+    }
+  resource = json_from_string (json, NULL);
+  if (resource != NULL && JSON_NODE_HOLDS_OBJECT (resource))
+    fields = hf_fhir_describe (json_node_get_object (resource), hf_record_store_resolve, vault);
+  else
+    fields = g_ptr_array_new ();
+  if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) resource = json_from_string (json, NULL);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
       json_builder_add_int_value (b, row->id);
       json_builder_set_member_name (b, "type");
       json_builder_add_string_value (b, row->resource_type);
+      json_builder_set_member_name (b, "fhir_id");
+      json_builder_add_string_value (b, row->fhir_id);
       json_builder_set_member_name (b, "category");
       json_builder_add_string_value (b, row->category);
+      json_builder_set_member_name (b, "effective");
+      if (row->effective != NULL)
+        json_builder_add_string_value (b, row->effective);
+      else
+        json_builder_add_null_value (b);
       json_builder_set_member_name (b, "title");
       json_builder_add_string_value (b, row->title);
+      json_builder_set_member_name (b, "subtitle");
+      if (row->subtitle != NULL)
+        json_builder_add_string_value (b, row->subtitle);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "details");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < fields->len; i++)
+        {
+          HfFhirField *f = g_ptr_array_index (fields, i);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "label");
+          json_builder_add_string_value (b, f->label);
+          json_builder_set_member_name (b, "value");
+          json_builder_add_string_value (b, f->value);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
       json_builder_set_member_name (b, "resource");
       json_builder_add_value (b, g_steal_pointer (&resource));
       json_builder_end_object (b);
@@ -1021,13 +1078,31 @@ cmd_show (Globals  *g,
     }
   else
     {
+      glong width = 0;
+
+      for (guint i = 0; i < fields->len; i++)
+        width = MAX (width, g_utf8_strlen (((HfFhirField *) g_ptr_array_index (fields, i))->label,
+                                           -1));
       g_print ("%s\n", row->title);
       if (row->subtitle != NULL)
         g_print ("%s\n", row->subtitle);
-      g_print ("\nType:      %s/%s\n", row->resource_type, row->fhir_id);
-      g_print ("Category:  %s\n", hf_fhir_category_label (row->category));
-      if (row->effective != NULL)
-        g_print ("Date:      %s\n", row->effective);
+      g_print ("\n");
+      for (guint i = 0; i < fields->len; i++)
+        {
+          HfFhirField *f = g_ptr_array_index (fields, i);
+          g_auto(GStrv) lines = g_strsplit (f->value, "\n", -1);
+          glong pad = width - g_utf8_strlen (f->label, -1);
+
+          /* Padded by characters, not bytes: labels may be translated one day. */
+          g_print ("  %s:%*s  %s\n", f->label, (int) pad, "", lines[0]);
+          for (guint k = 1; lines[k] != NULL; k++)
+            g_print ("  %*s   %s\n", (int) width, "", lines[k]);
+        }
+      g_print ("\nRecord %" G_GINT64_FORMAT " · %s/%s · %s%s%s\n", row->id, row->resource_type,
+               row->fhir_id, hf_fhir_category_label (row->category),
+               row->effective ? " · " : "", row->effective ? row->effective : "");
+      g_print ("“healthfolio-cli show --raw %" G_GINT64_FORMAT "” prints the record as "
+               "stored.\n", row->id);
     }
   hf_vault_lock (vault);
   return 0;
@@ -1042,9 +1117,11 @@ cmd_stats (Globals  *g,
   g_autoptr(GHashTable) counts = NULL;
   g_autoptr(GList) types = NULL;
   guint64 total = 0;
+  guint64 imports = 0;
   GError *error = NULL;
 
-  if (!parse_options (NULL, "", "Count the current records per resource type.", &argc, &argv,
+  if (!parse_options (NULL, "", "Count the current records per resource type, and the files "
+                      "imported (those that added or changed something).", &argc, &argv,
                       &error))
     return fail (error);
   if (argc > 1)
@@ -1055,6 +1132,9 @@ cmd_stats (Globals  *g,
   counts = hf_record_store_stats (vault, &total, &error);
   if (counts == NULL)
     return fail (error);
+  imports = hf_record_store_count_provenance (vault, &error);
+  if (error != NULL)
+    return fail (error);
   types = g_list_sort (g_hash_table_get_keys (counts), (GCompareFunc) strcmp);
   if (g->json)
     {
@@ -1062,6 +1142,8 @@ cmd_stats (Globals  *g,
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "total");
       json_builder_add_int_value (b, total);
+      json_builder_set_member_name (b, "imports");
+      json_builder_add_int_value (b, imports);
       json_builder_set_member_name (b, "by_type");
       json_builder_begin_object (b);
       for (GList *l = types; l != NULL; l = l->next)
@@ -1079,6 +1161,7 @@ cmd_stats (Globals  *g,
         g_print ("%-28s %d\n", (char *) l->data,
                  GPOINTER_TO_INT (g_hash_table_lookup (counts, l->data)));
       g_print ("%-28s %" G_GUINT64_FORMAT "\n", "Total", total);
+      g_print ("%-28s %" G_GUINT64_FORMAT "\n", "Files imported", imports);
     }
   hf_vault_lock (vault);
   return 0;
@@ -1231,7 +1314,8 @@ cmd_trend (Globals  *g,
 }
 
 static const Command commands[] = {
-  { "vault", "create", "[--owner NAME]", "create a vault; prints the recovery code once",
+  { "vault", "create", "[--owner NAME] [--demo]",
+    "create a vault; prints the recovery code once", 
     cmd_vault_create },
   { "vault", "info", "", "show the vault and the acting member", cmd_vault_info },
   { "vault", "check", "", "check keyring, database pages and activity log", cmd_vault_check },
@@ -1277,6 +1361,8 @@ print_help (FILE *out)
            "  --passphrase-fd N   read the passphrase from file descriptor N\n"
            "  --json              machine-readable output\n"
            "  --help, --version\n\n"
+           "“vault create --demo” makes a vault holding an invented patient's record, to try\n"
+           "Healthfolio without real data.\n\n"
            "Passphrases are never taken from the command line; without a file or descriptor\n"
            "they are asked for at the terminal without echo.\n\n"
            "Exit codes: 0 success, 1 usage, 2 authentication failed, 3 bad input,\n"

@@ -94,7 +94,7 @@ hf_fhir_is_category (const char *category)
   return hf_fhir_category_label (category) != NULL;
 }
 
-/* {{{ reading JSON without fuss */
+/* {{{ reading JSON without fuss: wrong shapes read as absent, never as errors */
 
 static JsonObject *
 obj (JsonObject *o,
@@ -114,14 +114,37 @@ arr (JsonObject *o,
   return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
 }
 
+static guint
+len (JsonArray *a)
+{
+  return a ? json_array_get_length (a) : 0;
+}
+
+static JsonObject *
+elem_obj (JsonArray *a,
+          guint      i)
+{
+  JsonNode *n = a && i < json_array_get_length (a) ? json_array_get_element (a, i) : NULL;
+
+  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+static const char *
+elem_str (JsonArray *a,
+          guint      i)
+{
+  JsonNode *n = a && i < json_array_get_length (a) ? json_array_get_element (a, i) : NULL;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
 static JsonObject *
 first_obj (JsonObject *o,
            const char *name)
 {
-  JsonArray *a = arr (o, name);
-  JsonNode *n = a && json_array_get_length (a) > 0 ? json_array_get_element (a, 0) : NULL;
-
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+  return elem_obj (arr (o, name), 0);
 }
 
 static const char *
@@ -155,6 +178,26 @@ num (JsonObject *o,
   return TRUE;
 }
 
+/* TRUE and the value if NAME is a JSON boolean. */
+static gboolean
+boolean (JsonObject *o,
+         const char *name,
+         gboolean   *value)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+    return FALSE;
+  *value = json_node_get_boolean (n);
+  return TRUE;
+}
+
+static const char *
+type_of (JsonObject *r)
+{
+  return str (r, "resourceType") ? str (r, "resourceType") : "Resource";
+}
+
 /* For reading, not for storage: at most two decimals ("53.35 kg", not "53.3458767756843"). */
 static char *
 format_number (double value)
@@ -164,12 +207,25 @@ format_number (double value)
   return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.15g", round (value * 100) / 100));
 }
 
+static void
+append_part (GString    *s,
+             const char *separator,
+             const char *part)
+{
+  if (part == NULL || *part == '\0')
+    return;
+  if (s->len > 0)
+    g_string_append (s, separator);
+  g_string_append (s, part);
+}
+
 static const char *
 system_name (const char *system)
 {
   static const struct { const char *part; const char *name; } known[] = {
     { "loinc", "LOINC" }, { "snomed", "SNOMED CT" }, { "rxnorm", "RxNorm" },
     { "cvx", "CVX" }, { "icd-10", "ICD-10" }, { "ndc", "NDC" }, { "cpt", "CPT" },
+    { "unitsofmeasure", "UCUM" },
   };
 
   for (guint i = 0; system != NULL && i < G_N_ELEMENTS (known); i++)
@@ -183,16 +239,13 @@ static char *
 concept_text (JsonObject *cc)
 {
   JsonArray *codings = arr (cc, "coding");
-  JsonObject *first = first_obj (cc, "coding");
+  JsonObject *first = elem_obj (codings, 0);
 
-  if (str (cc, "text") != NULL)
+  if (str (cc, "text") != NULL && *str (cc, "text") != '\0')
     return g_strdup (str (cc, "text"));
-  for (guint i = 0; codings != NULL && i < json_array_get_length (codings); i++)
-    {
-      JsonObject *c = json_array_get_object_element (codings, i);
-      if (str (c, "display") != NULL)
-        return g_strdup (str (c, "display"));
-    }
+  for (guint i = 0; i < len (codings); i++)
+    if (str (elem_obj (codings, i), "display") != NULL)
+      return g_strdup (str (elem_obj (codings, i), "display"));
   if (str (first, "code") != NULL)
     {
       const char *sys = system_name (str (first, "system"));
@@ -202,30 +255,61 @@ concept_text (JsonObject *cc)
   return NULL;
 }
 
+/* Every CodeableConcept of an array, joined: "Hives, Itching". */
+static char *
+concepts_text (JsonArray *concepts)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < len (concepts); i++)
+    {
+      g_autofree char *t = concept_text (elem_obj (concepts, i));
+      append_part (s, ", ", t);
+    }
+  return s->len ? g_strdup (s->str) : NULL;
+}
+
+/* The codes behind a concept, for the detail view: "LOINC 4548-4, SNOMED CT 43396009". */
+static char *
+concept_codes (JsonObject *cc)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  JsonArray *codings = arr (cc, "coding");
+
+  for (guint i = 0; i < len (codings); i++)
+    {
+      JsonObject *c = elem_obj (codings, i);
+      const char *sys = system_name (str (c, "system"));
+      g_autofree char *one = NULL;
+
+      if (str (c, "code") == NULL)
+        continue;
+      one = sys ? g_strdup_printf ("%s %s", sys, str (c, "code")) : g_strdup (str (c, "code"));
+      append_part (s, ", ", one);
+    }
+  return s->len ? g_strdup (s->str) : NULL;
+}
+
 static char *
 concept_code (JsonObject *o,
               const char *name)
 {
-  JsonObject *cc = obj (o, name);
-  JsonObject *c = first_obj (cc, "coding");
+  JsonObject *c = first_obj (obj (o, name), "coding");
 
-  return c && str (c, "code") ? g_strdup (str (c, "code")) : NULL;
+  return str (c, "code") ? g_strdup (str (c, "code")) : NULL;
 }
 
-static char *
-reference_text (JsonObject        *ref,
-                HfFhirResolveFunc  resolve,
-                gpointer           user_data)
+/* TRUE if any coding of CC has CODE. */
+static gboolean
+concept_has_code (JsonObject *cc,
+                  const char *code)
 {
-  char *name = NULL;
+  JsonArray *codings = arr (cc, "coding");
 
-  if (ref == NULL)
-    return NULL;
-  if (str (ref, "display") != NULL)
-    return g_strdup (str (ref, "display"));
-  if (resolve != NULL && str (ref, "reference") != NULL)
-    name = resolve (str (ref, "reference"), user_data);
-  return name;
+  for (guint i = 0; i < len (codings); i++)
+    if (g_strcmp0 (str (elem_obj (codings, i), "code"), code) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static char *
@@ -239,14 +323,100 @@ human_name (JsonObject *name)
     return NULL;
   if (str (name, "text") != NULL)
     return g_strdup (str (name, "text"));
-  for (guint i = 0; prefix != NULL && i < json_array_get_length (prefix); i++)
-    g_string_append_printf (s, "%s%s", s->len ? " " : "",
-                            json_array_get_string_element (prefix, i));
-  for (guint i = 0; given != NULL && i < json_array_get_length (given); i++)
-    g_string_append_printf (s, "%s%s", s->len ? " " : "",
-                            json_array_get_string_element (given, i));
-  if (str (name, "family") != NULL)
-    g_string_append_printf (s, "%s%s", s->len ? " " : "", str (name, "family"));
+  for (guint i = 0; i < len (prefix); i++)
+    append_part (s, " ", elem_str (prefix, i));
+  for (guint i = 0; i < len (given); i++)
+    append_part (s, " ", elem_str (given, i));
+  append_part (s, " ", str (name, "family"));
+  return s->len ? g_strdup (s->str) : NULL;
+}
+
+static char *
+address_text (JsonObject *address)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  JsonArray *lines = arr (address, "line");
+
+  if (address == NULL)
+    return NULL;
+  if (str (address, "text") != NULL)
+    return g_strdup (str (address, "text"));
+  for (guint i = 0; i < len (lines); i++)
+    append_part (s, ", ", elem_str (lines, i));
+  append_part (s, ", ", str (address, "city"));
+  append_part (s, ", ", str (address, "state"));
+  append_part (s, " ", str (address, "postalCode"));
+  append_part (s, ", ", str (address, "country"));
+  return s->len ? g_strdup (s->str) : NULL;
+}
+
+/* }}} */
+/* {{{ references */
+
+typedef struct
+{
+  JsonObject        *r;
+  HfFhirResolveFunc  resolve;
+  gpointer           data;
+  HfFhirSummary     *out;
+  GString           *title;
+  GString           *subtitle;
+  const char        *when;       /* the resource's date, as written */
+} Ctx;
+
+/* A reference's words: its display, else the name of a contained resource ("#med1"), else
+ * whatever the caller can find for it. */
+static char *
+reference_text (Ctx        *ctx,
+                JsonObject *ref)
+{
+  const char *target = str (ref, "reference");
+
+  if (ref == NULL)
+    return NULL;
+  if (str (ref, "display") != NULL)
+    return g_strdup (str (ref, "display"));
+  if (target != NULL && target[0] == '#')
+    {
+      JsonArray *contained = arr (ctx->r, "contained");
+      for (guint i = 0; i < len (contained); i++)
+        if (g_strcmp0 (str (elem_obj (contained, i), "id"), target + 1) == 0)
+          return hf_fhir_display_name (elem_obj (contained, i));
+      return NULL;
+    }
+  if (ctx->resolve != NULL && target != NULL)
+    return ctx->resolve (target, ctx->data);
+  return NULL;
+}
+
+/* The referenced record's own summary when it can be found (a report's result shows its value,
+ * not just the name the report gave it), else the reference's words. */
+static char *
+reference_text_resolved (Ctx        *ctx,
+                         JsonObject *ref)
+{
+  const char *target = str (ref, "reference");
+  char *found = NULL;
+
+  if (ctx->resolve != NULL && target != NULL && target[0] != '#')
+    found = ctx->resolve (target, ctx->data);
+  return found ? found : reference_text (ctx, ref);
+}
+
+/* Every reference of an array (or of a member of each element: performer[].actor), joined. */
+static char *
+references_text (Ctx        *ctx,
+                 JsonArray  *refs,
+                 const char *member)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < len (refs); i++)
+    {
+      JsonObject *e = elem_obj (refs, i);
+      g_autofree char *t = reference_text (ctx, member ? obj (e, member) : e);
+      append_part (s, ", ", t);
+    }
   return s->len ? g_strdup (s->str) : NULL;
 }
 
@@ -302,8 +472,212 @@ display_date (const char *text)
   return text ? g_strndup (text, 10) : NULL;
 }
 
+/* For the detail view: the date, and the time of day as the source wrote it, without seconds
+ * or zone ("2019-03-02 08:30"); midnight is a date only. */
+static char *
+readable_date (const char *text)
+{
+  const char *t;
+
+  if (text == NULL)
+    return NULL;
+  t = strchr (text, 'T');
+  if (t == NULL || strlen (t) < 6 || g_str_has_prefix (t, "T00:00:00"))
+    return g_strndup (text, MIN (strlen (text), 10));
+  return g_strdup_printf ("%.10s %.5s", text, t + 1);
+}
+
+static char *
+period_text (JsonObject *period)
+{
+  g_autofree char *start = readable_date (str (period, "start"));
+  g_autofree char *end = readable_date (str (period, "end"));
+
+  if (start != NULL && end != NULL)
+    {
+      /* One day: "2019-03-02 08:30 to 09:15". */
+      if (strlen (start) > 10 && strlen (end) > 10 && strncmp (start, end, 10) == 0)
+        return g_strdup_printf ("%s to %s", start, end + 11);
+      return g_strdup_printf ("%s to %s", start, end);
+    }
+  if (start != NULL)
+    return g_strdup_printf ("from %s", start);
+  if (end != NULL)
+    return g_strdup_printf ("until %s", end);
+  return NULL;
+}
+
 /* }}} */
-/* {{{ phrases */
+/* {{{ values: quantities, ranges, observation values */
+
+/* UCUM codes as people write them. */
+static const char *
+unit_display (const char *unit)
+{
+  static const struct { const char *ucum; const char *shown; } units[] = {
+    { "mm[Hg]", "mmHg" }, { "[lb_av]", "lb" }, { "[in_i]", "in" }, { "Cel", "°C" },
+    { "[degF]", "°F" }, { "kg/m2", "kg/m²" }, { "/min", "/min" }, { "{beats}/min", "/min" },
+    { "{breaths}/min", "/min" }, { "1", NULL },
+  };
+
+  for (guint i = 0; unit != NULL && i < G_N_ELEMENTS (units); i++)
+    if (g_str_equal (units[i].ucum, unit))
+      return units[i].shown;
+  /* A bare annotation ("{score}") is a comment, not a unit. */
+  if (unit != NULL && unit[0] == '{' && strchr (unit, '}') == unit + strlen (unit) - 1)
+    return NULL;
+  return unit;
+}
+
+static const char *
+quantity_unit (JsonObject *q)
+{
+  return unit_display (str (q, "unit") ? str (q, "unit") : str (q, "code"));
+}
+
+/* "6.3 %", "< 5 mg/dL"; the value and the unit as shown, if wanted. */
+static char *
+quantity_text (JsonObject *q,
+               double     *value,
+               char      **unit_out)
+{
+  double v;
+  g_autofree char *n = NULL;
+  const char *unit;
+  const char *comparator = str (q, "comparator");
+
+  if (!num (q, "value", &v))
+    return NULL;
+  n = format_number (v);
+  unit = quantity_unit (q);
+  if (value != NULL)
+    *value = v;
+  if (unit_out != NULL)
+    *unit_out = g_strdup (unit);
+  return g_strdup_printf ("%s%s%s%s%s", comparator ? comparator : "", comparator ? " " : "", n,
+                          unit ? " " : "", unit ? unit : "");
+}
+
+/* "4–5.6 %", "below 5.6 %", "above 60 mL/min"; or the range's own text. */
+static char *
+range_text (JsonObject *range)
+{
+  double l;
+  g_autofree char *low = NULL;
+  g_autofree char *high = quantity_text (obj (range, "high"), NULL, NULL);
+
+  if (range == NULL)
+    return NULL;
+  if (str (range, "text") != NULL)
+    return g_strdup (str (range, "text"));
+  if (num (obj (range, "low"), "value", &l))
+    low = high ? format_number (l) : quantity_text (obj (range, "low"), NULL, NULL);
+  if (low != NULL && high != NULL)
+    return g_strdup_printf ("%s–%s", low, high);
+  if (high != NULL)
+    return g_strdup_printf ("below %s", high);
+  if (low != NULL)
+    return g_strdup_printf ("above %s", low);
+  return NULL;
+}
+
+typedef enum
+{
+  VALUE_NONE,
+  VALUE_QUANTITY,   /* a number, shown after the name: "Weight 70 kg" */
+  VALUE_WORDS,      /* words, shown after a colon: "Smoking status: Never smoker" */
+} ValueKind;
+
+/* An Observation's or a component's value[x], as words. */
+static char *
+value_text (JsonObject *holder,
+            ValueKind  *kind,
+            double     *number,
+            char      **unit)
+{
+  JsonObject *ratio = obj (holder, "valueRatio");
+  double d;
+  gboolean b;
+  char *text;
+
+  *kind = VALUE_QUANTITY;
+  if ((text = quantity_text (obj (holder, "valueQuantity"), number, unit)) != NULL)
+    return text;
+  if (num (holder, "valueInteger", &d))
+    {
+      if (number != NULL)
+        *number = d;
+      return format_number (d);
+    }
+  if ((text = range_text (obj (holder, "valueRange"))) != NULL)
+    return text;
+  if (ratio != NULL)
+    {
+      g_autofree char *n = quantity_text (obj (ratio, "numerator"), NULL, NULL);
+      g_autofree char *dn = quantity_text (obj (ratio, "denominator"), NULL, NULL);
+      if (n != NULL && dn != NULL)
+        return g_strdup_printf ("%s / %s", n, dn);
+    }
+  *kind = VALUE_WORDS;
+  if ((text = concept_text (obj (holder, "valueCodeableConcept"))) != NULL)
+    return text;
+  if (str (holder, "valueString") != NULL)
+    return g_strdup (str (holder, "valueString"));
+  if (boolean (holder, "valueBoolean", &b))
+    return g_strdup (b ? "yes" : "no");
+  if ((text = readable_date (first_date (holder, "valueDateTime", "valueTime", NULL))) != NULL)
+    return text;
+  if ((text = period_text (obj (holder, "valuePeriod"))) != NULL)
+    return text;
+  *kind = VALUE_NONE;
+  return NULL;
+}
+
+/* Blood pressure's parts by LOINC code: systolic first, whatever order the source used. */
+static int
+component_rank (JsonObject *component)
+{
+  JsonObject *code = obj (component, "code");
+
+  if (concept_has_code (code, "8480-6"))
+    return 0;
+  if (concept_has_code (code, "8462-4"))
+    return 1;
+  return 2;
+}
+
+/* "120/80 mmHg" when every component is a number in the same unit. */
+static char *
+components_value (JsonArray *components)
+{
+  g_autoptr(GString) parts = g_string_new (NULL);
+  g_autofree char *unit = NULL;
+  guint order[64];
+  guint n = 0;
+
+  for (int rank = 0; rank <= 2; rank++)
+    for (guint i = 0; i < len (components) && n < G_N_ELEMENTS (order); i++)
+      if (component_rank (elem_obj (components, i)) == rank)
+        order[n++] = i;
+  for (guint k = 0; k < n; k++)
+    {
+      JsonObject *q = obj (elem_obj (components, order[k]), "valueQuantity");
+      double v;
+      g_autofree char *number = NULL;
+
+      if (!num (q, "value", &v))
+        return NULL;
+      number = format_number (v);
+      append_part (parts, "/", number);
+      if (k == 0)
+        unit = g_strdup (quantity_unit (q));
+      else if (g_strcmp0 (unit, quantity_unit (q)) != 0)
+        return NULL;
+    }
+  if (parts->len == 0)
+    return NULL;
+  return unit ? g_strdup_printf ("%s %s", parts->str, unit) : g_strdup (parts->str);
+}
 
 static const char *
 interpretation_word (const char *code)
@@ -322,25 +696,40 @@ interpretation_word (const char *code)
   return NULL;
 }
 
+/* "high", from the interpretation, else from the value and the reference range. */
 static char *
-quantity_text (JsonObject *q,
-               double     *value,
-               char      **unit_out)
+interpretation (JsonObject *holder,
+                gboolean    numeric,
+                double      value)
 {
-  double v;
-  g_autofree char *n = NULL;
-  const char *unit;
+  JsonObject *interp = first_obj (holder, "interpretation");
+  JsonObject *range = first_obj (holder, "referenceRange");
+  double low, high;
 
-  if (!num (q, "value", &v))
+  if (interp != NULL)
+    {
+      JsonArray *codings = arr (interp, "coding");
+      for (guint i = 0; i < len (codings); i++)
+        {
+          const char *word = interpretation_word (str (elem_obj (codings, i), "code"));
+          if (word != NULL)
+            return g_strdup (word);
+        }
+      return concept_text (interp);
+    }
+  if (!numeric || range == NULL)
     return NULL;
-  n = format_number (v);
-  unit = str (q, "unit") ? str (q, "unit") : str (q, "code");
-  if (value != NULL)
-    *value = v;
-  if (unit_out != NULL)
-    *unit_out = g_strdup (unit);
-  return unit ? g_strdup_printf ("%s %s", n, unit) : g_steal_pointer (&n);
+  if (num (obj (range, "high"), "value", &high) && value > high)
+    return g_strdup ("high");
+  if (num (obj (range, "low"), "value", &low) && value < low)
+    return g_strdup ("low");
+  if (num (obj (range, "high"), "value", &high) || num (obj (range, "low"), "value", &low))
+    return g_strdup ("normal");
+  return NULL;
 }
+
+/* }}} */
+/* {{{ dosage */
 
 static const char *
 unit_word (const char *unit,
@@ -358,18 +747,35 @@ unit_word (const char *unit,
   return NULL;
 }
 
-/* "3 times a day", "once a week", "every 8 hours", "as needed". */
+/* The HL7 timing abbreviations (v3 GTSAbbreviation) a prescription may carry instead. */
+static const char *
+timing_code_text (const char *code)
+{
+  static const struct { const char *code; const char *text; } codes[] = {
+    { "QD", "once a day" }, { "BID", "twice a day" }, { "TID", "3 times a day" },
+    { "QID", "4 times a day" }, { "QOD", "every other day" }, { "AM", "every morning" },
+    { "PM", "every afternoon" }, { "Q4H", "every 4 hours" }, { "Q6H", "every 6 hours" },
+    { "Q8H", "every 8 hours" }, { "Q1H", "every hour" }, { "Q2H", "every 2 hours" },
+    { "Q3H", "every 3 hours" }, { "WK", "once a week" }, { "MO", "once a month" },
+  };
+
+  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (codes); i++)
+    if (g_ascii_strcasecmp (codes[i].code, code) == 0)
+      return codes[i].text;
+  return NULL;
+}
+
+/* "3 times a day", "once a week", "every 8 hours", "twice a day, as needed for pain". */
 static char *
 timing_text (JsonObject *dosage)
 {
-  JsonObject *repeat = obj (obj (dosage, "timing"), "repeat");
+  JsonObject *timing = obj (dosage, "timing");
+  JsonObject *repeat = obj (timing, "repeat");
   g_autoptr(GString) s = g_string_new (NULL);
   double frequency = 1, period = 0;
   const char *unit = str (repeat, "periodUnit");
-  JsonNode *as_needed = dosage ? json_object_get_member (dosage, "asNeededBoolean") : NULL;
+  gboolean as_needed = FALSE;
 
-  if (str (dosage, "text") != NULL)
-    return g_strdup (str (dosage, "text"));
   num (repeat, "frequency", &frequency);
   if (num (repeat, "period", &period) && unit_word (unit, FALSE) != NULL)
     {
@@ -390,35 +796,93 @@ timing_text (JsonObject *dosage)
         g_string_append_printf (s, "%g times every %g %s", frequency, period,
                                 unit_word (unit, TRUE));
     }
-  if (as_needed != NULL && JSON_NODE_HOLDS_VALUE (as_needed) &&
-      json_node_get_value_type (as_needed) == G_TYPE_BOOLEAN && json_node_get_boolean (as_needed))
+  else if (timing_code_text (str (first_obj (obj (timing, "code"), "coding"), "code")) != NULL)
+    g_string_append (s, timing_code_text (str (first_obj (obj (timing, "code"), "coding"),
+                                               "code")));
+  else if (str (obj (timing, "code"), "text") != NULL)
+    g_string_append (s, str (obj (timing, "code"), "text"));
+
+  if (obj (dosage, "asNeededCodeableConcept") != NULL)
+    {
+      g_autofree char *why = concept_text (obj (dosage, "asNeededCodeableConcept"));
+      g_string_append_printf (s, "%sas needed%s%s", s->len ? ", " : "", why ? " for " : "",
+                              why ? why : "");
+    }
+  else if (boolean (dosage, "asNeededBoolean", &as_needed) && as_needed)
     g_string_append_printf (s, "%sas needed", s->len ? ", " : "");
   return s->len ? g_strdup (s->str) : NULL;
 }
 
-static void
-append_part (GString    *s,
-             const char *separator,
-             const char *part)
+/* "500 mg", "1–2 tablets"; a bare number ("1", no unit) as NULL with *count set. */
+static char *
+dose_text (JsonObject *dosage,
+           double     *count)
 {
-  if (part == NULL || *part == '\0')
-    return;
-  if (s->len > 0)
-    g_string_append (s, separator);
-  g_string_append (s, part);
+  JsonObject *dr = first_obj (dosage, "doseAndRate");
+  JsonObject *q = obj (dr, "doseQuantity");
+  double v;
+
+  *count = 0;
+  if (q != NULL && quantity_unit (q) == NULL)
+    {
+      if (num (q, "value", &v))
+        *count = v;
+      return NULL;
+    }
+  if (q != NULL)
+    return quantity_text (q, NULL, NULL);
+  return range_text (obj (dr, "doseRange"));
 }
+
+/* The dose and how often, as one phrase after the medication's name NAME: " 500 mg, 3 times a
+ * day"; the prescriber's own text when nothing is structured. */
+static char *
+dosage_phrase (JsonObject *dosage,
+               const char *name)
+{
+  double count = 0;
+  g_autofree char *dose = dose_text (dosage, &count);
+  g_autofree char *timing = timing_text (dosage);
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *name_folded = name ? g_utf8_casefold (name, -1) : NULL;
+  g_autofree char *dose_folded = dose ? g_utf8_casefold (dose, -1) : NULL;
+
+  /* "Amoxicillin 500 MG Oral Capsule" says its strength already. */
+  if (dose != NULL && name_folded != NULL && strstr (name_folded, dose_folded) != NULL)
+    g_clear_pointer (&dose, g_free);
+  if (dose != NULL)
+    g_string_append_printf (s, " %s", dose);
+  else if (count > 1)
+    g_string_append_printf (s, ", %g at a time", count);
+  if (timing != NULL)
+    g_string_append_printf (s, ", %s", timing);
+  if (s->len == 0 && str (dosage, "text") != NULL)
+    g_string_append_printf (s, ", %s", str (dosage, "text"));
+  return s->len ? g_strdup (s->str) : NULL;
+}
+
+/* }}} */
+/* {{{ search text */
 
 static char *
 join_notes (JsonObject *r)
 {
   g_autoptr(GString) s = g_string_new (NULL);
   JsonArray *notes = arr (r, "note");
+  JsonArray *dosages = arr (r, "dosageInstruction") ? arr (r, "dosageInstruction")
+                                                     : arr (r, "dosage");
 
-  for (guint i = 0; notes != NULL && i < json_array_get_length (notes); i++)
-    append_part (s, " ", str (json_array_get_object_element (notes, i), "text"));
+  for (guint i = 0; i < len (notes); i++)
+    append_part (s, " ", str (elem_obj (notes, i), "text"));
+  for (guint i = 0; i < len (dosages); i++)
+    {
+      append_part (s, " ", str (elem_obj (dosages, i), "text"));
+      append_part (s, " ", str (elem_obj (dosages, i), "patientInstruction"));
+    }
   append_part (s, " ", str (r, "description"));
   append_part (s, " ", str (r, "valueString"));
   append_part (s, " ", str (r, "comment"));
+  append_part (s, " ", str (r, "conclusion"));
   return s->len ? g_strdup (s->str) : NULL;
 }
 
@@ -429,27 +893,16 @@ add_concept_codes (GString    *s,
   JsonArray *codings = arr (cc, "coding");
 
   append_part (s, " ", str (cc, "text"));
-  for (guint i = 0; codings != NULL && i < json_array_get_length (codings); i++)
+  for (guint i = 0; i < len (codings); i++)
     {
-      JsonObject *c = json_array_get_object_element (codings, i);
+      JsonObject *c = elem_obj (codings, i);
       append_part (s, " ", str (c, "display"));
       append_part (s, " ", str (c, "code"));
     }
 }
 
 /* }}} */
-/* {{{ per type */
-
-typedef struct
-{
-  JsonObject        *r;
-  HfFhirResolveFunc  resolve;
-  gpointer           data;
-  HfFhirSummary     *out;
-  GString           *title;
-  GString           *subtitle;
-  const char        *when;       /* the resource's date, as written */
-} Ctx;
+/* {{{ summaries, per type */
 
 static void
 set_primary_code (Ctx        *ctx,
@@ -485,97 +938,65 @@ clinical_status (JsonObject *r)
   return str (c, "code") ? str (c, "code") : str (cs, "text");
 }
 
+static const char *
+observation_category_label (JsonObject *r)
+{
+  static const struct { const char *code; const char *label; } labels[] = {
+    { "vital-signs", "Vital signs" }, { "laboratory", "Laboratory" },
+    { "social-history", "Social history" }, { "survey", "Survey" }, { "exam", "Examination" },
+    { "imaging", "Imaging" }, { "procedure", "Procedure" }, { "therapy", "Therapy" },
+    { "activity", "Activity" },
+  };
+  JsonObject *category = first_obj (r, "category");
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (concept_has_code (category, labels[i].code))
+      return labels[i].label;
+  return NULL;
+}
+
 static void
 summarize_observation (Ctx *ctx)
 {
   JsonObject *r = ctx->r;
-  JsonObject *interp = first_obj (r, "interpretation");
-  JsonObject *range = first_obj (r, "referenceRange");
   JsonArray *components = arr (r, "component");
-  const char *word = NULL;
+  ValueKind kind = VALUE_NONE;
   g_autofree char *value = NULL;
-  g_autofree char *concept_value = NULL;
+  g_autofree char *word = NULL;
+  g_autofree char *range = range_text (first_obj (r, "referenceRange"));
+  g_autofree char *performer = references_text (ctx, arr (r, "performer"), NULL);
+  g_autofree char *absent = concept_text (obj (r, "dataAbsentReason"));
 
   title_concept (ctx, obj (r, "code"), "Observation");
 
-  value = quantity_text (obj (r, "valueQuantity"), &ctx->out->value_num, &ctx->out->value_unit);
-  ctx->out->has_value = value != NULL;
-  if (value == NULL && obj (r, "valueCodeableConcept") != NULL)
-    value = concept_text (obj (r, "valueCodeableConcept"));
-  if (value == NULL && str (r, "valueString") != NULL)
-    value = g_strdup (str (r, "valueString"));
+  value = value_text (r, &kind, &ctx->out->value_num, &ctx->out->value_unit);
+  ctx->out->has_value = kind == VALUE_QUANTITY && (obj (r, "valueQuantity") != NULL ||
+                                                   json_object_has_member (r, "valueInteger"));
   if (value == NULL && components != NULL)
     {
-      /* Blood pressure and other panels: "120/80 mmHg" when the units agree. */
-      g_autoptr(GString) parts = g_string_new (NULL);
-      g_autofree char *unit = NULL;
-      gboolean same_unit = TRUE;
-
-      for (guint i = 0; i < json_array_get_length (components); i++)
-        {
-          JsonObject *q = obj (json_array_get_object_element (components, i), "valueQuantity");
-          double v;
-          g_autofree char *n = NULL;
-          if (!num (q, "value", &v))
-            continue;
-          n = format_number (v);
-          append_part (parts, "/", n);
-          if (unit == NULL)
-            unit = g_strdup (str (q, "unit") ? str (q, "unit") : str (q, "code"));
-          else if (g_strcmp0 (unit, str (q, "unit") ? str (q, "unit") : str (q, "code")) != 0)
-            same_unit = FALSE;
-        }
-      if (parts->len > 0 && same_unit)
-        value = unit ? g_strdup_printf ("%s %s", parts->str, unit) : g_strdup (parts->str);
+      value = components_value (components);
+      kind = value ? VALUE_QUANTITY : VALUE_NONE;
     }
-  if (value != NULL)
+  if (kind == VALUE_QUANTITY)
     g_string_append_printf (ctx->title, " %s", value);
+  else if (kind == VALUE_WORDS)
+    g_string_append_printf (ctx->title, ": %s", value);
 
-  if (interp != NULL)
-    {
-      JsonObject *c = first_obj (interp, "coding");
-      word = interpretation_word (str (c, "code"));
-      if (word == NULL)
-        word = str (interp, "text") ? str (interp, "text") : str (c, "display");
-    }
-  else if (ctx->out->has_value && range != NULL)
-    {
-      double low, high;
-      if (num (obj (range, "high"), "value", &high) && ctx->out->value_num > high)
-        word = "high";
-      else if (num (obj (range, "low"), "value", &low) && ctx->out->value_num < low)
-        word = "low";
-      else
-        word = "normal";
-    }
+  word = interpretation (r, ctx->out->has_value, ctx->out->value_num);
   if (word != NULL)
     g_string_append_printf (ctx->title, " — %s", word);
+  else if (value == NULL && absent != NULL)
+    g_string_append_printf (ctx->title, " — no result (%s)", absent);
+  else if (value == NULL && g_strcmp0 (str (r, "status"), "cancelled") == 0)
+    g_string_append (ctx->title, " — cancelled");
 
   if (range != NULL)
-    {
-      g_autofree char *low = quantity_text (obj (range, "low"), NULL, NULL);
-      g_autofree char *high = quantity_text (obj (range, "high"), NULL, NULL);
-      if (str (range, "text") != NULL)
-        g_string_append_printf (ctx->subtitle, "Normal range %s", str (range, "text"));
-      else if (low != NULL && high != NULL)
-        {
-          double l = 0;
-          g_autofree char *ln = num (obj (range, "low"), "value", &l) ? format_number (l) : NULL;
-          g_string_append_printf (ctx->subtitle, "Normal range %s–%s", ln, high);
-        }
-      else if (high != NULL)
-        g_string_append_printf (ctx->subtitle, "Normal below %s", high);
-      else if (low != NULL)
-        g_string_append_printf (ctx->subtitle, "Normal above %s", low);
-    }
-  if (ctx->subtitle->len == 0)
-    {
-      g_autofree char *performer = reference_text (first_obj (r, "performer"), ctx->resolve,
-                                                   ctx->data);
-      g_autofree char *category = concept_text (first_obj (r, "category"));
-      append_part (ctx->subtitle, " · ", category);
-      append_part (ctx->subtitle, " · ", performer);
-    }
+    g_string_append_printf (ctx->subtitle, "Normal %s%s",
+                            g_str_has_prefix (range, "below ") || g_str_has_prefix (range, "above ")
+                            ? "" : "range ", range);
+  else
+    append_part (ctx->subtitle, " · ", observation_category_label (r));
+  append_part (ctx->subtitle, " · ", performer);
   ctx->when = first_date (r, "effectiveDateTime", "effectivePeriod.start", "effectiveInstant",
                           "issued", NULL);
 }
@@ -590,28 +1011,58 @@ medication_name (Ctx *ctx)
       set_primary_code (ctx, cc);
       return concept_text (cc);
     }
-  return reference_text (obj (ctx->r, "medicationReference"), ctx->resolve, ctx->data);
+  return reference_text (ctx, obj (ctx->r, "medicationReference"));
 }
 
 static void
 summarize_medication_use (Ctx        *ctx,
                           const char *dosage_member)
 {
+  const char *type = type_of (ctx->r);
   g_autofree char *name = medication_name (ctx);
-  JsonObject *dosage = first_obj (ctx->r, dosage_member);
-  g_autofree char *timing = timing_text (dosage);
-  g_autofree char *requester = reference_text (obj (ctx->r, "requester"), ctx->resolve,
-                                               ctx->data);
+  g_autofree char *dosage = dosage_phrase (first_obj (ctx->r, dosage_member), name);
+  g_autofree char *requester = reference_text (ctx, obj (ctx->r, "requester"));
+  g_autofree char *source = reference_text (ctx, obj (ctx->r, "informationSource"));
+  g_autofree char *reason = concepts_text (arr (ctx->r, "reasonCode"));
+  g_autofree char *quantity = quantity_text (obj (ctx->r, "quantity"), NULL, NULL);
+  double days;
 
   g_string_append (ctx->title, name ? name : "Medication");
-  if (timing != NULL)
-    g_string_append_printf (ctx->title, ", %s", timing);
+  if (dosage != NULL)
+    g_string_append (ctx->title, dosage);
   if (str (ctx->r, "status") != NULL)
     g_string_append_printf (ctx->title, " — %s", str (ctx->r, "status"));
+
+  if (reason != NULL)
+    g_string_append_printf (ctx->subtitle, "For %s", reason);
+  if (g_str_equal (type, "MedicationDispense"))
+    {
+      if (quantity != NULL)
+        g_string_append_printf (ctx->subtitle, "%sDispensed %s", ctx->subtitle->len ? " · " : "",
+                                quantity);
+      if (num (obj (ctx->r, "daysSupply"), "value", &days))
+        g_string_append_printf (ctx->subtitle, "%s%g days' supply",
+                                ctx->subtitle->len ? " · " : "", days);
+    }
   if (requester != NULL)
-    g_string_append_printf (ctx->subtitle, "Prescribed by %s", requester);
+    g_string_append_printf (ctx->subtitle, "%sPrescribed by %s", ctx->subtitle->len ? " · " : "",
+                            requester);
+  else if (source != NULL)
+    g_string_append_printf (ctx->subtitle, "%sReported by %s", ctx->subtitle->len ? " · " : "",
+                            source);
   ctx->when = first_date (ctx->r, "authoredOn", "effectiveDateTime", "effectivePeriod.start",
                           "dateAsserted", "whenHandedOver", "whenPrepared", NULL);
+}
+
+static void
+summarize_medication (Ctx *ctx)
+{
+  g_autofree char *form = concept_text (obj (ctx->r, "form"));
+  g_autofree char *maker = reference_text (ctx, obj (ctx->r, "manufacturer"));
+
+  title_concept (ctx, obj (ctx->r, "code"), "Medication");
+  append_part (ctx->subtitle, " · ", form);
+  append_part (ctx->subtitle, " · ", maker);
 }
 
 static void
@@ -620,16 +1071,21 @@ summarize_condition (Ctx *ctx)
   const char *status = clinical_status (ctx->r);
   const char *onset = first_date (ctx->r, "onsetDateTime", "onsetPeriod.start", NULL);
   const char *abated = first_date (ctx->r, "abatementDateTime", "abatementPeriod.start", NULL);
+  g_autofree char *verification = concept_code (ctx->r, "verificationStatus");
   g_autofree char *category = concept_text (first_obj (ctx->r, "category"));
+  g_autofree char *asserter = reference_text (ctx, obj (ctx->r, "asserter"));
 
   title_concept (ctx, obj (ctx->r, "code"), "Condition");
-  if (g_strcmp0 (status, "active") == 0 && onset != NULL)
+  if (g_strcmp0 (verification, "refuted") == 0 || g_strcmp0 (verification, "entered-in-error") == 0)
+    g_string_append_printf (ctx->title, " — %s", verification);
+  else if (g_strcmp0 (status, "active") == 0 && onset != NULL)
     g_string_append_printf (ctx->title, " — active since %.10s", onset);
   else if (g_strcmp0 (status, "resolved") == 0 && abated != NULL)
     g_string_append_printf (ctx->title, " — resolved %.10s", abated);
   else if (status != NULL)
     g_string_append_printf (ctx->title, " — %s", status);
   append_part (ctx->subtitle, " · ", category);
+  append_part (ctx->subtitle, " · ", asserter);
   ctx->when = onset ? onset : first_date (ctx->r, "recordedDate", NULL);
 }
 
@@ -643,7 +1099,7 @@ summarize_allergy (Ctx *ctx)
 
   set_primary_code (ctx, obj (ctx->r, "code"));
   /* Many systems name the allergy ("Allergy to grass pollen"), not the substance. */
-  if (what != NULL && strstr (what, "llergy") != NULL)
+  if (what != NULL && (strstr (what, "llergy") != NULL || strstr (what, "ntolerance") != NULL))
     g_string_append (ctx->title, what);
   else
     g_string_append_printf (ctx->title, "Allergy to %s", what ? what : "an unnamed substance");
@@ -651,18 +1107,13 @@ summarize_allergy (Ctx *ctx)
     g_string_append (ctx->title, " — high risk");
   else if (status != NULL && !g_str_equal (status, "active"))
     g_string_append_printf (ctx->title, " — %s", status);
-  for (guint i = 0; reactions != NULL && i < json_array_get_length (reactions); i++)
+  for (guint i = 0; i < len (reactions); i++)
     {
-      g_autofree char *m = concept_text (first_obj (json_array_get_object_element (reactions, i),
-                                                    "manifestation"));
-      if (m != NULL)
-        {
-          if (ctx->subtitle->len == 0)
-            g_string_append (ctx->subtitle, "Reaction: ");
-          else
-            g_string_append (ctx->subtitle, ", ");
-          g_string_append (ctx->subtitle, m);
-        }
+      g_autofree char *m = concepts_text (arr (elem_obj (reactions, i), "manifestation"));
+      if (m == NULL)
+        continue;
+      g_string_append (ctx->subtitle, ctx->subtitle->len == 0 ? "Reaction: " : ", ");
+      g_string_append (ctx->subtitle, m);
     }
   ctx->when = first_date (ctx->r, "onsetDateTime", "recordedDate", NULL);
 }
@@ -670,14 +1121,13 @@ summarize_allergy (Ctx *ctx)
 static void
 summarize_immunization (Ctx *ctx)
 {
-  g_autofree char *performer = reference_text (obj (first_obj (ctx->r, "performer"), "actor"),
-                                               ctx->resolve, ctx->data);
-  g_autofree char *location = reference_text (obj (ctx->r, "location"), ctx->resolve, ctx->data);
+  g_autofree char *performer = references_text (ctx, arr (ctx->r, "performer"), "actor");
+  g_autofree char *location = reference_text (ctx, obj (ctx->r, "location"));
 
   title_concept (ctx, obj (ctx->r, "vaccineCode"), "Vaccination");
   if (g_strcmp0 (str (ctx->r, "status"), "not-done") == 0)
     g_string_append (ctx->title, " — not given");
-  append_part (ctx->subtitle, " · ", performer ? performer : location);
+  append_part (ctx->subtitle, " · ", location ? location : performer);
   if (str (ctx->r, "lotNumber") != NULL)
     g_string_append_printf (ctx->subtitle, "%slot %s", ctx->subtitle->len ? " · " : "",
                             str (ctx->r, "lotNumber"));
@@ -688,14 +1138,14 @@ static void
 summarize_procedure (Ctx *ctx)
 {
   const char *status = str (ctx->r, "status");
-  g_autofree char *performer = reference_text (obj (first_obj (ctx->r, "performer"), "actor"),
-                                               ctx->resolve, ctx->data);
-  g_autofree char *location = reference_text (obj (ctx->r, "location"), ctx->resolve, ctx->data);
+  g_autofree char *performer = references_text (ctx, arr (ctx->r, "performer"), "actor");
+  g_autofree char *location = reference_text (ctx, obj (ctx->r, "location"));
 
   title_concept (ctx, obj (ctx->r, "code"), "Procedure");
   if (status != NULL && !g_str_equal (status, "completed"))
     g_string_append_printf (ctx->title, " — %s", status);
-  append_part (ctx->subtitle, " · ", location ? location : performer);
+  append_part (ctx->subtitle, " · ", performer);
+  append_part (ctx->subtitle, " · ", location);
   ctx->when = first_date (ctx->r, "performedDateTime", "performedPeriod.start", NULL);
 }
 
@@ -704,15 +1154,12 @@ summarize_encounter (Ctx *ctx)
 {
   g_autofree char *type = concept_text (first_obj (ctx->r, "type"));
   JsonObject *klass = obj (ctx->r, "class");
-  g_autofree char *where = reference_text (obj (ctx->r, "serviceProvider"), ctx->resolve,
-                                           ctx->data);
-  g_autofree char *reason = concept_text (first_obj (ctx->r, "reasonCode"));
-  g_autofree char *who = reference_text (obj (first_obj (ctx->r, "participant"), "individual"),
-                                         ctx->resolve, ctx->data);
+  g_autofree char *where = reference_text (ctx, obj (ctx->r, "serviceProvider"));
+  g_autofree char *reason = concepts_text (arr (ctx->r, "reasonCode"));
+  g_autofree char *who = references_text (ctx, arr (ctx->r, "participant"), "individual");
 
   if (where == NULL)
-    where = reference_text (obj (first_obj (ctx->r, "location"), "location"), ctx->resolve,
-                            ctx->data);
+    where = reference_text (ctx, obj (first_obj (ctx->r, "location"), "location"));
   set_primary_code (ctx, first_obj (ctx->r, "type"));
   if (type != NULL)
     g_string_append (ctx->title, type);
@@ -732,14 +1179,12 @@ summarize_encounter (Ctx *ctx)
 static void
 summarize_report (Ctx *ctx)
 {
-  JsonArray *results = arr (ctx->r, "result");
-  g_autofree char *performer = reference_text (first_obj (ctx->r, "performer"), ctx->resolve,
-                                               ctx->data);
+  guint results = len (arr (ctx->r, "result"));
+  g_autofree char *performer = references_text (ctx, arr (ctx->r, "performer"), NULL);
 
   title_concept (ctx, obj (ctx->r, "code"), "Report");
-  if (results != NULL && json_array_get_length (results) > 0)
-    g_string_append_printf (ctx->subtitle, "%u result%s", json_array_get_length (results),
-                            json_array_get_length (results) == 1 ? "" : "s");
+  if (results > 0)
+    g_string_append_printf (ctx->subtitle, "%u result%s", results, results == 1 ? "" : "s");
   append_part (ctx->subtitle, " · ", performer);
   ctx->when = first_date (ctx->r, "effectiveDateTime", "effectivePeriod.start", "issued", NULL);
 }
@@ -749,16 +1194,18 @@ summarize_document (Ctx *ctx)
 {
   JsonObject *attachment = obj (first_obj (ctx->r, "content"), "attachment");
   g_autofree char *type = concept_text (obj (ctx->r, "type"));
-  g_autofree char *author = reference_text (first_obj (ctx->r, "author"), ctx->resolve,
-                                            ctx->data);
+  g_autofree char *author = references_text (ctx, arr (ctx->r, "author"), NULL);
+  g_autofree char *custodian = reference_text (ctx, obj (ctx->r, "custodian"));
 
   set_primary_code (ctx, obj (ctx->r, "type"));
   g_string_append (ctx->title, str (ctx->r, "description") ? str (ctx->r, "description")
                                : type ? type : str (attachment, "title") ? str (attachment, "title")
                                : "Document");
-  append_part (ctx->subtitle, " · ", author);
+  append_part (ctx->subtitle, " · ", author ? author : custodian);
   append_part (ctx->subtitle, " · ", str (attachment, "contentType"));
-  ctx->when = first_date (ctx->r, "date", NULL);
+  ctx->when = first_date (ctx->r, "date", "context.period.start", NULL);
+  if (ctx->when == NULL)
+    ctx->when = str (attachment, "creation");
 }
 
 static void
@@ -781,8 +1228,7 @@ summarize_person (Ctx *ctx)
   g_autofree char *qualification = concept_text (obj (first_obj (ctx->r, "qualification"),
                                                       "code"));
 
-  g_string_append (ctx->title, name ? name : json_object_get_string_member (ctx->r,
-                                                                            "resourceType"));
+  g_string_append (ctx->title, name ? name : type_of (ctx->r));
   append_part (ctx->subtitle, " · ", relation ? relation : qualification);
 }
 
@@ -793,8 +1239,9 @@ summarize_place (Ctx *ctx)
                                                  : first_obj (ctx->r, "address");
   g_autofree char *type = concept_text (first_obj (ctx->r, "type"));
 
-  g_string_append (ctx->title, str (ctx->r, "name") ? str (ctx->r, "name")
-                               : json_object_get_string_member (ctx->r, "resourceType"));
+  if (type == NULL)
+    type = concept_text (obj (ctx->r, "type"));
+  g_string_append (ctx->title, str (ctx->r, "name") ? str (ctx->r, "name") : type_of (ctx->r));
   append_part (ctx->subtitle, " · ", type);
   if (address != NULL)
     {
@@ -807,10 +1254,10 @@ summarize_place (Ctx *ctx)
 static void
 summarize_practitioner_role (Ctx *ctx)
 {
-  g_autofree char *who = reference_text (obj (ctx->r, "practitioner"), ctx->resolve, ctx->data);
+  g_autofree char *who = reference_text (ctx, obj (ctx->r, "practitioner"));
   g_autofree char *role = concept_text (first_obj (ctx->r, "code"));
   g_autofree char *specialty = concept_text (first_obj (ctx->r, "specialty"));
-  g_autofree char *org = reference_text (obj (ctx->r, "organization"), ctx->resolve, ctx->data);
+  g_autofree char *org = reference_text (ctx, obj (ctx->r, "organization"));
 
   g_string_append (ctx->title, who ? who : "Practitioner");
   append_part (ctx->title, ", ", specialty ? specialty : role);
@@ -831,13 +1278,17 @@ summarize_plan (Ctx        *ctx,
     g_string_append_printf (ctx->title, " — %s", status);
   if (g_str_equal (fallback, "Care team"))
     {
-      JsonArray *p = arr (ctx->r, "participant");
-      if (p != NULL)
-        g_string_append_printf (ctx->subtitle, "%u member%s", json_array_get_length (p),
-                                json_array_get_length (p) == 1 ? "" : "s");
+      guint n = len (arr (ctx->r, "participant"));
+      if (n > 0)
+        g_string_append_printf (ctx->subtitle, "%u member%s", n, n == 1 ? "" : "s");
     }
   else
-    append_part (ctx->subtitle, " · ", str (ctx->r, "description"));
+    {
+      guint n = len (arr (ctx->r, "activity"));
+      append_part (ctx->subtitle, " · ", str (ctx->r, "description"));
+      if (ctx->subtitle->len == 0 && n > 0)
+        g_string_append_printf (ctx->subtitle, "%u activit%s", n, n == 1 ? "y" : "ies");
+    }
   ctx->when = first_date (ctx->r, "period.start", "created", NULL);
 }
 
@@ -845,10 +1296,14 @@ static void
 summarize_goal (Ctx *ctx)
 {
   g_autofree char *what = concept_text (obj (ctx->r, "description"));
+  JsonObject *target = first_obj (ctx->r, "target");
+  g_autofree char *due = readable_date (str (target, "dueDate"));
 
   g_string_append (ctx->title, what ? what : "Goal");
   if (str (ctx->r, "lifecycleStatus") != NULL)
     g_string_append_printf (ctx->title, " — %s", str (ctx->r, "lifecycleStatus"));
+  if (due != NULL)
+    g_string_append_printf (ctx->subtitle, "By %s", due);
   ctx->when = first_date (ctx->r, "startDate", "statusDate", NULL);
 }
 
@@ -857,15 +1312,32 @@ summarize_device (Ctx *ctx)
 {
   JsonObject *name = first_obj (ctx->r, "deviceName");
   g_autofree char *type = concept_text (obj (ctx->r, "type"));
+  const char *udi = str (first_obj (ctx->r, "udiCarrier"), "deviceIdentifier");
 
   set_primary_code (ctx, obj (ctx->r, "type"));
   g_string_append (ctx->title, str (name, "name") ? str (name, "name") : type ? type : "Device");
   if (str (ctx->r, "status") != NULL && !g_str_equal (str (ctx->r, "status"), "active"))
     g_string_append_printf (ctx->title, " — %s", str (ctx->r, "status"));
-  if (str (first_obj (ctx->r, "udiCarrier"), "deviceIdentifier") != NULL)
-    g_string_append_printf (ctx->subtitle, "Device identifier %s",
-                            str (first_obj (ctx->r, "udiCarrier"), "deviceIdentifier"));
+  if (udi != NULL)
+    g_string_append_printf (ctx->subtitle, "Device identifier %s", udi);
   ctx->when = first_date (ctx->r, "manufactureDate", NULL);
+}
+
+static char *
+money_text (JsonObject *money)
+{
+  double v;
+
+  if (!num (money, "value", &v))
+    return NULL;
+  return str (money, "currency") ? g_strdup_printf ("%.2f %s", v, str (money, "currency"))
+                                 : g_strdup_printf ("%.2f", v);
+}
+
+static JsonObject *
+claim_total (JsonObject *r)
+{
+  return obj (r, "total") ? obj (r, "total") : obj (first_obj (r, "total"), "amount");
 }
 
 static void
@@ -873,20 +1345,14 @@ summarize_claim (Ctx        *ctx,
                  const char *what)
 {
   g_autofree char *type = concept_text (obj (ctx->r, "type"));
-  JsonObject *total = obj (ctx->r, "total");
-  g_autofree char *insurer = reference_text (obj (ctx->r, "insurer"), ctx->resolve, ctx->data);
-  double v;
+  g_autofree char *total = money_text (claim_total (ctx->r));
+  g_autofree char *insurer = reference_text (ctx, obj (ctx->r, "insurer"));
 
-  if (total == NULL)
-    total = obj (first_obj (ctx->r, "total"), "amount");
   g_string_append (ctx->title, what);
   if (type != NULL)
     g_string_append_printf (ctx->title, " (%s)", type);
-  if (num (total, "value", &v))
-    g_string_append_printf (ctx->title, " — %.2f %s", v,
-                            str (total, "currency") ? str (total, "currency") : "");
-  while (ctx->title->len > 0 && ctx->title->str[ctx->title->len - 1] == ' ')
-    g_string_truncate (ctx->title, ctx->title->len - 1);
+  if (total != NULL)
+    g_string_append_printf (ctx->title, " — %s", total);
   append_part (ctx->subtitle, " · ", insurer);
   ctx->when = first_date (ctx->r, "billablePeriod.start", "created", NULL);
 }
@@ -894,7 +1360,7 @@ summarize_claim (Ctx        *ctx,
 static void
 summarize_coverage (Ctx *ctx)
 {
-  g_autofree char *payor = reference_text (first_obj (ctx->r, "payor"), ctx->resolve, ctx->data);
+  g_autofree char *payor = references_text (ctx, arr (ctx->r, "payor"), NULL);
   g_autofree char *type = concept_text (obj (ctx->r, "type"));
 
   g_string_append (ctx->title, "Insurance");
@@ -907,48 +1373,105 @@ summarize_coverage (Ctx *ctx)
 static void
 summarize_request (Ctx *ctx)
 {
+  g_autofree char *requester = reference_text (ctx, obj (ctx->r, "requester"));
+  g_autofree char *reason = concepts_text (arr (ctx->r, "reasonCode"));
+
   title_concept (ctx, obj (ctx->r, "code"), "Order");
   if (str (ctx->r, "status") != NULL)
     g_string_append_printf (ctx->title, " — %s", str (ctx->r, "status"));
-  ctx->when = first_date (ctx->r, "occurrenceDateTime", "authoredOn", NULL);
+  if (reason != NULL)
+    g_string_append_printf (ctx->subtitle, "For %s", reason);
+  if (requester != NULL)
+    g_string_append_printf (ctx->subtitle, "%sOrdered by %s", ctx->subtitle->len ? " · " : "",
+                            requester);
+  ctx->when = first_date (ctx->r, "occurrenceDateTime", "occurrencePeriod.start", "authoredOn",
+                          NULL);
 }
 
 static void
 summarize_specimen (Ctx *ctx)
 {
+  g_autofree char *site = concept_text (obj (obj (ctx->r, "collection"), "bodySite"));
+
   title_concept (ctx, obj (ctx->r, "type"), "Specimen");
+  append_part (ctx->subtitle, " · ", site);
   ctx->when = first_date (ctx->r, "collection.collectedDateTime", "receivedTime", NULL);
+}
+
+static void
+summarize_imaging (Ctx *ctx)
+{
+  g_autofree char *procedure = concept_text (first_obj (ctx->r, "procedureCode"));
+  g_autofree char *modality = str (first_obj (ctx->r, "modality"), "display")
+    ? g_strdup (str (first_obj (ctx->r, "modality"), "display"))
+    : g_strdup (str (first_obj (ctx->r, "modality"), "code"));
+  g_autofree char *site = NULL;
+  guint series = len (arr (ctx->r, "series"));
+
+  site = concept_text (obj (first_obj (ctx->r, "series"), "bodySite"));
+  if (site == NULL && str (obj (first_obj (ctx->r, "series"), "bodySite"), "display") != NULL)
+    site = g_strdup (str (obj (first_obj (ctx->r, "series"), "bodySite"), "display"));
+  if (modality == NULL)
+    {
+      JsonObject *m = obj (first_obj (ctx->r, "series"), "modality");
+      modality = g_strdup (str (m, "display") ? str (m, "display") : str (m, "code"));
+    }
+  g_string_append (ctx->title, procedure ? procedure : "Imaging study");
+  if (procedure == NULL && modality != NULL)
+    g_string_append_printf (ctx->title, " (%s)", modality);
+  if (procedure == NULL && site != NULL)
+    g_string_append_printf (ctx->title, " of the %s", site);
+  if (series > 0)
+    g_string_append_printf (ctx->subtitle, "%u series", series);
+  ctx->when = first_date (ctx->r, "started", NULL);
 }
 
 static void
 summarize_misc (Ctx *ctx)
 {
-  const char *type = json_object_get_string_member (ctx->r, "resourceType");
+  const char *type = type_of (ctx->r);
 
-  if (g_str_equal (type, "Medication"))
-    title_concept (ctx, obj (ctx->r, "code"), "Medication");
-  else if (g_str_equal (type, "Provenance"))
+  if (g_str_equal (type, "Provenance"))
     {
-      g_autofree char *who = reference_text (obj (first_obj (ctx->r, "agent"), "who"),
-                                             ctx->resolve, ctx->data);
+      g_autofree char *who = references_text (ctx, arr (ctx->r, "agent"), "who");
+      guint n = len (arr (ctx->r, "target"));
       g_string_append (ctx->title, "Record history");
+      if (n > 0)
+        g_string_append_printf (ctx->subtitle, "About %u record%s", n, n == 1 ? "" : "s");
       append_part (ctx->subtitle, " · ", who);
       ctx->when = first_date (ctx->r, "recorded", NULL);
     }
   else if (g_str_equal (type, "QuestionnaireResponse"))
     {
+      guint n = len (arr (ctx->r, "item"));
+      g_autofree char *author = reference_text (ctx, obj (ctx->r, "author"));
       g_string_append (ctx->title, "Questionnaire answers");
-      append_part (ctx->subtitle, " · ", str (ctx->r, "status"));
+      if (str (ctx->r, "status") != NULL)
+        g_string_append_printf (ctx->title, " — %s", str (ctx->r, "status"));
+      if (n > 0)
+        g_string_append_printf (ctx->subtitle, "%u answer%s", n, n == 1 ? "" : "s");
+      append_part (ctx->subtitle, " · ", author);
       ctx->when = first_date (ctx->r, "authored", NULL);
     }
   else
     {
-      /* Unknown to us: shown plainly, by type and id. */
-      g_string_append (ctx->title, type);
-      if (str (ctx->r, "id") != NULL)
-        g_string_append_printf (ctx->title, " %s", str (ctx->r, "id"));
-      ctx->when = first_date (ctx->r, "date", "effectiveDateTime", "authored", "recorded",
-                              "created", "issued", "meta.lastUpdated", NULL);
+      /* Unknown to us: shown plainly, by what it names, else by type and id. */
+      g_autofree char *what = concept_text (obj (ctx->r, "code"));
+      set_primary_code (ctx, obj (ctx->r, "code"));
+      if (what != NULL)
+        {
+          g_string_append (ctx->title, what);
+          g_string_append (ctx->subtitle, type);
+        }
+      else
+        {
+          g_string_append (ctx->title, type);
+          if (str (ctx->r, "id") != NULL)
+            g_string_append_printf (ctx->title, " %s", str (ctx->r, "id"));
+        }
+      ctx->when = first_date (ctx->r, "date", "effectiveDateTime", "occurrenceDateTime",
+                              "period.start", "authored", "recorded", "created", "issued",
+                              "meta.lastUpdated", NULL);
     }
 }
 
@@ -957,17 +1480,12 @@ observation_category (JsonObject *r)
 {
   JsonArray *cats = arr (r, "category");
 
-  for (guint i = 0; cats != NULL && i < json_array_get_length (cats); i++)
+  for (guint i = 0; i < len (cats); i++)
     {
-      JsonArray *codings = arr (json_array_get_object_element (cats, i), "coding");
-      for (guint k = 0; codings != NULL && k < json_array_get_length (codings); k++)
-        {
-          const char *code = str (json_array_get_object_element (codings, k), "code");
-          if (g_strcmp0 (code, "vital-signs") == 0)
-            return HF_CATEGORY_VITALS;
-          if (g_strcmp0 (code, "laboratory") == 0)
-            return HF_CATEGORY_LAB_RESULTS;
-        }
+      if (concept_has_code (elem_obj (cats, i), "vital-signs"))
+        return HF_CATEGORY_VITALS;
+      if (concept_has_code (elem_obj (cats, i), "laboratory"))
+        return HF_CATEGORY_LAB_RESULTS;
     }
   return HF_CATEGORY_OTHER;
 }
@@ -982,6 +1500,7 @@ category_of (const char *type,
     { "DiagnosticReport", HF_CATEGORY_LAB_RESULTS },
     { "DocumentReference", HF_CATEGORY_DOCUMENTS },
     { "Encounter", HF_CATEGORY_ENCOUNTERS },
+    { "ImagingStudy", HF_CATEGORY_PROCEDURES },
     { "Immunization", HF_CATEGORY_IMMUNIZATIONS },
     { "Medication", HF_CATEGORY_MEDICATIONS },
     { "MedicationAdministration", HF_CATEGORY_MEDICATIONS },
@@ -997,6 +1516,67 @@ category_of (const char *type,
     if (g_str_equal (map[i].type, type))
       return map[i].category;
   return HF_CATEGORY_OTHER;
+}
+
+static void
+summarize_by_type (Ctx *ctx)
+{
+  const char *type = type_of (ctx->r);
+
+  if (g_str_equal (type, "Observation"))
+    summarize_observation (ctx);
+  else if (g_str_equal (type, "MedicationRequest") || g_str_equal (type, "MedicationDispense"))
+    summarize_medication_use (ctx, "dosageInstruction");
+  else if (g_str_equal (type, "MedicationStatement") ||
+           g_str_equal (type, "MedicationAdministration"))
+    summarize_medication_use (ctx, "dosage");
+  else if (g_str_equal (type, "Medication"))
+    summarize_medication (ctx);
+  else if (g_str_equal (type, "Condition"))
+    summarize_condition (ctx);
+  else if (g_str_equal (type, "AllergyIntolerance"))
+    summarize_allergy (ctx);
+  else if (g_str_equal (type, "Immunization"))
+    summarize_immunization (ctx);
+  else if (g_str_equal (type, "Procedure"))
+    summarize_procedure (ctx);
+  else if (g_str_equal (type, "Encounter"))
+    summarize_encounter (ctx);
+  else if (g_str_equal (type, "DiagnosticReport"))
+    summarize_report (ctx);
+  else if (g_str_equal (type, "DocumentReference"))
+    summarize_document (ctx);
+  else if (g_str_equal (type, "Patient"))
+    summarize_patient (ctx);
+  else if (g_str_equal (type, "Practitioner") || g_str_equal (type, "RelatedPerson") ||
+           g_str_equal (type, "Person"))
+    summarize_person (ctx);
+  else if (g_str_equal (type, "Organization") || g_str_equal (type, "Location"))
+    summarize_place (ctx);
+  else if (g_str_equal (type, "PractitionerRole"))
+    summarize_practitioner_role (ctx);
+  else if (g_str_equal (type, "CarePlan"))
+    summarize_plan (ctx, "Care plan");
+  else if (g_str_equal (type, "CareTeam"))
+    summarize_plan (ctx, "Care team");
+  else if (g_str_equal (type, "Goal"))
+    summarize_goal (ctx);
+  else if (g_str_equal (type, "Device"))
+    summarize_device (ctx);
+  else if (g_str_equal (type, "Claim"))
+    summarize_claim (ctx, "Claim");
+  else if (g_str_equal (type, "ExplanationOfBenefit"))
+    summarize_claim (ctx, "Insurance statement");
+  else if (g_str_equal (type, "Coverage"))
+    summarize_coverage (ctx);
+  else if (g_str_equal (type, "ServiceRequest"))
+    summarize_request (ctx);
+  else if (g_str_equal (type, "Specimen"))
+    summarize_specimen (ctx);
+  else if (g_str_equal (type, "ImagingStudy"))
+    summarize_imaging (ctx);
+  else
+    summarize_misc (ctx);
 }
 
 /* }}} */
@@ -1018,61 +1598,9 @@ hf_fhir_summarize (JsonObject        *resource,
   g_return_if_fail (out != NULL);
 
   memset (out, 0, sizeof *out);
-  type = str (resource, "resourceType") ? str (resource, "resourceType") : "Resource";
+  type = type_of (resource);
   out->category = category_of (type, resource);
-
-  if (g_str_equal (type, "Observation"))
-    summarize_observation (&ctx);
-  else if (g_str_equal (type, "MedicationRequest"))
-    summarize_medication_use (&ctx, "dosageInstruction");
-  else if (g_str_equal (type, "MedicationStatement") ||
-           g_str_equal (type, "MedicationAdministration"))
-    summarize_medication_use (&ctx, "dosage");
-  else if (g_str_equal (type, "MedicationDispense"))
-    summarize_medication_use (&ctx, "dosageInstruction");
-  else if (g_str_equal (type, "Condition"))
-    summarize_condition (&ctx);
-  else if (g_str_equal (type, "AllergyIntolerance"))
-    summarize_allergy (&ctx);
-  else if (g_str_equal (type, "Immunization"))
-    summarize_immunization (&ctx);
-  else if (g_str_equal (type, "Procedure"))
-    summarize_procedure (&ctx);
-  else if (g_str_equal (type, "Encounter"))
-    summarize_encounter (&ctx);
-  else if (g_str_equal (type, "DiagnosticReport"))
-    summarize_report (&ctx);
-  else if (g_str_equal (type, "DocumentReference"))
-    summarize_document (&ctx);
-  else if (g_str_equal (type, "Patient"))
-    summarize_patient (&ctx);
-  else if (g_str_equal (type, "Practitioner") || g_str_equal (type, "RelatedPerson") ||
-           g_str_equal (type, "Person"))
-    summarize_person (&ctx);
-  else if (g_str_equal (type, "Organization") || g_str_equal (type, "Location"))
-    summarize_place (&ctx);
-  else if (g_str_equal (type, "PractitionerRole"))
-    summarize_practitioner_role (&ctx);
-  else if (g_str_equal (type, "CarePlan"))
-    summarize_plan (&ctx, "Care plan");
-  else if (g_str_equal (type, "CareTeam"))
-    summarize_plan (&ctx, "Care team");
-  else if (g_str_equal (type, "Goal"))
-    summarize_goal (&ctx);
-  else if (g_str_equal (type, "Device"))
-    summarize_device (&ctx);
-  else if (g_str_equal (type, "Claim"))
-    summarize_claim (&ctx, "Claim");
-  else if (g_str_equal (type, "ExplanationOfBenefit"))
-    summarize_claim (&ctx, "Insurance statement");
-  else if (g_str_equal (type, "Coverage"))
-    summarize_coverage (&ctx);
-  else if (g_str_equal (type, "ServiceRequest"))
-    summarize_request (&ctx);
-  else if (g_str_equal (type, "Specimen"))
-    summarize_specimen (&ctx);
-  else
-    summarize_misc (&ctx);
+  summarize_by_type (&ctx);
 
   if (title->len == 0)
     g_string_append (title, type);
@@ -1086,6 +1614,8 @@ hf_fhir_summarize (JsonObject        *resource,
     out->status = g_strdup (clinical_status (resource));
   if (out->status == NULL)
     out->status = concept_code (resource, "verificationStatus");
+  if (out->status == NULL)
+    out->status = g_strdup (str (resource, "lifecycleStatus"));
 
   subject = obj (resource, "subject") ? obj (resource, "subject") : obj (resource, "patient");
   if (subject == NULL && obj (resource, "beneficiary") != NULL)
@@ -1096,8 +1626,12 @@ hf_fhir_summarize (JsonObject        *resource,
   add_concept_codes (codes, obj (resource, "vaccineCode"));
   add_concept_codes (codes, obj (resource, "medicationCodeableConcept"));
   add_concept_codes (codes, first_obj (resource, "type"));
+  add_concept_codes (codes, obj (resource, "type"));
   add_concept_codes (codes, obj (resource, "valueCodeableConcept"));
-  add_concept_codes (codes, first_obj (resource, "reasonCode"));
+  for (guint i = 0; i < len (arr (resource, "reasonCode")); i++)
+    add_concept_codes (codes, elem_obj (arr (resource, "reasonCode"), i));
+  for (guint i = 0; i < len (arr (resource, "component")); i++)
+    add_concept_codes (codes, obj (elem_obj (arr (resource, "component"), i), "code"));
   out->search_codes = codes->len ? g_strdup (codes->str) : NULL;
   out->search_notes = join_notes (resource);
 }
@@ -1149,3 +1683,440 @@ hf_fhir_display_name (JsonObject *resource)
     return g_strdup (str (resource, "name"));
   return NULL;
 }
+
+/* {{{ details: everything a patient may want to read about one record */
+
+void
+hf_fhir_field_free (HfFhirField *field)
+{
+  if (field == NULL)
+    return;
+  g_free (field->label);
+  g_free (field->value);
+  g_free (field);
+}
+
+/* Takes VALUE; nothing is added for NULL or "". */
+static void
+add_field (GPtrArray  *fields,
+           const char *label,
+           char       *value)
+{
+  HfFhirField *f;
+
+  if (value == NULL || *value == '\0')
+    {
+      g_free (value);
+      return;
+    }
+  f = g_new0 (HfFhirField, 1);
+  f->label = g_strdup (label);
+  f->value = value;
+  g_ptr_array_add (fields, f);
+}
+
+/* "Hemoglobin A1c (LOINC 4548-4)". */
+static char *
+concept_with_codes (JsonObject *cc)
+{
+  g_autofree char *text = concept_text (cc);
+  g_autofree char *codes = concept_codes (cc);
+
+  if (text == NULL)
+    return NULL;
+  if (codes == NULL || strstr (text, codes) != NULL)
+    return g_steal_pointer (&text);
+  return g_strdup_printf ("%s (%s)", text, codes);
+}
+
+static void
+add_concepts (GPtrArray  *fields,
+              const char *label,
+              JsonArray  *concepts)
+{
+  add_field (fields, label, concepts_text (concepts));
+}
+
+static void
+add_date (GPtrArray  *fields,
+          const char *label,
+          const char *text)
+{
+  add_field (fields, label, readable_date (text));
+}
+
+static void
+describe_what (Ctx       *ctx,
+               GPtrArray *fields)
+{
+  const char *type = type_of (ctx->r);
+
+  if (g_str_has_prefix (type, "Medication") && !g_str_equal (type, "Medication"))
+    {
+      JsonObject *cc = obj (ctx->r, "medicationCodeableConcept");
+      add_field (fields, "Medication", cc ? concept_with_codes (cc)
+                                          : reference_text (ctx, obj (ctx->r,
+                                                                      "medicationReference")));
+    }
+  else if (g_str_equal (type, "Immunization"))
+    add_field (fields, "Vaccine", concept_with_codes (obj (ctx->r, "vaccineCode")));
+  else if (g_str_equal (type, "Encounter"))
+    add_field (fields, "Kind of visit", concept_with_codes (first_obj (ctx->r, "type")));
+  else if (g_str_equal (type, "ImagingStudy"))
+    add_field (fields, "What", concept_with_codes (first_obj (ctx->r, "procedureCode")));
+  else if (g_str_equal (type, "Goal"))
+    add_field (fields, "Goal", concept_with_codes (obj (ctx->r, "description")));
+  else if (g_str_equal (type, "Device") || g_str_equal (type, "DocumentReference") ||
+           g_str_equal (type, "Specimen") || g_str_equal (type, "Coverage"))
+    add_field (fields, "What", concept_with_codes (obj (ctx->r, "type")));
+  else
+    add_field (fields, "What", concept_with_codes (obj (ctx->r, "code")));
+}
+
+static void
+describe_observation (JsonObject *holder,
+                      GPtrArray  *fields)
+{
+  JsonArray *components = arr (holder, "component");
+  JsonArray *ranges = arr (holder, "referenceRange");
+  ValueKind kind;
+  double number = 0;
+  g_autofree char *value = value_text (holder, &kind, &number, NULL);
+  gboolean numeric = obj (holder, "valueQuantity") != NULL ||
+                     json_object_has_member (holder, "valueInteger");
+
+  add_field (fields, "Result", g_steal_pointer (&value));
+  add_field (fields, "Meaning", interpretation (holder, numeric, number));
+  for (guint i = 0; i < len (ranges); i++)
+    {
+      JsonObject *range = elem_obj (ranges, i);
+      g_autofree char *text = range_text (range);
+      g_autofree char *applies = concept_text (obj (range, "type"));
+      if (text != NULL && applies != NULL)
+        add_field (fields, "Normal range", g_strdup_printf ("%s (%s)", text, applies));
+      else
+        add_field (fields, "Normal range", g_steal_pointer (&text));
+    }
+  for (int rank = 0; rank <= 2; rank++)
+    for (guint i = 0; i < len (components); i++)
+      {
+        JsonObject *c = elem_obj (components, i);
+        g_autofree char *name = NULL;
+        g_autofree char *v = NULL;
+        g_autofree char *word = NULL;
+        g_autofree char *absent = NULL;
+        double n = 0;
+
+        if (component_rank (c) != rank)
+          continue;
+        name = concept_text (obj (c, "code"));
+        v = value_text (c, &kind, &n, NULL);
+        word = interpretation (c, obj (c, "valueQuantity") != NULL, n);
+        absent = concept_text (obj (c, "dataAbsentReason"));
+        if (v != NULL && word != NULL)
+          add_field (fields, name ? name : "Part", g_strdup_printf ("%s — %s", v, word));
+        else if (v != NULL)
+          add_field (fields, name ? name : "Part", g_steal_pointer (&v));
+        else if (absent != NULL)
+          add_field (fields, name ? name : "Part", g_strdup_printf ("no result (%s)", absent));
+      }
+  {
+    g_autofree char *absent = concept_text (obj (holder, "dataAbsentReason"));
+    if (absent != NULL)
+      add_field (fields, "No result", g_steal_pointer (&absent));
+  }
+  add_field (fields, "Method", concept_text (obj (holder, "method")));
+  add_field (fields, "Body site", concept_text (obj (holder, "bodySite")));
+}
+
+static void
+describe_dosage (JsonArray *dosages,
+                 GPtrArray *fields)
+{
+  for (guint i = 0; i < len (dosages); i++)
+    {
+      JsonObject *d = elem_obj (dosages, i);
+      double count = 0;
+      g_autofree char *dose = dose_text (d, &count);
+      g_autofree char *rate = quantity_text (obj (first_obj (d, "doseAndRate"), "rateQuantity"),
+                                             NULL, NULL);
+
+      if (dose == NULL && count > 0)
+        dose = format_number (count);
+      if (dose == NULL)
+        dose = quantity_text (obj (d, "dose"), NULL, NULL);   /* MedicationAdministration */
+      add_field (fields, "Dose", g_steal_pointer (&dose));
+      add_field (fields, "Rate", g_steal_pointer (&rate));
+      add_field (fields, "How often", timing_text (d));
+      add_field (fields, "How to take it", concept_text (obj (d, "route")));
+      add_field (fields, "Instructions", g_strdup (str (d, "text")));
+      add_field (fields, "For the patient", g_strdup (str (d, "patientInstruction")));
+      add_concepts (fields, "Also", arr (d, "additionalInstruction"));
+    }
+}
+
+static void
+describe_status (Ctx       *ctx,
+                 GPtrArray *fields)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *verification = concept_text (obj (ctx->r, "verificationStatus"));
+  g_autofree char *reason = concept_text (obj (ctx->r, "statusReason"));
+
+  append_part (s, ", ", str (ctx->r, "status"));
+  append_part (s, ", ", clinical_status (ctx->r));
+  append_part (s, ", ", str (ctx->r, "lifecycleStatus"));
+  append_part (s, ", ", verification);
+  append_part (s, " — ", reason);
+  add_field (fields, "Status", s->len ? g_strdup (s->str) : NULL);
+}
+
+static void
+describe_dates (Ctx       *ctx,
+                GPtrArray *fields)
+{
+  JsonObject *r = ctx->r;
+  const char *type = type_of (r);
+  const char *onset_label = g_str_equal (type, "Condition") ? "Since" : "Started";
+
+  add_date (fields, "Date", first_date (r, "effectiveDateTime", "effectiveInstant",
+                                        "occurrenceDateTime", "performedDateTime", "date",
+                                        "authored", "started", NULL));
+  add_field (fields, "When", period_text (obj (r, "effectivePeriod")));
+  add_field (fields, "When", period_text (obj (r, "performedPeriod")));
+  add_field (fields, "When", period_text (obj (r, "occurrencePeriod")));
+  add_field (fields, "When", period_text (obj (r, "period")));
+  add_field (fields, "When", period_text (obj (r, "billablePeriod")));
+  add_date (fields, onset_label, str (r, "onsetDateTime"));
+  add_field (fields, onset_label, period_text (obj (r, "onsetPeriod")));
+  add_field (fields, onset_label, g_strdup (str (r, "onsetString")));
+  add_date (fields, "Resolved", str (r, "abatementDateTime"));
+  add_field (fields, "Resolved", g_strdup (str (r, "abatementString")));
+  add_date (fields, "Prescribed", str (r, "authoredOn"));
+  add_date (fields, "Handed over", str (r, "whenHandedOver"));
+  add_date (fields, "Recorded", first_date (r, "recordedDate", "recorded", "dateAsserted",
+                                            NULL));
+  if (g_strcmp0 (str (r, "issued"), first_date (r, "effectiveDateTime", "effectiveInstant", NULL))
+      != 0)
+    add_date (fields, "Reported", str (r, "issued"));
+  add_date (fields, "Collected", str (obj (r, "collection"), "collectedDateTime"));
+  add_date (fields, "Born", str (r, "birthDate"));
+  add_date (fields, "Died", str (r, "deceasedDateTime"));
+  add_date (fields, "Last updated", str (obj (r, "meta"), "lastUpdated"));
+}
+
+static void
+describe_people_and_places (Ctx       *ctx,
+                            GPtrArray *fields)
+{
+  JsonObject *r = ctx->r;
+  const char *type = type_of (r);
+  JsonObject *subject = obj (r, "subject") ? obj (r, "subject") : obj (r, "patient");
+
+  if (subject == NULL)
+    subject = obj (r, "beneficiary");
+  add_field (fields, "Patient", reference_text (ctx, subject));
+  if (g_str_equal (type, "MedicationRequest") || g_str_equal (type, "ServiceRequest"))
+    add_field (fields, g_str_equal (type, "ServiceRequest") ? "Ordered by" : "Prescribed by",
+               reference_text (ctx, obj (r, "requester")));
+  add_field (fields, "Performed by", references_text (ctx, arr (r, "performer"),
+                                                      first_obj (r, "performer") &&
+                                                      obj (first_obj (r, "performer"), "actor")
+                                                      ? "actor" : NULL));
+  add_field (fields, "Performed by", reference_text (ctx, obj (r, "performer")));
+  add_field (fields, "With", references_text (ctx, arr (r, "participant"),
+                                              g_str_equal (type, "CareTeam") ? "member"
+                                                                              : "individual"));
+  add_field (fields, "Practitioner", reference_text (ctx, obj (r, "practitioner")));
+  add_field (fields, "Recorded by", reference_text (ctx, obj (r, "recorder")));
+  add_field (fields, "Stated by", reference_text (ctx, obj (r, "asserter")));
+  add_field (fields, "Reported by", reference_text (ctx, obj (r, "informationSource")));
+  add_field (fields, "Author", references_text (ctx, arr (r, "author"), NULL));
+  add_field (fields, "Author", reference_text (ctx, obj (r, "author")));
+  add_field (fields, "Agent", references_text (ctx, arr (r, "agent"), "who"));
+  add_field (fields, "Where", reference_text (ctx, obj (r, "location")));
+  add_field (fields, "Where", references_text (ctx, arr (r, "location"), "location"));
+  add_field (fields, "Care provider", reference_text (ctx, obj (r, "serviceProvider")));
+  add_field (fields, "Organization", reference_text (ctx, obj (r, "organization")));
+  add_field (fields, "Kept by", reference_text (ctx, obj (r, "custodian")));
+  add_field (fields, "Insurer", reference_text (ctx, obj (r, "insurer")));
+  add_field (fields, "Paid by", references_text (ctx, arr (r, "payor"), NULL));
+  add_field (fields, "Made by", reference_text (ctx, obj (r, "manufacturer")));
+  add_field (fields, "Visit", reference_text (ctx, obj (r, "encounter")));
+}
+
+static void
+describe_specifics (Ctx       *ctx,
+                    GPtrArray *fields)
+{
+  JsonObject *r = ctx->r;
+  const char *type = type_of (r);
+
+  if (g_str_equal (type, "Observation"))
+    describe_observation (r, fields);
+  else if (g_str_equal (type, "MedicationRequest") || g_str_equal (type, "MedicationDispense"))
+    describe_dosage (arr (r, "dosageInstruction"), fields);
+  else if (g_str_equal (type, "MedicationStatement"))
+    describe_dosage (arr (r, "dosage"), fields);
+  else if (g_str_equal (type, "MedicationAdministration"))
+    {
+      g_autoptr(JsonArray) one = json_array_new ();
+      if (obj (r, "dosage") != NULL)
+        json_array_add_object_element (one, json_object_ref (obj (r, "dosage")));
+      describe_dosage (one, fields);
+    }
+  else if (g_str_equal (type, "AllergyIntolerance"))
+    {
+      JsonArray *reactions = arr (r, "reaction");
+      JsonArray *cats = arr (r, "category");
+      g_autoptr(GString) kind = g_string_new (NULL);
+
+      append_part (kind, " ", str (r, "type"));
+      for (guint i = 0; i < len (cats); i++)
+        append_part (kind, ", ", elem_str (cats, i));
+      add_field (fields, "Kind", kind->len ? g_strdup (kind->str) : NULL);
+      add_field (fields, "Risk", g_strdup (str (r, "criticality")));
+      for (guint i = 0; i < len (reactions); i++)
+        {
+          JsonObject *reaction = elem_obj (reactions, i);
+          g_autofree char *m = concepts_text (arr (reaction, "manifestation"));
+          const char *severity = str (reaction, "severity");
+          add_field (fields, "Reaction", severity && m ? g_strdup_printf ("%s (%s)", m, severity)
+                                                       : g_steal_pointer (&m));
+        }
+    }
+  else if (g_str_equal (type, "Immunization"))
+    {
+      JsonObject *dose = first_obj (r, "protocolApplied");
+      double n;
+      add_field (fields, "Lot", g_strdup (str (r, "lotNumber")));
+      add_field (fields, "Where on the body", concept_text (obj (r, "site")));
+      add_field (fields, "How given", concept_text (obj (r, "route")));
+      if (num (dose, "doseNumberPositiveInt", &n))
+        add_field (fields, "Dose number", format_number (n));
+    }
+  else if (g_str_equal (type, "DiagnosticReport"))
+    {
+      JsonArray *results = arr (r, "result");
+      for (guint i = 0; i < len (results); i++)
+        add_field (fields, "Result", reference_text_resolved (ctx, elem_obj (results, i)));
+      add_field (fields, "Conclusion", g_strdup (str (r, "conclusion")));
+    }
+  else if (g_str_equal (type, "DocumentReference"))
+    {
+      JsonArray *content = arr (r, "content");
+      for (guint i = 0; i < len (content); i++)
+        {
+          JsonObject *a = obj (elem_obj (content, i), "attachment");
+          g_autoptr(GString) s = g_string_new (NULL);
+          double size;
+          append_part (s, " · ", str (a, "title"));
+          append_part (s, " · ", str (a, "contentType"));
+          if (num (a, "size", &size))
+            g_string_append_printf (s, "%s%.0f bytes", s->len ? " · " : "", size);
+          if (str (a, "data") != NULL)
+            append_part (s, " · ", "included");
+          else if (str (a, "url") != NULL)
+            append_part (s, " · ", str (a, "url"));
+          add_field (fields, "Attachment", s->len ? g_strdup (s->str) : NULL);
+        }
+    }
+  else if (g_str_equal (type, "Claim") || g_str_equal (type, "ExplanationOfBenefit"))
+    {
+      add_field (fields, "Kind", concept_text (obj (r, "type")));
+      add_field (fields, "Total", money_text (claim_total (r)));
+      add_field (fields, "Outcome", g_strdup (str (r, "outcome")));
+    }
+  else if (g_str_equal (type, "Patient") || g_str_equal (type, "Practitioner") ||
+           g_str_equal (type, "RelatedPerson"))
+    {
+      add_field (fields, "Name", human_name (first_obj (r, "name")));
+      add_field (fields, "Relationship", concepts_text (arr (r, "relationship")));
+      add_field (fields, "Gender", g_strdup (str (r, "gender")));
+      add_field (fields, "Language", concept_text (obj (first_obj (r, "communication"),
+                                                       "language")));
+    }
+  else if (g_str_equal (type, "CarePlan"))
+    {
+      JsonArray *activities = arr (r, "activity");
+      add_concepts (fields, "Kind", arr (r, "category"));
+      for (guint i = 0; i < len (activities); i++)
+        {
+          JsonObject *detail = obj (elem_obj (activities, i), "detail");
+          g_autofree char *what = concept_text (obj (detail, "code"));
+          const char *status = str (detail, "status");
+          add_field (fields, "Activity", what && status ? g_strdup_printf ("%s (%s)", what, status)
+                                                        : g_steal_pointer (&what));
+        }
+    }
+  else if (g_str_equal (type, "Device"))
+    {
+      add_field (fields, "Identifier", g_strdup (str (first_obj (r, "udiCarrier"),
+                                                      "deviceIdentifier")));
+      add_field (fields, "Serial number", g_strdup (str (r, "serialNumber")));
+    }
+  else if (g_str_equal (type, "ImagingStudy"))
+    {
+      JsonArray *series = arr (r, "series");
+      for (guint i = 0; i < len (series); i++)
+        {
+          JsonObject *one = elem_obj (series, i);
+          JsonObject *m = obj (one, "modality");
+          JsonObject *site = obj (one, "bodySite");
+          g_autoptr(GString) s = g_string_new (NULL);
+          append_part (s, " · ", str (m, "display") ? str (m, "display") : str (m, "code"));
+          append_part (s, " · ", str (site, "display"));
+          append_part (s, " · ", str (one, "description"));
+          add_field (fields, "Series", s->len ? g_strdup (s->str) : NULL);
+        }
+    }
+  else if (g_str_equal (type, "PractitionerRole"))
+    {
+      add_concepts (fields, "Role", arr (r, "code"));
+      add_concepts (fields, "Specialty", arr (r, "specialty"));
+    }
+
+  if (g_str_equal (type, "Observation") && observation_category_label (r) != NULL)
+    add_field (fields, "Category", g_strdup (observation_category_label (r)));
+  else if (!g_str_equal (type, "CarePlan"))
+    add_concepts (fields, "Category", arr (r, "category"));
+  add_concepts (fields, "Reason", arr (r, "reasonCode"));
+  add_field (fields, "Reason", references_text (ctx, arr (r, "reasonReference"), NULL));
+  add_concepts (fields, "Body site", arr (r, "bodySite"));
+  add_field (fields, "Outcome", concept_text (obj (r, "outcome")));
+  add_field (fields, "Description", g_strdup (str (r, "description")));
+  {
+    JsonObject *address = obj (r, "address") ? obj (r, "address") : first_obj (r, "address");
+    JsonArray *telecom = arr (r, "telecom");
+    add_field (fields, "Address", address_text (address));
+    for (guint i = 0; i < len (telecom); i++)
+      add_field (fields, "Contact", g_strdup (str (elem_obj (telecom, i), "value")));
+  }
+  {
+    JsonArray *notes = arr (r, "note");
+    for (guint i = 0; i < len (notes); i++)
+      add_field (fields, "Note", g_strdup (str (elem_obj (notes, i), "text")));
+  }
+}
+
+GPtrArray *
+hf_fhir_describe (JsonObject        *resource,
+                  HfFhirResolveFunc  resolve,
+                  gpointer           user_data)
+{
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                hf_fhir_field_free);
+  HfFhirSummary unused = { 0 };
+  Ctx ctx = { resource, resolve, user_data, &unused, NULL, NULL, NULL };
+
+  g_return_val_if_fail (resource != NULL, NULL);
+
+  describe_what (&ctx, fields);
+  describe_specifics (&ctx, fields);
+  describe_status (&ctx, fields);
+  describe_dates (&ctx, fields);
+  describe_people_and_places (&ctx, fields);
+  return g_steal_pointer (&fields);
+}
+
+/* }}} */

@@ -59,4 +59,21 @@ char        *hf_fhir_summary_line       (const HfFhirSummary *summary);
 /* The name a resource that others refer to is shown by (a Medication's, a Practitioner's). */
 char        *hf_fhir_display_name       (JsonObject         *resource);
 
+/* One line of a record's detail view: "Normal range" → "4–5.6 %". */
+typedef struct
+{
+  char *label;
+  char *value;
+} HfFhirField;
+
+void         hf_fhir_field_free         (HfFhirField        *field);
+/* Everything a patient may want to read about RESOURCE, in reading order: what it is (names
+ * with their codes), the result or dosage, status, dates, and who and where (references
+ * resolved). Returns HfFhirField*. */
+GPtrArray   *hf_fhir_describe           (JsonObject         *resource,
+                                         HfFhirResolveFunc   resolve,
+                                         gpointer            user_data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfFhirField, hf_fhir_field_free)
+
 G_END_DECLS

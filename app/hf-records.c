@@ -12,6 +12,8 @@
 #include "hf-records.h"
 #include "hf-records-private.h"
 
+#include <string.h>
+
 #include "hf-error.h"
 #include "hf-vault-private.h"
 
@@ -311,6 +313,40 @@ hf_record_store_get (HfVault      *vault,
     *json = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
   sqlite3_finalize (stmt);
   return TRUE;
+}
+
+char *
+hf_record_store_resolve (const char *reference,
+                         gpointer    vault)
+{
+  g_auto(GStrv) parts = NULL;
+  guint n;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  char *title = NULL;
+
+  g_return_val_if_fail (reference != NULL, NULL);
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+
+  /* Conditional references ("Practitioner?identifier=…") and fragments name no stored row. */
+  if (strchr (reference, '?') != NULL || reference[0] == '#')
+    return NULL;
+  if ((db = readable_db (vault, NULL)) == NULL)
+    return NULL;
+  parts = g_strsplit (reference, "/", -1);
+  n = g_strv_length (parts);
+  if (n >= 4 && g_str_equal (parts[n - 2], "_history"))
+    n -= 2;
+  if (n < 2 || *parts[n - 2] == '\0' || *parts[n - 1] == '\0')
+    return NULL;
+  sqlite3_prepare_v2 (db, "SELECT title FROM resource WHERE resource_type = ? AND fhir_id = ? "
+                          "AND superseded_by IS NULL ORDER BY id LIMIT 1", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, parts[n - 2], -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, parts[n - 1], -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    title = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return title;
 }
 
 GHashTable *

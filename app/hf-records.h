@@ -59,6 +59,10 @@ gboolean   hf_record_store_get      (HfVault              *vault,
                                      HfRecordRow         **row,
                                      char                **json,
                                      GError              **error);
+/* An HfFhirResolveFunc over the vault's current records, USER_DATA being the HfVault: the title
+ * of the record REFERENCE ("Type/id", or a URL ending in it) points to, or NULL. */
+char      *hf_record_store_resolve  (const char           *reference,
+                                     gpointer              vault);
 /* Counts of current records per resource type (char* → GINT_TO_POINTER). */
 GHashTable *hf_record_store_stats   (HfVault              *vault,
                                      guint64              *total,

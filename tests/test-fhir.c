@@ -11,7 +11,9 @@ resolve_cb (const char *reference,
             gpointer    user_data)
 {
   if (g_str_equal (reference, "Medication/amox"))
-    return g_strdup ("Amoxicillin 500 mg");
+    return g_strdup ("Amoxicillin");
+  if (g_str_equal (reference, "Medication/amox-caps"))
+    return g_strdup ("Amoxicillin 500 MG Oral Capsule");
   if (g_str_equal (reference, "Organization/acme"))
     return g_strdup ("ACME Clinic");
   return NULL;
@@ -65,30 +67,135 @@ test_observation (void)
                   "\"effectiveDateTime\":\"2019-03-02T08:30:00-05:00\"}",
                   "Hemoglobin A1c 6.3 % — high, 2019-03-02", "Normal range 4–5.6 %",
                   HF_CATEGORY_LAB_RESULTS);
-  /* No interpretation: the reference range decides. */
+  /* No interpretation: the reference range decides, both ways. */
   assert_summary ("{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Glucose\"},"
                   "\"valueQuantity\":{\"value\":70,\"unit\":\"mg/dL\"},"
                   "\"referenceRange\":[{\"low\":{\"value\":74},\"high\":{\"value\":106}}],"
                   "\"effectiveDateTime\":\"2020-01-05\"}",
                   "Glucose 70 mg/dL — low, 2020-01-05", "Normal range 74–106", HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Observation\",\"code\":{\"text\":\"HbA1c\"},"
+                  "\"valueQuantity\":{\"value\":6.3,\"unit\":\"%\"},"
+                  "\"referenceRange\":[{\"high\":{\"value\":5.7,\"unit\":\"%\"}}],"
+                  "\"effectiveDateTime\":\"2019-03-02\"}",
+                  "HbA1c 6.3 % — high, 2019-03-02", "Normal below 5.7 %", HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Observation\",\"code\":{\"text\":\"eGFR\"},"
+                  "\"valueQuantity\":{\"value\":88,\"unit\":\"mL/min/{1.73_m2}\"},"
+                  "\"referenceRange\":[{\"low\":{\"value\":60,\"unit\":\"mL/min/{1.73_m2}\"}}],"
+                  "\"effectiveDateTime\":\"2019-03-02\"}",
+                  "eGFR 88 mL/min/{1.73_m2} — normal, 2019-03-02",
+                  "Normal above 60 mL/min/{1.73_m2}", HF_CATEGORY_OTHER);
+  /* Blood pressure: systolic first even when the source lists diastolic first, and the UCUM
+   * unit written as people write it. */
   assert_summary ("{\"resourceType\":\"Observation\","
-                  "\"category\":[{\"coding\":[{\"code\":\"vital-signs\","
-                  "\"display\":\"Vital signs\"}]}],\"code\":{\"text\":\"Blood pressure\"},"
-                  "\"component\":[{\"valueQuantity\":{\"value\":120,\"unit\":\"mmHg\"}},"
-                  "{\"valueQuantity\":{\"value\":80,\"unit\":\"mmHg\"}}],"
+                  "\"category\":[{\"coding\":[{\"code\":\"vital-signs\"}]}],"
+                  "\"code\":{\"text\":\"Blood pressure\"},"
+                  "\"component\":[{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\","
+                  "\"code\":\"8462-4\"}]},\"valueQuantity\":{\"value\":80,\"unit\":\"mm[Hg]\"}},"
+                  "{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8480-6\"}]},"
+                  "\"valueQuantity\":{\"value\":120,\"code\":\"mm[Hg]\"}}],"
                   "\"effectiveDateTime\":\"2021-06-01T10:00:00Z\"}",
                   "Blood pressure 120/80 mmHg, 2021-06-01", "Vital signs", HF_CATEGORY_VITALS);
+  /* Words as values. */
+  assert_summary ("{\"resourceType\":\"Observation\",\"category\":[{\"coding\":[{\"code\":"
+                  "\"social-history\"}]}],\"code\":{\"text\":\"Smoking status\"},"
+                  "\"valueCodeableConcept\":{\"coding\":[{\"system\":\"http://snomed.info/sct\","
+                  "\"code\":\"266919005\",\"display\":\"Never smoker\"}]},"
+                  "\"effectiveDateTime\":\"2018-01-01\"}",
+                  "Smoking status: Never smoker, 2018-01-01", "Social history",
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Urine color\"},"
+                  "\"valueString\":\"pale yellow\",\"performer\":[{\"reference\":"
+                  "\"Organization/acme\"}]}", "Urine color: pale yellow", "ACME Clinic",
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Pregnant\"},"
+                  "\"valueBoolean\":false}", "Pregnant: no", NULL, HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Pain score\"},"
+                  "\"valueInteger\":3,\"valueQuantityX\":1}", "Pain score 3", NULL,
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Pain score\"},"
+                  "\"valueQuantity\":{\"value\":0,\"unit\":\"{score}\"}}", "Pain score 0", NULL,
+                  HF_CATEGORY_OTHER);
+  /* No value: said plainly, with the reason when there is one. */
+  assert_summary ("{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Body weight\"},"
+                  "\"dataAbsentReason\":{\"coding\":[{\"code\":\"asked-declined\","
+                  "\"display\":\"Asked But Declined\"}]},\"effectiveDateTime\":\"2022-01-01\"}",
+                  "Body weight — no result (Asked But Declined), 2022-01-01", NULL,
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Body weight\"},"
+                  "\"effectivePeriod\":{\"start\":\"2022-01-01\"}}",
+                  "Body weight, 2022-01-01", NULL, HF_CATEGORY_OTHER);
+  /* Wrong shapes are read as absent, never trusted. */
+  assert_summary ("{\"resourceType\":\"Observation\",\"code\":[1,2],\"valueQuantity\":\"7\","
+                  "\"component\":[1,{\"valueQuantity\":{\"value\":\"x\"}}],\"category\":{},"
+                  "\"performer\":[\"x\",null]}", "Observation", NULL, HF_CATEGORY_OTHER);
 }
 
 static void
-test_medication_request (void)
+assert_columns (const char *json,
+                const char *status,
+                const char *code,
+                gboolean    has_value,
+                double      value,
+                const char *unit,
+                const char *subject,
+                const char *effective)
 {
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  HfFhirSummary s;
+
+  hf_fhir_summarize (json_node_get_object (node), NULL, NULL, &s);
+  g_assert_cmpstr (s.status, ==, status);
+  g_assert_cmpstr (s.code, ==, code);
+  g_assert_cmpint (s.has_value, ==, has_value);
+  if (has_value)
+    g_assert_cmpfloat_with_epsilon (s.value_num, value, 1e-9);
+  g_assert_cmpstr (s.value_unit, ==, unit);
+  g_assert_cmpstr (s.subject, ==, subject);
+  g_assert_cmpstr (s.effective, ==, effective);
+  hf_fhir_summary_clear (&s);
+}
+
+static void
+test_columns (void)
+{
+  assert_columns ("{\"resourceType\":\"Observation\",\"status\":\"final\","
+                  "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"29463-7\","
+                  "\"display\":\"Body weight\"}]},\"subject\":{\"reference\":\"Patient/p1\"},"
+                  "\"valueQuantity\":{\"value\":71.5,\"unit\":\"kg\",\"code\":\"kg\"},"
+                  "\"effectiveDateTime\":\"2021-03-02T23:30:00-02:00\"}",
+                  "final", "29463-7", TRUE, 71.5, "kg", "Patient/p1", "2021-03-03T01:30:00Z");
+  assert_columns ("{\"resourceType\":\"Condition\",\"clinicalStatus\":{\"coding\":[{\"code\":"
+                  "\"resolved\"}]},\"code\":{\"coding\":[{\"code\":\"44054006\"}]},"
+                  "\"subject\":{\"reference\":\"Patient/p1\"},\"recordedDate\":\"2014-05\"}",
+                  "resolved", "44054006", FALSE, 0, NULL, "Patient/p1", "2014-05");
+  assert_columns ("{\"resourceType\":\"Immunization\",\"status\":\"completed\","
+                  "\"vaccineCode\":{\"coding\":[{\"code\":\"140\"}]},"
+                  "\"patient\":{\"reference\":\"Patient/p2\"},\"occurrenceDateTime\":\"2020-10-01\"}",
+                  "completed", "140", FALSE, 0, NULL, "Patient/p2", "2020-10-01");
+  assert_columns ("{\"resourceType\":\"Goal\",\"lifecycleStatus\":\"active\","
+                  "\"description\":{\"text\":\"Lose weight\"}}",
+                  "active", NULL, FALSE, 0, NULL, NULL, NULL);
+}
+
+static void
+test_medications (void)
+{
+  /* The issue's example: the name from a referenced Medication, the dose and the timing. */
   assert_summary ("{\"resourceType\":\"MedicationRequest\",\"status\":\"active\","
                   "\"medicationReference\":{\"reference\":\"Medication/amox\"},"
                   "\"authoredOn\":\"2022-02-03\","
-                  "\"dosageInstruction\":[{\"timing\":{\"repeat\":{\"frequency\":3,"
+                  "\"dosageInstruction\":[{\"doseAndRate\":[{\"doseQuantity\":{\"value\":500,"
+                  "\"unit\":\"mg\"}}],\"timing\":{\"repeat\":{\"frequency\":3,"
                   "\"period\":1,\"periodUnit\":\"d\"}}}]}",
                   "Amoxicillin 500 mg, 3 times a day — active, 2022-02-03", NULL,
+                  HF_CATEGORY_MEDICATIONS);
+  /* The strength is not said twice. */
+  assert_summary ("{\"resourceType\":\"MedicationRequest\",\"status\":\"active\","
+                  "\"medicationReference\":{\"reference\":\"Medication/amox-caps\"},"
+                  "\"dosageInstruction\":[{\"doseAndRate\":[{\"doseQuantity\":{\"value\":500,"
+                  "\"unit\":\"mg\"}}],\"timing\":{\"repeat\":{\"frequency\":2,"
+                  "\"period\":1,\"periodUnit\":\"d\"}}}]}",
+                  "Amoxicillin 500 MG Oral Capsule, twice a day — active", NULL,
                   HF_CATEGORY_MEDICATIONS);
   assert_summary ("{\"resourceType\":\"MedicationRequest\",\"status\":\"stopped\","
                   "\"medicationCodeableConcept\":{\"text\":\"Ibuprofen 200 mg\"},"
@@ -97,6 +204,47 @@ test_medication_request (void)
                   "\"period\":8,\"periodUnit\":\"h\"}},\"asNeededBoolean\":true}]}",
                   "Ibuprofen 200 mg, every 8 hours, as needed — stopped",
                   "Prescribed by Dr. Ada Jones", HF_CATEGORY_MEDICATIONS);
+  /* A timing code, a reason for "as needed", a count of tablets. */
+  assert_summary ("{\"resourceType\":\"MedicationRequest\",\"status\":\"active\","
+                  "\"medicationCodeableConcept\":{\"text\":\"Paracetamol 500 mg tablet\"},"
+                  "\"reasonCode\":[{\"text\":\"Back pain\"}],"
+                  "\"dosageInstruction\":[{\"doseAndRate\":[{\"doseQuantity\":{\"value\":2}}],"
+                  "\"timing\":{\"code\":{\"coding\":[{\"code\":\"QID\"}]}},"
+                  "\"asNeededCodeableConcept\":{\"text\":\"pain\"}}]}",
+                  "Paracetamol 500 mg tablet, 2 at a time, 4 times a day, as needed for pain — "
+                  "active", "For Back pain", HF_CATEGORY_MEDICATIONS);
+  /* Only the prescriber's words. */
+  assert_summary ("{\"resourceType\":\"MedicationRequest\",\"status\":\"active\","
+                  "\"medicationCodeableConcept\":{\"text\":\"Metformin 500 mg\"},"
+                  "\"dosageInstruction\":[{\"text\":\"One tablet with breakfast\"}]}",
+                  "Metformin 500 mg, One tablet with breakfast — active", NULL,
+                  HF_CATEGORY_MEDICATIONS);
+  /* A contained Medication, as many EHRs send it. */
+  assert_summary ("{\"resourceType\":\"MedicationStatement\",\"status\":\"active\","
+                  "\"contained\":[{\"resourceType\":\"Medication\",\"id\":\"m1\","
+                  "\"code\":{\"text\":\"Lisinopril 10 mg\"}}],"
+                  "\"medicationReference\":{\"reference\":\"#m1\"},"
+                  "\"informationSource\":{\"display\":\"the patient\"},"
+                  "\"dosage\":[{\"timing\":{\"repeat\":{\"frequency\":1,\"period\":1,"
+                  "\"periodUnit\":\"d\"}}}],\"effectiveDateTime\":\"2021-01-01\"}",
+                  "Lisinopril 10 mg, once a day — active, 2021-01-01",
+                  "Reported by the patient", HF_CATEGORY_MEDICATIONS);
+  assert_summary ("{\"resourceType\":\"MedicationDispense\",\"status\":\"completed\","
+                  "\"medicationCodeableConcept\":{\"text\":\"Atorvastatin 20 mg\"},"
+                  "\"quantity\":{\"value\":30,\"unit\":\"tablets\"},"
+                  "\"daysSupply\":{\"value\":30,\"unit\":\"days\"},"
+                  "\"whenHandedOver\":\"2021-02-01T12:00:00Z\"}",
+                  "Atorvastatin 20 mg — completed, 2021-02-01",
+                  "Dispensed 30 tablets · 30 days' supply", HF_CATEGORY_MEDICATIONS);
+  assert_summary ("{\"resourceType\":\"MedicationAdministration\",\"status\":\"completed\","
+                  "\"medicationCodeableConcept\":{\"text\":\"Ceftriaxone\"},"
+                  "\"effectiveDateTime\":\"2021-02-01T12:00:00Z\"}",
+                  "Ceftriaxone — completed, 2021-02-01", NULL, HF_CATEGORY_MEDICATIONS);
+  assert_summary ("{\"resourceType\":\"Medication\",\"code\":{\"coding\":[{\"system\":"
+                  "\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"308182\","
+                  "\"display\":\"Amoxicillin 250 MG Oral Capsule\"}]},"
+                  "\"form\":{\"text\":\"capsule\"}}",
+                  "Amoxicillin 250 MG Oral Capsule", "capsule", HF_CATEGORY_MEDICATIONS);
 }
 
 static void
@@ -107,11 +255,24 @@ test_condition_allergy (void)
                   "\"onsetDateTime\":\"2015-04-12T09:00:00+02:00\"}",
                   "Prediabetes — active since 2015-04-12", NULL,
                   HF_CATEGORY_PROBLEMS);
+  assert_summary ("{\"resourceType\":\"Condition\",\"clinicalStatus\":{\"coding\":[{"
+                  "\"code\":\"resolved\"}]},\"code\":{\"text\":\"Sinusitis\"},"
+                  "\"category\":[{\"coding\":[{\"display\":\"Problem List Item\"}]}],"
+                  "\"onsetDateTime\":\"2016-01-10\",\"abatementDateTime\":\"2016-02-01\"}",
+                  "Sinusitis — resolved 2016-02-01, 2016-01-10", "Problem List Item",
+                  HF_CATEGORY_PROBLEMS);
+  assert_summary ("{\"resourceType\":\"Condition\",\"verificationStatus\":{\"coding\":[{"
+                  "\"code\":\"refuted\"}]},\"code\":{\"text\":\"Asthma\"}}",
+                  "Asthma — refuted", NULL, HF_CATEGORY_PROBLEMS);
   assert_summary ("{\"resourceType\":\"AllergyIntolerance\",\"criticality\":\"high\","
                   "\"code\":{\"text\":\"Peanuts\"},\"reaction\":[{\"manifestation\":"
-                  "[{\"text\":\"Hives\"}]}],\"recordedDate\":\"2010-01-01\"}",
-                  "Allergy to Peanuts — high risk, 2010-01-01", "Reaction: Hives",
+                  "[{\"text\":\"Hives\"},{\"text\":\"Swelling\"}]}],"
+                  "\"recordedDate\":\"2010-01-01\"}",
+                  "Allergy to Peanuts — high risk, 2010-01-01", "Reaction: Hives, Swelling",
                   HF_CATEGORY_ALLERGIES);
+  assert_summary ("{\"resourceType\":\"AllergyIntolerance\",\"clinicalStatus\":{\"coding\":[{"
+                  "\"code\":\"inactive\"}]},\"code\":{\"text\":\"Allergy to cats\"}}",
+                  "Allergy to cats — inactive", NULL, HF_CATEGORY_ALLERGIES);
 }
 
 static void
@@ -119,31 +280,195 @@ test_others (void)
 {
   assert_summary ("{\"resourceType\":\"Encounter\",\"type\":[{\"text\":\"Wellness visit\"}],"
                   "\"serviceProvider\":{\"reference\":\"Organization/acme\"},"
+                  "\"participant\":[{\"individual\":{\"display\":\"Dr. Ada Jones\"}}],"
+                  "\"reasonCode\":[{\"text\":\"Check-up\"}],"
                   "\"period\":{\"start\":\"2019-05-06T10:00:00Z\"}}",
-                  "Wellness visit at ACME Clinic, 2019-05-06", NULL, HF_CATEGORY_ENCOUNTERS);
+                  "Wellness visit at ACME Clinic, 2019-05-06",
+                  "Reason: Check-up · with Dr. Ada Jones", HF_CATEGORY_ENCOUNTERS);
+  assert_summary ("{\"resourceType\":\"Encounter\",\"class\":{\"code\":\"AMB\","
+                  "\"display\":\"ambulatory\"}}", "ambulatory visit", NULL,
+                  HF_CATEGORY_ENCOUNTERS);
   assert_summary ("{\"resourceType\":\"Immunization\",\"status\":\"completed\","
                   "\"vaccineCode\":{\"coding\":[{\"system\":\"http://hl7.org/fhir/sid/cvx\","
                   "\"code\":\"207\"}]},\"occurrenceDateTime\":\"2021-01-01\","
                   "\"performer\":[{\"actor\":{\"display\":\"ABC General Hospital\"}}]}",
                   "CVX 207, 2021-01-01", "ABC General Hospital", HF_CATEGORY_IMMUNIZATIONS);
+  assert_summary ("{\"resourceType\":\"Immunization\",\"status\":\"not-done\","
+                  "\"vaccineCode\":{\"text\":\"Influenza\"},\"lotNumber\":\"X1\","
+                  "\"location\":{\"reference\":\"Organization/acme\"}}",
+                  "Influenza — not given", "ACME Clinic · lot X1", HF_CATEGORY_IMMUNIZATIONS);
   assert_summary ("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Echevarría\","
                   "\"given\":[\"Carla\"]}],\"gender\":\"female\",\"birthDate\":\"2005-05-03\"}",
                   "Carla Echevarría", "Born 2005-05-03 · female", HF_CATEGORY_OTHER);
   assert_summary ("{\"resourceType\":\"Procedure\",\"status\":\"completed\","
                   "\"code\":{\"text\":\"Appendectomy\"},\"performedPeriod\":{\"start\":"
-                  "\"2001-07-04\"}}", "Appendectomy, 2001-07-04", NULL, HF_CATEGORY_PROCEDURES);
+                  "\"2001-07-04\"},\"performer\":[{\"actor\":{\"reference\":"
+                  "\"Organization/acme\"}}]}", "Appendectomy, 2001-07-04", "ACME Clinic",
+                  HF_CATEGORY_PROCEDURES);
   assert_summary ("{\"resourceType\":\"DiagnosticReport\",\"code\":{\"text\":\"Lipid panel\"},"
-                  "\"result\":[{},{}],\"effectiveDateTime\":\"2018-02-02\"}",
-                  "Lipid panel, 2018-02-02", "2 results", HF_CATEGORY_LAB_RESULTS);
+                  "\"result\":[{},{}],\"effectiveDateTime\":\"2018-02-02\","
+                  "\"performer\":[{\"reference\":\"Organization/acme\"}]}",
+                  "Lipid panel, 2018-02-02", "2 results · ACME Clinic", HF_CATEGORY_LAB_RESULTS);
+  assert_summary ("{\"resourceType\":\"DocumentReference\",\"status\":\"current\","
+                  "\"type\":{\"text\":\"Discharge summary\"},\"date\":\"2020-03-03T10:00:00Z\","
+                  "\"author\":[{\"reference\":\"Organization/acme\"}],"
+                  "\"content\":[{\"attachment\":{\"contentType\":\"text/plain\","
+                  "\"data\":\"SGVsbG8=\"}}]}", "Discharge summary, 2020-03-03",
+                  "ACME Clinic · text/plain", HF_CATEGORY_DOCUMENTS);
   assert_summary ("{\"resourceType\":\"Coverage\",\"status\":\"active\","
                   "\"payor\":[{\"display\":\"Aetna\"}]}", "Insurance: Aetna — active", NULL,
                   HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"ExplanationOfBenefit\",\"type\":{\"text\":\"pharmacy\"},"
+                  "\"total\":[{\"amount\":{\"value\":12.5,\"currency\":\"USD\"}}],"
+                  "\"insurer\":{\"display\":\"Aetna\"},\"billablePeriod\":{\"start\":"
+                  "\"2020-01-01\"}}", "Insurance statement (pharmacy) — 12.50 USD, 2020-01-01",
+                  "Aetna", HF_CATEGORY_OTHER);
   assert_summary ("{\"resourceType\":\"Goal\",\"lifecycleStatus\":\"active\","
-                  "\"description\":{\"text\":\"Walk 30 minutes a day\"}}",
-                  "Walk 30 minutes a day — active", NULL, HF_CATEGORY_OTHER);
-  /* Unknown to the summarizer: type, id and date. */
+                  "\"description\":{\"text\":\"Walk 30 minutes a day\"},"
+                  "\"target\":[{\"dueDate\":\"2023-01-01\"}]}",
+                  "Walk 30 minutes a day — active", "By 2023-01-01", HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"CarePlan\",\"status\":\"active\",\"category\":[{"
+                  "\"text\":\"Diabetes self management plan\"}],\"activity\":[{},{}],"
+                  "\"period\":{\"start\":\"2016-06-10\"}}",
+                  "Diabetes self management plan — active, 2016-06-10", "2 activities",
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"CareTeam\",\"status\":\"active\",\"name\":\"Diabetes "
+                  "team\",\"participant\":[{},{},{}]}", "Diabetes team — active", "3 members",
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Practitioner\",\"name\":[{\"prefix\":[\"Dr.\"],"
+                  "\"given\":[\"Ada\"],\"family\":\"Jones\"}],\"qualification\":[{\"code\":{"
+                  "\"text\":\"MD\"}}]}", "Dr. Ada Jones", "MD", HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"PractitionerRole\",\"practitioner\":{\"display\":"
+                  "\"Dr. Ada Jones\"},\"specialty\":[{\"text\":\"Cardiology\"}],"
+                  "\"organization\":{\"reference\":\"Organization/acme\"}}",
+                  "Dr. Ada Jones, Cardiology", "ACME Clinic", HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"RelatedPerson\",\"name\":[{\"text\":\"Maria Lopez\"}],"
+                  "\"relationship\":[{\"text\":\"Mother\"}]}", "Maria Lopez", "Mother",
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Organization\",\"name\":\"ACME Clinic\",\"type\":[{"
+                  "\"text\":\"Healthcare Provider\"}],\"address\":[{\"city\":\"Springfield\","
+                  "\"state\":\"IL\"}]}", "ACME Clinic",
+                  "Healthcare Provider · Springfield, IL", HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Location\",\"name\":\"Ward 3\"}", "Ward 3", NULL,
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Device\",\"status\":\"inactive\",\"type\":{\"text\":"
+                  "\"Insulin pump\"},\"udiCarrier\":[{\"deviceIdentifier\":\"0001\"}]}",
+                  "Insulin pump — inactive", "Device identifier 0001", HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"ServiceRequest\",\"status\":\"active\",\"code\":{"
+                  "\"text\":\"Chest X-ray\"},\"requester\":{\"display\":\"Dr. Ada Jones\"},"
+                  "\"authoredOn\":\"2020-02-02\"}", "Chest X-ray — active, 2020-02-02",
+                  "Ordered by Dr. Ada Jones", HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Specimen\",\"type\":{\"text\":\"Blood\"},"
+                  "\"collection\":{\"collectedDateTime\":\"2020-02-02T08:00:00Z\"}}",
+                  "Blood, 2020-02-02", NULL, HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Provenance\",\"recorded\":\"2020-02-02T08:00:00Z\","
+                  "\"target\":[{}],\"agent\":[{\"who\":{\"reference\":\"Organization/acme\"}}]}",
+                  "Record history, 2020-02-02", "About 1 record · ACME Clinic",
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"QuestionnaireResponse\",\"status\":\"completed\","
+                  "\"item\":[{},{}],\"authored\":\"2020-02-02\"}",
+                  "Questionnaire answers — completed, 2020-02-02", "2 answers",
+                  HF_CATEGORY_OTHER);
+  /* Unknown to the summarizer: what it names, else its type and id; and its date. */
   assert_summary ("{\"resourceType\":\"Flag\",\"id\":\"f1\",\"meta\":{\"lastUpdated\":"
                   "\"2020-02-02T00:00:00Z\"}}", "Flag f1, 2020-02-02", NULL, HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"FamilyMemberHistory\",\"date\":\"2019-01-01\","
+                  "\"code\":{\"text\":\"Father: heart disease\"}}",
+                  "Father: heart disease, 2019-01-01", "FamilyMemberHistory", HF_CATEGORY_OTHER);
+}
+
+/* Looks up LABEL among FIELDS; the Nth (from 0) of that label. */
+static const char *
+field (GPtrArray  *fields,
+       const char *label,
+       guint       nth)
+{
+  for (guint i = 0; i < fields->len; i++)
+    {
+      HfFhirField *f = g_ptr_array_index (fields, i);
+      if (g_str_equal (f->label, label) && nth-- == 0)
+        return f->value;
+    }
+  return NULL;
+}
+
+static GPtrArray *
+describe (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return hf_fhir_describe (json_node_get_object (node), resolve_cb, NULL);
+}
+
+static void
+test_details (void)
+{
+  g_autoptr(GPtrArray) a1c = describe (
+    "{\"resourceType\":\"Observation\",\"status\":\"final\","
+    "\"category\":[{\"coding\":[{\"code\":\"laboratory\"}]}],"
+    "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"4548-4\","
+    "\"display\":\"Hemoglobin A1c\"}]},\"subject\":{\"reference\":\"Patient/p1\"},"
+    "\"performer\":[{\"reference\":\"Organization/acme\"}],"
+    "\"valueQuantity\":{\"value\":6.3,\"unit\":\"%\"},"
+    "\"referenceRange\":[{\"low\":{\"value\":4.0,\"unit\":\"%\"},"
+    "\"high\":{\"value\":5.6,\"unit\":\"%\"}}],"
+    "\"note\":[{\"text\":\"Fasting\"}],"
+    "\"effectiveDateTime\":\"2019-03-02T08:30:00-05:00\"}");
+  g_autoptr(GPtrArray) bp = describe (
+    "{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Blood pressure\"},"
+    "\"component\":[{\"code\":{\"coding\":[{\"code\":\"8462-4\",\"display\":\"Diastolic\"}]},"
+    "\"valueQuantity\":{\"value\":80,\"unit\":\"mmHg\"}},"
+    "{\"code\":{\"coding\":[{\"code\":\"8480-6\",\"display\":\"Systolic\"}]},"
+    "\"valueQuantity\":{\"value\":150,\"unit\":\"mmHg\"},"
+    "\"interpretation\":[{\"coding\":[{\"code\":\"H\"}]}]}]}");
+  g_autoptr(GPtrArray) rx = describe (
+    "{\"resourceType\":\"MedicationRequest\",\"status\":\"active\","
+    "\"medicationReference\":{\"reference\":\"Medication/amox\"},"
+    "\"requester\":{\"reference\":\"Practitioner/unknown\"},"
+    "\"authoredOn\":\"2022-02-03T09:15:00Z\","
+    "\"dosageInstruction\":[{\"text\":\"Take with food\",\"doseAndRate\":[{\"doseQuantity\":"
+    "{\"value\":500,\"unit\":\"mg\"}}],\"timing\":{\"repeat\":{\"frequency\":3,"
+    "\"period\":1,\"periodUnit\":\"d\"}},\"route\":{\"text\":\"by mouth\"}}]}");
+  g_autoptr(GPtrArray) absent = describe (
+    "{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Weight\"},"
+    "\"dataAbsentReason\":{\"text\":\"Not performed\"}}");
+  g_autoptr(GPtrArray) doc = describe (
+    "{\"resourceType\":\"DocumentReference\",\"type\":{\"text\":\"Letter\"},"
+    "\"content\":[{\"attachment\":{\"title\":\"letter.txt\",\"contentType\":\"text/plain\","
+    "\"size\":5,\"data\":\"SGVsbG8=\"}}],\"custodian\":{\"reference\":\"Organization/acme\"}}");
+  g_autoptr(GPtrArray) odd = describe ("{\"resourceType\":\"Basic\",\"code\":7,\"note\":[3]}");
+
+  g_assert_cmpstr (field (a1c, "What", 0), ==, "Hemoglobin A1c (LOINC 4548-4)");
+  g_assert_cmpstr (field (a1c, "Result", 0), ==, "6.3 %");
+  g_assert_cmpstr (field (a1c, "Meaning", 0), ==, "high");
+  g_assert_cmpstr (field (a1c, "Normal range", 0), ==, "4–5.6 %");
+  g_assert_cmpstr (field (a1c, "Category", 0), ==, "Laboratory");
+  g_assert_cmpstr (field (a1c, "Status", 0), ==, "final");
+  g_assert_cmpstr (field (a1c, "Date", 0), ==, "2019-03-02 08:30");
+  g_assert_cmpstr (field (a1c, "Performed by", 0), ==, "ACME Clinic");
+  g_assert_cmpstr (field (a1c, "Note", 0), ==, "Fasting");
+  g_assert_null (field (a1c, "Patient", 0));    /* not found: not shown */
+
+  g_assert_cmpstr (field (bp, "Systolic", 0), ==, "150 mmHg — high");
+  g_assert_cmpstr (field (bp, "Diastolic", 0), ==, "80 mmHg");
+  g_assert_cmpstr (((HfFhirField *) g_ptr_array_index (bp, 1))->label, ==, "Systolic");
+
+  g_assert_cmpstr (field (rx, "Medication", 0), ==, "Amoxicillin");
+  g_assert_cmpstr (field (rx, "Dose", 0), ==, "500 mg");
+  g_assert_cmpstr (field (rx, "How often", 0), ==, "3 times a day");
+  g_assert_cmpstr (field (rx, "How to take it", 0), ==, "by mouth");
+  g_assert_cmpstr (field (rx, "Instructions", 0), ==, "Take with food");
+  g_assert_cmpstr (field (rx, "Prescribed", 0), ==, "2022-02-03 09:15");
+  g_assert_null (field (rx, "Prescribed by", 0));
+
+  g_assert_cmpstr (field (absent, "No result", 0), ==, "Not performed");
+  g_assert_null (field (absent, "Result", 0));
+
+  g_assert_cmpstr (field (doc, "Attachment", 0), ==, "letter.txt · text/plain · 5 bytes · included");
+  g_assert_cmpstr (field (doc, "Kept by", 0), ==, "ACME Clinic");
+
+  g_assert_cmpuint (odd->len, ==, 0);
 }
 
 int
@@ -154,9 +479,11 @@ main (int    argc,
 
   g_test_add_func ("/hf/fhir/types", test_types);
   g_test_add_func ("/hf/fhir/observation", test_observation);
-  g_test_add_func ("/hf/fhir/medication-request", test_medication_request);
+  g_test_add_func ("/hf/fhir/columns", test_columns);
+  g_test_add_func ("/hf/fhir/medications", test_medications);
   g_test_add_func ("/hf/fhir/condition-allergy", test_condition_allergy);
   g_test_add_func ("/hf/fhir/others", test_others);
+  g_test_add_func ("/hf/fhir/details", test_details);
 
   return g_test_run ();
 }

@@ -239,9 +239,9 @@ test_real_data (Fixture       *f,
     }
   g_assert_cmpuint (total, ==, expected_total);
   g_assert_cmpuint (first->added, ==, expected_total);
-  g_assert_cmpuint (first->files, ==, 12);
+  g_assert_cmpuint (first->files, ==, 16);
   provenance = hf_record_store_count_provenance (f->vault, NULL);
-  g_assert_cmpuint (provenance, ==, 12);
+  g_assert_cmpuint (provenance, ==, 16);
 
   /* The accent case: an ASCII query finds the Patient "Carla Echevarría". */
   found = hf_record_store_search (f->vault, "echevarria", 10, &error);

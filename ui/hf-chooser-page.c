@@ -4,7 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gi18n.h>
+
 #include "hf-chooser-page.h"
+#include "hf-demo.h"
 #include "hf-vault.h"
 
 struct _HfChooserPage
@@ -12,12 +15,21 @@ struct _HfChooserPage
   GtkWidget      parent_instance;
 
   GtkStringList *paths;
+  GCancellable  *cancellable;   /* the demo vault being made */
 
   AdwStatusPage *status_page;
   GtkListBox    *vault_list;
+  GtkSpinner    *demo_spinner;
 };
 
 G_DEFINE_FINAL_TYPE (HfChooserPage, hf_chooser_page, GTK_TYPE_WIDGET)
+
+enum {
+  DEMO_CREATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static GtkWidget *
 create_row (gpointer item,
@@ -43,10 +55,81 @@ create_row (gpointer item,
 }
 
 static void
+show_toast (HfChooserPage *self,
+            AdwToast      *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+static void
+set_demo_busy (HfChooserPage *self,
+               gboolean       busy)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chooser.create-demo", !busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_spinner), busy);
+  gtk_spinner_set_spinning (self->demo_spinner, busy);
+}
+
+static void
+create_demo_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(HfChooserPage) self = HF_CHOOSER_PAGE (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = hf_demo_create_vault_finish (result, &error);
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  /* The page went away meanwhile: the vault stays on disk, listed next time, but locked. */
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    {
+      if (vault != NULL)
+        hf_vault_lock (vault);
+      return;
+    }
+  set_demo_busy (self, FALSE);
+  if (vault == NULL)
+    {
+      message = g_strdup_printf (_("The demo vault could not be created: %s"), error->message);
+      show_toast (self, adw_toast_new (message));
+      return;
+    }
+
+  g_signal_emit (self, signals[DEMO_CREATED], 0, vault);
+
+  /* Shown until dismissed: the user needs it to unlock the vault again. */
+  message = g_strdup_printf (_("Demo vault passphrase: “%s”"), HF_DEMO_PASSPHRASE);
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 0);
+  show_toast (self, toast);
+}
+
+static void
+create_demo_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HfChooserPage *self = HF_CHOOSER_PAGE (widget);
+  g_autofree char *dir = hf_vault_default_dir ();
+  g_autofree char *path = hf_demo_dup_new_path (dir);
+
+  set_demo_busy (self, TRUE);
+  hf_demo_create_vault_async (path, self->cancellable, create_demo_cb, g_object_ref (self));
+}
+
+static void
 hf_chooser_page_dispose (GObject *object)
 {
   HfChooserPage *self = HF_CHOOSER_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_CHOOSER_PAGE);
   g_clear_object (&self->paths);
 
@@ -67,6 +150,24 @@ hf_chooser_page_class_init (HfChooserPageClass *klass)
                                                "hf-chooser-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HfChooserPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, HfChooserPage, vault_list);
+  gtk_widget_class_bind_template_child (widget_class, HfChooserPage, demo_spinner);
+
+  gtk_widget_class_install_action (widget_class, "chooser.create-demo", NULL,
+                                   create_demo_action);
+
+  /**
+   * HfChooserPage::demo-created:
+   * @self: the page
+   * @vault: the new demo vault, unlocked
+   *
+   * Emitted when the user asked for a demo vault and it is ready.
+   */
+  signals[DEMO_CREATED] =
+    g_signal_new ("demo-created",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, HF_TYPE_VAULT);
 }
 
 static void
@@ -74,6 +175,7 @@ hf_chooser_page_init (HfChooserPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->paths = gtk_string_list_new (NULL);
   gtk_list_box_bind_model (self->vault_list, G_LIST_MODEL (self->paths),
                            create_row, NULL, NULL);

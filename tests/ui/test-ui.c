@@ -12,7 +12,9 @@
 
 #include "hf-application.h"
 #include "hf-create-page-private.h"
+#include "hf-demo.h"
 #include "hf-preferences-window.h"
+#include "hf-records.h"
 #include "hf-secure.h"
 #include "hf-unlock-page-private.h"
 #include "hf-vault-page-private.h"
@@ -610,6 +612,44 @@ test_shortcuts_and_about (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+vault_page_shown (gpointer data)
+{
+  return g_strcmp0 (_hf_window_get_page_name (data), "vault") == 0;
+}
+
+/* "Try a Demo Vault": a new vault in the default folder, filled and opened, its passphrase
+ * told in a toast. */
+static void
+test_demo_vault (void)
+{
+  HfWindow *window = new_window (800, 720);
+  g_autofree char *dir = hf_vault_default_dir ();
+  g_autofree char *path = hf_demo_dup_new_path (dir);
+  g_autoptr(GHashTable) counts = NULL;
+  g_autoptr(GError) error = NULL;
+  HfVault *vault;
+  guint64 total = 0;
+
+  hf_window_show_vaults (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (_hf_window_get_chooser_page (window)),
+                                             "chooser.create-demo", NULL));
+  wait_for (vault_page_shown, window, "the demo vault to open");
+
+  vault = _hf_window_get_vault (window);
+  g_assert_nonnull (vault);
+  g_assert_false (hf_vault_is_locked (vault));
+  g_assert_cmpstr (hf_vault_get_path (vault), ==, path);
+  counts = hf_record_store_stats (vault, &total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, >, 100);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, "Patient")), ==, 1);
+  screenshot (window, "demo-vault");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -642,6 +682,7 @@ main (int   argc,
   g_test_add_func ("/hf/ui/window/narrow", test_narrow);
   g_test_add_func ("/hf/ui/window/shortcuts-and-about", test_shortcuts_and_about);
   g_test_add_func ("/hf/ui/preferences/auto-lock", test_preferences);
+  g_test_add_func ("/hf/ui/window/demo-vault", test_demo_vault);
 
   status = g_test_run ();
 

@@ -1,0 +1,651 @@
+/* test-records-cli.c — records through healthfolio-cli as scripts use it: real data counted
+ * exactly, bad input refused with exit code 3 and one sentence, search, show, the demo vault
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Expected counts are computed here with a plain json-glib walk over the files, independently
+ * of the importer, and compared with what `stats --json` reports.
+ */
+
+#define _GNU_SOURCE   /* memmem */
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "hf-test-util.h"
+
+#define PASS "records: a long test passphrase 42"
+
+typedef struct
+{
+  HfTestDir  td;
+  char      *pass_file;
+} Fixture;
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  hf_test_dir_setup (&f->td, data);
+  f->pass_file = hf_test_write_file (&f->td, "pass.txt", PASS "\n");
+  g_assert_cmpint (hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file",
+                                f->pass_file, "vault", "create", NULL), ==, 0);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_free (f->pass_file);
+  hf_test_dir_teardown (&f->td, data);
+}
+
+/* Runs a command on the fixture's vault; returns the exit status. */
+static int
+run (Fixture     *f,
+     char       **out,
+     char       **err,
+     const char  *first,
+     ...) G_GNUC_NULL_TERMINATED;
+
+static int
+run (Fixture     *f,
+     char       **out,
+     char       **err,
+     const char  *first,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) "--vault");
+  g_ptr_array_add (args, f->td.vault);
+  g_ptr_array_add (args, (gpointer) "--passphrase-file");
+  g_ptr_array_add (args, f->pass_file);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return hf_test_cli_v (out, err, (const char * const *) args->pdata);
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* `stats --json`, as an object. */
+static JsonObject *
+stats (Fixture *f)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run (f, &out, &err, "--json", "stats", NULL), ==, 0);
+  return parse_object (out);
+}
+
+static char *
+data_path (const char *part)
+{
+  const char *dir = g_getenv ("HF_TEST_DATA");
+
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, part, NULL);
+}
+
+/* {{{ counting what the files hold, without the importer */
+
+static void
+count_resource (GHashTable *expected,
+                JsonNode   *node)
+{
+  JsonObject *r;
+  const char *type;
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  r = json_node_get_object (node);
+  type = json_object_get_string_member (r, "resourceType");
+  if (g_str_equal (type, "Bundle"))
+    {
+      JsonArray *entries = json_object_get_array_member (r, "entry");
+      for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+        count_resource (expected,
+                        json_object_get_member (json_array_get_object_element (entries, i),
+                                                "resource"));
+      return;
+    }
+  g_hash_table_insert (expected, g_strdup (type),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (expected, type))
+                                         + 1));
+}
+
+static void
+count_file (GHashTable *expected,
+            const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  if (g_str_has_suffix (path, ".ndjson"))
+    {
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_autoptr(JsonNode) node = NULL;
+          if (*g_strstrip (lines[i]) == '\0')
+            continue;
+          node = json_from_string (lines[i], &error);
+          g_assert_no_error (error);
+          count_resource (expected, node);
+        }
+    }
+  else
+    {
+      g_autoptr(JsonNode) node = json_from_string (text, &error);
+      g_assert_no_error (error);
+      count_resource (expected, node);
+    }
+}
+
+/* The FHIR files of a folder of tests/data, sorted. */
+static GPtrArray *
+list_files (const char *folder)
+{
+  g_autofree char *dir_path = data_path (folder);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".ndjson"))
+      g_ptr_array_add (files, g_build_filename (dir_path, name, NULL));
+  g_ptr_array_sort (files, (GCompareFunc) g_strcmp0);
+  return files;
+}
+
+static void
+assert_counts (JsonObject *stats_object,
+               GHashTable *expected)
+{
+  JsonObject *by_type = json_object_get_object_member (stats_object, "by_type");
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 sum = 0;
+
+  g_assert_cmpuint (json_object_get_size (by_type), ==, g_hash_table_size (expected));
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_test_message ("%s: %u expected", (char *) key, GPOINTER_TO_UINT (value));
+      g_assert_true (json_object_has_member (by_type, key));
+      g_assert_cmpint (json_object_get_int_member (by_type, key), ==, GPOINTER_TO_UINT (value));
+      sum += GPOINTER_TO_UINT (value);
+    }
+  g_assert_cmpint (json_object_get_int_member (stats_object, "total"), ==, sum);
+}
+
+/* }}} */
+/* {{{ real data */
+
+static void
+test_fixtures (Fixture       *f,
+               gconstpointer  data)
+{
+  static const char * const folders[] = { "synthea", "bulk-ndjson", "shc" };
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint files = 0;
+
+  /* Folder by folder, each import adding to the last; the counts must match every time. */
+  for (guint k = 0; k < G_N_ELEMENTS (folders); k++)
+    {
+      g_autoptr(GPtrArray) paths = list_files (folders[k]);
+      g_autofree char *folder = data_path (folders[k]);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(JsonObject) result = NULL;
+      g_autoptr(JsonObject) now = NULL;
+
+      g_assert_cmpuint (paths->len, >, 0);
+      for (guint i = 0; i < paths->len; i++)
+        count_file (expected, g_ptr_array_index (paths, i));
+      files += paths->len;
+
+      g_assert_cmpint (run (f, &out, &err, "--json", "import", folder, NULL), ==, 0);
+      result = parse_object (out);
+      g_assert_cmpint (json_object_get_int_member (result, "files"), ==, paths->len);
+      g_assert_cmpint (json_object_get_int_member (result, "updated"), ==, 0);
+      g_assert_cmpint (json_object_get_int_member (result, "unchanged"), ==, 0);
+
+      now = stats (f);
+      assert_counts (now, expected);
+      g_assert_cmpint (json_object_get_int_member (now, "imports"), ==, files);
+    }
+
+  /* Everything again, file by file this time: nothing changes, no new import is recorded. */
+  for (guint k = 0; k < G_N_ELEMENTS (folders); k++)
+    {
+      g_autoptr(GPtrArray) paths = list_files (folders[k]);
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(JsonObject) result = NULL;
+
+      g_ptr_array_add (args, (gpointer) "--vault");
+      g_ptr_array_add (args, f->td.vault);
+      g_ptr_array_add (args, (gpointer) "--passphrase-file");
+      g_ptr_array_add (args, f->pass_file);
+      g_ptr_array_add (args, (gpointer) "--json");
+      g_ptr_array_add (args, (gpointer) "import");
+      for (guint i = 0; i < paths->len; i++)
+        g_ptr_array_add (args, g_ptr_array_index (paths, i));
+      g_ptr_array_add (args, NULL);
+      g_assert_cmpint (hf_test_cli_v (&out, &err, (const char * const *) args->pdata), ==, 0);
+      result = parse_object (out);
+      g_assert_cmpint (json_object_get_int_member (result, "added"), ==, 0);
+      g_assert_cmpint (json_object_get_int_member (result, "updated"), ==, 0);
+    }
+  {
+    g_autoptr(JsonObject) after = stats (f);
+    assert_counts (after, expected);
+    g_assert_cmpint (json_object_get_int_member (after, "imports"), ==, files);
+  }
+}
+
+static void
+test_search_accents (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *carla = data_path ("synthea/Carla_Echevarria_9a628ccd-2a55-4331-8e68-"
+                                      "bb58458fd674.json");
+  static const char * const queries[] = { "echevarria", "ECHEVARRÍA", "Echevarría", "echev" };
+
+  g_assert_cmpint (run (f, NULL, NULL, "import", carla, NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      JsonArray *rows;
+      gboolean found = FALSE;
+
+      g_assert_cmpint (run (f, &out, &err, "--json", "search", queries[i], NULL), ==, 0);
+      node = json_from_string (out, NULL);
+      rows = json_node_get_array (node);
+      for (guint k = 0; k < json_array_get_length (rows); k++)
+        {
+          JsonObject *row = json_array_get_object_element (rows, k);
+          found |= g_str_equal (json_object_get_string_member (row, "type"), "Patient") &&
+                   g_str_equal (json_object_get_string_member (row, "title"), "Carla Echevarría");
+        }
+      g_assert_true (found);
+    }
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &text, &length, NULL))
+    return FALSE;
+  return memmem (text, length, needle, strlen (needle)) != NULL;
+}
+
+/* A distinctive word in a record is found by search, and is in no file of the vault's folder. */
+static void
+test_canary (Fixture       *f,
+             gconstpointer  data)
+{
+  const char *canary = "Quokkacanary5519";
+  g_autofree char *json = g_strdup_printf ("{\"resourceType\":\"Condition\",\"id\":\"c1\","
+                                           "\"code\":{\"text\":\"Knee pain\"},\"note\":[{\"text\":"
+                                           "\"said %s when asked\"}]}", canary);
+  g_autofree char *path = hf_test_write_file (&f->td, "canary.json", json);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_assert_cmpint (run (f, NULL, NULL, "import", path, NULL), ==, 0);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (run (f, &out, &err, "search", "quokkacanary5519", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Knee pain"));
+
+  dir = g_dir_open (f->td.dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (f->td.dir, name, NULL);
+      if (g_file_test (file, G_FILE_TEST_IS_REGULAR))
+        g_assert_false (file_contains (file, canary));
+    }
+}
+
+static void
+test_show (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *path = hf_test_write_file (&f->td, "a1c.json",
+    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+    "{\"fullUrl\":\"urn:uuid:7d3c2a9e-0000-4000-8000-000000000001\",\"resource\":{"
+    "\"resourceType\":\"Patient\",\"id\":\"p1\",\"name\":[{\"given\":[\"Ines\"],"
+    "\"family\":\"Okafor\"}]}},"
+    "{\"resource\":{\"resourceType\":\"Organization\",\"id\":\"lab\",\"name\":\"Northside Lab\"}},"
+    "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\","
+    "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"4548-4\","
+    "\"display\":\"Hemoglobin A1c\"}]},"
+    "\"subject\":{\"reference\":\"urn:uuid:7d3c2a9e-0000-4000-8000-000000000001\"},"
+    "\"performer\":[{\"reference\":\"Organization/lab\"}],"
+    "\"valueQuantity\":{\"value\":6.3,\"unit\":\"%\"},"
+    "\"referenceRange\":[{\"low\":{\"value\":4,\"unit\":\"%\"},\"high\":{\"value\":5.6,"
+    "\"unit\":\"%\"}}],\"effectiveDateTime\":\"2019-03-02T08:30:00Z\"}}]}");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *raw = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonObject) resource = NULL;
+  g_autofree char *id = NULL;
+
+  g_assert_cmpint (run (f, NULL, NULL, "import", path, NULL), ==, 0);
+  g_assert_cmpint (run (f, &out, &err, "--json", "list", "--type", "Observation", NULL), ==, 0);
+  list = json_from_string (out, NULL);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (
+                          json_array_get_object_element (json_node_get_array (list), 0), "id"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run (f, &out, &err, "show", id, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_true (g_str_has_prefix (out, "Hemoglobin A1c 6.3 % — high\n"));
+  g_assert_nonnull (strstr (out, "What:"));
+  g_assert_nonnull (strstr (out, "Hemoglobin A1c (LOINC 4548-4)"));
+  g_assert_nonnull (strstr (out, "Normal range:  4–5.6 %"));
+  g_assert_nonnull (strstr (out, "2019-03-02 08:30"));
+  g_assert_nonnull (strstr (out, "Patient:       Ines Okafor"));
+  g_assert_nonnull (strstr (out, "Performed by:  Northside Lab"));
+
+  g_assert_cmpint (run (f, &raw, &err, "show", "--raw", id, NULL), ==, 0);
+  resource = parse_object (raw);
+  g_assert_cmpstr (json_object_get_string_member (resource, "resourceType"), ==, "Observation");
+  /* The Bundle's urn reference is stored as Type/id. */
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (resource,
+                                                                                 "subject"),
+                                                  "reference"), ==, "Patient/p1");
+}
+
+/* }}} */
+/* {{{ bad input */
+
+/* A refused import: exit code 3, one sentence on one line naming the file, WHERE and WHAT,
+ * and the vault exactly as it was: same counts, same number of recorded imports. */
+static void
+assert_refused (Fixture    *f,
+                const char *path,
+                const char *where,
+                const char *what)
+{
+  g_autofree char *good = hf_test_write_file (&f->td, "good.json",
+                                              "{\"resourceType\":\"Patient\",\"id\":\"new\"}");
+  g_autoptr(JsonObject) before = stats (f);
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) before_node = json_node_init_object (json_node_alloc (), before);
+  g_autoptr(JsonNode) after_node = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *after_text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *named = g_strdup_printf ("Cannot import “%s”", path);
+  const char *nl;
+
+  g_assert_cmpint (run (f, &out, &err, "import", good, path, NULL), ==, 3);
+  g_test_message ("%s: %s", base, err);
+  g_assert_cmpstr (out, ==, "");
+  nl = strchr (err, '\n');
+  g_assert_nonnull (nl);
+  g_assert_cmpstr (nl, ==, "\n");                      /* one line */
+  g_assert_true (g_str_has_prefix (err, "healthfolio-cli: "));
+  g_assert_nonnull (strstr (err, named));              /* the file */
+  g_assert_nonnull (strstr (err, where));              /* where in it */
+  g_assert_nonnull (strstr (err, what));               /* what is wrong */
+  g_assert_true (g_str_has_suffix (err, "; nothing was imported.\n"));
+  /* One sentence: no full stop before the end. */
+  g_assert_null (strstr (err, ". "));
+
+  after = stats (f);
+  after_node = json_node_init_object (json_node_alloc (), after);
+  json_generator_set_root (gen, before_node);
+  before_text = json_generator_to_data (gen, NULL);
+  json_generator_set_root (gen, after_node);
+  after_text = json_generator_to_data (gen, NULL);
+  g_assert_cmpstr (after_text, ==, before_text);
+}
+
+static void
+seed (Fixture *f)
+{
+  g_autofree char *path = hf_test_write_file (&f->td, "seed.json",
+                                              "{\"resourceType\":\"Patient\",\"id\":\"seed\"}");
+
+  g_assert_cmpint (run (f, NULL, NULL, "import", path, NULL), ==, 0);
+}
+
+static void
+test_bad_input (Fixture       *f,
+                gconstpointer  data)
+{
+  static const struct { const char *name; const char *contents; const char *where;
+                        const char *what; } cases[] = {
+    { "not-json.json", "this is not JSON\n", "line 1, column 1", "not valid JSON" },
+    { "truncated.json", "{\n  \"resourceType\": \"Patient\",\n  \"name\": [\n", "line 4",
+      "it ends too early" },
+    { "not-fhir.json", "{\"hello\": \"world\"}", "line 1 is JSON",
+      "not a FHIR resource (it has no resourceType)" },
+    { "array.json", "[{\"resourceType\": \"Patient\"}]", "line 1", "not an object" },
+    { "not-fhir-doc.json", "{\n  \"resourceType\": 7\n}\n", "the file",
+      "not a FHIR resource (it has no resourceType)" },
+    { "misspelt.json", "{\"resourceType\": \"Patinet\", \"id\": \"x\"}", "line 1",
+      "the resourceType “Patinet”, which is not a FHIR R4 resource type" },
+    { "misspelt-entry.json", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+      "{\"resource\":{\"resourceType\":\"Patient\"}},{\"resource\":{\"resourceType\":"
+      "\"Observaton\"}}]}", "Bundle.entry[1]", "“Observaton”, which is not a FHIR R4" },
+    { "no-resource.json", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+      "{\"resource\":{\"resourceType\":\"Patient\"}},{\"fullUrl\":\"urn:uuid:1\","
+      "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}", "Bundle.entry[1]",
+      "has no resource" },
+    { "utf8.json", "{\"resourceType\": \"Patient\", \"id\": \"a\xc3\x28\"}", "line 1, column 37",
+      "not valid UTF-8" },
+    { "dup.json", "{\"resourceType\": \"Patient\",\n \"id\": \"a\",\n \"id\": \"b\"}",
+      "line 3, column 2", "the key “id” appears twice in one object" },
+    { "bad-line.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"1\"}\n"
+      "{\"resourceType\":\"Patient\",\"id\":\"2\"}\n"
+      "{\"resourceType\":\"Patient\",\"id\":\"3\",}\n"
+      "{\"resourceType\":\"Patient\",\"id\":\"4\"}\n", "line 3, column", "not valid JSON" },
+    { "bad-type-line.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"1\"}\n"
+      "{\"resourceType\":\"Patinet\",\"id\":\"2\"}\n"
+      "{\"resourceType\":\"Patient\",\"id\":\"3\"}\n", "line 2",
+      "the resourceType “Patinet”" },
+  };
+
+  seed (f);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = hf_test_write_file (&f->td, cases[i].name, cases[i].contents);
+      assert_refused (f, path, cases[i].where, cases[i].what);
+    }
+}
+
+static void
+test_deep_nesting (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GString) s = g_string_new ("{\"resourceType\":\"Patient\",\"x\":");
+  g_autofree char *path = NULL;
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (s, '[');
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (s, ']');
+  g_string_append (s, "}\n");
+  path = hf_test_write_file (&f->td, "deep.json", s->str);
+  seed (f);
+  assert_refused (f, path, "line 1, column", "nests deeper than");
+}
+
+/* 200 MB in one string, written at test time and removed with the folder. */
+static void
+test_huge_string (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->td.dir, "huge.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileOutputStream) out = g_file_replace (file, NULL, FALSE, 0, NULL, &error);
+  g_autofree char *chunk = g_malloc (1 << 20);
+  const char *head = "{\"resourceType\":\"Observation\",\"valueString\":\"";
+
+  g_assert_no_error (error);
+  memset (chunk, 'y', 1 << 20);
+  g_assert_true (g_output_stream_write_all (G_OUTPUT_STREAM (out), head, strlen (head), NULL,
+                                            NULL, &error));
+  for (int i = 0; i < 200; i++)
+    g_assert_true (g_output_stream_write_all (G_OUTPUT_STREAM (out), chunk, 1 << 20, NULL, NULL,
+                                              &error));
+  g_assert_true (g_output_stream_write_all (G_OUTPUT_STREAM (out), "\"}\n", 3, NULL, NULL,
+                                            &error));
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
+  g_assert_no_error (error);
+  seed (f);
+  assert_refused (f, path, "line 1, column", "a text value is longer than the limit");
+}
+
+/* }}} */
+/* {{{ the demo vault */
+
+static void
+test_demo (Fixture       *f,
+           gconstpointer  data)
+{
+  const char *demo_data = g_getenv ("HEALTHFOLIO_DEMO_DATA");
+  g_autofree char *demo = g_build_filename (f->td.dir, "Demo.hfvault", NULL);
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) created = NULL;
+  g_autoptr(JsonObject) counts = NULL;
+  g_autoptr(JsonNode) found = NULL;
+  g_autoptr(JsonNode) labs = NULL;
+  gboolean patient = FALSE, a1c = FALSE;
+  JsonArray *rows;
+  Fixture d = *f;
+
+  g_assert_nonnull (demo_data);
+  count_file (expected, demo_data);
+  d.td.vault = demo;
+
+  g_assert_cmpint (run (&d, &out, &err, "--json", "vault", "create", "--demo", NULL), ==, 0);
+  created = parse_object (out);
+  g_assert_cmpint (json_object_get_int_member (created, "demo_records"), >, 100);
+
+  /* It opens with the passphrase given, holds exactly what the demo file holds, and is whole. */
+  counts = stats (&d);
+  assert_counts (counts, expected);
+  g_assert_cmpint (json_object_get_int_member (counts, "total"), ==,
+                   json_object_get_int_member (created, "demo_records"));
+  g_assert_cmpint (json_object_get_int_member (counts, "imports"), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&d, &out, &err, "vault", "check", NULL), ==, 0);
+
+  /* What a trend chart and the timeline need: the patient, repeated HbA1c with ranges. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&d, &out, &err, "--json", "search", "holloway", NULL), ==, 0);
+  found = json_from_string (out, NULL);
+  rows = json_node_get_array (found);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    patient |= g_str_equal (json_object_get_string_member (json_array_get_object_element (rows,
+                                                                                          i),
+                                                           "type"), "Patient");
+  g_assert_true (patient);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&d, &out, &err, "--json", "list", "--category", "lab-results",
+                        "--limit", "500", NULL), ==, 0);
+  labs = json_from_string (out, NULL);
+  rows = json_node_get_array (labs);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      if (g_str_has_prefix (json_object_get_string_member (row, "title"), "HbA1c 6.2 % — high"))
+        {
+          a1c = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (row, "subtitle"), ==,
+                           "Normal range 4–5.6 % · Riverside Laboratory");
+        }
+    }
+  g_assert_true (a1c);
+
+  /* Not over an existing vault. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (&d, &out, &err, "vault", "create", "--demo", NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "already exists"));
+}
+
+/* Without the demo record, nothing is created. */
+static void
+test_demo_missing (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("HEALTHFOLIO_DEMO_DATA"));
+  g_autofree char *missing = g_build_filename (f->td.dir, "nowhere.json", NULL);
+  g_autofree char *demo = g_build_filename (f->td.dir, "Demo.hfvault", NULL);
+  g_autofree char *keys = g_build_filename (f->td.dir, "Demo.hfkeys", NULL);
+  g_autofree char *err = NULL;
+  Fixture d = *f;
+
+  d.td.vault = demo;
+  g_setenv ("HEALTHFOLIO_DEMO_DATA", missing, TRUE);
+  g_assert_cmpint (run (&d, NULL, &err, "vault", "create", "--demo", NULL), !=, 0);
+  g_setenv ("HEALTHFOLIO_DEMO_DATA", saved, TRUE);
+  g_assert_nonnull (strstr (err, "HEALTHFOLIO_DEMO_DATA"));
+  g_assert_false (g_file_test (demo, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (keys, G_FILE_TEST_EXISTS));
+}
+
+/* }}} */
+
+int
+main (int    argc,
+      char **argv)
+{
+  hf_test_init (&argc, &argv);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+  ADD ("/hf/records-cli/fixtures", test_fixtures);
+  ADD ("/hf/records-cli/search-accents", test_search_accents);
+  ADD ("/hf/records-cli/canary", test_canary);
+  ADD ("/hf/records-cli/show", test_show);
+  ADD ("/hf/records-cli/bad-input", test_bad_input);
+  ADD ("/hf/records-cli/deep-nesting", test_deep_nesting);
+  ADD ("/hf/records-cli/huge-string", test_huge_string);
+  ADD ("/hf/records-cli/demo", test_demo);
+  ADD ("/hf/records-cli/demo-missing", test_demo_missing);
+#undef ADD
+
+  return g_test_run ();
+}
