@@ -13,5 +13,6 @@ G_BEGIN_DECLS
 GtkToggleButton *_hf_record_detail_get_original_button (HfRecordDetail *self);
 char            *_hf_record_detail_dup_original        (HfRecordDetail *self);
 const char      *_hf_record_detail_get_view            (HfRecordDetail *self);
+char            *_hf_record_detail_dup_facts           (HfRecordDetail *self);
 
 G_END_DECLS

@@ -620,3 +620,23 @@ _hf_record_detail_get_view (HfRecordDetail *self)
     return "none";
   return gtk_stack_get_visible_child_name (self->view_stack);
 }
+
+/* Every fact shown, "Label: value" a line. */
+char *
+_hf_record_detail_dup_facts (HfRecordDetail *self)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->facts_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+      GtkWidget *caption = gtk_widget_get_first_child (box);
+      GtkWidget *text = gtk_widget_get_next_sibling (caption);
+
+      g_string_append_printf (s, "%s: %s\n", gtk_label_get_text (GTK_LABEL (caption)),
+                              gtk_label_get_text (GTK_LABEL (text)));
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}

@@ -34,6 +34,7 @@ struct _HfVaultPage
   gboolean            updating;       /* the page, not the user, is changing the selection */
   GCancellable       *import_cancellable;
   char               *last_message;
+  AdwToast           *toast;
   guint               notify_source;
 
   AdwToastOverlay    *toast_overlay;
@@ -66,6 +67,7 @@ enum {
   PROP_CAN_IMPORT,
   PROP_CAN_GO_BACK,
   PROP_SEARCH_MODE,
+  PROP_CAN_SEARCH,
   N_PROPS
 };
 
@@ -97,7 +99,12 @@ show_toast (HfVaultPage *self,
 {
   g_free (self->last_message);
   self->last_message = g_strdup (message);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+
+  /* A newer result replaces the one before rather than waiting behind it. */
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  g_set_object (&self->toast, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->toast));
 }
 
 static void
@@ -722,9 +729,20 @@ hf_vault_page_get_property (GObject    *object,
       g_value_set_boolean (value, hf_vault_page_get_search_mode (self));
       break;
 
+    case PROP_CAN_SEARCH:
+      g_value_set_boolean (value, hf_vault_page_get_can_search (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+stage_changed_cb (HfVaultPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_SEARCH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GO_BACK]);
 }
 
 static void
@@ -776,6 +794,7 @@ hf_vault_page_dispose (GObject *object)
     gtk_single_selection_set_model (self->selection, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_VAULT_PAGE);
   g_clear_object (&self->selection);
+  g_clear_object (&self->toast);
   g_clear_object (&self->vault);
 
   G_OBJECT_CLASS (hf_vault_page_parent_class)->dispose (object);
@@ -870,6 +889,16 @@ hf_vault_page_class_init (HfVaultPageClass *klass)
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * HfVaultPage:can-search:
+   *
+   * Whether there are records to search, and nothing keeps the page from reading them.
+   */
+  properties[PROP_CAN_SEARCH] =
+    g_param_spec_boolean ("can-search", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HF_TYPE_RECORD_DETAIL);
@@ -896,6 +925,7 @@ hf_vault_page_class_init (HfVaultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, timeline_status);
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, detail);
   gtk_widget_class_bind_template_callback (widget_class, leaflet_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stage_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, category_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, category_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_mode_cb);
@@ -1067,6 +1097,15 @@ hf_vault_page_go_back (HfVaultPage *self)
 }
 
 gboolean
+hf_vault_page_get_can_search (HfVaultPage *self)
+{
+  g_return_val_if_fail (HF_IS_VAULT_PAGE (self), FALSE);
+
+  return self->vault != NULL &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "records") == 0;
+}
+
+gboolean
 hf_vault_page_get_search_mode (HfVaultPage *self)
 {
   g_return_val_if_fail (HF_IS_VAULT_PAGE (self), FALSE);
@@ -1088,8 +1127,7 @@ hf_vault_page_set_search_mode (HfVaultPage *self,
 {
   g_return_if_fail (HF_IS_VAULT_PAGE (self));
 
-  search_mode = search_mode && self->vault != NULL &&
-                g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "records") == 0;
+  search_mode = search_mode && hf_vault_page_get_can_search (self);
   if (search_mode == gtk_search_bar_get_search_mode (self->search_bar))
     return;
 

@@ -25,6 +25,7 @@ gboolean    hf_vault_page_get_importing     (HfVaultPage        *self);
 gboolean    hf_vault_page_get_can_import    (HfVaultPage        *self);
 gboolean    hf_vault_page_get_can_go_back   (HfVaultPage        *self);
 void        hf_vault_page_go_back           (HfVaultPage        *self);
+gboolean    hf_vault_page_get_can_search    (HfVaultPage        *self);
 gboolean    hf_vault_page_get_search_mode   (HfVaultPage        *self);
 void        hf_vault_page_set_search_mode   (HfVaultPage        *self,
                                              gboolean            search_mode);

@@ -42,7 +42,6 @@ update_header (HfWindow *self)
   const char *subtitle = NULL;
   gboolean can_go_back = FALSE;
   gboolean on_vault = page == GTK_WIDGET (self->vault_page);
-  gboolean importing = hf_vault_page_get_importing (self->vault_page);
 
   if (page == GTK_WIDGET (self->create_page))
     {
@@ -79,9 +78,11 @@ update_header (HfWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-folder",
                                  on_vault && hf_vault_page_get_can_import (self->vault_page));
   gtk_widget_set_visible (GTK_WIDGET (self->import_button), on_vault);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", on_vault && !importing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search",
+                                 on_vault && hf_vault_page_get_can_search (self->vault_page));
   gtk_widget_set_visible (GTK_WIDGET (self->search_button), on_vault);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), on_vault && !importing);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button),
+                            on_vault && hf_vault_page_get_can_search (self->vault_page));
 }
 
 static void

@@ -742,6 +742,7 @@ test_records (void)
   g_assert_cmpstr (_hf_vault_page_get_stage (page), ==, "empty");
   g_assert_nonnull (adw_status_page_get_description (_hf_vault_page_get_status_page (page)));
   g_assert_true (hf_vault_page_get_can_import (page));
+  g_assert_false (hf_vault_page_get_can_search (page));
   screenshot (window, "vault-empty");
 
   /* Imported in a thread through the page, then told in a toast. */
@@ -837,15 +838,20 @@ test_records_many (void)
   g_autoptr(GString) ndjson = g_string_new (NULL);
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(HfRecord) last = NULL;
-  g_autoptr(HfVault) again = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *facts = NULL;
   const char *paths[] = { path, NULL };
   HfRecordList *list;
   guint n;
 
   for (int i = 0; i < 5000; i++)
     g_string_append_printf (ndjson, "{\"resourceType\":\"Observation\",\"id\":\"w%d\","
-                            "\"status\":\"final\",\"code\":{\"text\":\"Body weight\"},"
+                            "\"status\":\"final\",\"category\":[{\"coding\":[{\"code\":"
+                            "\"vital-signs\"}]}],\"code\":{\"coding\":[{\"system\":"
+                            "\"http://loinc.org\",\"code\":\"29463-7\",\"display\":"
+                            "\"Body weight\"}]},\"performer\":[{\"display\":\"Dr. Ada Ng\"}],"
+                            "\"referenceRange\":[{\"low\":{\"value\":55,\"unit\":\"kg\"},"
+                            "\"high\":{\"value\":75,\"unit\":\"kg\"}}],"
                             "\"effectiveDateTime\":\"%04d-%02d-%02d\","
                             "\"valueQuantity\":{\"value\":%d.5,\"unit\":\"kg\"}}\n",
                             i, 1990 + i / 336, 1 + (i / 28) % 12, 1 + i % 28, 60 + i % 20);
@@ -887,8 +893,14 @@ test_records_many (void)
     }
   g_assert_cmpuint (hf_record_list_get_n_loaded (list), <=, 1600);
 
-  /* A lab value reads as one: result with unit. */
+  /* A measurement reads as one: the result with its unit, the normal range, who, the code. */
   gtk_single_selection_set_selected (selection, 0);
+  facts = _hf_record_detail_dup_facts (_hf_vault_page_get_detail (page));
+  g_assert_nonnull (strstr (facts, "Result: 79.5 kg\n"));
+  g_assert_nonnull (strstr (facts, "Normal Range: 55 kg to 75 kg\n"));
+  g_assert_nonnull (strstr (facts, "Who: Dr. Ada Ng\n"));
+  g_assert_nonnull (strstr (facts, "Codes: Body weight — LOINC 29463-7\n"));
+  g_assert_nonnull (strstr (facts, "Category: Vital Signs\n"));
   screenshot (window, "record-value");
 
   /* Locking while an import runs: the lock waits for the import's thread, then happens. */
