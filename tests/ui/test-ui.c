@@ -757,6 +757,7 @@ test_records (void)
   g_assert_true (HF_IS_RECORD_LIST (gtk_single_selection_get_model (selection)));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, total);
   wait_frames (GTK_WIDGET (window));
+  g_assert_false (adw_leaflet_get_folded (_hf_vault_page_get_leaflet (page)));
   row = first_timeline_row (GTK_WIDGET (_hf_vault_page_get_list_view (page)));
   g_assert_nonnull (row);
   g_assert_nonnull (hf_timeline_row_get_heading (row));
