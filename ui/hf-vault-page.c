@@ -40,7 +40,6 @@ struct _HfVaultPage
   AdwToastOverlay    *toast_overlay;
   GtkStack           *stack;
   AdwStatusPage      *status_page;
-  AdwStatusPage      *import_page;
   GtkProgressBar     *import_progress;
   GtkLabel           *import_label;
   GtkButton          *cancel_button;
@@ -910,7 +909,6 @@ hf_vault_page_class_init (HfVaultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, stack);
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, status_page);
-  gtk_widget_class_bind_template_child (widget_class, HfVaultPage, import_page);
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, import_progress);
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, import_label);
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, cancel_button);
