@@ -162,6 +162,75 @@ collect_rows (sqlite3       *db,
   return g_steal_pointer (&rows);
 }
 
+/* The WHERE clause and its bindings shared by the paged queries, the counts and the seeks. */
+typedef struct
+{
+  GString *sql;
+  char    *until_key;
+} Where;
+
+static void
+where_build (Where                *w,
+             const char           *select,
+             const HfRecordFilter *filter,
+             gboolean              keyset)
+{
+  w->sql = g_string_new (select);
+  g_string_append (w->sql, " FROM resource r WHERE r.superseded_by IS NULL");
+  w->until_key = NULL;
+
+  if (filter->resource_type != NULL)
+    g_string_append (w->sql, " AND r.resource_type = ?1");
+  if (filter->category != NULL)
+    g_string_append (w->sql, " AND r.category = ?2");
+  if (filter->since != NULL)
+    g_string_append (w->sql, " AND r.effective >= ?3");
+  if (filter->until != NULL)
+    {
+      /* Inclusive of the whole day: "2019-03-02T23:00:00Z" < "2019-03-02~". */
+      w->until_key = g_strconcat (filter->until, "~", NULL);
+      g_string_append (w->sql, " AND r.effective <= ?4 AND r.effective <> ''");
+    }
+  if (keyset)
+    g_string_append (w->sql, " AND (r.effective, r.id) < (?5, ?6)");
+}
+
+static sqlite3_stmt *
+where_prepare (Where                *w,
+               sqlite3              *db,
+               const HfRecordFilter *filter,
+               const HfRecordCursor *after,
+               const char           *what,
+               GError              **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, w->sql->str, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _hf_db_fail (db, rc, what, error);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, filter->resource_type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, filter->category, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, filter->since, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, w->until_key, -1, SQLITE_TRANSIENT);
+  if (after != NULL)
+    {
+      sqlite3_bind_text (stmt, 5, after->effective ? after->effective : "", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 6, after->id);
+    }
+  return stmt;
+}
+
+static void
+where_clear (Where *w)
+{
+  g_string_free (w->sql, TRUE);
+  g_free (w->until_key);
+}
+
 GPtrArray *
 hf_record_store_query (HfVault              *vault,
                        const HfRecordFilter *filter,
@@ -169,14 +238,10 @@ hf_record_store_query (HfVault              *vault,
                        guint                 limit,
                        GError              **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT " ROW_COLUMNS " FROM resource r "
-                                         "WHERE r.superseded_by IS NULL");
   HfRecordFilter none = { NULL };
-  g_autofree char *until_key = NULL;
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt;
   sqlite3 *db;
-  int n = 0;
-  int rc;
+  Where w;
 
   g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
   g_return_val_if_fail (limit > 0, NULL);
@@ -186,39 +251,99 @@ hf_record_store_query (HfVault              *vault,
   if (filter == NULL)
     filter = &none;
 
-  if (filter->resource_type != NULL)
-    g_string_append (sql, " AND r.resource_type = ?1");
-  if (filter->category != NULL)
-    g_string_append (sql, " AND r.category = ?2");
-  if (filter->since != NULL)
-    g_string_append (sql, " AND r.effective >= ?3");
-  if (filter->until != NULL)
-    {
-      /* Inclusive of the whole day: "2019-03-02T23:00:00Z" < "2019-03-02~". */
-      until_key = g_strconcat (filter->until, "~", NULL);
-      g_string_append (sql, " AND r.effective <= ?4 AND r.effective <> ''");
-    }
-  if (after != NULL)
-    g_string_append (sql, " AND (r.effective, r.id) < (?5, ?6)");
-  g_string_append (sql, " ORDER BY r.effective DESC, r.id DESC LIMIT ?7");
-
-  rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      _hf_db_fail (db, rc, "reading records", error);
-      return NULL;
-    }
-  sqlite3_bind_text (stmt, ++n, filter->resource_type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, ++n, filter->category, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, ++n, filter->since, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, ++n, until_key, -1, SQLITE_STATIC);
-  if (after != NULL)
-    {
-      sqlite3_bind_text (stmt, 5, after->effective ? after->effective : "", -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 6, after->id);
-    }
+  where_build (&w, "SELECT " ROW_COLUMNS, filter, after != NULL);
+  g_string_append (w.sql, " ORDER BY r.effective DESC, r.id DESC LIMIT ?7");
+  stmt = where_prepare (&w, db, filter, after, "reading records", error);
+  where_clear (&w);
+  if (stmt == NULL)
+    return NULL;
   sqlite3_bind_int64 (stmt, 7, limit);
   return collect_rows (db, stmt, error);
+}
+
+gboolean
+hf_record_store_count (HfVault              *vault,
+                       const HfRecordFilter *filter,
+                       guint64              *count,
+                       GError              **error)
+{
+  HfRecordFilter none = { NULL };
+  sqlite3_stmt *stmt;
+  sqlite3 *db;
+  Where w;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (count != NULL, FALSE);
+
+  if ((db = readable_db (vault, error)) == NULL)
+    return FALSE;
+  if (filter == NULL)
+    filter = &none;
+
+  where_build (&w, "SELECT count(*)", filter, FALSE);
+  stmt = where_prepare (&w, db, filter, NULL, "counting records", error);
+  where_clear (&w);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return _hf_db_fail (db, rc, "counting records", error);
+  return TRUE;
+}
+
+gboolean
+hf_record_store_seek (HfVault              *vault,
+                      const HfRecordFilter *filter,
+                      const HfRecordCursor *after,
+                      guint64               skip,
+                      HfRecordCursor       *cursor,
+                      GError              **error)
+{
+  HfRecordFilter none = { NULL };
+  sqlite3_stmt *stmt;
+  sqlite3 *db;
+  Where w;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (skip > 0, FALSE);
+  g_return_val_if_fail (cursor != NULL, FALSE);
+
+  if ((db = readable_db (vault, error)) == NULL)
+    return FALSE;
+  if (filter == NULL)
+    filter = &none;
+
+  /* Only the sort key is read, so the scan stays inside the timeline index. */
+  where_build (&w, "SELECT r.effective, r.id", filter, after != NULL);
+  g_string_append (w.sql, " ORDER BY r.effective DESC, r.id DESC LIMIT 1 OFFSET ?7");
+  stmt = where_prepare (&w, db, filter, after, "reading records", error);
+  where_clear (&w);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 7, (sqlite3_int64) (skip - 1));
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_free (cursor->effective);
+      cursor->effective = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      cursor->id = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_NOT_FOUND,
+                   "There are fewer than %" G_GUINT64_FORMAT " records after that point.",
+                   skip);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    return _hf_db_fail (db, rc, "reading records", error);
+  return TRUE;
 }
 
 /* Each word of the user's text becomes a quoted prefix term: no FTS5 syntax leaks through. */
@@ -371,6 +496,41 @@ hf_record_store_stats (HfVault  *vault,
       gint64 n = sqlite3_column_int64 (stmt, 1);
       g_hash_table_insert (counts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
                            GINT_TO_POINTER ((int) n));
+      sum += n;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _hf_db_fail (db, rc, "counting records", error);
+      return NULL;
+    }
+  if (total != NULL)
+    *total = sum;
+  return g_steal_pointer (&counts);
+}
+
+GHashTable *
+hf_record_store_count_categories (HfVault  *vault,
+                                  guint64  *total,
+                                  GError  **error)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  guint64 sum = 0;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+
+  if ((db = readable_db (vault, error)) == NULL)
+    return NULL;
+  sqlite3_prepare_v2 (db, "SELECT category, count(*) FROM resource "
+                          "WHERE superseded_by IS NULL GROUP BY category", -1, &stmt, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 n = sqlite3_column_int64 (stmt, 1);
+      g_hash_table_insert (counts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                           GSIZE_TO_POINTER ((gsize) n));
       sum += n;
     }
   sqlite3_finalize (stmt);

@@ -48,6 +48,19 @@ GPtrArray *hf_record_store_query    (HfVault              *vault,
                                      const HfRecordCursor *after,
                                      guint                 limit,
                                      GError              **error);
+/* How many current records FILTER (NULL: all) matches. */
+gboolean   hf_record_store_count    (HfVault              *vault,
+                                     const HfRecordFilter *filter,
+                                     guint64              *count,
+                                     GError              **error);
+/* The cursor SKIP rows on from AFTER (NULL: the start), in the order of query, without reading
+ * the rows in between: for jumping far into a long timeline. Fewer rows: HF_ERROR_NOT_FOUND. */
+gboolean   hf_record_store_seek     (HfVault              *vault,
+                                     const HfRecordFilter *filter,
+                                     const HfRecordCursor *after,
+                                     guint64               skip,
+                                     HfRecordCursor       *cursor,
+                                     GError              **error);
 /* Full-text search over titles, codes and notes; accents and case do not matter. */
 GPtrArray *hf_record_store_search   (HfVault              *vault,
                                      const char           *query,
@@ -67,6 +80,10 @@ char      *hf_record_store_resolve  (const char           *reference,
 GHashTable *hf_record_store_stats   (HfVault              *vault,
                                      guint64              *total,
                                      GError              **error);
+/* Counts of current records per HF_CATEGORY_* (char* → GSIZE_TO_POINTER). */
+GHashTable *hf_record_store_count_categories (HfVault     *vault,
+                                              guint64     *total,
+                                              GError     **error);
 guint64    hf_record_store_count_provenance (HfVault      *vault,
                                              GError      **error);
 

@@ -542,6 +542,48 @@ test_paging (Fixture       *f,
   g_assert_cmpuint (seen, ==, 61);
   hf_record_cursor_clear (&cursor);
 
+  /* Counts, with and without a filter, match what the pages hold. */
+  {
+    g_autoptr(GHashTable) categories = NULL;
+    g_autoptr(GError) error = NULL;
+    HfRecordFilter observations = { .resource_type = "Observation" };
+    guint64 count = 0, total = 0;
+
+    g_assert_true (hf_record_store_count (f->vault, NULL, &count, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (count, ==, 61);
+    g_assert_true (hf_record_store_count (f->vault, &observations, &count, &error));
+    g_assert_cmpuint (count, ==, 60);
+    g_assert_true (hf_record_store_count (f->vault, &since, &count, &error));
+    g_assert_cmpuint (count, >, 0);
+
+    categories = hf_record_store_count_categories (f->vault, &total, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (total, ==, 61);
+    g_assert_cmpuint (GPOINTER_TO_SIZE (g_hash_table_lookup (categories, "other")), ==, 61);
+  }
+
+  /* A seek lands where reading page after page would have, from the start or a cursor. */
+  {
+    HfRecordCursor jumped = { NULL, 0 };
+    HfRecordCursor from = { NULL, 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (hf_record_store_seek (f->vault, NULL, NULL, 25, &jumped, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (jumped.id, ==, ((HfRecordRow *) g_ptr_array_index (all, 24))->id);
+
+    hf_record_cursor_set (&from, g_ptr_array_index (all, 9));
+    g_assert_true (hf_record_store_seek (f->vault, NULL, &from, 51, &jumped, &error));
+    g_assert_cmpint (jumped.id, ==, ((HfRecordRow *) g_ptr_array_index (all, 60))->id);
+    g_assert_cmpstr (jumped.effective, ==, "");
+
+    g_assert_false (hf_record_store_seek (f->vault, NULL, &from, 52, &jumped, &error));
+    g_assert_error (error, HF_ERROR, HF_ERROR_NOT_FOUND);
+    hf_record_cursor_clear (&jumped);
+    hf_record_cursor_clear (&from);
+  }
+
   {
     g_autoptr(GPtrArray) ranged = hf_record_store_query (f->vault, &since, NULL, 100, NULL);
     /* Days 10..19 of each of the 60 values cycling over 28 days. */

@@ -63,10 +63,24 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (hf_preferences_window_new (parent)));
 }
 
+/* Imports into the vault the active window shows; the window knows whether it may. */
+static void
+import_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  HfApplication *self = HF_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL);
+}
+
 static const GActionEntry app_entries[] = {
   { .name = "quit", .activate = quit_action },
   { .name = "about", .activate = about_action },
   { .name = "preferences", .activate = preferences_action },
+  { .name = "import", .activate = import_action },
 };
 
 /* The keyboard shortcuts window (win.show-help-overlay, Ctrl+?) is set up by GTK itself from
@@ -78,6 +92,8 @@ static const struct {
   { "app.quit", { "<Control>q", NULL } },
   { "app.preferences", { "<Control>comma", NULL } },
   { "win.lock", { "<Control>l", NULL } },
+  { "win.import", { "<Control>i", NULL } },
+  { "win.search", { "<Control>f", NULL } },
 };
 
 void

@@ -21,7 +21,10 @@ struct _HfWindow
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
   GtkButton            *back_button;
+  GtkButton            *pane_back_button;
+  GtkButton            *import_button;
   GtkButton            *lock_button;
+  GtkToggleButton      *search_button;
   GtkStack             *stack;
   HfChooserPage        *chooser_page;
   HfCreatePage         *create_page;
@@ -38,6 +41,7 @@ update_header (HfWindow *self)
   const char *title = _("Healthfolio");
   const char *subtitle = NULL;
   gboolean can_go_back = FALSE;
+  gboolean on_vault = page == GTK_WIDGET (self->vault_page);
 
   if (page == GTK_WIDGET (self->create_page))
     {
@@ -63,7 +67,22 @@ update_header (HfWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-vaults", can_go_back);
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), can_go_back);
-  gtk_widget_set_visible (GTK_WIDGET (self->lock_button), page == GTK_WIDGET (self->vault_page));
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_button), on_vault);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.go-back",
+                                 on_vault && hf_vault_page_get_can_go_back (self->vault_page));
+  gtk_widget_set_visible (GTK_WIDGET (self->pane_back_button),
+                          on_vault && hf_vault_page_get_can_go_back (self->vault_page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import",
+                                 on_vault && hf_vault_page_get_can_import (self->vault_page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-folder",
+                                 on_vault && hf_vault_page_get_can_import (self->vault_page));
+  gtk_widget_set_visible (GTK_WIDGET (self->import_button), on_vault);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search",
+                                 on_vault && hf_vault_page_get_can_search (self->vault_page));
+  gtk_widget_set_visible (GTK_WIDGET (self->search_button), on_vault);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button),
+                            on_vault && hf_vault_page_get_can_search (self->vault_page));
 }
 
 static void
@@ -236,6 +255,63 @@ lock_action (GtkWidget  *widget,
 }
 
 static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  hf_vault_page_choose_files (self->vault_page, g_str_equal (action_name, "win.import-folder"));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  hf_vault_page_set_search_mode (self->vault_page, TRUE);
+}
+
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  hf_vault_page_go_back (HF_WINDOW (widget)->vault_page);
+}
+
+static gboolean
+drop_cb (HfWindow      *self,
+         const GValue  *value,
+         double         x,
+         double         y,
+         GtkDropTarget *target)
+{
+  GSList *files = g_value_get_boxed (value);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  if (gtk_stack_get_visible_child (self->stack) != GTK_WIDGET (self->vault_page) ||
+      !hf_vault_page_get_can_import (self->vault_page))
+    return FALSE;
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      char *path = g_file_get_path (l->data);
+
+      if (path != NULL)
+        g_ptr_array_add (paths, path);
+    }
+  if (paths->len == 0)
+    return FALSE;
+  g_ptr_array_add (paths, NULL);
+
+  hf_vault_page_import_files (self->vault_page, (const char * const *) paths->pdata);
+  return TRUE;
+}
+
+static void
 show_vaults_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -283,8 +359,9 @@ hf_window_dispose (GObject *object)
 {
   HfWindow *self = HF_WINDOW (object);
 
-  /* A closed window leaves no vault open behind it. */
-  if (self->vault != NULL)
+  /* A closed window leaves no vault open behind it; a vault an import is writing to is locked
+   * by the import once its thread lets go. */
+  if (self->vault != NULL && !hf_vault_page_get_importing (self->vault_page))
     hf_vault_lock (self->vault);
   g_clear_object (&self->vault);
   g_clear_handle_id (&self->auto_lock_source, g_source_remove);
@@ -316,7 +393,10 @@ hf_window_class_init (HfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HfWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HfWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, HfWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, HfWindow, pane_back_button);
+  gtk_widget_class_bind_template_child (widget_class, HfWindow, import_button);
   gtk_widget_class_bind_template_child (widget_class, HfWindow, lock_button);
+  gtk_widget_class_bind_template_child (widget_class, HfWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, HfWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HfWindow, chooser_page);
   gtk_widget_class_bind_template_child (widget_class, HfWindow, create_page);
@@ -329,12 +409,17 @@ hf_window_class_init (HfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-vaults", NULL, show_vaults_action);
   gtk_widget_class_install_action (widget_class, "win.new-vault", NULL, new_vault_action);
   gtk_widget_class_install_action (widget_class, "win.open-vault", "s", open_vault_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.import-folder", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
 }
 
 static void
 hf_window_init (HfWindow *self)
 {
   GtkEventController *controller;
+  GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -360,6 +445,14 @@ hf_window_init (HfWindow *self)
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (controller, "event", G_CALLBACK (input_event_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  /* Files dropped on the window are imported into the vault it shows. */
+  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_swapped (target, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+
+  g_object_bind_property (self->search_button, "active", self->vault_page, "search-mode",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", FALSE);
   update_header (self);
@@ -456,7 +549,9 @@ void
 hf_window_lock (HfWindow   *self,
                 const char *reason)
 {
+  g_autoptr(HfVault) vault = NULL;
   g_autofree char *path = NULL;
+  gboolean importing;
 
   g_return_if_fail (HF_IS_WINDOW (self));
 
@@ -464,8 +559,13 @@ hf_window_lock (HfWindow   *self,
     return;
 
   path = g_strdup (hf_vault_get_path (self->vault));
-  hf_vault_lock (self->vault);
+  vault = g_object_ref (self->vault);
+  importing = hf_vault_page_get_importing (self->vault_page);
+  /* Drops every model that reads the vault, and cancels an import: the import's thread holds
+   * the connection until it has rolled back, and locks the vault itself when it is done. */
   set_vault (self, NULL);
+  if (!importing)
+    hf_vault_lock (vault);
 
   hf_unlock_page_set_path (self->unlock_page, path);
   show_page (self, GTK_WIDGET (self->unlock_page));

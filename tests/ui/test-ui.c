@@ -13,9 +13,13 @@
 #include "hf-application.h"
 #include "hf-create-page-private.h"
 #include "hf-demo.h"
+#include "hf-fhir.h"
 #include "hf-preferences-window.h"
+#include "hf-record-detail-private.h"
+#include "hf-record-list.h"
 #include "hf-records.h"
 #include "hf-secure.h"
+#include "hf-timeline-row.h"
 #include "hf-unlock-page-private.h"
 #include "hf-vault-page-private.h"
 #include "hf-window-private.h"
@@ -650,6 +654,350 @@ test_demo_vault (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* {{{ records */
+
+static gboolean
+import_finished (gpointer data)
+{
+  return !hf_vault_page_get_importing (data);
+}
+
+static gboolean
+shows_search_results (gpointer data)
+{
+  GListModel *model = gtk_single_selection_get_model (data);
+
+  return model != NULL && !HF_IS_RECORD_LIST (model);
+}
+
+static char *
+test_data_path (const char *part)
+{
+  const char *dir = g_getenv ("HF_TEST_DATA");
+
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, part, NULL);
+}
+
+/* A vault outside the default folder, unlocked in WINDOW through its unlock page. */
+static HfVault *
+unlock_new_vault (HfWindow   *window,
+                  const char *name)
+{
+  g_autofree char *dir = g_build_filename (data_home, "records", NULL);
+  g_autofree char *file_name = g_strconcat (name, ".hfvault", NULL);
+  g_autofree char *path = g_build_filename (dir, file_name, NULL);
+  g_autoptr(HfSecret) passphrase = hf_secret_new_from_data (PASSPHRASE, strlen (PASSPHRASE));
+  g_autoptr(HfSecret) recovery_code = NULL;
+  g_autoptr(HfVault) created = NULL;
+  g_autoptr(GError) error = NULL;
+  HfUnlockPage *unlock;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      created = hf_vault_create (path, "Carla", passphrase, &recovery_code, &error);
+      g_assert_no_error (error);
+      hf_vault_lock (created);
+    }
+
+  hf_window_open_path (window, path);
+  gtk_window_present (GTK_WINDOW (window));
+  unlock = _hf_window_get_unlock_page (window);
+  type_into (_hf_unlock_page_get_passphrase_row (unlock), PASSPHRASE);
+  click (_hf_unlock_page_get_unlock_button (unlock));
+  wait_for (on_vault_page, window, "the vault to unlock");
+
+  return g_object_ref (_hf_window_get_vault (window));
+}
+
+static void
+import_through_page (HfVaultPage *page,
+                     const char  *path)
+{
+  const char *paths[] = { path, NULL };
+
+  hf_vault_page_import_files (page, paths);
+  g_assert_true (hf_vault_page_get_importing (page));
+  g_assert_cmpstr (_hf_vault_page_get_stage (page), ==, "importing");
+  wait_for (import_finished, page, "the import to finish");
+}
+
+static HfTimelineRow *
+first_timeline_row (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      HfTimelineRow *found;
+
+      if (HF_IS_TIMELINE_ROW (child) && gtk_widget_get_mapped (child))
+        return HF_TIMELINE_ROW (child);
+      if ((found = first_timeline_row (child)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkListBoxRow *
+category_row (HfVaultPage *page,
+              const char  *category)
+{
+  GtkListBox *list = _hf_vault_page_get_category_list (page);
+
+  for (int i = 0; ; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, i);
+
+      if (row == NULL)
+        return NULL;
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "category"), category) == 0)
+        return row;
+    }
+}
+
+/* Empty vault, import, timeline, a record and its original, categories, search, lock. */
+static void
+test_records (void)
+{
+  HfWindow *window = new_window (1100, 760);
+  g_autoptr(HfVault) vault = unlock_new_vault (window, "Carla");
+  HfVaultPage *page = _hf_window_get_vault_page (window);
+  GtkSingleSelection *selection = _hf_vault_page_get_selection (page);
+  HfRecordDetail *detail = _hf_vault_page_get_detail (page);
+  g_autofree char *synthea = test_data_path ("synthea");
+  g_autofree char *bad = g_build_filename (data_home, "bad.json", NULL);
+  g_autoptr(GHashTable) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfRecord) first = NULL;
+  g_autofree char *original = NULL;
+  HfRecordFilter labs = { .category = HF_CATEGORY_LAB_RESULTS };
+  HfTimelineRow *row;
+  GtkWindow *dialog;
+  guint64 total = 0, n_labs = 0;
+
+  /* Nothing imported yet: the page says what to do, and the import action is there. */
+  g_assert_cmpstr (_hf_vault_page_get_stage (page), ==, "empty");
+  g_assert_nonnull (adw_status_page_get_description (_hf_vault_page_get_status_page (page)));
+  g_assert_true (hf_vault_page_get_can_import (page));
+  g_assert_false (hf_vault_page_get_can_search (page));
+  screenshot (window, "vault-empty");
+
+  /* Imported in a thread through the page, then told in a toast. */
+  import_through_page (page, synthea);
+  g_assert_cmpstr (_hf_vault_page_get_stage (page), ==, "records");
+  g_assert_true (g_str_has_prefix (_hf_vault_page_get_last_message (page), "Imported "));
+
+  /* The timeline holds every current record, newest first, a month heading at the top. */
+  stats = hf_record_store_stats (vault, &total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, >, 100);
+  g_assert_true (HF_IS_RECORD_LIST (gtk_single_selection_get_model (selection)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, total);
+  wait_frames (GTK_WIDGET (window));
+  g_assert_false (adw_leaflet_get_folded (_hf_vault_page_get_leaflet (page)));
+  row = first_timeline_row (GTK_WIDGET (_hf_vault_page_get_list_view (page)));
+  g_assert_nonnull (row);
+  g_assert_nonnull (hf_timeline_row_get_heading (row));
+  g_assert_cmpstr (hf_record_detail_get_title (detail), ==, NULL);
+  screenshot (window, "timeline");
+
+  /* Selecting a record shows it, readable; the original JSON is one click away. */
+  first = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+  gtk_single_selection_set_selected (selection, 0);
+  g_assert_cmpint (hf_record_detail_get_id (detail), ==, hf_record_get_id (first));
+  g_assert_cmpstr (hf_record_detail_get_title (detail), ==, hf_record_get_title (first));
+  g_assert_cmpstr (_hf_record_detail_get_view (detail), ==, "readable");
+  screenshot (window, "record");
+
+  gtk_toggle_button_set_active (_hf_record_detail_get_original_button (detail), TRUE);
+  g_assert_cmpstr (_hf_record_detail_get_view (detail), ==, "original");
+  original = _hf_record_detail_dup_original (detail);
+  g_assert_nonnull (strstr (original, "\"resourceType\""));
+  g_assert_nonnull (strchr (original, '\n'));
+  screenshot (window, "record-original");
+
+  /* A category shows its records only. */
+  g_assert_true (hf_record_store_count (vault, &labs, &n_labs, &error));
+  g_assert_cmpuint (n_labs, >, 0);
+  gtk_list_box_select_row (_hf_vault_page_get_category_list (page),
+                           category_row (page, HF_CATEGORY_LAB_RESULTS));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, n_labs);
+  g_assert_cmpstr (_hf_record_detail_get_view (detail), ==, "none");
+  screenshot (window, "timeline-lab-results");
+
+  /* Ctrl+F searches as one types; leaving the search goes back to the timeline. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  g_assert_true (hf_vault_page_get_search_mode (page));
+  g_assert_true (focus_is_in (window, GTK_WIDGET (_hf_vault_page_get_search_entry (page))));
+  gtk_editable_set_text (_hf_vault_page_get_search_entry (page), "echevarria");
+  wait_for (shows_search_results, selection, "search results");
+  g_assert_false (HF_IS_RECORD_LIST (gtk_single_selection_get_model (selection)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), >=, 1);
+  screenshot (window, "search");
+
+  g_signal_emit_by_name (_hf_vault_page_get_search_entry (page), "stop-search");
+  g_assert_false (hf_vault_page_get_search_mode (page));
+  g_assert_true (HF_IS_RECORD_LIST (gtk_single_selection_get_model (selection)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, n_labs);
+
+  /* A file that is not FHIR: a dialog with the reason, and the vault unchanged. */
+  g_assert_true (g_file_set_contents (bad, "{\"resourceType\": \"Observation\", ", -1, &error));
+  import_through_page (page, bad);
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+  g_assert_nonnull (strstr (_hf_vault_page_get_last_message (page), "bad.json"));
+  screenshot (dialog, "import-failed-dialog");
+  gtk_window_destroy (dialog);
+  g_assert_cmpstr (_hf_vault_page_get_stage (page), ==, "records");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, n_labs);
+
+  /* Locking drops every model that reads the vault. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock", NULL));
+  g_assert_true (hf_vault_is_locked (vault));
+  g_assert_cmpstr (_hf_window_get_page_name (window), ==, "unlock");
+  g_assert_null (gtk_single_selection_get_model (selection));
+  g_assert_cmpstr (_hf_record_detail_get_view (detail), ==, "none");
+  g_assert_cmpuint (gtk_widget_get_first_child (GTK_WIDGET (
+                      _hf_vault_page_get_category_list (page))) == NULL, ==, TRUE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Many records: read page by page, a jump to the end reads only the end; cancel; lock. */
+static void
+test_records_many (void)
+{
+  HfWindow *window = new_window (1100, 760);
+  g_autoptr(HfVault) vault = unlock_new_vault (window, "Many");
+  HfVaultPage *page = _hf_window_get_vault_page (window);
+  GtkSingleSelection *selection = _hf_vault_page_get_selection (page);
+  g_autofree char *path = g_build_filename (data_home, "many.ndjson", NULL);
+  g_autoptr(GString) ndjson = g_string_new (NULL);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(HfRecord) last = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *facts = NULL;
+  const char *paths[] = { path, NULL };
+  HfRecordList *list;
+  guint n;
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append_printf (ndjson, "{\"resourceType\":\"Observation\",\"id\":\"w%d\","
+                            "\"status\":\"final\",\"category\":[{\"coding\":[{\"code\":"
+                            "\"vital-signs\"}]}],\"code\":{\"coding\":[{\"system\":"
+                            "\"http://loinc.org\",\"code\":\"29463-7\",\"display\":"
+                            "\"Body weight\"}]},\"performer\":[{\"display\":\"Dr. Ada Ng\"}],"
+                            "\"referenceRange\":[{\"low\":{\"value\":55,\"unit\":\"kg\"},"
+                            "\"high\":{\"value\":75,\"unit\":\"kg\"}}],"
+                            "\"effectiveDateTime\":\"%04d-%02d-%02d\","
+                            "\"valueQuantity\":{\"value\":%d.5,\"unit\":\"kg\"}}\n",
+                            i, 1990 + i / 336, 1 + (i / 28) % 12, 1 + i % 28, 60 + i % 20);
+  g_assert_true (g_file_set_contents (path, ndjson->str, ndjson->len, &error));
+
+  /* Cancelled at once: nothing changes, and the page says so. */
+  hf_vault_page_import_files (page, paths);
+  screenshot (window, "importing");
+  click (_hf_vault_page_get_cancel_button (page));
+  wait_for (import_finished, page, "the cancelled import to stop");
+  g_assert_cmpstr (_hf_vault_page_get_stage (page), ==, "empty");
+  g_assert_cmpstr (_hf_vault_page_get_last_message (page), ==,
+                   "Import cancelled; the vault is as it was");
+
+  import_through_page (page, path);
+  g_assert_cmpstr (_hf_vault_page_get_stage (page), ==, "records");
+  g_assert_cmpstr (_hf_vault_page_get_last_message (page), ==, "Imported 5000 records");
+
+  list = HF_RECORD_LIST (gtk_single_selection_get_model (selection));
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n, ==, 5000);
+  wait_frames (GTK_WIDGET (window));
+  g_assert_cmpuint (hf_record_list_get_n_loaded (list), <, n);
+
+  /* The last item, straight away: what the store says is last, without the pages between. */
+  last = g_list_model_get_item (G_LIST_MODEL (list), n - 1);
+  all = hf_record_store_query (vault, NULL, NULL, 5000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hf_record_get_id (last), ==,
+                   ((HfRecordRow *) g_ptr_array_index (all, 4999))->id);
+  /* GtkListView 4.8 makes about 200 rows before its first allocation: two or three pages. */
+  g_assert_cmpuint (hf_record_list_get_n_loaded (list), <=, 500);
+  for (guint i = 0; i < n; i += 37)
+    {
+      g_autoptr(HfRecord) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_cmpint (hf_record_get_id (item), ==,
+                       ((HfRecordRow *) g_ptr_array_index (all, i))->id);
+    }
+  g_assert_cmpuint (hf_record_list_get_n_loaded (list), <=, 1600);
+
+  /* A measurement reads as one: the result with its unit, the normal range, who, the code. */
+  gtk_single_selection_set_selected (selection, 0);
+  facts = _hf_record_detail_dup_facts (_hf_vault_page_get_detail (page));
+  g_assert_nonnull (strstr (facts, "Result: 79.5 kg\n"));
+  g_assert_nonnull (strstr (facts, "Normal Range: 55 kg to 75 kg\n"));
+  g_assert_nonnull (strstr (facts, "Who: Dr. Ada Ng\n"));
+  g_assert_nonnull (strstr (facts, "Codes: Body weight — LOINC 29463-7\n"));
+  g_assert_nonnull (strstr (facts, "Category: Vital Signs\n"));
+  screenshot (window, "record-value");
+
+  /* Locking while an import runs: the lock waits for the import's thread, then happens. */
+  hf_vault_page_import_files (page, paths);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock", NULL));
+  g_assert_cmpstr (_hf_window_get_page_name (window), ==, "unlock");
+  g_assert_null (_hf_window_get_vault (window));
+  wait_for (vault_locked, vault, "the vault to lock after the import stopped");
+
+  /* And it opens again, whole. */
+  g_clear_object (&vault);
+  type_into (_hf_unlock_page_get_passphrase_row (_hf_window_get_unlock_page (window)),
+             PASSPHRASE);
+  click (_hf_unlock_page_get_unlock_button (_hf_window_get_unlock_page (window)));
+  wait_for (on_vault_page, window, "the vault to unlock again");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 5000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A phone-sized window: one pane at a time, with a way back. */
+static void
+test_records_narrow (void)
+{
+  HfWindow *window = new_window (360, 720);
+  g_autoptr(HfVault) vault = unlock_new_vault (window, "Narrow");
+  HfVaultPage *page = _hf_window_get_vault_page (window);
+  GtkSingleSelection *selection = _hf_vault_page_get_selection (page);
+  AdwLeaflet *leaflet = _hf_vault_page_get_leaflet (page);
+  g_autofree char *synthea = test_data_path ("synthea");
+
+  import_through_page (page, synthea);
+  wait_frames (GTK_WIDGET (window));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  g_assert_true (adw_leaflet_get_folded (leaflet));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), >, 0);
+  g_assert_true (hf_vault_page_get_can_go_back (page));
+  screenshot (window, "narrow-timeline");
+
+  gtk_single_selection_set_selected (selection, 1);
+  wait_frames (GTK_WIDGET (window));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) ==
+                 GTK_WIDGET (_hf_vault_page_get_detail (page)));
+  screenshot (window, "narrow-record");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL));
+  wait_frames (GTK_WIDGET (window));
+  g_assert_false (hf_vault_page_get_can_go_back (page));
+  screenshot (window, "narrow-categories");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (hf_vault_is_locked (vault));
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -683,6 +1031,9 @@ main (int   argc,
   g_test_add_func ("/hf/ui/window/shortcuts-and-about", test_shortcuts_and_about);
   g_test_add_func ("/hf/ui/preferences/auto-lock", test_preferences);
   g_test_add_func ("/hf/ui/window/demo-vault", test_demo_vault);
+  g_test_add_func ("/hf/ui/records/timeline-detail-search", test_records);
+  g_test_add_func ("/hf/ui/records/many-cancel-lock", test_records_many);
+  g_test_add_func ("/hf/ui/records/narrow", test_records_narrow);
 
   status = g_test_run ();
 
