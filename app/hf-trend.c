@@ -216,10 +216,11 @@ hf_trend_load (HfVault     *vault,
                       "WHERE resource_type = 'Observation' AND code = ?1 "
                       "  AND (?2 IS NULL OR code_system = ?2) "
                       "  AND superseded_by IS NULL AND effective != '' "
-                      "ORDER BY effective, id", -1, &stmt, NULL);
+                      "ORDER BY effective DESC, id DESC LIMIT ?3", -1, &stmt, NULL);
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
   if (code_system != NULL)
     sqlite3_bind_text (stmt, 2, code_system, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, HF_TREND_MAX_OBSERVATIONS);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -262,6 +263,20 @@ hf_trend_load (HfVault     *vault,
     {
       _hf_db_fail (db, rc, "reading records", error);
       return NULL;
+    }
+  if (trend != NULL)
+    {
+      /* Read newest first, to keep the newest when there are too many; shown oldest first. */
+      for (guint i = 0; i < trend->series->len; i++)
+        {
+          GArray *points = ((HfTrendSeries *) g_ptr_array_index (trend->series, i))->points;
+          for (guint a = 0, b = points->len; b > 1 && a < --b; a++)
+            {
+              HfTrendPoint t = g_array_index (points, HfTrendPoint, a);
+              g_array_index (points, HfTrendPoint, a) = g_array_index (points, HfTrendPoint, b);
+              g_array_index (points, HfTrendPoint, b) = t;
+            }
+        }
     }
   if (trend == NULL || trend->n_points == 0)
     {

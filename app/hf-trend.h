@@ -39,8 +39,12 @@ typedef struct
 
 void     hf_trend_free   (HfTrend      *trend);
 
+/* A chart has room for this many; a trend keeps the newest. */
+#define HF_TREND_MAX_OBSERVATIONS 1000
+
 /* The numeric values recorded under CODE (and CODE_SYSTEM, or any system when NULL) in the
- * current Observations, oldest first. Observations without a number are left out. */
+ * newest HF_TREND_MAX_OBSERVATIONS current Observations, oldest first. Observations without a
+ * number are left out. */
 HfTrend *hf_trend_load   (HfVault      *vault,
                           const char   *code_system,
                           const char   *code,

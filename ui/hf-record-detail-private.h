@@ -7,6 +7,7 @@
 #pragma once
 
 #include "hf-record-detail.h"
+#include "hf-trend-chart.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,7 @@ GtkToggleButton *_hf_record_detail_get_original_button (HfRecordDetail *self);
 char            *_hf_record_detail_dup_original        (HfRecordDetail *self);
 const char      *_hf_record_detail_get_view            (HfRecordDetail *self);
 char            *_hf_record_detail_dup_facts           (HfRecordDetail *self);
+/* The trend of the record's code, or NULL when none is shown. */
+HfTrendChart    *_hf_record_detail_get_trend_chart     (HfRecordDetail *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "hf-fhir.h"
 #include "hf-record-detail-private.h"
 #include "hf-records.h"
+#include "hf-trend-chart.h"
 #include "hf-widget-util.h"
 
 struct _HfRecordDetail
@@ -30,6 +31,11 @@ struct _HfRecordDetail
   GtkLabel        *subtitle_label;
   GtkListBox      *facts_list;
   GtkTextView     *json_view;
+  GtkBox          *trend_box;
+  GtkLabel        *trend_label;
+  HfTrendChart    *trend_chart;
+
+  HfVault         *vault;      /* while a record is shown, to follow the trend's points */
 };
 
 G_DEFINE_FINAL_TYPE (HfRecordDetail, hf_record_detail, GTK_TYPE_WIDGET)
@@ -441,9 +447,82 @@ original_toggled_cb (HfRecordDetail *self)
                                     ? "original" : "readable");
 }
 
+/* {{{ the trend */
+
+/* The values of the observation's code over time, when it has been measured more than once. */
+static void
+show_trend (HfRecordDetail *self,
+            HfVault        *vault,
+            gint64          id,
+            JsonObject     *resource)
+{
+  JsonArray *codings = arr (obj (resource, "code"), "coding");
+  HfTrend *found = NULL;
+
+  for (guint i = 0; codings != NULL && i < json_array_get_length (codings) && found == NULL; i++)
+    {
+      JsonNode *n = json_array_get_element (codings, i);
+      JsonObject *coding = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      HfTrend *trend;
+      guint most = 0;
+
+      if (str (coding, "code") == NULL)
+        continue;
+      trend = hf_trend_load (vault, str (coding, "system"), str (coding, "code"), NULL);
+      for (guint j = 0; trend != NULL && j < trend->series->len; j++)
+        most = MAX (most, ((HfTrendSeries *) g_ptr_array_index (trend->series, j))->points->len);
+      if (most >= 2)
+        found = trend;
+      else
+        g_clear_pointer (&trend, hf_trend_free);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->trend_box), found != NULL);
+  if (found == NULL)
+    {
+      hf_trend_chart_set_trend (self->trend_chart, NULL);
+      return;
+    }
+
+  {
+    g_autofree char *heading = g_strdup_printf (_("%s Over Time"), found->title);
+    gtk_label_set_text (self->trend_label, heading);
+  }
+  hf_trend_chart_set_trend (self->trend_chart, found);
+
+  /* Point at this record's value. */
+  for (guint j = 0; j < found->series->len; j++)
+    {
+      HfTrendSeries *series = g_ptr_array_index (found->series, j);
+      for (guint k = 0; k < series->points->len; k++)
+        if (g_array_index (series->points, HfTrendPoint, k).record_id == id)
+          {
+            hf_trend_chart_select (self->trend_chart, (int) j, (int) k);
+            return;
+          }
+    }
+}
+
+static void
+trend_point_activated_cb (HfRecordDetail *self,
+                          gint64          record_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = NULL;
+
+  if (self->vault == NULL || record_id == self->id || hf_vault_is_locked (self->vault))
+    return;
+  vault = g_object_ref (self->vault);
+  if (!hf_record_detail_show (self, vault, record_id, &error))
+    g_warning ("Could not show record %" G_GINT64_FORMAT ": %s", record_id, error->message);
+}
+
+/* }}} */
+
 static void
 hf_record_detail_dispose (GObject *object)
 {
+  g_clear_object (&HF_RECORD_DETAIL (object)->vault);
   gtk_widget_dispose_template (GTK_WIDGET (object), HF_TYPE_RECORD_DETAIL);
 
   G_OBJECT_CLASS (hf_record_detail_parent_class)->dispose (object);
@@ -480,12 +559,17 @@ hf_record_detail_class_init (HfRecordDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HfRecordDetail, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, HfRecordDetail, facts_list);
   gtk_widget_class_bind_template_child (widget_class, HfRecordDetail, json_view);
+  gtk_widget_class_bind_template_child (widget_class, HfRecordDetail, trend_box);
+  gtk_widget_class_bind_template_child (widget_class, HfRecordDetail, trend_label);
+  gtk_widget_class_bind_template_child (widget_class, HfRecordDetail, trend_chart);
+  gtk_widget_class_bind_template_callback (widget_class, trend_point_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, original_toggled_cb);
 }
 
 static void
 hf_record_detail_init (HfRecordDetail *self)
 {
+  g_type_ensure (HF_TYPE_TREND_CHART);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -546,6 +630,18 @@ hf_record_detail_show (HfRecordDetail  *self,
 
   remove_facts (self);
   add_facts (self, row, resource);
+  if (g_strcmp0 (row->resource_type, "Observation") == 0)
+    show_trend (self, vault, id, resource);
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->trend_box), FALSE);
+      hf_trend_chart_set_trend (self->trend_chart, NULL);
+    }
+  if (self->vault != vault)
+    {
+      g_clear_object (&self->vault);
+      self->vault = g_object_ref (vault);
+    }
 
   pretty = json_to_string (node, TRUE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->json_view), pretty, -1);
@@ -569,6 +665,9 @@ hf_record_detail_clear (HfRecordDetail *self)
 
   self->id = 0;
   g_clear_pointer (&self->title, g_free);
+  g_clear_object (&self->vault);
+  hf_trend_chart_set_trend (self->trend_chart, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->trend_box), FALSE);
   gtk_label_set_text (self->type_label, "");
   gtk_label_set_text (self->title_label, "");
   gtk_label_set_text (self->subtitle_label, "");
@@ -639,4 +738,12 @@ _hf_record_detail_dup_facts (HfRecordDetail *self)
                               gtk_label_get_text (GTK_LABEL (text)));
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+HfTrendChart *
+_hf_record_detail_get_trend_chart (HfRecordDetail *self)
+{
+  g_return_val_if_fail (HF_IS_RECORD_DETAIL (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->trend_box)) ? self->trend_chart : NULL;
 }

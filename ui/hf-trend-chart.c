@@ -569,6 +569,9 @@ hf_trend_chart_snapshot (GtkWidget   *widget,
           cairo_line_to (cr, x_of (self, &r, p->time), y_of (self, &r, p->value));
         }
       cairo_stroke (cr);
+      /* Dots only where they stand apart; a dense series reads better as its line. */
+      if (s->points->len * 8.0 > r.size.width)
+        continue;
       for (guint j = 0; j < s->points->len; j++)
         {
           HfTrendPoint *p = &g_array_index (s->points, HfTrendPoint, j);

@@ -941,6 +941,25 @@ test_records_many (void)
   g_assert_nonnull (strstr (facts, "Who: Dr. Ada Ng\n"));
   g_assert_nonnull (strstr (facts, "Codes: Body weight — LOINC 29463-7\n"));
   g_assert_nonnull (strstr (facts, "Category: Vital Signs\n"));
+  /* Weighed 5000 times: the trend shows the newest values, this one picked out. */
+  {
+    HfTrendChart *chart = _hf_record_detail_get_trend_chart (_hf_vault_page_get_detail (page));
+    const HfTrend *trend;
+    g_autofree char *said = NULL;
+    int series = -1, index = -1;
+
+    g_assert_nonnull (chart);
+    trend = hf_trend_chart_get_trend (chart);
+    g_assert_nonnull (trend);
+    g_assert_cmpstr (trend->code, ==, "29463-7");
+    g_assert_cmpuint (trend->n_points, ==, HF_TREND_MAX_OBSERVATIONS);
+    g_assert_true (hf_trend_chart_get_selected (chart, &series, &index));
+    g_assert_cmpint (g_array_index (((HfTrendSeries *) g_ptr_array_index (trend->series, series))
+                                      ->points, HfTrendPoint, index).record_id, ==,
+                     ((HfRecordRow *) g_ptr_array_index (all, 0))->id);
+    said = hf_trend_chart_describe_selected (chart);
+    g_assert_nonnull (strstr (said, "79.5 kg (normal 55–75)"));
+  }
   screenshot (window, "record-value");
 
   /* Locking while an import runs: the lock waits for the import's thread, then happens. */
