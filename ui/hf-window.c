@@ -319,6 +319,19 @@ show_vaults_action (GtkWidget  *widget,
   show_chooser (HF_WINDOW (widget));
 }
 
+/* From the first-run create page too: the chooser shows the demo vault being made. */
+static void
+create_demo_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  reload_chooser (self);
+  show_page (self, GTK_WIDGET (self->chooser_page));
+  gtk_widget_activate_action (GTK_WIDGET (self->chooser_page), "chooser.create-demo", NULL);
+}
+
 static void
 new_vault_action (GtkWidget  *widget,
                   const char *action_name,
@@ -407,6 +420,7 @@ hf_window_class_init (HfWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.show-vaults", NULL, show_vaults_action);
+  gtk_widget_class_install_action (widget_class, "win.create-demo", NULL, create_demo_action);
   gtk_widget_class_install_action (widget_class, "win.new-vault", NULL, new_vault_action);
   gtk_widget_class_install_action (widget_class, "win.open-vault", "s", open_vault_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
