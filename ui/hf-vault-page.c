@@ -1071,6 +1071,14 @@ hf_vault_page_get_can_import (HfVaultPage *self)
 }
 
 gboolean
+hf_vault_page_get_folded (HfVaultPage *self)
+{
+  g_return_val_if_fail (HF_IS_VAULT_PAGE (self), FALSE);
+
+  return adw_leaflet_get_folded (self->leaflet);
+}
+
+gboolean
 hf_vault_page_get_can_go_back (HfVaultPage *self)
 {
   g_return_val_if_fail (HF_IS_VAULT_PAGE (self), FALSE);

@@ -24,6 +24,8 @@ const char *hf_vault_page_get_subtitle      (HfVaultPage        *self);
 gboolean    hf_vault_page_get_importing     (HfVaultPage        *self);
 gboolean    hf_vault_page_get_can_import    (HfVaultPage        *self);
 gboolean    hf_vault_page_get_can_go_back   (HfVaultPage        *self);
+/* Whether the panes are shown one at a time (a narrow window); told with ::can-go-back. */
+gboolean    hf_vault_page_get_folded        (HfVaultPage        *self);
 void        hf_vault_page_go_back           (HfVaultPage        *self);
 gboolean    hf_vault_page_get_can_search    (HfVaultPage        *self);
 gboolean    hf_vault_page_get_search_mode   (HfVaultPage        *self);

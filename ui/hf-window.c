@@ -77,7 +77,9 @@ update_header (HfWindow *self)
                                  on_vault && hf_vault_page_get_can_import (self->vault_page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-folder",
                                  on_vault && hf_vault_page_get_can_import (self->vault_page));
-  gtk_widget_set_visible (GTK_WIDGET (self->import_button), on_vault);
+  /* Narrow, the header has room for little: import stays in the main menu. */
+  gtk_widget_set_visible (GTK_WIDGET (self->import_button),
+                          on_vault && !hf_vault_page_get_folded (self->vault_page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search",
                                  on_vault && hf_vault_page_get_can_search (self->vault_page));
   gtk_widget_set_visible (GTK_WIDGET (self->search_button), on_vault);

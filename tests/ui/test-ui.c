@@ -525,7 +525,7 @@ test_narrow (void)
   hf_window_show_vaults (window);
   gtk_window_present (GTK_WINDOW (window));
   screenshot (window, "narrow-unlock");
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-vault", NULL));
   g_assert_cmpstr (_hf_window_get_page_name (window), ==, "create");
@@ -995,7 +995,7 @@ test_records_narrow (void)
 
   import_through_page (page, synthea);
   wait_frames (GTK_WIDGET (window));
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
   g_assert_true (adw_leaflet_get_folded (leaflet));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), >, 0);
   g_assert_true (hf_vault_page_get_can_go_back (page));
