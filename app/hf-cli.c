@@ -1023,13 +1023,16 @@ cmd_show (Globals  *g,
     return fail (error);
   if (!hf_record_store_get (vault, (gint64) id, &row, &json, &error))
     return fail (error);
+  resource = json_from_string (json, NULL);
+  if (!hf_record_store_note_view (vault, row, resource != NULL && JSON_NODE_HOLDS_OBJECT (resource)
+                                  ? json_node_get_object (resource) : NULL, &error))
+    return fail (error);
   if (raw)
     {
       g_print ("%s\n", json);
       hf_vault_lock (vault);
       return 0;
     }
-  resource = json_from_string (json, NULL);
   if (resource != NULL && JSON_NODE_HOLDS_OBJECT (resource))
     fields = hf_fhir_describe (json_node_get_object (resource), hf_record_store_resolve, vault);
   else

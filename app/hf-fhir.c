@@ -1664,6 +1664,31 @@ hf_fhir_summary_line (const HfFhirSummary *summary)
   return g_strdup_printf ("%s, %s", summary->title, summary->date);
 }
 
+/* HL7 v3 Confidentiality (restricted, very restricted) and the DS4P sensitivity codes. */
+static const char * const sensitive_codes[] = {
+  "R", "V", "HIV", "PSY", "PSYTHPN", "MH", "SUD", "ETH", "ETHUD", "OPIOIDUD", "ALC", "DRG",
+  "STD", "SEX", "SDV", "GDIS", "BH", "TBOO", "HLIST", NULL
+};
+
+const char *
+hf_fhir_sensitivity_label (JsonObject *resource)
+{
+  JsonArray *security = arr (obj (resource, "meta"), "security");
+
+  for (guint i = 0; security != NULL && i < json_array_get_length (security); i++)
+    {
+      JsonNode *n = json_array_get_element (security, i);
+      const char *code;
+
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        continue;
+      code = str (json_node_get_object (n), "code");
+      if (code != NULL && g_strv_contains (sensitive_codes, code))
+        return code;
+    }
+  return NULL;
+}
+
 char *
 hf_fhir_display_name (JsonObject *resource)
 {

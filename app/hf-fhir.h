@@ -56,6 +56,9 @@ void         hf_fhir_summarize          (JsonObject         *resource,
 void         hf_fhir_summary_clear      (HfFhirSummary      *summary);
 /* "TITLE, DATE": one line for lists. */
 char        *hf_fhir_summary_line       (const HfFhirSummary *summary);
+/* The resource's own sensitivity or confidentiality label (meta.security: R, V, HIV, PSY, SUD,
+ * ETH, STD, SEX, SDV, GDIS…), or NULL. Views of such records are logged. */
+const char  *hf_fhir_sensitivity_label  (JsonObject         *resource);
 /* The name a resource that others refer to is shown by (a Medication's, a Practitioner's). */
 char        *hf_fhir_display_name       (JsonObject         *resource);
 

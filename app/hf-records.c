@@ -14,7 +14,9 @@
 
 #include <string.h>
 
+#include "hf-audit.h"
 #include "hf-error.h"
+#include "hf-fhir.h"
 #include "hf-vault-private.h"
 
 gboolean
@@ -561,4 +563,25 @@ hf_record_store_count_provenance (HfVault  *vault,
     n = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
   return n;
+}
+
+gboolean
+hf_record_store_note_view (HfVault            *vault,
+                           const HfRecordRow  *row,
+                           JsonObject         *resource,
+                           GError            **error)
+{
+  const char *label;
+  g_autofree char *detail = NULL;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (row != NULL, FALSE);
+
+  label = resource != NULL ? hf_fhir_sensitivity_label (resource) : NULL;
+  if (label == NULL)
+    return TRUE;
+  /* The record's number and type, not its content: the log is not a copy of the record. */
+  detail = g_strdup_printf ("record %" G_GINT64_FORMAT " (%s, labelled %s)", row->id,
+                            row->resource_type, label);
+  return hf_audit_log (vault, "record-viewed", detail, error);
 }

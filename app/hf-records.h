@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "hf-vault.h"
 
 G_BEGIN_DECLS
@@ -76,6 +78,12 @@ gboolean   hf_record_store_get      (HfVault              *vault,
  * of the record REFERENCE ("Type/id", or a URL ending in it) points to, or NULL. */
 char      *hf_record_store_resolve  (const char           *reference,
                                      gpointer              vault);
+/* Notes in the activity log that the acting member looked at ROW, when RESOURCE (its JSON)
+ * carries a sensitivity label; does nothing for other records. */
+gboolean   hf_record_store_note_view (HfVault             *vault,
+                                      const HfRecordRow   *row,
+                                      JsonObject          *resource,
+                                      GError             **error);
 /* Counts of current records per resource type (char* → GINT_TO_POINTER). */
 GHashTable *hf_record_store_stats   (HfVault              *vault,
                                      guint64              *total,

@@ -1378,9 +1378,19 @@ hf_vault_lock (HfVault *self)
   was_open = self->db != NULL;
   if (self->db != NULL)
     {
-      /* A clean close: the next open need not check every page. */
-      if (meta_set (self->db, "clean", 1, NULL, 0, NULL))
-        sqlite3_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+      /* Logged, and a clean close: the next open need not check every page. Best effort: a
+       * vault that cannot be written to (a full disk) still locks. */
+      if (_hf_db_begin (self->db, NULL))
+        {
+          if (self->audit_key != NULL &&
+              _hf_audit_append (self->db, hf_secret_peek (self->audit_key), self->member,
+                                "lock", NULL, NULL) &&
+              meta_set (self->db, "clean", 1, NULL, 0, NULL) &&
+              _hf_db_commit (self->db, NULL))
+            sqlite3_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+          else
+            _hf_db_rollback (self->db);
+        }
       db_close (&self->db);
     }
   g_clear_pointer (&self->data_key, hf_secret_free);

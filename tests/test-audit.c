@@ -148,7 +148,7 @@ test_fresh_vault (HfTestDir    *td,
   g_assert_no_error (error);
 
   entries = list_entries (vault);
-  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpuint (entries->len, ==, 3);
 
   g_assert_cmpint (entry_at (entries, 0)->seq, ==, 1);
   g_assert_cmpstr (entry_at (entries, 0)->action, ==, "vault-created");
@@ -156,8 +156,12 @@ test_fresh_vault (HfTestDir    *td,
   g_assert_nonnull (strstr (entry_at (entries, 0)->detail, OWNER));
 
   g_assert_cmpint (entry_at (entries, 1)->seq, ==, 2);
-  g_assert_cmpstr (entry_at (entries, 1)->action, ==, "unlock");
+  g_assert_cmpstr (entry_at (entries, 1)->action, ==, "lock");
   g_assert_cmpstr (entry_at (entries, 1)->actor, ==, OWNER);
+
+  g_assert_cmpint (entry_at (entries, 2)->seq, ==, 3);
+  g_assert_cmpstr (entry_at (entries, 2)->action, ==, "unlock");
+  g_assert_cmpstr (entry_at (entries, 2)->actor, ==, OWNER);
 
   /* Times are real, in microseconds, and in order. */
   g_assert_cmpint (llabs (entry_at (entries, 0)->time - now), <, 60 * G_USEC_PER_SEC);
@@ -166,7 +170,7 @@ test_fresh_vault (HfTestDir    *td,
   problems = verify (vault, &n);
   dump_problems (problems);
   g_assert_cmpuint (problems->len, ==, 0);
-  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (n, ==, 3);
 }
 
 static void
@@ -202,13 +206,15 @@ test_log_actor (HfTestDir    *td,
   g_assert_no_error (error);
 
   entries = list_entries (as_bob);
-  /* + member-added by the owner, unlock by bob, the view. */
-  g_assert_cmpuint (entries->len, ==, before + 3);
+  /* + member-added and lock by the owner, unlock by bob, the view. */
+  g_assert_cmpuint (entries->len, ==, before + 4);
   g_assert_cmpstr (entry_at (entries, before)->action, ==, "member-added");
   g_assert_cmpstr (entry_at (entries, before)->actor, ==, OWNER);
-  g_assert_cmpstr (entry_at (entries, before + 1)->action, ==, "unlock");
-  g_assert_cmpstr (entry_at (entries, before + 1)->actor, ==, "bob");
-  last = entry_at (entries, before + 2);
+  g_assert_cmpstr (entry_at (entries, before + 1)->action, ==, "lock");
+  g_assert_cmpstr (entry_at (entries, before + 1)->actor, ==, OWNER);
+  g_assert_cmpstr (entry_at (entries, before + 2)->action, ==, "unlock");
+  g_assert_cmpstr (entry_at (entries, before + 2)->actor, ==, "bob");
+  last = entry_at (entries, before + 3);
   g_assert_cmpstr (last->action, ==, "view");
   g_assert_cmpstr (last->actor, ==, "bob");
   g_assert_cmpstr (last->detail, ==, "looked at the allergy list");
@@ -584,8 +590,8 @@ test_cli_list_json (HfTestDir    *td,
   g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
   array = json_node_get_array (json_parser_get_root (parser));
 
-  /* Everything logged so far, in order, then the command's own unlock. */
-  g_assert_cmpuint (json_array_get_length (array), ==, entries->len + 1);
+  /* Everything logged so far, in order, then the lock above and the command's own unlock. */
+  g_assert_cmpuint (json_array_get_length (array), ==, entries->len + 2);
   for (guint i = 0; i < entries->len; i++)
     {
       HfAuditEntry *e = entry_at (entries, i);
@@ -600,11 +606,16 @@ test_cli_list_json (HfTestDir    *td,
   o = json_array_get_object_element (array, entries->len);
   g_assert_cmpint (json_object_get_int_member (o, "seq"), ==, entries->len + 1);
   g_assert_cmpstr (json_object_get_string_member (o, "actor"), ==, OWNER);
+  g_assert_cmpstr (json_object_get_string_member (o, "action"), ==, "lock");
+  o = json_array_get_object_element (array, entries->len + 1);
+  g_assert_cmpint (json_object_get_int_member (o, "seq"), ==, entries->len + 2);
+  g_assert_cmpstr (json_object_get_string_member (o, "actor"), ==, OWNER);
   g_assert_cmpstr (json_object_get_string_member (o, "action"), ==, "unlock");
 
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0),
                                                   "action"), ==, "vault-created");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 2),
+  /* Created, locked, unlocked, then the notes. */
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 3),
                                                   "detail"), ==, "note 1");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -617,8 +628,9 @@ test_cli_list_json (HfTestDir    *td,
   g_assert_no_error (error);
   array = json_node_get_array (json_parser_get_root (parser));
   g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  /* The newest: this command's unlock, after the first command's unlock and lock. */
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, 1), "seq"),
-                   ==, entries->len + 2);
+                   ==, entries->len + 4);
 }
 
 /* }}} */

@@ -190,14 +190,15 @@ count_string (GPtrArray  *strings,
   return n;
 }
 
-/* The entries that are not unlocks: what members did, as against who looked. */
+/* The entries that are not unlocks or locks: what members did, as against who looked. */
 static char *
 audit_changes (GPtrArray *actions)
 {
   GString *s = g_string_new (NULL);
 
   for (guint i = 0; i < actions->len; i++)
-    if (!g_str_has_suffix (g_ptr_array_index (actions, i), " unlock"))
+    if (!g_str_has_suffix (g_ptr_array_index (actions, i), " unlock") &&
+        !g_str_has_suffix (g_ptr_array_index (actions, i), " lock"))
       g_string_append_printf (s, "%s\n", (char *) g_ptr_array_index (actions, i));
   return g_string_free (s, FALSE);
 }
@@ -381,9 +382,10 @@ test_wrong_passphrase (HfTestDir    *td,
 
   /* The right one still works, and the failed attempt unlocked nothing. */
   actions = audit_actions (td->vault, pass_file);
-  g_assert_cmpuint (actions->len, ==, 2);
+  g_assert_cmpuint (actions->len, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (actions, 0), ==, "owner vault-created");
-  g_assert_cmpstr (g_ptr_array_index (actions, 1), ==, "owner unlock");
+  g_assert_cmpstr (g_ptr_array_index (actions, 1), ==, "owner lock");
+  g_assert_cmpstr (g_ptr_array_index (actions, 2), ==, "owner unlock");
 }
 
 static void
@@ -727,7 +729,7 @@ test_json (HfTestDir    *td,
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  /* vault check: created, info, list, and the check's own unlock: four entries. */
+  /* vault check: created, info, list and their locks, and the check's own unlock: seven. */
   status = hf_test_cli (&out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
                         "--json", "vault", "check", NULL);
   g_test_message ("%d: %s%s", status, out, err);
@@ -736,7 +738,7 @@ test_json (HfTestDir    *td,
   o = json_node_get_object (root);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
   g_assert_cmpint (json_object_get_int_member (o, "pages"), >, 0);
-  g_assert_cmpint (json_object_get_int_member (o, "audit_entries"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (o, "audit_entries"), ==, 7);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "problems")), ==, 0);
   g_clear_pointer (&root, json_node_unref);
   g_clear_pointer (&out, g_free);

@@ -388,6 +388,60 @@ test_show (Fixture       *f,
                                                   "reference"), ==, "Patient/p1");
 }
 
+/* Opening a record labelled sensitive is logged with who looked, and only such a record. */
+static void
+test_sensitive_view (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = hf_test_write_file (&f->td, "labelled.ndjson",
+    "{\"resourceType\":\"Condition\",\"id\":\"c1\",\"meta\":{\"security\":[{\"system\":"
+    "\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"PSY\"}]},"
+    "\"code\":{\"text\":\"Depressive episode\"},\"recordedDate\":\"2022-01-05\"}\n"
+    "{\"resourceType\":\"Condition\",\"id\":\"c2\",\"code\":{\"text\":\"Sprained ankle\"},"
+    "\"recordedDate\":\"2022-02-05\"}\n");
+  g_autofree char *out = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  JsonArray *rows;
+  gint64 labelled = 0, plain = 0;
+  g_autofree char *labelled_id = NULL;
+  g_autofree char *plain_id = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpint (run (f, NULL, NULL, "import", path, NULL), ==, 0);
+  g_assert_cmpint (run (f, &out, NULL, "--json", "list", "--type", "Condition", NULL), ==, 0);
+  list = json_from_string (out, NULL);
+  rows = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *o = json_array_get_object_element (rows, i);
+      if (strstr (json_object_get_string_member (o, "title"), "Depressive") != NULL)
+        labelled = json_object_get_int_member (o, "id");
+      else
+        plain = json_object_get_int_member (o, "id");
+    }
+  g_assert_cmpint (labelled, >, 0);
+  g_assert_cmpint (plain, >, 0);
+  labelled_id = g_strdup_printf ("%" G_GINT64_FORMAT, labelled);
+  plain_id = g_strdup_printf ("%" G_GINT64_FORMAT, plain);
+
+  g_assert_cmpint (run (f, NULL, NULL, "show", plain_id, NULL), ==, 0);
+  g_assert_cmpint (run (f, &log, NULL, "audit", "list", NULL), ==, 0);
+  g_assert_null (strstr (log, "record-viewed"));
+  g_clear_pointer (&log, g_free);
+
+  g_assert_cmpint (run (f, NULL, NULL, "show", "--raw", labelled_id, NULL), ==, 0);
+  g_assert_cmpint (run (f, &log, NULL, "audit", "list", NULL), ==, 0);
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "record-viewed"));
+  expected = g_strdup_printf ("record %s (Condition, labelled PSY)", labelled_id);
+  g_assert_nonnull (strstr (log, expected));
+  /* The log names the record, never its content. */
+  g_assert_null (strstr (log, "Depressive"));
+  g_clear_pointer (&log, g_free);
+  g_assert_cmpint (run (f, &log, NULL, "audit", "verify", NULL), ==, 0);
+}
+
 /* }}} */
 /* {{{ bad input */
 
@@ -640,6 +694,7 @@ main (int    argc,
   ADD ("/hf/records-cli/search-accents", test_search_accents);
   ADD ("/hf/records-cli/canary", test_canary);
   ADD ("/hf/records-cli/show", test_show);
+  ADD ("/hf/records-cli/sensitive-view", test_sensitive_view);
   ADD ("/hf/records-cli/bad-input", test_bad_input);
   ADD ("/hf/records-cli/deep-nesting", test_deep_nesting);
   ADD ("/hf/records-cli/huge-string", test_huge_string);

@@ -618,6 +618,8 @@ hf_record_detail_show (HfRecordDetail  *self,
       return FALSE;
     }
   resource = json_node_get_object (node);
+  if (!hf_record_store_note_view (vault, row, resource, error))
+    return FALSE;
 
   self->id = id;
   g_free (self->title);
