@@ -8,6 +8,7 @@
 
 #include "hf-application-private.h"
 #include "hf-preferences-window.h"
+#include "hf-window.h"
 
 static void
 quit_action (GSimpleAction *action,
@@ -76,7 +77,21 @@ import_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.import", NULL);
 }
 
+/* Another person's vault, side by side: each window holds one vault and locks on its own. */
+static void
+new_window_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  HfApplication *self = HF_APPLICATION (user_data);
+  HfWindow *window = hf_window_new (self);
+
+  hf_window_show_vaults (window);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_entries[] = {
+  { .name = "new-window", .activate = new_window_action },
   { .name = "quit", .activate = quit_action },
   { .name = "about", .activate = about_action },
   { .name = "preferences", .activate = preferences_action },
@@ -90,6 +105,7 @@ static const struct {
   const char *accels[2];
 } app_accels[] = {
   { "app.quit", { "<Control>q", NULL } },
+  { "app.new-window", { "<Control>n", NULL } },
   { "app.preferences", { "<Control>comma", NULL } },
   { "win.lock", { "<Control>l", NULL } },
   { "win.import", { "<Control>i", NULL } },

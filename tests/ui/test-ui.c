@@ -616,6 +616,30 @@ test_shortcuts_and_about (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Ctrl+N: another window for another person's vault; each window has its own. */
+static void
+test_new_window (void)
+{
+  GList *before = gtk_application_get_windows (GTK_APPLICATION (app));
+  guint n = g_list_length (before);
+  GtkWindow *added = NULL;
+  const char *page;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==,
+                    n + 1);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (g_list_find (before, l->data) == NULL)
+      added = l->data;
+  /* The application's list changed under BEFORE; the new window is its first. */
+  added = gtk_application_get_windows (GTK_APPLICATION (app))->data;
+  g_assert_true (HF_IS_WINDOW (added));
+  page = _hf_window_get_page_name (HF_WINDOW (added));
+  g_assert_true (g_strcmp0 (page, "chooser") == 0 || g_strcmp0 (page, "create") == 0);
+  g_assert_null (_hf_window_get_vault (HF_WINDOW (added)));
+  gtk_window_destroy (added);
+}
+
 static gboolean
 vault_page_shown (gpointer data)
 {
@@ -1052,6 +1076,7 @@ main (int   argc,
   g_test_add_func ("/hf/ui/window/shortcuts-and-about", test_shortcuts_and_about);
   g_test_add_func ("/hf/ui/preferences/auto-lock", test_preferences);
   g_test_add_func ("/hf/ui/window/demo-vault", test_demo_vault);
+  g_test_add_func ("/hf/ui/window/new-window", test_new_window);
   g_test_add_func ("/hf/ui/records/timeline-detail-search", test_records);
   g_test_add_func ("/hf/ui/records/many-cancel-lock", test_records_many);
   g_test_add_func ("/hf/ui/records/narrow", test_records_narrow);
