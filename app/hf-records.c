@@ -230,6 +230,8 @@ hf_record_store_query (HfVault              *vault,
   return collect_rows (db, stmt, error);
 }
 
+#define SEARCH_WINDOW 400
+
 /* Each word of the user's text becomes a quoted prefix term: no FTS5 syntax leaks through. */
 static char *
 fts_query (const char *text)
@@ -272,14 +274,17 @@ hf_record_store_search (HfVault     *vault,
   if (match == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) hf_record_row_free);
 
-  /* Only shown rows are in the index, so the best LIMIT matches are found in the index alone
-   * before any row is read: a common word must not decrypt every record that has it. */
+  /* Only shown rows are in the index, so matches are picked in the index alone before any
+   * row is read. Ranking reads every match's sizes: a common word would cost seconds at a
+   * million records. So the newest SEARCH_WINDOW matches (FTS5 walks its rowids backwards
+   * and stops) are ranked, which for a rare word is all of them. */
   rc = sqlite3_prepare_v2 (db,
                            "SELECT " ROW_COLUMNS " FROM (SELECT rowid, rank FROM resource_fts "
-                           "WHERE resource_fts MATCH ?1 ORDER BY rank LIMIT ?2) f "
+                           "WHERE resource_fts MATCH ?1 ORDER BY rowid DESC LIMIT "
+                           G_STRINGIFY (SEARCH_WINDOW) ") f "
                            "JOIN resource r ON r.id = f.rowid "
                            "WHERE r.superseded_by IS NULL AND r.deleted_at IS NULL "
-                           "ORDER BY f.rank, r.id DESC", -1, &stmt, NULL);
+                           "ORDER BY f.rank, r.id DESC LIMIT ?2", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       _hf_db_fail (db, rc, "searching records", error);
