@@ -276,8 +276,9 @@ hf_record_store_search (HfVault     *vault,
 
   /* Only shown rows are in the index, so matches are picked in the index alone before any
    * row is read. Ranking reads every match's sizes: a common word would cost seconds at a
-   * million records. So the newest SEARCH_WINDOW matches (FTS5 walks its rowids backwards
-   * and stops) are ranked, which for a rare word is all of them. */
+   * million records. So only the newest SEARCH_WINDOW matches are ranked, which for a rare
+   * word is all of them. (Each word is a prefix term, and FTS5 still merges every doclist a
+   * prefix matches before the first row: a common word stays slow; see bench-import.) */
   rc = sqlite3_prepare_v2 (db,
                            "SELECT " ROW_COLUMNS " FROM (SELECT rowid, rank FROM resource_fts "
                            "WHERE resource_fts MATCH ?1 ORDER BY rowid DESC LIMIT "
