@@ -826,6 +826,8 @@ cmd_import (Globals  *g,
       json_builder_add_int_value (b, result->updated);
       json_builder_set_member_name (b, "history");
       json_builder_add_int_value (b, result->history);
+      json_builder_set_member_name (b, "deleted");
+      json_builder_add_int_value (b, result->deleted);
       json_builder_set_member_name (b, "unchanged");
       json_builder_add_int_value (b, result->unchanged);
       json_builder_set_member_name (b, "by_type");
@@ -844,8 +846,9 @@ cmd_import (Globals  *g,
     {
       g_print ("Imported %u file%s: %" G_GUINT64_FORMAT " added, %" G_GUINT64_FORMAT
                " updated, %" G_GUINT64_FORMAT " older versions kept as history, %"
-               G_GUINT64_FORMAT " unchanged.\n", result->files, result->files == 1 ? "" : "s",
-               result->added, result->updated, result->history, result->unchanged);
+               G_GUINT64_FORMAT " deleted, %" G_GUINT64_FORMAT " unchanged.\n", result->files,
+               result->files == 1 ? "" : "s", result->added, result->updated, result->history,
+               result->deleted, result->unchanged);
       for (GList *l = types; l != NULL; l = l->next)
         g_print ("  %-28s %u\n", (char *) l->data,
                  GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, l->data)));
@@ -1003,6 +1006,7 @@ cmd_show (Globals  *g,
   g_autoptr(HfRecordRow) row = NULL;
   g_autoptr(JsonNode) resource = NULL;
   g_autoptr(GPtrArray) fields = NULL;
+  g_autoptr(GPtrArray) linked = NULL;
   g_autofree char *json = NULL;
   gboolean raw = FALSE;
   guint64 id;
@@ -1100,6 +1104,20 @@ cmd_show (Globals  *g,
           g_print ("  %s:%*s  %s\n", f->label, (int) pad, "", lines[0]);
           for (guint k = 1; lines[k] != NULL; k++)
             g_print ("  %*s   %s\n", (int) width, "", lines[k]);
+        }
+      g_print ("\n");
+      g_print ("  Source:  %s\n", row->source);
+      if (row->deleted_at != NULL)
+        g_print ("  Deleted at its source %s; kept here with its history.\n", row->deleted_at);
+      linked = hf_record_store_linked (vault, row->id, &error);
+      if (linked == NULL)
+        return fail (error);
+      for (guint i = 0; i < linked->len; i++)
+        {
+          HfRecordRow *other = g_ptr_array_index (linked, i);
+          g_print ("  %s record %" G_GINT64_FORMAT " (%s/%s from %s)\n",
+                   i == 0 ? "Linked:  " : "         ", other->id, other->resource_type,
+                   other->fhir_id, other->source);
         }
       g_print ("\nRecord %" G_GINT64_FORMAT " · %s/%s · %s%s%s\n", row->id, row->resource_type,
                row->fhir_id, hf_fhir_category_label (row->category),

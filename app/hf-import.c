@@ -5,18 +5,37 @@
  *
  * The format is told from the content: a first line that is a whole JSON value makes the file
  * NDJSON (read line by line, so memory is bounded by the longest line); otherwise the file is
- * one JSON document. Every value passes hf_json_guard_check() before json-glib sees it.
+ * one JSON document. Every value passes hf_json_guard_check_spans() before json-glib sees it.
  *
- * A record's identity is (type, id, source). The stored JSON is the resource minified, with
- * a Bundle's fullUrl references (urn:uuid:…, resource:N) rewritten to Type/id, since they mean
- * nothing outside the Bundle. Resources without an id get one from their content's hash, so
- * importing the same file twice still changes nothing.
+ * A record's identity is (type, id, source). The stored JSON is the resource's bytes exactly
+ * as received (an NDJSON line, a document, or a Bundle entry's "resource" as the guard found
+ * it), so decimals keep their precision (6.30 stays 6.30, 1.50e2 stays 1.50e2). A Bundle's
+ * fullUrl references (urn:uuid:…, absolute URLs) mean nothing outside the Bundle; of all the
+ * ways to keep them readable, only the "reference" strings that name another entry are
+ * rewritten to Type/id inside the received text, byte for byte everything else: one stored
+ * text that resolves on its own, rather than the original plus a mapping every reader would
+ * have to apply. Resources without an id get one from their text's hash, so importing the
+ * same file twice still changes nothing.
+ *
+ * Versions: a newer version (meta.lastUpdated, else meta.versionId; without either, the later
+ * import) becomes current and the older row is kept as history (superseded_by). A history
+ * Bundle lists the newest first, so its entries are read oldest first; its DELETE entries
+ * mark the current row deleted_at (it leaves the timeline and search but is kept, with its
+ * history) unless the row is newer than the deletion.
+ *
+ * Links: a new record is linked (linked_to, the first record of its group) to a current
+ * record of the same type from another source with the same business identifier
+ * (identifier.system|value), else with the same id.
+ *
+ * Speed: SQLCipher is run with cipher_memory_security, which mlock()s and wipes every
+ * allocation SQLite makes, and SQLite frees a statement's registers and cursors each time it
+ * is reset; so most of an import's time went into statement executions, not data. Records
+ * are therefore written in batches: one lookup, one INSERT and one FTS INSERT of BATCH rows.
  */
 
 #include "hf-import.h"
 
 #include <glib/gstdio.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +46,28 @@
 
 #define MAX_DOCUMENT_SIZE (G_GINT64_CONSTANT (1) << 30)   /* a non-NDJSON file */
 #define PROGRESS_EVERY    1000
+#define BATCH             64
+#define BATCH_BYTES       (16 * 1024 * 1024)   /* of JSON held before a batch is written */
+#define MAX_CACHED_NAMES  20000
+#define INSERT_COLUMNS    23
+#define FTS_COLUMNS       5
+
+/* A resource read but not yet written. */
+typedef struct
+{
+  char          *type;
+  char          *fhir_id;
+  char          *json;
+  guint8         hash[32];
+  char          *version_id;
+  char          *last_updated;
+  char          *ident_key;       /* "system|value" of the first business identifier */
+  HfFhirSummary  s;
+  gint64         current;         /* the key's current row, or 0 */
+  gint64         link;
+  gboolean       older;           /* an older version than the current row: history */
+  gboolean       unchanged;
+} Pending;
 
 typedef struct
 {
@@ -39,6 +80,7 @@ typedef struct
   guint64               bytes_total;
   guint64               bytes_before;   /* of the files already done */
   guint64               resources;
+  gint64                next_id;        /* resource ids are given here, in one transaction */
 
   /* The file being read. */
   const char           *path;
@@ -48,18 +90,31 @@ typedef struct
   gint64                provenance_id;  /* 0 until the file stores something */
   GHashTable           *file_counts;    /* type → count of stored rows */
 
+  /* The JSON text being read, and its Bundle entries' resources (HfJsonSpan). */
+  const char           *text;
+  GArray               *spans;
+
   /* A Bundle's fullUrl → "Type/id", and "Type/id" → display name, while it is read. */
   GHashTable           *rewrite;
   GHashTable           *names;
   GHashTable           *db_names;       /* "Type/id" → title, or "" when not in the vault */
 
+  GPtrArray            *pending;        /* Pending*, of this file */
+  GHashTable           *pending_keys;   /* "Type/id" of those */
+  gsize                 pending_bytes;
+
   sqlite3_stmt         *find_current;
+  sqlite3_stmt         *find_current_batch;
   sqlite3_stmt         *find_same;
-  sqlite3_stmt         *find_link;
+  sqlite3_stmt         *link_by_ident;
+  sqlite3_stmt         *link_by_id;
   sqlite3_stmt         *find_title;
   sqlite3_stmt         *insert;
+  sqlite3_stmt         *insert_batch;
   sqlite3_stmt         *supersede;
+  sqlite3_stmt         *mark_deleted;
   sqlite3_stmt         *fts_insert;
+  sqlite3_stmt         *fts_insert_batch;
   sqlite3_stmt         *fts_delete;
   sqlite3_stmt         *insert_provenance;
 } Import;
@@ -71,6 +126,19 @@ hf_import_result_free (HfImportResult *result)
     return;
   g_clear_pointer (&result->by_type, g_hash_table_unref);
   g_free (result);
+}
+
+static void
+pending_free (Pending *p)
+{
+  g_free (p->type);
+  g_free (p->fhir_id);
+  g_free (p->json);
+  g_free (p->version_id);
+  g_free (p->last_updated);
+  g_free (p->ident_key);
+  hf_fhir_summary_clear (&p->s);
+  g_free (p);
 }
 
 static gboolean
@@ -97,7 +165,7 @@ invalid (Import      *imp,
   return FALSE;
 }
 
-/* {{{ writing minified JSON */
+/* {{{ the received text */
 
 static void
 write_string (GString    *out,
@@ -107,167 +175,180 @@ write_string (GString    *out,
   for (const char *p = s; *p != '\0'; p++)
     {
       guchar c = *p;
-      switch (c)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, c);
-        }
+      if (c == '"' || c == '\\')
+        g_string_append_c (out, '\\');
+      if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, c);
     }
   g_string_append_c (out, '"');
 }
 
-/* The shortest text that reads back as the same double: 6.3 stays "6.3". */
-static void
-write_double (GString *out,
-              double   value)
+/* The end of the string token that starts at TEXT[I] (a quote): the index of its closing
+ * quote. The text passed the guard, so the string is closed. */
+static gsize
+string_end (const char *text,
+            gsize       length,
+            gsize       i)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  for (int digits = 15; digits <= 17; digits++)
-    {
-      g_autofree char *format = g_strdup_printf ("%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (digits == 17 || g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  g_string_append (out, buf);
+  for (i++; i < length && text[i] != '"'; i++)
+    if (text[i] == '\\')
+      i++;
+  return i;
 }
 
-static gboolean
-write_node (GString    *out,
-            JsonNode   *node,
-            GHashTable *rewrite,
-            gboolean    is_reference)
+/* A copy of the JSON TEXT with every "reference" string that REWRITE maps replaced: all other
+ * bytes as they are. */
+static char *
+copy_resolved (const char *text,
+               gsize       length,
+               GHashTable *rewrite)
 {
-  switch (json_node_get_node_type (node))
+  g_autoptr(GString) out = NULL;
+  gboolean reference_value = FALSE;   /* the next value is a "reference" member's */
+  gsize copied = 0;
+
+  if (rewrite == NULL || g_hash_table_size (rewrite) == 0)
+    return g_strndup (text, length);
+  out = g_string_sized_new (length + 64);
+  for (gsize i = 0; i < length; i++)
     {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *o = json_node_get_object (node);
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-        gboolean first = TRUE;
+      gsize end, next;
 
-        g_string_append_c (out, '{');
-        json_object_iter_init_ordered (&iter, o);
-        while (json_object_iter_next_ordered (&iter, &name, &member))
-          {
-            if (!first)
-              g_string_append_c (out, ',');
-            first = FALSE;
-            write_string (out, name);
-            g_string_append_c (out, ':');
-            if (!write_node (out, member, rewrite, g_str_equal (name, "reference")))
-              return FALSE;
-          }
-        g_string_append_c (out, '}');
-        return TRUE;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *a = json_node_get_array (node);
-        guint n = json_array_get_length (a);
-
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            if (!write_node (out, json_array_get_element (a, i), rewrite, FALSE))
-              return FALSE;
-          }
-        g_string_append_c (out, ']');
-        return TRUE;
-      }
-    case JSON_NODE_NULL:
-      g_string_append (out, "null");
-      return TRUE;
-    case JSON_NODE_VALUE:
-      {
-        GType t = json_node_get_value_type (node);
-        if (t == G_TYPE_STRING)
-          {
-            const char *s = json_node_get_string (node);
-            const char *mapped = is_reference && rewrite ? g_hash_table_lookup (rewrite, s) : NULL;
-            write_string (out, mapped ? mapped : s);
-          }
-        else if (t == G_TYPE_INT64)
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-        else if (t == G_TYPE_DOUBLE)
-          {
-            double d = json_node_get_double (node);
-            if (!isfinite (d))
-              return FALSE;
-            write_double (out, d);
-          }
-        else if (t == G_TYPE_BOOLEAN)
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-        else
-          return FALSE;
-        return TRUE;
-      }
-    default:
-      return FALSE;
+      if (text[i] != '"')
+        {
+          if (text[i] != ':' && !g_ascii_isspace (text[i]))
+            reference_value = FALSE;
+          continue;
+        }
+      end = string_end (text, length, i);
+      for (next = end + 1; next < length && g_ascii_isspace (text[next]); next++)
+        ;
+      if (next < length && text[next] == ':')
+        reference_value = end - i - 1 == strlen ("reference") &&
+                          memcmp (text + i + 1, "reference", end - i - 1) == 0;
+      else if (reference_value)
+        {
+          g_autofree char *value = g_strndup (text + i + 1, end - i - 1);
+          const char *mapped = strchr (value, '\\') ? NULL : g_hash_table_lookup (rewrite, value);
+          if (mapped != NULL)
+            {
+              g_string_append_len (out, text + copied, i - copied);
+              write_string (out, mapped);
+              copied = end + 1;
+            }
+          reference_value = FALSE;
+        }
+      i = end;
     }
+  g_string_append_len (out, text + copied, length - copied);
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 static char *
-minify (JsonObject *o,
-        GHashTable *rewrite)
+trimmed_copy (const char *text,
+              gsize       length)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), o);
-  g_autoptr(GString) out = g_string_sized_new (1024);
-
-  if (!write_node (out, node, rewrite, FALSE))
-    return NULL;
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  while (length > 0 && g_ascii_isspace (*text))
+    {
+      text++;
+      length--;
+    }
+  while (length > 0 && g_ascii_isspace (text[length - 1]))
+    length--;
+  return g_strndup (text, length);
 }
 
 /* }}} */
 /* {{{ the database */
 
+/* "(?1,?2),(?3,?4)…": ROWS groups of COLUMNS parameters, numbered from FIRST. */
+static void
+append_groups (GString *sql,
+               guint    rows,
+               guint    columns,
+               guint    first)
+{
+  for (guint r = 0; r < rows; r++)
+    {
+      g_string_append (sql, r ? ",(" : "(");
+      for (guint c = 0; c < columns; c++)
+        g_string_append_printf (sql, "%s?%u", c ? "," : "", first + r * columns + c);
+      g_string_append_c (sql, ')');
+    }
+}
+
+#define INSERT_SQL \
+  "INSERT INTO resource (id, resource_type, fhir_id, source_key, source_id, version_id, " \
+  "last_updated, json, category, effective, status, code_system, code, code_display, " \
+  "value_num, value_unit, subject, title, subtitle, content_hash, superseded_by, linked_to, " \
+  "ident_key) VALUES "
+#define FTS_SQL "INSERT INTO resource_fts (rowid, title, subtitle, codes, notes) VALUES "
+
 static gboolean
 prepare (Import  *imp,
          GError **error)
 {
-  static const struct { gsize offset; const char *sql; } statements[] = {
+  g_autoptr(GString) find_batch = g_string_new ("WITH k (n, t, i) AS (VALUES ");
+  g_autoptr(GString) ident_batch = g_string_new ("WITH k (n, t, b) AS (VALUES ");
+  g_autoptr(GString) id_batch = g_string_new ("WITH k (n, t, i) AS (VALUES ");
+  g_autoptr(GString) insert = g_string_new (INSERT_SQL);
+  g_autoptr(GString) insert_batch = g_string_new (INSERT_SQL);
+  g_autoptr(GString) fts = g_string_new (FTS_SQL);
+  g_autoptr(GString) fts_batch = g_string_new (FTS_SQL);
+  struct { gsize offset; const char *sql; } statements[] = {
     { G_STRUCT_OFFSET (Import, find_current),
-      "SELECT id, content_hash, version_id, last_updated FROM resource "
+      "SELECT id, content_hash, version_id, last_updated, deleted_at FROM resource "
       "WHERE resource_type = ? AND fhir_id = ? AND source_key = ? AND superseded_by IS NULL" },
+    { G_STRUCT_OFFSET (Import, find_current_batch), NULL },
     { G_STRUCT_OFFSET (Import, find_same),
       "SELECT 1 FROM resource WHERE resource_type = ? AND fhir_id = ? AND source_key = ? "
       "AND content_hash = ?" },
-    { G_STRUCT_OFFSET (Import, find_link),
-      "SELECT coalesce (linked_to, id) FROM resource WHERE resource_type = ? AND fhir_id = ? "
-      "AND superseded_by IS NULL AND source_key <> ? ORDER BY id LIMIT 1" },
+    { G_STRUCT_OFFSET (Import, link_by_ident), NULL },
+    { G_STRUCT_OFFSET (Import, link_by_id), NULL },
     { G_STRUCT_OFFSET (Import, find_title),
       "SELECT title FROM resource WHERE resource_type = ? AND fhir_id = ? "
       "AND superseded_by IS NULL ORDER BY id LIMIT 1" },
-    { G_STRUCT_OFFSET (Import, insert),
-      "INSERT INTO resource (resource_type, fhir_id, source_key, source_id, version_id, "
-      "last_updated, json, category, effective, status, code_system, code, code_display, "
-      "value_num, value_unit, subject, title, subtitle, content_hash, superseded_by, "
-      "linked_to) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" },
+    { G_STRUCT_OFFSET (Import, insert), NULL },
+    { G_STRUCT_OFFSET (Import, insert_batch), NULL },
     { G_STRUCT_OFFSET (Import, supersede),
       "UPDATE resource SET superseded_by = ? WHERE id = ?" },
-    { G_STRUCT_OFFSET (Import, fts_insert),
-      "INSERT INTO resource_fts (rowid, title, subtitle, codes, notes) VALUES (?,?,?,?,?)" },
+    { G_STRUCT_OFFSET (Import, mark_deleted),
+      "UPDATE resource SET deleted_at = ? WHERE id = ?" },
+    { G_STRUCT_OFFSET (Import, fts_insert), NULL },
+    { G_STRUCT_OFFSET (Import, fts_insert_batch), NULL },
     { G_STRUCT_OFFSET (Import, fts_delete),
       "DELETE FROM resource_fts WHERE rowid = ?" },
     { G_STRUCT_OFFSET (Import, insert_provenance),
       "INSERT INTO provenance (source, sha256, imported_at, actor) VALUES (?,?,?,?)" },
   };
+
+  /* Unused places of a lookup are NULL, which matches nothing. The source is ?1. */
+  append_groups (find_batch, BATCH, 3, 2);
+  g_string_append (find_batch, ") SELECT k.n, r.id, r.content_hash, r.version_id, "
+                   "r.last_updated, r.deleted_at FROM k JOIN resource r "
+                   "ON r.resource_type = k.t AND r.fhir_id = k.i AND r.source_key = ?1 "
+                   "AND r.superseded_by IS NULL");
+  append_groups (ident_batch, BATCH, 3, 2);
+  g_string_append (ident_batch, ") SELECT k.n, min (coalesce (r.linked_to, r.id)) FROM k "
+                   "JOIN resource r ON r.resource_type = k.t AND r.ident_key = k.b "
+                   "AND r.superseded_by IS NULL AND r.source_key <> ?1 GROUP BY k.n");
+  append_groups (id_batch, BATCH, 3, 2);
+  g_string_append (id_batch, ") SELECT k.n, min (coalesce (r.linked_to, r.id)) FROM k "
+                   "JOIN resource r ON r.resource_type = k.t AND r.fhir_id = k.i "
+                   "AND r.superseded_by IS NULL AND r.source_key <> ?1 GROUP BY k.n");
+  append_groups (insert, 1, INSERT_COLUMNS, 1);
+  append_groups (insert_batch, BATCH, INSERT_COLUMNS, 1);
+  append_groups (fts, 1, FTS_COLUMNS, 1);
+  append_groups (fts_batch, BATCH, FTS_COLUMNS, 1);
+  statements[1].sql = find_batch->str;
+  statements[3].sql = ident_batch->str;
+  statements[4].sql = id_batch->str;
+  statements[6].sql = insert->str;
+  statements[7].sql = insert_batch->str;
+  statements[10].sql = fts->str;
+  statements[11].sql = fts_batch->str;
 
   for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
     {
@@ -284,8 +365,10 @@ static void
 finalize_statements (Import *imp)
 {
   sqlite3_stmt **all[] = {
-    &imp->find_current, &imp->find_same, &imp->find_link, &imp->find_title, &imp->insert,
-    &imp->supersede, &imp->fts_insert, &imp->fts_delete, &imp->insert_provenance,
+    &imp->find_current, &imp->find_current_batch, &imp->find_same, &imp->link_by_ident,
+    &imp->link_by_id, &imp->find_title, &imp->insert, &imp->insert_batch, &imp->supersede,
+    &imp->mark_deleted, &imp->fts_insert, &imp->fts_insert_batch, &imp->fts_delete,
+    &imp->insert_provenance,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
@@ -361,6 +444,22 @@ finish_provenance (Import  *imp,
   return TRUE;
 }
 
+static gboolean
+read_next_id (Import  *imp,
+              GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (imp->db, "SELECT coalesce (max (id), 0) + 1 FROM resource", -1,
+                               &stmt, NULL);
+
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    imp->next_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return _hf_db_fail (imp->db, rc, "reading records", error);
+  return TRUE;
+}
+
 /* }}} */
 /* {{{ one resource */
 
@@ -392,23 +491,54 @@ resolve_name (const char *reference,
       sqlite3_reset (imp->find_title);
       sqlite3_clear_bindings (imp->find_title);
     }
+  /* A cache, kept small: an NDJSON export refers to as many encounters as it has. */
+  if (g_hash_table_size (imp->db_names) >= MAX_CACHED_NAMES)
+    g_hash_table_remove_all (imp->db_names);
   g_hash_table_insert (imp->db_names, g_strdup (key), g_strdup (title ? title : ""));
   return title;
 }
 
 static const char *
-meta_string (JsonObject *r,
-             const char *name)
+member_string (JsonObject *o,
+               const char *name)
 {
-  JsonNode *meta = json_object_get_member (r, "meta");
-  JsonNode *n;
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
 
-  if (meta == NULL || !JSON_NODE_HOLDS_OBJECT (meta))
-    return NULL;
-  n = json_object_get_member (json_node_get_object (meta), name);
   if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (n);
+}
+
+static JsonObject *
+member_object (JsonObject *o,
+               const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+/* The first business identifier with both a system and a value, as "system|value". */
+static char *
+identifier_key (JsonObject *r)
+{
+  JsonNode *n = json_object_get_member (r, "identifier");
+  JsonArray *list;
+
+  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
+    return NULL;
+  list = json_node_get_array (n);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *e = json_array_get_element (list, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+      const char *system = member_string (o, "system");
+      const char *value = member_string (o, "value");
+
+      if (system != NULL && value != NULL && *system != '\0' && *value != '\0')
+        return g_strdup_printf ("%s|%s", system, value);
+    }
+  return NULL;
 }
 
 /* Is the incoming version (version_id, last_updated) newer than the stored one? Without
@@ -443,10 +573,7 @@ count_type (GHashTable *table,
 {
   gpointer old = g_hash_table_lookup (table, type);
 
-  if (old == NULL)
-    g_hash_table_insert (table, g_strdup (type), GUINT_TO_POINTER (1));
-  else
-    g_hash_table_insert (table, g_strdup (type), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
+  g_hash_table_insert (table, g_strdup (type), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
 }
 
 static void
@@ -460,176 +587,378 @@ bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, col);
 }
 
+/* Binds P's row at parameters BASE + 1 … BASE + INSERT_COLUMNS, and gives it its id. */
+static gint64
+bind_row (Import       *imp,
+          sqlite3_stmt *stmt,
+          int           base,
+          Pending      *p)
+{
+  gint64 id = imp->next_id++;
+
+  sqlite3_bind_int64 (stmt, base + 1, id);
+  sqlite3_bind_text (stmt, base + 2, p->type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, base + 3, p->fhir_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, base + 4, imp->source, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, base + 5, imp->provenance_id);
+  bind_text_or_null (stmt, base + 6, p->version_id);
+  bind_text_or_null (stmt, base + 7, p->last_updated);
+  sqlite3_bind_text (stmt, base + 8, p->json, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, base + 9, p->s.category, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, base + 10, p->s.effective ? p->s.effective : "", -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, base + 11, p->s.status);
+  bind_text_or_null (stmt, base + 12, p->s.code_system);
+  bind_text_or_null (stmt, base + 13, p->s.code);
+  bind_text_or_null (stmt, base + 14, p->s.code_display);
+  if (p->s.has_value)
+    sqlite3_bind_double (stmt, base + 15, p->s.value_num);
+  else
+    sqlite3_bind_null (stmt, base + 15);
+  bind_text_or_null (stmt, base + 16, p->s.value_unit);
+  bind_text_or_null (stmt, base + 17, p->s.subject);
+  sqlite3_bind_text (stmt, base + 18, p->s.title, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, base + 19, p->s.subtitle);
+  sqlite3_bind_blob (stmt, base + 20, p->hash, sizeof p->hash, SQLITE_STATIC);
+  if (p->older)
+    sqlite3_bind_int64 (stmt, base + 21, p->current);
+  else
+    sqlite3_bind_null (stmt, base + 21);
+  if (p->link != 0)
+    sqlite3_bind_int64 (stmt, base + 22, p->link);
+  else
+    sqlite3_bind_null (stmt, base + 22);
+  bind_text_or_null (stmt, base + 23, p->ident_key);
+  return id;
+}
+
+static void
+bind_fts (sqlite3_stmt *stmt,
+          int           base,
+          gint64        id,
+          Pending      *p)
+{
+  sqlite3_bind_int64 (stmt, base + 1, id);
+  sqlite3_bind_text (stmt, base + 2, p->s.title, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, base + 3, p->s.subtitle);
+  bind_text_or_null (stmt, base + 4, p->s.search_codes);
+  bind_text_or_null (stmt, base + 5, p->s.search_notes);
+}
+
+static gboolean
+lookup_current (Import  *imp,
+                GError **error)
+{
+  sqlite3_stmt *stmt = imp->find_current_batch;
+  int rc;
+
+  sqlite3_bind_text (stmt, 1, imp->source, -1, SQLITE_STATIC);
+  for (guint i = 0; i < imp->pending->len; i++)
+    {
+      Pending *p = g_ptr_array_index (imp->pending, i);
+      sqlite3_bind_int (stmt, 2 + 3 * i, i);
+      sqlite3_bind_text (stmt, 3 + 3 * i, p->type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4 + 3 * i, p->fhir_id, -1, SQLITE_STATIC);
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Pending *p = g_ptr_array_index (imp->pending, sqlite3_column_int (stmt, 0));
+      gboolean same = sqlite3_column_bytes (stmt, 2) == (int) sizeof p->hash &&
+                      memcmp (sqlite3_column_blob (stmt, 2), p->hash, sizeof p->hash) == 0;
+
+      p->current = sqlite3_column_int64 (stmt, 1);
+      p->unchanged = same;
+      if (!same)
+        p->older = !is_newer (p->version_id, p->last_updated,
+                              (const char *) sqlite3_column_text (stmt, 3),
+                              (const char *) sqlite3_column_text (stmt, 4));
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return _hf_db_fail (imp->db, rc, "reading records", error);
+  return TRUE;
+}
+
+/* Links new records to a copy from another source: by business identifier, else by id. */
+static gboolean
+lookup_links (Import  *imp,
+              GError **error)
+{
+  sqlite3_stmt *by[] = { imp->link_by_ident, imp->link_by_id };
+
+  for (guint k = 0; k < G_N_ELEMENTS (by); k++)
+    {
+      sqlite3_stmt *stmt = by[k];
+      gboolean any = FALSE;
+      int rc;
+
+      sqlite3_bind_text (stmt, 1, imp->source, -1, SQLITE_STATIC);
+      for (guint i = 0; i < imp->pending->len; i++)
+        {
+          Pending *p = g_ptr_array_index (imp->pending, i);
+          const char *what = k == 0 ? p->ident_key : p->fhir_id;
+          if (p->current != 0 || p->link != 0 || what == NULL)
+            continue;
+          sqlite3_bind_int (stmt, 2 + 3 * i, i);
+          sqlite3_bind_text (stmt, 3 + 3 * i, p->type, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 4 + 3 * i, what, -1, SQLITE_STATIC);
+          any = TRUE;
+        }
+      if (!any)
+        {
+          sqlite3_clear_bindings (stmt);
+          continue;
+        }
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          Pending *p = g_ptr_array_index (imp->pending, sqlite3_column_int (stmt, 0));
+          p->link = sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if (rc != SQLITE_DONE)
+        return _hf_db_fail (imp->db, rc, "reading records", error);
+    }
+  return TRUE;
+}
+
+/* A version seen before that is now history: still nothing new. */
+static gboolean
+known_version (Import  *imp,
+               Pending *p)
+{
+  int rc;
+
+  sqlite3_bind_text (imp->find_same, 1, p->type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (imp->find_same, 2, p->fhir_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (imp->find_same, 3, imp->source, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (imp->find_same, 4, p->hash, sizeof p->hash, SQLITE_STATIC);
+  rc = sqlite3_step (imp->find_same);
+  sqlite3_reset (imp->find_same);
+  sqlite3_clear_bindings (imp->find_same);
+  return rc == SQLITE_ROW;
+}
+
+/* A newer version: it replaces the current row, which is kept as history. The unique index
+ * allows one current row per key, so the old one is retired first. */
+static gboolean
+store_newer (Import   *imp,
+             Pending  *p,
+             GError  **error)
+{
+  gint64 id;
+
+  sqlite3_bind_int64 (imp->supersede, 1, p->current);
+  sqlite3_bind_int64 (imp->supersede, 2, p->current);
+  if (!step_done (imp, imp->supersede, error))
+    return FALSE;
+  id = bind_row (imp, imp->insert, 0, p);
+  if (!step_done (imp, imp->insert, error))
+    return FALSE;
+  bind_fts (imp->fts_insert, 0, id, p);
+  if (!step_done (imp, imp->fts_insert, error))
+    return FALSE;
+  sqlite3_bind_int64 (imp->supersede, 1, id);
+  sqlite3_bind_int64 (imp->supersede, 2, p->current);
+  sqlite3_bind_int64 (imp->fts_delete, 1, p->current);
+  return step_done (imp, imp->supersede, error) && step_done (imp, imp->fts_delete, error);
+}
+
+/* Inserts ROWS (new records and older versions), a full batch in one statement. */
+static gboolean
+store_rows (Import     *imp,
+            GPtrArray  *rows,
+            GError    **error)
+{
+  g_autofree gint64 *ids = g_new (gint64, rows->len + 1);
+  guint indexed = 0;
+
+  if (rows->len == BATCH)
+    {
+      for (guint i = 0; i < rows->len; i++)
+        ids[i] = bind_row (imp, imp->insert_batch, i * INSERT_COLUMNS, rows->pdata[i]);
+      if (!step_done (imp, imp->insert_batch, error))
+        return FALSE;
+    }
+  else
+    for (guint i = 0; i < rows->len; i++)
+      {
+        ids[i] = bind_row (imp, imp->insert, 0, rows->pdata[i]);
+        if (!step_done (imp, imp->insert, error))
+          return FALSE;
+      }
+
+  /* Older versions are history: not searched. */
+  for (guint i = 0; i < rows->len; i++)
+    indexed += !((Pending *) rows->pdata[i])->older;
+  for (guint i = 0, n = 0; i < rows->len; i++)
+    {
+      Pending *p = rows->pdata[i];
+      if (p->older)
+        continue;
+      if (indexed == BATCH)
+        bind_fts (imp->fts_insert_batch, n++ * FTS_COLUMNS, ids[i], p);
+      else
+        {
+          bind_fts (imp->fts_insert, 0, ids[i], p);
+          if (!step_done (imp, imp->fts_insert, error))
+            return FALSE;
+        }
+    }
+  return indexed != BATCH || step_done (imp, imp->fts_insert_batch, error);
+}
+
+static gboolean
+flush (Import  *imp,
+       GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (imp->pending->len == 0)
+    return TRUE;
+  if (!lookup_current (imp, error) || !lookup_links (imp, error))
+    return FALSE;
+
+  rows = g_ptr_array_sized_new (imp->pending->len);
+  for (guint i = 0; i < imp->pending->len; i++)
+    {
+      Pending *p = g_ptr_array_index (imp->pending, i);
+
+      if (p->unchanged || (p->current != 0 && known_version (imp, p)))
+        {
+          imp->result->unchanged++;
+          continue;
+        }
+      if (!ensure_provenance (imp, error))
+        return FALSE;
+      if (p->current != 0 && !p->older)
+        {
+          if (!store_newer (imp, p, error))
+            return FALSE;
+          imp->result->updated++;
+        }
+      else
+        {
+          g_ptr_array_add (rows, p);
+          if (p->older)
+            imp->result->history++;
+          else
+            imp->result->added++;
+        }
+      count_type (imp->file_counts, p->type);
+    }
+  if (rows->len > 0 && !store_rows (imp, rows, error))
+    return FALSE;
+
+  g_ptr_array_set_size (imp->pending, 0);
+  g_hash_table_remove_all (imp->pending_keys);
+  imp->pending_bytes = 0;
+  return TRUE;
+}
+
+/* Queues a resource; JSON is its stored text, taken. */
 static gboolean
 store_resource (Import      *imp,
                 JsonObject  *r,
                 const char  *type,
                 const char  *fhir_id,
-                const char  *json,
+                char        *json,
                 GError     **error)
 {
-  guint8 hash[32];
-  gsize hash_len = sizeof hash;
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  HfFhirSummary s;
-  const char *version_id = meta_string (r, "versionId");
-  const char *last_updated = meta_string (r, "lastUpdated");
-  gint64 current = 0, link = 0, new_id;
-  gboolean older = FALSE;
-  int rc;
+  Pending *p = g_new0 (Pending, 1);
+  JsonObject *meta = member_object (r, "meta");
+  gsize hash_len = sizeof p->hash;
+  char *key = g_strdup_printf ("%s/%s", type, fhir_id);
+  char *name;
 
+  p->type = g_strdup (type);
+  p->fhir_id = g_strdup (fhir_id);
+  p->json = json;
+  p->version_id = g_strdup (member_string (meta, "versionId"));
+  p->last_updated = g_strdup (member_string (meta, "lastUpdated"));
+  p->ident_key = identifier_key (r);
   g_checksum_update (sum, (const guchar *) json, strlen (json));
-  g_checksum_get_digest (sum, hash, &hash_len);
+  g_checksum_get_digest (sum, p->hash, &hash_len);
   count_type (imp->result->by_type, type);
 
+  hf_fhir_summarize (r, resolve_name, imp, &p->s);
+  if (p->s.subject != NULL && g_hash_table_lookup (imp->rewrite, p->s.subject) != NULL)
+    {
+      char *mapped = g_strdup (g_hash_table_lookup (imp->rewrite, p->s.subject));
+      g_free (p->s.subject);
+      p->s.subject = mapped;
+    }
+  /* Resources later in the file may refer to this one before it is written. */
+  if ((name = hf_fhir_display_name (r)) != NULL)
+    g_hash_table_replace (imp->db_names, g_strdup (key), name);
+
+  /* The same key twice in a batch: the first must be stored before the second is compared. */
+  if (g_hash_table_contains (imp->pending_keys, key) && !flush (imp, error))
+    {
+      g_free (key);
+      pending_free (p);
+      return FALSE;
+    }
+  g_hash_table_add (imp->pending_keys, key);
+  g_ptr_array_add (imp->pending, p);
+  imp->pending_bytes += strlen (json);
+  if (imp->pending->len == BATCH || imp->pending_bytes >= BATCH_BYTES)
+    return flush (imp, error);
+  return TRUE;
+}
+
+/* A history Bundle's DELETE of TYPE/ID at WHEN (or NULL): the current row from this source is
+ * marked deleted and leaves the search index; it and its history are kept. */
+static gboolean
+store_deletion (Import      *imp,
+                const char  *type,
+                const char  *fhir_id,
+                const char  *when,
+                GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = when ? g_strdup (when) : g_date_time_format_iso8601 (now);
+  gint64 current = 0;
+  gboolean stale = FALSE;
+  int rc;
+
+  if (!flush (imp, error))
+    return FALSE;
   sqlite3_bind_text (imp->find_current, 1, type, -1, SQLITE_STATIC);
   sqlite3_bind_text (imp->find_current, 2, fhir_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (imp->find_current, 3, imp->source, -1, SQLITE_STATIC);
   rc = sqlite3_step (imp->find_current);
-  if (rc == SQLITE_ROW)
+  if (rc == SQLITE_ROW && sqlite3_column_type (imp->find_current, 4) == SQLITE_NULL)
     {
-      gboolean same = sqlite3_column_bytes (imp->find_current, 1) == (int) sizeof hash &&
-                      memcmp (sqlite3_column_blob (imp->find_current, 1), hash, sizeof hash) == 0;
+      const char *updated = (const char *) sqlite3_column_text (imp->find_current, 3);
       current = sqlite3_column_int64 (imp->find_current, 0);
-      if (!same)
-        older = !is_newer (version_id, last_updated,
-                           (const char *) sqlite3_column_text (imp->find_current, 2),
-                           (const char *) sqlite3_column_text (imp->find_current, 3));
-      if (same)
-        current = -1;
+      /* A version newer than the deletion was restored afterwards. */
+      stale = when != NULL && updated != NULL && is_newer (NULL, updated, NULL, when) &&
+              g_strcmp0 (updated, when) != 0;
     }
   sqlite3_reset (imp->find_current);
   sqlite3_clear_bindings (imp->find_current);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return _hf_db_fail (imp->db, rc, "reading records", error);
-  if (current == -1)
+  if (current == 0 || stale)
     {
       imp->result->unchanged++;
       return TRUE;
     }
-  if (current != 0)
-    {
-      /* A version seen before, now history: still nothing new. */
-      sqlite3_bind_text (imp->find_same, 1, type, -1, SQLITE_STATIC);
-      sqlite3_bind_text (imp->find_same, 2, fhir_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (imp->find_same, 3, imp->source, -1, SQLITE_STATIC);
-      sqlite3_bind_blob (imp->find_same, 4, hash, sizeof hash, SQLITE_STATIC);
-      rc = sqlite3_step (imp->find_same);
-      sqlite3_reset (imp->find_same);
-      sqlite3_clear_bindings (imp->find_same);
-      if (rc == SQLITE_ROW)
-        {
-          imp->result->unchanged++;
-          return TRUE;
-        }
-    }
-  else
-    {
-      sqlite3_bind_text (imp->find_link, 1, type, -1, SQLITE_STATIC);
-      sqlite3_bind_text (imp->find_link, 2, fhir_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (imp->find_link, 3, imp->source, -1, SQLITE_STATIC);
-      if (sqlite3_step (imp->find_link) == SQLITE_ROW)
-        link = sqlite3_column_int64 (imp->find_link, 0);
-      sqlite3_reset (imp->find_link);
-      sqlite3_clear_bindings (imp->find_link);
-    }
-
   if (!ensure_provenance (imp, error))
     return FALSE;
-
-  /* The unique index allows one current row per key: retire the old one first. */
-  if (current != 0 && !older)
-    {
-      sqlite3_bind_int64 (imp->supersede, 1, current);
-      sqlite3_bind_int64 (imp->supersede, 2, current);
-      if (!step_done (imp, imp->supersede, error))
-        return FALSE;
-    }
-
-  hf_fhir_summarize (r, resolve_name, imp, &s);
-  if (s.subject != NULL && g_hash_table_lookup (imp->rewrite, s.subject) != NULL)
-    {
-      char *mapped = g_strdup (g_hash_table_lookup (imp->rewrite, s.subject));
-      g_free (s.subject);
-      s.subject = mapped;
-    }
-
-  sqlite3_bind_text (imp->insert, 1, type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (imp->insert, 2, fhir_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (imp->insert, 3, imp->source, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (imp->insert, 4, imp->provenance_id);
-  bind_text_or_null (imp->insert, 5, version_id);
-  bind_text_or_null (imp->insert, 6, last_updated);
-  sqlite3_bind_text (imp->insert, 7, json, -1, SQLITE_STATIC);
-  sqlite3_bind_text (imp->insert, 8, s.category, -1, SQLITE_STATIC);
-  sqlite3_bind_text (imp->insert, 9, s.effective ? s.effective : "", -1, SQLITE_STATIC);
-  bind_text_or_null (imp->insert, 10, s.status);
-  bind_text_or_null (imp->insert, 11, s.code_system);
-  bind_text_or_null (imp->insert, 12, s.code);
-  bind_text_or_null (imp->insert, 13, s.code_display);
-  if (s.has_value)
-    sqlite3_bind_double (imp->insert, 14, s.value_num);
-  bind_text_or_null (imp->insert, 15, s.value_unit);
-  bind_text_or_null (imp->insert, 16, s.subject);
-  sqlite3_bind_text (imp->insert, 17, s.title, -1, SQLITE_STATIC);
-  bind_text_or_null (imp->insert, 18, s.subtitle);
-  sqlite3_bind_blob (imp->insert, 19, hash, sizeof hash, SQLITE_STATIC);
-  if (older)
-    sqlite3_bind_int64 (imp->insert, 20, current);
-  if (link != 0)
-    sqlite3_bind_int64 (imp->insert, 21, link);
-  if (!step_done (imp, imp->insert, error))
-    {
-      hf_fhir_summary_clear (&s);
-      return FALSE;
-    }
-  new_id = sqlite3_last_insert_rowid (imp->db);
-
-  if (!older)
-    {
-      sqlite3_bind_int64 (imp->fts_insert, 1, new_id);
-      sqlite3_bind_text (imp->fts_insert, 2, s.title, -1, SQLITE_STATIC);
-      bind_text_or_null (imp->fts_insert, 3, s.subtitle);
-      bind_text_or_null (imp->fts_insert, 4, s.search_codes);
-      bind_text_or_null (imp->fts_insert, 5, s.search_notes);
-      if (!step_done (imp, imp->fts_insert, error))
-        {
-          hf_fhir_summary_clear (&s);
-          return FALSE;
-        }
-    }
-  hf_fhir_summary_clear (&s);
-
-  if (current != 0 && !older)
-    {
-      sqlite3_bind_int64 (imp->supersede, 1, new_id);
-      sqlite3_bind_int64 (imp->supersede, 2, current);
-      sqlite3_bind_int64 (imp->fts_delete, 1, current);
-      if (!step_done (imp, imp->supersede, error) || !step_done (imp, imp->fts_delete, error))
-        return FALSE;
-      imp->result->updated++;
-    }
-  else if (older)
-    imp->result->history++;
-  else
-    imp->result->added++;
-  count_type (imp->file_counts, type);
+  sqlite3_bind_text (imp->mark_deleted, 1, stamp, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (imp->mark_deleted, 2, current);
+  sqlite3_bind_int64 (imp->fts_delete, 1, current);
+  if (!step_done (imp, imp->mark_deleted, error) || !step_done (imp, imp->fts_delete, error))
+    return FALSE;
+  imp->result->deleted++;
   return TRUE;
 }
 
 /* }}} */
 /* {{{ values: a resource or a Bundle */
-
-static const char *
-member_string (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
 
 static const char *
 checked_type (Import      *imp,
@@ -655,21 +984,22 @@ checked_type (Import      *imp,
 }
 
 /* The id a resource is stored under: its own, else the uuid of its urn:uuid fullUrl, else
- * one derived from its content. */
+ * one derived from its text. */
 static char *
 resource_id (JsonObject *r,
-             const char *full_url)
+             const char *full_url,
+             const char *text,
+             gsize       length)
 {
   const char *id = member_string (r, "id");
-  g_autofree char *json = NULL;
+  g_autofree char *sum = NULL;
 
   if (id != NULL && *id != '\0')
     return g_strdup (id);
   if (full_url != NULL && g_str_has_prefix (full_url, "urn:uuid:") && full_url[9] != '\0')
     return g_strdup (full_url + 9);
-  json = minify (r, NULL);
-  return g_strdup_printf ("hf-%.32s",
-                          g_compute_checksum_for_string (G_CHECKSUM_SHA256, json ? json : "", -1));
+  sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, length);
+  return g_strdup_printf ("hf-%.32s", sum);
 }
 
 static gboolean
@@ -685,9 +1015,54 @@ tick (Import  *imp,
   return !g_cancellable_set_error_if_cancelled (imp->cancellable, error);
 }
 
+/* The span after span J and everything inside it. */
+static guint
+span_after (Import *imp,
+            guint   j)
+{
+  const HfJsonSpan *s = &g_array_index (imp->spans, HfJsonSpan, j);
+  guint k = j + 1;
+
+  while (k < imp->spans->len &&
+         g_array_index (imp->spans, HfJsonSpan, k).offset < s->offset + s->length)
+    k++;
+  return k;
+}
+
+/* What a DELETE entry deletes: request.url "Type/id[/_history/n]", else the fullUrl's tail. */
+static gboolean
+deleted_key (JsonObject  *entry,
+             char       **type,
+             char       **id)
+{
+  const char *url = member_string (member_object (entry, "request"), "url");
+  g_autofree char *path = NULL;
+  g_auto(GStrv) parts = NULL;
+  guint n;
+
+  if (url == NULL)
+    url = member_string (entry, "fullUrl");
+  if (url == NULL)
+    return FALSE;
+  path = g_strndup (url, strcspn (url, "?"));
+  parts = g_strsplit (path, "/", -1);
+  n = g_strv_length (parts);
+  for (guint i = 0; i + 1 < n; i++)
+    if (hf_fhir_is_resource_type (parts[i]) && *parts[i + 1] != '\0')
+      {
+        *type = g_strdup (parts[i]);
+        *id = g_strdup (parts[i + 1]);
+        return TRUE;
+      }
+  return FALSE;
+}
+
 static gboolean import_value (Import      *imp,
                               JsonObject  *root,
                               const char  *where,
+                              guint        span,
+                              const char  *text,
+                              gsize        length,
                               guint64      offset,
                               GError     **error);
 
@@ -695,13 +1070,17 @@ static gboolean
 import_bundle (Import      *imp,
                JsonObject  *bundle,
                const char  *where,
+               guint        first_span,
                guint64      offset,
                GError     **error)
 {
   JsonNode *entries_node = json_object_get_member (bundle, "entry");
   JsonArray *entries;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) entry_span = g_array_new (FALSE, FALSE, sizeof (guint));
   const char *bundle_type = member_string (bundle, "type");
+  gboolean history = g_strcmp0 (bundle_type, "history") == 0;
+  guint next = first_span;
   guint n;
 
   if (entries_node == NULL)
@@ -716,29 +1095,33 @@ import_bundle (Import      *imp,
     {
       JsonNode *e = json_array_get_element (entries, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
-      JsonNode *rn = entry ? json_object_get_member (entry, "resource") : NULL;
-      JsonObject *r = rn && JSON_NODE_HOLDS_OBJECT (rn) ? json_node_get_object (rn) : NULL;
+      JsonObject *r = member_object (entry, "resource");
       g_autofree char *here = g_strdup_printf ("%s%sBundle.entry[%u]", where, *where ? ", " : "", i);
       const char *full_url = member_string (entry, "fullUrl");
+      const HfJsonSpan *span;
       const char *type;
       char *id;
 
       if (r == NULL)
         {
-          JsonNode *req = entry ? json_object_get_member (entry, "request") : NULL;
-          const char *method = req && JSON_NODE_HOLDS_OBJECT (req)
-                               ? member_string (json_node_get_object (req), "method") : NULL;
+          const char *method = member_string (member_object (entry, "request"), "method");
           /* A history Bundle records deletions as entries without a resource. */
-          if (g_strcmp0 (bundle_type, "history") == 0 && g_strcmp0 (method, "DELETE") == 0)
+          if (history && g_strcmp0 (method, "DELETE") == 0)
             {
               g_ptr_array_add (ids, NULL);
+              g_array_append_val (entry_span, next);
               continue;
             }
           return invalid (imp, error, "%s has no resource", g_strstrip (here));
         }
       if ((type = checked_type (imp, r, g_strstrip (here), error)) == NULL)
         return FALSE;
-      id = resource_id (r, full_url);
+      if (next >= imp->spans->len)
+        return invalid (imp, error, "%s could not be located in the file", here);
+      g_array_append_val (entry_span, next);
+      span = &g_array_index (imp->spans, HfJsonSpan, next);
+      id = resource_id (r, full_url, imp->text + span->offset, span->length);
+      next = span_after (imp, next);
       g_ptr_array_add (ids, id);
       if (full_url != NULL)
         {
@@ -756,61 +1139,76 @@ import_bundle (Import      *imp,
       }
     }
 
-  for (guint i = 0; i < n; i++)
+  /* A history Bundle lists the newest version first: read it oldest first. */
+  for (guint k = 0; k < n; k++)
     {
+      guint i = history ? n - 1 - k : k;
       JsonObject *entry = json_array_get_object_element (entries, i);
-      JsonObject *r = json_object_get_object_member (entry, "resource");
+      JsonObject *r = member_object (entry, "resource");
+      guint s = g_array_index (entry_span, guint, i);
+      const HfJsonSpan *span;
       const char *type;
-      g_autofree char *json = NULL;
       g_autofree char *here = NULL;
 
       if (r == NULL)
-        continue;
-      here = g_strdup_printf ("%s%sBundle.entry[%u]", where, *where ? ", " : "", i);
-      g_strstrip (here);
-      type = member_string (r, "resourceType");
-      if (g_str_equal (type, "Bundle"))
         {
-          if (!import_value (imp, r, here, offset, error))
+          g_autofree char *dtype = NULL;
+          g_autofree char *did = NULL;
+          const char *when = member_string (member_object (entry, "response"), "lastModified");
+
+          if (!deleted_key (entry, &dtype, &did))
+            return invalid (imp, error, "%s%sBundle.entry[%u] deletes a record but does not "
+                            "say which (no request.url)", where, *where ? ", " : "", i);
+          if (!store_deletion (imp, dtype, did, when, error) || !tick (imp, offset, error))
             return FALSE;
           continue;
         }
-      json = minify (r, imp->rewrite);
-      if (json == NULL)
-        return invalid (imp, error, "%s holds a number that is out of range", here);
-      if (!store_resource (imp, r, type, g_ptr_array_index (ids, i), json, error) ||
+      here = g_strdup_printf ("%s%sBundle.entry[%u]", where, *where ? ", " : "", i);
+      g_strstrip (here);
+      type = member_string (r, "resourceType");
+      span = &g_array_index (imp->spans, HfJsonSpan, s);
+      if (g_str_equal (type, "Bundle"))
+        {
+          if (!import_value (imp, r, here, s + 1, imp->text + span->offset, span->length,
+                             offset, error))
+            return FALSE;
+          continue;
+        }
+      if (!store_resource (imp, r, type, g_ptr_array_index (ids, i),
+                           copy_resolved (imp->text + span->offset, span->length, imp->rewrite),
+                           error) ||
           !tick (imp, offset, error))
         return FALSE;
     }
   return TRUE;
 }
 
+/* ROOT is TEXT parsed; a Bundle's entries start at span FIRST_SPAN. */
 static gboolean
 import_value (Import      *imp,
               JsonObject  *root,
               const char  *where,
+              guint        first_span,
+              const char  *text,
+              gsize        length,
               guint64      offset,
               GError     **error)
 {
   const char *type = checked_type (imp, root, *where ? where : "the file", error);
   g_autofree char *id = NULL;
-  g_autofree char *json = NULL;
 
   if (type == NULL)
     return FALSE;
   if (g_str_equal (type, "Bundle"))
     {
-      gboolean ok = import_bundle (imp, root, where, offset, error);
+      gboolean ok = import_bundle (imp, root, where, first_span, offset, error);
       g_hash_table_remove_all (imp->rewrite);
       g_hash_table_remove_all (imp->names);
       return ok;
     }
-  id = resource_id (root, NULL);
-  json = minify (root, NULL);
-  if (json == NULL)
-    return invalid (imp, error, "%s holds a number that is out of range",
-                    *where ? where : "the file");
-  return store_resource (imp, root, type, id, json, error) && tick (imp, offset, error);
+  id = resource_id (root, NULL, text, length);
+  return store_resource (imp, root, type, id, trimmed_copy (text, length), error) &&
+         tick (imp, offset, error);
 }
 
 /* }}} */
@@ -850,17 +1248,19 @@ import_text (Import      *imp,
 {
   HfJsonProblem problem = { 0 };
   g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (HfJsonSpan));
   g_autofree char *where = line_no ? g_strdup_printf ("line %u", line_no) : g_strdup ("");
   JsonNode *root;
+  gboolean ok;
 
-  if (!hf_json_guard_check (data, length, &problem))
+  if (!hf_json_guard_check_spans (data, length, spans, &problem))
     {
-      gboolean ok = line_no
+      gboolean refused = line_no
         ? invalid (imp, error, "line %u, column %u: %s", line_no, problem.column, problem.reason)
         : invalid (imp, error, "line %u, column %u: %s", problem.line, problem.column,
                    problem.reason);
       hf_json_problem_clear (&problem);
-      return ok;
+      return refused;
     }
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     return parse_failed (imp, error, "", line_no, parse_error);
@@ -868,7 +1268,12 @@ import_text (Import      *imp,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return invalid (imp, error, "%s is JSON but not a FHIR resource (not an object)",
                     line_no ? where : "the file");
-  return import_value (imp, json_node_get_object (root), where, offset, error);
+  imp->text = data;
+  imp->spans = spans;
+  ok = import_value (imp, json_node_get_object (root), where, 0, data, length, offset, error);
+  imp->text = NULL;
+  imp->spans = NULL;
+  return ok;
 }
 
 static char *
@@ -986,7 +1391,7 @@ import_file (Import      *imp,
               /* A document spread over lines: read it whole. */
               g_clear_object (&in);
               g_clear_object (&raw);
-              if (!import_document (imp, parser, error))
+              if (!import_document (imp, parser, error) || !flush (imp, error))
                 return FALSE;
               imp->bytes_before += size;
               return finish_provenance (imp, error);
@@ -1004,6 +1409,8 @@ import_file (Import      *imp,
     }
   if (line_no == 0 || !ndjson)
     return invalid (imp, error, "the file is empty");
+  if (!flush (imp, error))
+    return FALSE;
   imp->bytes_before += size;
   return finish_provenance (imp, error);
 }
@@ -1073,9 +1480,10 @@ describe (HfImportResult *result)
 
   g_string_append_printf (s, "%u file%s: %" G_GUINT64_FORMAT " added, %" G_GUINT64_FORMAT
                           " updated, %" G_GUINT64_FORMAT " older versions kept, %"
-                          G_GUINT64_FORMAT " unchanged", result->files,
-                          result->files == 1 ? "" : "s", result->added, result->updated,
-                          result->history, result->unchanged);
+                          G_GUINT64_FORMAT " deleted, %" G_GUINT64_FORMAT " unchanged",
+                          result->files, result->files == 1 ? "" : "s", result->added,
+                          result->updated, result->history, result->deleted,
+                          result->unchanged);
   for (GList *l = types; l != NULL; l = l->next)
     g_string_append_printf (s, "%s%s %u", l == types ? "; " : ", ", (char *) l->data,
                             GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, l->data)));
@@ -1123,6 +1531,8 @@ hf_vault_import_files (HfVault               *vault,
   imp.rewrite = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   imp.names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   imp.db_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  imp.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  imp.pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < files->len; i++)
     {
       GStatBuf st;
@@ -1132,6 +1542,11 @@ hf_vault_import_files (HfVault               *vault,
 
   if (!prepare (&imp, error) || !_hf_db_begin (imp.db, error))
     goto out;
+  if (!read_next_id (&imp, error))
+    {
+      _hf_db_rollback (imp.db);
+      goto out;
+    }
   for (guint i = 0; i < files->len; i++)
     {
       if (!import_file (&imp, g_ptr_array_index (files, i), error))
@@ -1141,7 +1556,7 @@ hf_vault_import_files (HfVault               *vault,
         }
       result->files++;
     }
-  if (result->added + result->updated + result->history > 0)
+  if (result->added + result->updated + result->history + result->deleted > 0)
     {
       g_autofree char *detail = describe (result);
       if (!_hf_audit_append (imp.db, _hf_vault_get_audit_key (vault),
@@ -1169,5 +1584,7 @@ out:
   g_hash_table_unref (imp.rewrite);
   g_hash_table_unref (imp.names);
   g_hash_table_unref (imp.db_names);
+  g_ptr_array_unref (imp.pending);
+  g_hash_table_unref (imp.pending_keys);
   return ok;
 }

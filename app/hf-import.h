@@ -23,6 +23,7 @@ typedef struct
   guint64     added;       /* new records */
   guint64     updated;     /* newer versions that replaced the current one */
   guint64     history;     /* older versions, kept as history */
+  guint64     deleted;     /* records a history Bundle deleted: kept, marked deleted */
   guint64     unchanged;   /* already in the vault with the same content */
   GHashTable *by_type;     /* char* resource type → GUINT_TO_POINTER (records read) */
 } HfImportResult;

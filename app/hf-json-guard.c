@@ -22,9 +22,20 @@ typedef struct
 {
   gboolean    is_object;
   gboolean    expect_key;
+  gboolean    capture;   /* this object is a Bundle entry's resource: record its span */
+  guint       span;      /* its index in the caller's array */
+  Span        key;       /* an object's current member name, as written */
   GArray     *keys;      /* Span; small objects are checked by comparison */
   GHashTable *big;       /* char* set, built once an object has many keys */
 } Level;
+
+static gboolean
+key_is (const Level *level,
+        const char  *name)
+{
+  return level->is_object && level->key.length == strlen (name) &&
+         memcmp (level->key.start, name, level->key.length) == 0;
+}
 
 #define LINEAR_KEYS 16
 
@@ -101,7 +112,8 @@ unescape_key (const char *s,
   return g_string_free (out, FALSE);
 }
 
-/* Returns FALSE if the key was seen before in this object. */
+/* Returns FALSE if the key was seen before in this object; else it becomes the level's current
+ * member name, unescaped. */
 static gboolean
 add_key (Level      *level,
          GPtrArray  *arena,
@@ -127,6 +139,7 @@ add_key (Level      *level,
           return FALSE;
         }
       g_hash_table_add (level->big, copy);
+      level->key = key;
       return TRUE;
     }
 
@@ -137,6 +150,7 @@ add_key (Level      *level,
         return FALSE;
     }
   g_array_append_val (level->keys, key);
+  level->key = key;
 
   if (level->keys->len > LINEAR_KEYS)
     {
@@ -154,6 +168,15 @@ gboolean
 hf_json_guard_check (const char    *data,
                      gsize          length,
                      HfJsonProblem *problem)
+{
+  return hf_json_guard_check_spans (data, length, NULL, problem);
+}
+
+gboolean
+hf_json_guard_check_spans (const char    *data,
+                           gsize          length,
+                           GArray        *resources,
+                           HfJsonProblem *problem)
 {
   g_autoptr(GPtrArray) arena = g_ptr_array_new_with_free_func (g_free);
   Level levels[HF_JSON_GUARD_MAX_DEPTH] = { { 0 } };
@@ -236,6 +259,18 @@ hf_json_guard_check (const char    *data,
           top = &levels[depth++];
           top->is_object = c == '{';
           top->expect_key = top->is_object;
+          top->key.length = 0;
+          /* An object that is the "resource" of an element of some object's "entry" list. */
+          top->capture = resources != NULL && top->is_object && depth >= 4 &&
+                         key_is (&levels[depth - 2], "resource") &&
+                         !levels[depth - 3].is_object &&
+                         key_is (&levels[depth - 4], "entry");
+          if (top->capture)
+            {
+              HfJsonSpan span = { i, 0 };
+              top->span = resources->len;
+              g_array_append_val (resources, span);
+            }
           if (top->is_object)
             {
               if (top->keys == NULL)
@@ -251,6 +286,11 @@ hf_json_guard_check (const char    *data,
             {
               report (problem, data, i, g_strdup_printf ("an unexpected “%c”", c));
               goto out;
+            }
+          if (top->capture)
+            {
+              HfJsonSpan *span = &g_array_index (resources, HfJsonSpan, top->span);
+              span->length = i + 1 - span->offset;
             }
           if (--depth == 0)
             done = TRUE;

@@ -22,6 +22,12 @@ typedef struct
   gboolean truncated; /* the text ended inside a value */
 } HfJsonProblem;
 
+typedef struct
+{
+  gsize  offset;
+  gsize  length;
+} HfJsonSpan;
+
 void     hf_json_problem_clear (HfJsonProblem *problem);
 
 /* Checks what json-glib does not: UTF-8 validity, nesting depth, string length and duplicate
@@ -30,5 +36,12 @@ void     hf_json_problem_clear (HfJsonProblem *problem);
 gboolean hf_json_guard_check   (const char    *data,
                                 gsize          length,
                                 HfJsonProblem *problem);
+/* The same, and appends to RESOURCES (HfJsonSpan) the exact bytes of every object that is the
+ * "resource" of an element of an "entry" list (a Bundle's entries, nested Bundles' too), in
+ * the order they start (a nested Bundle before its entries): so each resource can be stored as it was received. */
+gboolean hf_json_guard_check_spans (const char    *data,
+                                    gsize          length,
+                                    GArray        *resources,
+                                    HfJsonProblem *problem);
 
 G_END_DECLS

@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A resource row is "current" while superseded_by is NULL; older versions stay as history.
- * The timeline indexes are partial (current rows only), so every query here says
- * "superseded_by IS NULL" for the planner to use them. A row without a date has effective = ''
+ * A current row a history Bundle deleted keeps its place (deleted_at set) but is not shown.
+ * The timeline indexes are partial (shown rows only), so every query here says
+ * "superseded_by IS NULL AND deleted_at IS NULL" for the planner to use them. A row without a
+ * date has effective = ''
  * which sorts after every date in the newest-first order, so the keyset needs no NULL cases.
  */
 
@@ -40,7 +42,7 @@ _hf_records_migrate_v2 (sqlite3  *db,
     "  source_id     INTEGER NOT NULL REFERENCES provenance (id),"
     "  version_id    TEXT,"
     "  last_updated  TEXT,"
-    "  json          TEXT NOT NULL,"         /* as received, minified */
+    "  json          TEXT NOT NULL,"         /* the resource's bytes as received */
     "  category      TEXT NOT NULL,"
     "  effective     TEXT NOT NULL DEFAULT '',"
     "  status        TEXT,"
@@ -54,19 +56,24 @@ _hf_records_migrate_v2 (sqlite3  *db,
     "  subtitle      TEXT,"
     "  content_hash  BLOB NOT NULL,"
     "  superseded_by INTEGER REFERENCES resource (id),"
-    "  linked_to     INTEGER REFERENCES resource (id)"
+    "  linked_to     INTEGER REFERENCES resource (id),"  /* the first of its copies */
+    "  ident_key     TEXT,"                  /* the first identifier, "system|value" */
+    "  deleted_at    TEXT"                   /* deleted at the source (a history Bundle) */
     ");"
     "CREATE UNIQUE INDEX resource_current ON resource (resource_type, fhir_id, source_key)"
     "  WHERE superseded_by IS NULL;"
     "CREATE INDEX resource_history ON resource (resource_type, fhir_id, source_key, content_hash);"
     "CREATE INDEX resource_timeline ON resource (effective DESC, id DESC)"
-    "  WHERE superseded_by IS NULL;"
+    "  WHERE superseded_by IS NULL AND deleted_at IS NULL;"
     "CREATE INDEX resource_type_timeline ON resource (resource_type, effective DESC, id DESC)"
-    "  WHERE superseded_by IS NULL;"
+    "  WHERE superseded_by IS NULL AND deleted_at IS NULL;"
     "CREATE INDEX resource_category_timeline ON resource (category, effective DESC, id DESC)"
-    "  WHERE superseded_by IS NULL;"
+    "  WHERE superseded_by IS NULL AND deleted_at IS NULL;"
     "CREATE INDEX resource_source ON resource (source_id);"
     "CREATE INDEX resource_code ON resource (code, effective) WHERE superseded_by IS NULL;"
+    "CREATE INDEX resource_ident ON resource (resource_type, ident_key)"
+    "  WHERE ident_key IS NOT NULL AND superseded_by IS NULL;"
+    "CREATE INDEX resource_linked ON resource (linked_to) WHERE linked_to IS NOT NULL;"
     /* Contentless: the text lives once, encrypted, in resource; the index holds tokens. */
     "CREATE VIRTUAL TABLE resource_fts USING fts5 ("
     "  title, subtitle, codes, notes,"
@@ -87,6 +94,8 @@ hf_record_row_free (HfRecordRow *row)
   g_free (row->effective);
   g_free (row->title);
   g_free (row->subtitle);
+  g_free (row->source);
+  g_free (row->deleted_at);
   g_free (row);
 }
 
@@ -119,7 +128,7 @@ column_dup (sqlite3_stmt *stmt,
 }
 
 #define ROW_COLUMNS "r.id, r.resource_type, r.fhir_id, r.category, r.effective, r.title, " \
-                    "r.subtitle"
+                    "r.subtitle, r.source_key, r.deleted_at"
 
 static HfRecordRow *
 row_from (sqlite3_stmt *stmt)
@@ -133,6 +142,8 @@ row_from (sqlite3_stmt *stmt)
   row->effective = column_dup (stmt, 4);
   row->title = column_dup (stmt, 5);
   row->subtitle = column_dup (stmt, 6);
+  row->source = column_dup (stmt, 7);
+  row->deleted_at = column_dup (stmt, 8);
   return row;
 }
 
@@ -178,7 +189,8 @@ where_build (Where                *w,
              gboolean              keyset)
 {
   w->sql = g_string_new (select);
-  g_string_append (w->sql, " FROM resource r WHERE r.superseded_by IS NULL");
+  g_string_append (w->sql, " FROM resource r WHERE r.superseded_by IS NULL "
+                           "AND r.deleted_at IS NULL");
   w->until_key = NULL;
 
   if (filter->resource_type != NULL)
@@ -347,6 +359,7 @@ hf_record_store_seek (HfVault              *vault,
     return _hf_db_fail (db, rc, "reading records", error);
   return TRUE;
 }
+#define SEARCH_WINDOW 400
 
 /* Each word of the user's text becomes a quoted prefix term: no FTS5 syntax leaks through. */
 static char *
@@ -390,10 +403,17 @@ hf_record_store_search (HfVault     *vault,
   if (match == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) hf_record_row_free);
 
+  /* Only shown rows are in the index, so matches are picked in the index alone before any
+   * row is read. Ranking reads every match's sizes: a common word would cost seconds at a
+   * million records. So only the newest SEARCH_WINDOW matches are ranked, which for a rare
+   * word is all of them. (Each word is a prefix term, and FTS5 still merges every doclist a
+   * prefix matches before the first row: a common word stays slow; see bench-import.) */
   rc = sqlite3_prepare_v2 (db,
-                           "SELECT " ROW_COLUMNS " FROM resource_fts f "
+                           "SELECT " ROW_COLUMNS " FROM (SELECT rowid, rank FROM resource_fts "
+                           "WHERE resource_fts MATCH ?1 ORDER BY rowid DESC LIMIT "
+                           G_STRINGIFY (SEARCH_WINDOW) ") f "
                            "JOIN resource r ON r.id = f.rowid "
-                           "WHERE resource_fts MATCH ?1 AND r.superseded_by IS NULL "
+                           "WHERE r.superseded_by IS NULL AND r.deleted_at IS NULL "
                            "ORDER BY f.rank, r.id DESC LIMIT ?2", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
@@ -437,7 +457,7 @@ hf_record_store_get (HfVault      *vault,
   if (row != NULL)
     *row = row_from (stmt);
   if (json != NULL)
-    *json = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+    *json = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
   sqlite3_finalize (stmt);
   return TRUE;
 }
@@ -492,7 +512,8 @@ hf_record_store_stats (HfVault  *vault,
   if ((db = readable_db (vault, error)) == NULL)
     return NULL;
   sqlite3_prepare_v2 (db, "SELECT resource_type, count(*) FROM resource "
-                          "WHERE superseded_by IS NULL GROUP BY resource_type", -1, &stmt, NULL);
+                          "WHERE superseded_by IS NULL AND deleted_at IS NULL "
+                          "GROUP BY resource_type", -1, &stmt, NULL);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 n = sqlite3_column_int64 (stmt, 1);
@@ -527,7 +548,8 @@ hf_record_store_count_categories (HfVault  *vault,
   if ((db = readable_db (vault, error)) == NULL)
     return NULL;
   sqlite3_prepare_v2 (db, "SELECT category, count(*) FROM resource "
-                          "WHERE superseded_by IS NULL GROUP BY category", -1, &stmt, NULL);
+                          "WHERE superseded_by IS NULL AND deleted_at IS NULL "
+                          "GROUP BY category", -1, &stmt, NULL);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 n = sqlite3_column_int64 (stmt, 1);
@@ -544,6 +566,35 @@ hf_record_store_count_categories (HfVault  *vault,
   if (total != NULL)
     *total = sum;
   return g_steal_pointer (&counts);
+}
+
+GPtrArray *
+hf_record_store_linked (HfVault  *vault,
+                        gint64    id,
+                        GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+
+  if ((db = readable_db (vault, error)) == NULL)
+    return NULL;
+  rc = sqlite3_prepare_v2 (db,
+                           "WITH g (root) AS (SELECT coalesce (linked_to, id) FROM resource "
+                           "WHERE id = ?1) "
+                           "SELECT " ROW_COLUMNS " FROM g JOIN resource r "
+                           "ON r.id = g.root OR r.linked_to = g.root "
+                           "WHERE r.id <> ?1 AND r.superseded_by IS NULL ORDER BY r.id", -1,
+                           &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _hf_db_fail (db, rc, "reading records", error);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, id);
+  return collect_rows (db, stmt, error);
 }
 
 guint64

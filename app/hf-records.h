@@ -36,6 +36,8 @@ typedef struct
   char   *effective;           /* sortable, or NULL */
   char   *title;
   char   *subtitle;
+  char   *source;              /* the source it came from (the file's name) */
+  char   *deleted_at;          /* when its source deleted it, or NULL */
 } HfRecordRow;
 
 void       hf_record_row_free       (HfRecordRow          *row);
@@ -68,7 +70,7 @@ GPtrArray *hf_record_store_search   (HfVault              *vault,
                                      const char           *query,
                                      guint                 limit,
                                      GError              **error);
-/* The JSON as received, minified, and the row. */
+/* The resource's JSON exactly as received, and the row. */
 gboolean   hf_record_store_get      (HfVault              *vault,
                                      gint64                id,
                                      HfRecordRow         **row,
@@ -84,6 +86,10 @@ gboolean   hf_record_store_note_view (HfVault             *vault,
                                       const HfRecordRow   *row,
                                       JsonObject          *resource,
                                       GError             **error);
+/* The current records linked with ID: the same resource from other sources. */
+GPtrArray *hf_record_store_linked   (HfVault              *vault,
+                                     gint64                id,
+                                     GError              **error);
 /* Counts of current records per resource type (char* → GINT_TO_POINTER). */
 GHashTable *hf_record_store_stats   (HfVault              *vault,
                                      guint64              *total,

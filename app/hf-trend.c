@@ -212,11 +212,16 @@ hf_trend_load (HfVault     *vault,
   db = _hf_vault_get_db (vault);
 
   sqlite3_prepare_v2 (db,
-                      "SELECT id, effective, code_display, json FROM resource "
-                      "WHERE resource_type = 'Observation' AND code = ?1 "
-                      "  AND (?2 IS NULL OR code_system = ?2) "
-                      "  AND superseded_by IS NULL AND effective != '' "
-                      "ORDER BY effective DESC, id DESC LIMIT ?3", -1, &stmt, NULL);
+                      "SELECT r.id, r.effective, r.code_display, r.json FROM resource r "
+                      "WHERE r.resource_type = 'Observation' AND r.code = ?1 "
+                      "  AND (?2 IS NULL OR r.code_system = ?2) "
+                      "  AND r.superseded_by IS NULL AND r.deleted_at IS NULL "
+                      "  AND r.effective != '' "
+                      /* The same result from a second source is one value, not two. */
+                      "  AND (r.linked_to IS NULL OR NOT EXISTS (SELECT 1 FROM resource o "
+                      "       WHERE o.id = r.linked_to AND o.superseded_by IS NULL "
+                      "       AND o.deleted_at IS NULL)) "
+                      "ORDER BY r.effective DESC, r.id DESC LIMIT ?3", -1, &stmt, NULL);
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
   if (code_system != NULL)
     sqlite3_bind_text (stmt, 2, code_system, -1, SQLITE_TRANSIENT);
@@ -310,7 +315,8 @@ hf_trend_list (HfVault  *vault,
   sqlite3_prepare_v2 (db,
                       "SELECT code_system, code, max(code_display), count(*) FROM resource "
                       "WHERE resource_type = 'Observation' AND code IS NOT NULL "
-                      "  AND superseded_by IS NULL AND effective != '' "
+                      "  AND superseded_by IS NULL AND deleted_at IS NULL AND linked_to IS NULL "
+                      "  AND effective != '' "
                       "  AND (value_num IS NOT NULL OR json LIKE '%\"component\"%') "
                       "GROUP BY code_system, code HAVING count(*) >= ?1 "
                       "ORDER BY count(*) DESC, max(code_display)", -1, &stmt, NULL);

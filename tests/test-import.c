@@ -617,6 +617,339 @@ test_read_only_refused (Fixture       *f,
 }
 
 /* }}} */
+/* {{{ fidelity, history, deletions, cancelling, links */
+
+static char *
+stored_json (Fixture    *f,
+             const char *type,
+             const char *fhir_id)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *json = NULL;
+
+  sqlite3_prepare_v2 (_hf_vault_get_db (f->vault),
+                      "SELECT json FROM resource WHERE resource_type = ? AND fhir_id = ? "
+                      "AND superseded_by IS NULL", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, fhir_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    json = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return json;
+}
+
+static gint64
+record_id (Fixture    *f,
+           const char *type,
+           const char *fhir_id,
+           const char *source)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+
+  sqlite3_prepare_v2 (_hf_vault_get_db (f->vault),
+                      "SELECT id FROM resource WHERE resource_type = ? AND fhir_id = ? "
+                      "AND source_key = ? AND superseded_by IS NULL", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, fhir_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, source, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return id;
+}
+
+static guint
+count_rows (Fixture    *f,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  guint n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_hf_vault_get_db (f->vault), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* Decimals keep their spelling: through the importer and out of "show --raw". */
+static void
+test_exact_json (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *line = "{\"resourceType\":\"Observation\",\"id\":\"g1\",\"code\":{\"text\":"
+                     "\"Glucose\"},\"valueQuantity\":{\"value\":6.30,\"unit\":\"mmol/L\"},"
+                     "\"referenceRange\":[{\"high\":{\"value\":1.50e2}}]}";
+  const char *entry = "{ \"resourceType\" : \"Observation\", \"id\": \"w1\",\n"
+                      "  \"valueQuantity\": { \"value\": 70.00, \"unit\": \"kg\" },\n"
+                      "  \"subject\": { \"reference\": \"urn:uuid:5d5a2c52-0c1e-4f1c-9d7e\" } }";
+  g_autofree char *ndjson_text = g_strdup_printf ("%s\n{\"resourceType\":\"Patient\",\"id\":"
+                                                  "\"p1\"}\n", line);
+  g_autofree char *bundle_text = g_strdup_printf (
+    "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+    "{\"fullUrl\":\"urn:uuid:5d5a2c52-0c1e-4f1c-9d7e\",\"resource\":{\"resourceType\":"
+    "\"Patient\",\"id\":\"p2\"}},{\"fullUrl\":\"urn:uuid:b2\",\"resource\":%s}]}", entry);
+  g_autofree char *ndjson = hf_test_write_file (&f->td, "glucose.ndjson", ndjson_text);
+  g_autofree char *bundle = hf_test_write_file (&f->td, "weight.json", bundle_text);
+  g_autoptr(HfImportResult) result = import_ok (f, ndjson, bundle, NULL);
+  g_autofree char *stored = stored_json (f, "Observation", "g1");
+  g_autofree char *weight = stored_json (f, "Observation", "w1");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                         record_id (f, "Observation", "g1", "glucose.ndjson"));
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *expected_entry = NULL;
+  g_autofree char *pass_file = hf_test_write_file (&f->td, "pass", PASS);
+  g_auto(GStrv) entry_parts = NULL;
+
+  g_assert_cmpuint (result->added, ==, 4);
+  g_assert_cmpstr (stored, ==, line);
+  /* A Bundle entry: its own bytes, with only the reference to the other entry resolved. */
+  entry_parts = g_strsplit (entry, "urn:uuid:5d5a2c52-0c1e-4f1c-9d7e", -1);
+  expected_entry = g_strjoinv ("Patient/p2", entry_parts);
+  g_assert_cmpstr (weight, ==, expected_entry);
+
+  hf_vault_lock (f->vault);
+  g_assert_cmpint (hf_test_cli (&out, NULL, "--vault", f->td.vault, "--passphrase-file",
+                                pass_file, "show", id, "--raw", NULL), ==, 0);
+  expected = g_strdup_printf ("%s\n", line);
+  g_assert_cmpstr (out, ==, expected);
+  g_assert_nonnull (strstr (out, "6.30"));
+  g_assert_nonnull (strstr (out, "1.50e2"));
+  reopen (f);
+}
+
+#define CONDITION(version, updated, status) \
+  "{\"resourceType\":\"Condition\",\"id\":\"c7\",\"meta\":{\"versionId\":\"" version "\"," \
+  "\"lastUpdated\":\"" updated "\"},\"clinicalStatus\":{\"coding\":[{\"code\":\"" status "\"}]}," \
+  "\"code\":{\"text\":\"Migraine\"}}"
+
+static const char *
+current_title (Fixture *f)
+{
+  static char title[256];
+  g_autoptr(GPtrArray) rows = hf_record_store_query (f->vault, NULL, NULL, 10, NULL);
+
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_strlcpy (title, ((HfRecordRow *) g_ptr_array_index (rows, 0))->title, sizeof title);
+  return title;
+}
+
+/* One source (the same file name) sends version 2, then version 1, then version 3. */
+static void
+test_versions_out_of_order (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *dir1 = g_build_filename (f->td.dir, "a", NULL);
+  g_autofree char *dir3 = g_build_filename (f->td.dir, "b", NULL);
+  g_autofree char *v2 = hf_test_write_file (&f->td, "c.json",
+                                            CONDITION ("2", "2020-02-01T00:00:00Z", "active"));
+  g_autofree char *v1 = g_build_filename (dir1, "c.json", NULL);
+  g_autofree char *v3 = g_build_filename (dir3, "c.json", NULL);
+  g_autoptr(HfImportResult) r2 = NULL;
+  g_autoptr(HfImportResult) r1 = NULL;
+  g_autoptr(HfImportResult) r3 = NULL;
+  g_autoptr(HfImportResult) again = NULL;
+
+  g_assert_cmpint (g_mkdir (dir1, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (dir3, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (v1, CONDITION ("1", "2020-01-01T00:00:00Z", "recurrence"),
+                                      -1, NULL));
+  g_assert_true (g_file_set_contents (v3, CONDITION ("3", "2020-03-01T00:00:00Z", "resolved"),
+                                      -1, NULL));
+
+  r2 = import_ok (f, v2, NULL);
+  g_assert_cmpuint (r2->added, ==, 1);
+  r1 = import_ok (f, v1, NULL);                 /* older, arriving later: history */
+  g_assert_cmpuint (r1->history, ==, 1);
+  g_assert_cmpstr (current_title (f), ==, "Migraine — active");
+  r3 = import_ok (f, v3, NULL);                 /* newer: replaces */
+  g_assert_cmpuint (r3->updated, ==, 1);
+  g_assert_cmpstr (current_title (f), ==, "Migraine — resolved");
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource"), ==, 3);
+
+  /* All three again, in any order: nothing changes. */
+  again = import_ok (f, v1, v2, v3, NULL);
+  g_assert_cmpuint (again->unchanged, ==, 3);
+  g_assert_cmpuint (again->added + again->updated + again->history, ==, 0);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource"), ==, 3);
+  g_assert_cmpuint (total_records (f), ==, 1);
+}
+
+#define HISTORY_ENTRY(version, updated, status) \
+  "{\"fullUrl\":\"https://ehr.example/fhir/Condition/c7\",\"resource\":" \
+  CONDITION (version, updated, status) ",\"request\":{\"method\":\"PUT\",\"url\":" \
+  "\"Condition/c7\"},\"response\":{\"status\":\"200\"}}"
+
+/* A server's _history: newest first, three versions; then a deletion. */
+static void
+test_history_bundle (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = hf_test_write_file (&f->td, "history.json",
+    "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":["
+    HISTORY_ENTRY ("3", "2021-03-01T00:00:00Z", "resolved") ","
+    HISTORY_ENTRY ("2", "2021-02-01T00:00:00Z", "remission") ","
+    HISTORY_ENTRY ("1", "2021-01-01T00:00:00Z", "active") "]}");
+  g_autofree char *deleted = hf_test_write_file (&f->td, "deleted.json",
+    "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":["
+    "{\"request\":{\"method\":\"DELETE\",\"url\":\"Condition/c7\"},\"response\":{\"status\":"
+    "\"204\",\"lastModified\":\"2021-04-01T00:00:00Z\"}},"
+    HISTORY_ENTRY ("3", "2021-03-01T00:00:00Z", "resolved") "]}");
+  g_autoptr(HfImportResult) r1 = NULL;
+  g_autoptr(HfImportResult) again = NULL;
+  g_autoptr(HfImportResult) r2 = NULL;
+  g_autoptr(HfImportResult) r3 = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(HfRecordRow) row = NULL;
+  gint64 id;
+
+  r1 = import_ok (f, path, NULL);
+  g_assert_cmpuint (r1->added, ==, 1);
+  g_assert_cmpuint (r1->updated, ==, 2);
+  g_assert_cmpstr (current_title (f), ==, "Migraine — resolved");
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE superseded_by IS NOT "
+                                   "NULL"), ==, 2);
+  again = import_ok (f, path, NULL);
+  g_assert_cmpuint (again->unchanged, ==, 3);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource"), ==, 3);
+
+  /* Another source's history, newest first: version 3, then its deletion. That source's copy
+   * is deleted; the first source's copy is untouched. */
+  r2 = import_ok (f, deleted, NULL);
+  g_assert_cmpuint (r2->added, ==, 1);
+  g_assert_cmpuint (r2->deleted, ==, 1);
+  g_assert_cmpuint (total_records (f), ==, 1);
+  found = hf_record_store_search (f->vault, "migraine", 10, NULL);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((HfRecordRow *) g_ptr_array_index (found, 0))->source, ==, "history.json");
+  /* Kept, with its history, and marked. */
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource"), ==, 4);
+  id = record_id (f, "Condition", "c7", "deleted.json");
+  g_assert_true (hf_record_store_get (f->vault, id, &row, NULL, NULL));
+  g_assert_cmpstr (row->deleted_at, ==, "2021-04-01T00:00:00Z");
+  r3 = import_ok (f, deleted, NULL);
+  g_assert_cmpuint (r3->deleted + r3->added + r3->updated, ==, 0);
+}
+
+static void
+cancel_cb (const char *file,
+           guint64     resources,
+           guint64     bytes_done,
+           guint64     bytes_total,
+           gpointer    user_data)
+{
+  if (resources >= 1000)
+    g_cancellable_cancel (user_data);
+}
+
+/* Counts that an import changes; the activity log's too unless the vault was reopened since
+ * (unlocking is logged). */
+static char *
+vault_state (Fixture  *f,
+             gboolean  audit)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  const char *queries[] = {
+    "SELECT count(*) FROM resource", "SELECT count(*) FROM provenance",
+    "SELECT count(*) FROM audit", "SELECT coalesce (max (id), 0) FROM resource",
+    "SELECT count(*) FROM resource_fts WHERE resource_fts MATCH 'weight'",
+  };
+  g_autoptr(GHashTable) counts = hf_record_store_stats (f->vault, NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    if (audit || strstr (queries[i], "audit") == NULL)
+      g_string_append_printf (s, "%u ", count_rows (f, queries[i]));
+  g_string_append_printf (s, "%u", g_hash_table_size (counts));
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GString) ndjson = g_string_new (NULL);
+  g_autofree char *seed = hf_test_write_file (&f->td, "seed.json",
+    "{\"resourceType\":\"Observation\",\"id\":\"s\",\"code\":{\"text\":\"Weight\"}}");
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(HfImportResult) seeded = import_ok (f, seed, NULL);
+  g_autoptr(HfImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *paths[2] = { NULL, NULL };
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append_printf (ndjson, "{\"resourceType\":\"Observation\",\"id\":\"o%d\","
+                            "\"code\":{\"text\":\"Weight\"},\"valueQuantity\":{\"value\":%d.5}}\n",
+                            i, 60 + i % 40);
+  path = hf_test_write_file (&f->td, "many.ndjson", ndjson->str);
+  paths[0] = path;
+  before = vault_state (f, TRUE);
+  g_assert_false (hf_vault_import_files (f->vault, paths, cancel_cb, cancellable, cancellable,
+                                         &result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (result);
+  after = vault_state (f, TRUE);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&before, g_free);
+  g_clear_pointer (&after, g_free);
+  before = vault_state (f, FALSE);
+  reopen (f);
+  after = vault_state (f, FALSE);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* The same Immunization from a clinic and a hospital: kept twice, linked, shown together. */
+static void
+test_linked_sources (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *clinic = hf_test_write_file (&f->td, "clinic.json",
+    "{\"resourceType\":\"Immunization\",\"id\":\"clinic-9\",\"identifier\":[{\"system\":"
+    "\"urn:oid:1.2.36.146.595.217.0.1\",\"value\":\"IMM-42\"}],\"status\":\"completed\","
+    "\"vaccineCode\":{\"text\":\"Influenza\"},\"occurrenceDateTime\":\"2022-10-01\"}");
+  g_autofree char *hospital = hf_test_write_file (&f->td, "hospital.ndjson",
+    "{\"resourceType\":\"Immunization\",\"id\":\"H-77\",\"identifier\":[{\"system\":"
+    "\"urn:oid:1.2.36.146.595.217.0.1\",\"value\":\"IMM-42\"}],\"status\":\"completed\","
+    "\"vaccineCode\":{\"text\":\"Influenza\"},\"occurrenceDateTime\":\"2022-10-01\"}\n"
+    "{\"resourceType\":\"Immunization\",\"id\":\"H-78\",\"identifier\":[{\"system\":"
+    "\"urn:oid:1.2.36.146.595.217.0.1\",\"value\":\"IMM-43\"}],\"status\":\"completed\","
+    "\"vaccineCode\":{\"text\":\"Tetanus\"},\"occurrenceDateTime\":\"2022-11-01\"}\n");
+  g_autoptr(HfImportResult) r1 = import_ok (f, clinic, NULL);
+  g_autoptr(HfImportResult) r2 = import_ok (f, hospital, NULL);
+  gint64 first = record_id (f, "Immunization", "clinic-9", "clinic.json");
+  gint64 second = record_id (f, "Immunization", "H-77", "hospital.ndjson");
+  gint64 other = record_id (f, "Immunization", "H-78", "hospital.ndjson");
+  g_autoptr(GPtrArray) links = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autofree char *pass_file = hf_test_write_file (&f->td, "pass", PASS);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, first);
+  g_autofree char *out = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_cmpuint (r2->added, ==, 2);
+  g_assert_cmpuint (total_records (f), ==, 3);
+  links = hf_record_store_linked (f->vault, second, NULL);
+  g_assert_cmpuint (links->len, ==, 1);
+  g_assert_cmpint (((HfRecordRow *) g_ptr_array_index (links, 0))->id, ==, first);
+  g_assert_cmpstr (((HfRecordRow *) g_ptr_array_index (links, 0))->source, ==, "clinic.json");
+  none = hf_record_store_linked (f->vault, other, NULL);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  hf_vault_lock (f->vault);
+  g_assert_cmpint (hf_test_cli (&out, NULL, "--vault", f->td.vault, "--passphrase-file",
+                                pass_file, "show", id, NULL), ==, 0);
+  line = g_strdup_printf ("Linked:   record %" G_GINT64_FORMAT " (Immunization/H-77 from "
+                          "hospital.ndjson)", second);
+  g_assert_nonnull (strstr (out, line));
+  reopen (f);
+}
+
+/* }}} */
 
 int
 main (int    argc,
@@ -635,6 +968,11 @@ main (int    argc,
   ADD ("/hf/import/canary", test_canary);
   ADD ("/hf/import/paging", test_paging);
   ADD ("/hf/import/read-only-refused", test_read_only_refused);
+  ADD ("/hf/import/exact-json", test_exact_json);
+  ADD ("/hf/import/versions-out-of-order", test_versions_out_of_order);
+  ADD ("/hf/import/history-bundle", test_history_bundle);
+  ADD ("/hf/import/cancel", test_cancel);
+  ADD ("/hf/import/linked-sources", test_linked_sources);
 #undef ADD
 
   return g_test_run ();
