@@ -1371,7 +1371,13 @@ print_help (FILE *out)
       g_autofree char *left = commands[i].name == NULL
         ? g_strdup_printf ("%s %s", commands[i].group, commands[i].args)
         : g_strdup_printf ("%s %s %s", commands[i].group, commands[i].name, commands[i].args);
-      fprintf (out, "  %-58s %s\n", left, commands[i].summary);
+      glong width = g_utf8_strlen (left, -1);
+
+      /* Padded by characters, not bytes; a long synopsis gets its summary on the next line. */
+      if (width > 44)
+        fprintf (out, "  %s\n  %46s %s\n", left, "", commands[i].summary);
+      else
+        fprintf (out, "  %s%*s %s\n", left, (int) (46 - width), "", commands[i].summary);
     }
   fprintf (out,
            "\nGlobal options:\n"
