@@ -361,25 +361,106 @@ hf_record_store_seek (HfVault              *vault,
 }
 #define SEARCH_WINDOW 400
 
-/* Each word of the user's text becomes a quoted prefix term: no FTS5 syntax leaks through. */
-static char *
-fts_query (const char *text)
+#define SEARCH_TERMS_PER_WORD 32
+
+/* The user's text as the index's tokenizer (unicode61, remove_diacritics 2) would cut it:
+ * runs of letters and digits, lower case, accents dropped. */
+static GPtrArray *
+search_words (const char *text)
 {
-  g_auto(GStrv) words = g_strsplit_set (text, " \t\n\r", -1);
-  g_autoptr(GString) q = g_string_new (NULL);
+  g_autofree char *decomposed = g_utf8_normalize (text, -1, G_NORMALIZE_NFD);
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) word = g_string_new (NULL);
 
-  for (guint i = 0; words[i] != NULL; i++)
+  if (decomposed == NULL)
+    return g_steal_pointer (&words);
+  for (const char *p = decomposed; ; p = g_utf8_next_char (p))
     {
-      g_autofree char *escaped = NULL;
-      g_auto(GStrv) parts = NULL;
+      gunichar c = g_utf8_get_char (p);
 
-      if (*words[i] == '\0')
+      if (c != 0 && g_unichar_type (c) == G_UNICODE_NON_SPACING_MARK)
         continue;
-      parts = g_strsplit (words[i], "\"", -1);
-      escaped = g_strjoinv ("\"\"", parts);
-      g_string_append_printf (q, "%s\"%s\"*", q->len ? " " : "", escaped);
+      if (c != 0 && g_unichar_isalnum (c))
+        {
+          g_string_append_unichar (word, g_unichar_tolower (c));
+          continue;
+        }
+      if (word->len > 0)
+        {
+          g_ptr_array_add (words, g_strdup (word->str));
+          g_string_truncate (word, 0);
+        }
+      if (c == 0)
+        break;
     }
-  return q->len ? g_string_free (g_steal_pointer (&q), FALSE) : NULL;
+  return g_steal_pointer (&words);
+}
+
+/* Each word is a prefix, as the user types it. FTS5 answers a prefix term by merging every
+ * matching doclist before the first row (seconds for a common word at a million records),
+ * while a plain term streams newest first and stops at the window. So the prefix is turned
+ * into the index's own terms that start with it, from its vocabulary, and OR-ed: the shortest
+ * SEARCH_TERMS_PER_WORD of them, the word itself first when it is one. Terms are quoted: no
+ * FTS5 syntax leaks through. NULL when some word starts no term: nothing can match. */
+static char *
+fts_query (sqlite3    *db,
+           const char *text,
+           gboolean   *empty,
+           GError    **error)
+{
+  g_autoptr(GPtrArray) words = search_words (text);
+  g_autoptr(GString) q = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  *empty = words->len == 0;
+  if (*empty)
+    return NULL;
+  if (!_hf_db_exec (db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.hf_search_vocab "
+                        "USING fts5vocab (main, resource_fts, 'row')", error))
+    return NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT term FROM temp.hf_search_vocab WHERE term >= ?1 AND "
+                              "term < ?2 ORDER BY length (term), term LIMIT "
+                              G_STRINGIFY (SEARCH_TERMS_PER_WORD), -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _hf_db_fail (db, sqlite3_errcode (db), "searching records", error);
+      return NULL;
+    }
+
+  for (guint i = 0; i < words->len; i++)
+    {
+      const char *word = g_ptr_array_index (words, i);
+      /* Every term that starts with WORD sorts below WORD followed by U+10FFFF. */
+      g_autofree char *bound = g_strconcat (word, "\xf4\x8f\xbf\xbf", NULL);
+      guint n = 0;
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, word, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, bound, -1, SQLITE_TRANSIENT);
+      g_string_append (q, i > 0 ? " AND (" : "(");
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_auto(GStrv) parts = g_strsplit ((const char *) sqlite3_column_text (stmt, 0), "\"", -1);
+          g_autofree char *escaped = g_strjoinv ("\"\"", parts);
+
+          g_string_append_printf (q, "%s\"%s\"", n++ > 0 ? " OR " : "", escaped);
+        }
+      if (rc != SQLITE_DONE)
+        {
+          sqlite3_finalize (stmt);
+          _hf_db_fail (db, rc, "searching records", error);
+          return NULL;
+        }
+      if (n == 0)
+        {
+          sqlite3_finalize (stmt);
+          *empty = TRUE;
+          return NULL;
+        }
+      g_string_append_c (q, ')');
+    }
+  sqlite3_finalize (stmt);
+  return g_string_free (g_steal_pointer (&q), FALSE);
 }
 
 GPtrArray *
@@ -390,6 +471,7 @@ hf_record_store_search (HfVault     *vault,
 {
   g_autofree char *match = NULL;
   sqlite3_stmt *stmt = NULL;
+  gboolean empty = FALSE;
   sqlite3 *db;
   int rc;
 
@@ -399,15 +481,13 @@ hf_record_store_search (HfVault     *vault,
 
   if ((db = readable_db (vault, error)) == NULL)
     return NULL;
-  match = fts_query (query);
+  match = fts_query (db, query, &empty, error);
   if (match == NULL)
-    return g_ptr_array_new_with_free_func ((GDestroyNotify) hf_record_row_free);
+    return empty ? g_ptr_array_new_with_free_func ((GDestroyNotify) hf_record_row_free) : NULL;
 
-  /* Only shown rows are in the index, so matches are picked in the index alone before any
-   * row is read. Ranking reads every match's sizes: a common word would cost seconds at a
-   * million records. So only the newest SEARCH_WINDOW matches are ranked, which for a rare
-   * word is all of them. (Each word is a prefix term, and FTS5 still merges every doclist a
-   * prefix matches before the first row: a common word stays slow; see bench-import.) */
+  /* Only shown rows are in the index, so matches are picked in the index alone, newest
+   * first, before any row is read. Ranking reads every match's sizes, so only the newest
+   * SEARCH_WINDOW matches are ranked, which for a rare word is all of them. */
   rc = sqlite3_prepare_v2 (db,
                            "SELECT " ROW_COLUMNS " FROM (SELECT rowid, rank FROM resource_fts "
                            "WHERE resource_fts MATCH ?1 ORDER BY rowid DESC LIMIT "
