@@ -14,6 +14,7 @@
  */
 
 #include "hf-import.h"
+#include "hf-import-private.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -1171,3 +1172,80 @@ out:
   g_hash_table_unref (imp.db_names);
   return ok;
 }
+
+/* {{{ batches: the storing path for resources fetched by a source's sync */
+
+struct _HfImportBatch
+{
+  Import          imp;
+  HfImportResult *result;
+};
+
+HfImportBatch *
+_hf_import_batch_new (HfVault     *vault,
+                      const char  *source_key,
+                      gint64       provenance_id,
+                      GError     **error)
+{
+  g_autoptr(HfImportBatch) batch = g_new0 (HfImportBatch, 1);
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (source_key != NULL, NULL);
+  g_return_val_if_fail (provenance_id > 0, NULL);
+
+  batch->result = g_new0 (HfImportResult, 1);
+  batch->result->by_type = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  batch->imp.vault = vault;
+  batch->imp.db = _hf_vault_get_db (vault);
+  batch->imp.result = batch->result;
+  batch->imp.display = g_strdup (source_key);
+  batch->imp.source = g_strdup (source_key);
+  batch->imp.provenance_id = provenance_id;
+  batch->imp.file_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  batch->imp.rewrite = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  batch->imp.names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  batch->imp.db_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!prepare (&batch->imp, error))
+    return NULL;
+  return g_steal_pointer (&batch);
+}
+
+gboolean
+_hf_import_batch_add (HfImportBatch  *batch,
+                      JsonObject     *resource,
+                      const char     *where,
+                      GError        **error)
+{
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (resource != NULL, FALSE);
+
+  /* Names cached from a rolled-back page could be stale; they are cheap to look up again. */
+  g_hash_table_remove_all (batch->imp.db_names);
+  return import_value (&batch->imp, resource, where ? where : "", 0, error);
+}
+
+HfImportResult *
+_hf_import_batch_get_result (HfImportBatch *batch)
+{
+  g_return_val_if_fail (batch != NULL, NULL);
+
+  return batch->result;
+}
+
+void
+_hf_import_batch_free (HfImportBatch *batch)
+{
+  if (batch == NULL)
+    return;
+  finalize_statements (&batch->imp);
+  g_free (batch->imp.display);
+  g_free (batch->imp.source);
+  g_clear_pointer (&batch->imp.file_counts, g_hash_table_unref);
+  g_clear_pointer (&batch->imp.rewrite, g_hash_table_unref);
+  g_clear_pointer (&batch->imp.names, g_hash_table_unref);
+  g_clear_pointer (&batch->imp.db_names, g_hash_table_unref);
+  hf_import_result_free (batch->result);
+  g_free (batch);
+}
+
+/* }}} */
