@@ -34,6 +34,7 @@ struct _HfHttp
   guint       parallel;
   GQueue      waiting;      /* HfHttpRequest*, sorted by start time */
   GHashTable *running;      /* CURL* → HfHttpRequest* */
+  gboolean    in_run;
 };
 
 typedef struct
@@ -42,7 +43,7 @@ typedef struct
   struct curl_slist *headers;
   char              *error_buffer;
   gint64             start_at;    /* monotonic µs */
-  gboolean           resubmitted;
+  guint              submissions; /* a DONE that submits again keeps the request alive */
   gboolean           too_large;
 } RequestPrivate;
 
@@ -577,6 +578,8 @@ compare_start (gconstpointer a,
   return x->start_at < y->start_at ? -1 : x->start_at > y->start_at;
 }
 
+static long start_due (HfHttp *http);
+
 void
 hf_http_submit (HfHttp        *http,
                 HfHttpRequest *request,
@@ -589,8 +592,15 @@ hf_http_submit (HfHttp        *http,
 
   priv = request->priv;
   priv->start_at = g_get_monotonic_time () + (gint64) delay_ms * 1000;
-  priv->resubmitted = TRUE;
+  priv->submissions++;
   g_queue_insert_sorted (&http->waiting, request, compare_start, NULL);
+  /* Sent at once, so that the caller's work on the previous answer overlaps the wait. */
+  if (http->in_run && delay_ms == 0)
+    {
+      int still = 0;
+      start_due (http);
+      curl_multi_perform (http->multi, &still);
+    }
 }
 
 /* Starts waiting requests that are due while there is room. Returns the ms until the next. */
@@ -611,13 +621,14 @@ start_due (HfHttp *http)
       if (priv->start_at > now)
         return (long) ((priv->start_at - now + 999) / 1000);
       g_queue_pop_head (&http->waiting);
-      priv->resubmitted = FALSE;
       request->sent_at = now;
       if (!setup_easy (http, request, &error))
         {
+          guint submissions = priv->submissions;
+
           request->error = error;
           request->done (http, request, request->user_data);
-          if (!priv->resubmitted)
+          if (priv->submissions == submissions)
             hf_http_request_free (request);
           continue;
         }
@@ -634,6 +645,7 @@ hf_http_run (HfHttp        *http,
 {
   g_return_val_if_fail (http != NULL, FALSE);
 
+  http->in_run = TRUE;
   for (;;)
     {
       int still = 0;
@@ -642,7 +654,7 @@ hf_http_run (HfHttp        *http,
       int left;
 
       if (g_hash_table_size (http->running) == 0 && g_queue_is_empty (&http->waiting))
-        return TRUE;
+        break;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
           GHashTableIter iter;
@@ -657,6 +669,7 @@ hf_http_run (HfHttp        *http,
             }
           g_hash_table_remove_all (http->running);
           g_queue_clear_full (&http->waiting, (GDestroyNotify) hf_http_request_free);
+          http->in_run = FALSE;
           return FALSE;
         }
 
@@ -664,24 +677,32 @@ hf_http_run (HfHttp        *http,
       while ((msg = curl_multi_info_read (http->multi, &left)) != NULL)
         {
           HfHttpRequest *request;
+          RequestPrivate *priv;
+          CURL *easy = msg->easy_handle;
+          CURLcode result = msg->data.result;
+          guint submissions;
 
           if (msg->msg != CURLMSG_DONE)
             continue;
-          request = g_hash_table_lookup (http->running, msg->easy_handle);
-          g_hash_table_remove (http->running, msg->easy_handle);
-          curl_multi_remove_handle (http->multi, msg->easy_handle);
-          finish_easy (http, request, msg->data.result);
+          request = g_hash_table_lookup (http->running, easy);
+          priv = request->priv;
+          g_hash_table_remove (http->running, easy);
+          curl_multi_remove_handle (http->multi, easy);
+          finish_easy (http, request, result);
+          submissions = priv->submissions;
           request->done (http, request, request->user_data);
-          if (!((RequestPrivate *) request->priv)->resubmitted)
+          if (priv->submissions == submissions)
             hf_http_request_free (request);
         }
       if (g_hash_table_size (http->running) == 0 && g_queue_is_empty (&http->waiting))
-        return TRUE;
+        break;
       next = start_due (http);
       /* Short waits so that a cancel is noticed promptly. */
       curl_multi_poll (http->multi, NULL, 0,
                        next < 0 ? 100 : CLAMP (next, 0, 100), NULL);
     }
+  http->in_run = FALSE;
+  return TRUE;
 }
 
 gboolean

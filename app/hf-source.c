@@ -1364,12 +1364,15 @@ on_page (HfHttp        *http,
   g_autofree char *outcome = NULL;
   g_autofree char *next = NULL;
   gboolean resubmitted = FALSE;
+  gboolean stored;
+  gint64 t0;
   JsonObject *root;
   const char *rtype;
   JsonArray *links;
 
   sync->result->requests++;
-  if (sync->fatal != NULL || ts->finished)
+  /* Once cancelled, nothing more is stored: the paging state still points at this page. */
+  if (sync->fatal != NULL || ts->finished || g_cancellable_is_cancelled (sync->cancellable))
     goto out;
   switch (handle_common (sync, ts, req, ts->is_patient ? "reading the patient" : "searching"))
     {
@@ -1469,7 +1472,14 @@ on_page (HfHttp        *http,
   if (ts->run_started == NULL)
     ts->run_started = server_time (req);
   g_checksum_update (sync->digest, req->response->data, req->response->len);
-  if (!store_page (sync, ts, root, next, outcomes, &error))
+  /* The next page is on its way while this one is stored. Should storing fail, its answer
+   * finds the type finished and is dropped; the stored state still points at it. */
+  if (next != NULL && !ts->is_patient)
+    submit_page (sync, ts, next, 0);
+  t0 = g_get_monotonic_time ();
+  stored = store_page (sync, ts, root, next, outcomes, &error);
+  sync->result->store_us += g_get_monotonic_time () - t0;
+  if (!stored)
     {
       type_fail (ts, error->domain == HF_ERROR ? error->code : HF_ERROR_FAILED,
                  "%s", error->message);
@@ -1484,18 +1494,8 @@ on_page (HfHttp        *http,
       g_free (ts->result->message);
       ts->result->message = g_strdup (outcomes->str);
     }
-
-  if (next != NULL && !ts->is_patient)
-    {
-      g_free (req->url);
-      req->url = g_steal_pointer (&next);
-      req->attempt = 0;
-      rd->auth_retried = FALSE;
-      retry_later (sync, req, 0);
-      resubmitted = TRUE;
-      goto out;
-    }
-  type_finish (ts, HF_SYNC_EVENT_DONE, NULL);
+  if (next == NULL || ts->is_patient)
+    type_finish (ts, HF_SYNC_EVENT_DONE, NULL);
 
 out:
   if (!resubmitted)
@@ -1518,7 +1518,8 @@ submit_page (Sync       *sync,
   req->bearer = sync->tokens ? g_strdup (sync->tokens->access_token) : NULL;
   req->done = on_page;
   req->user_data = rd;
-  emit (sync, ts, HF_SYNC_EVENT_STARTED, NULL);
+  if (ts->result->pages == 0)
+    emit (sync, ts, HF_SYNC_EVENT_STARTED, NULL);
   hf_http_submit (sync->http, req, delay_ms);
 }
 

@@ -94,6 +94,7 @@ typedef struct
   guint      skipped;
   guint      failed;
   gint64     elapsed_us;
+  gint64     store_us;        /* of it, storing pages in the vault */
 } HfSyncResult;
 
 void           hf_source_info_free   (HfSourceInfo           *info);
