@@ -227,6 +227,30 @@ test_refuse_plain_http (Fixture       *f,
   g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 0);
 }
 
+static void
+test_migration_from_v2 (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfSyncResult) r = NULL;
+
+  /* The vault schema 2 wrote: records, no sources. */
+  g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
+                              "DROP TABLE attachment; DROP TABLE source_sync; "
+                              "DROP TABLE source_token; DROP TABLE source; "
+                              "PRAGMA user_version = 2", NULL));
+  hf_vault_lock (f->vault);
+  g_clear_object (&f->vault);
+  f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_sql (f, "PRAGMA user_version"), ==, 3);
+  add_open (f);
+  g_assert_true (sync_ok (f, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
+}
+
 /* }}} */
 /* {{{ open servers: add, sync, paging, incremental */
 
@@ -957,6 +981,7 @@ main (int    argc,
 #define ADD(path, setup, func) \
   g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/hf/source/refuse-plain-http", setup_open, test_refuse_plain_http);
+  ADD ("/hf/source/migration-from-v2", setup_open, test_migration_from_v2);
   ADD ("/hf/source/open/sync-paging-incremental", setup_open, test_open_sync);
   ADD ("/hf/source/open/parallel", setup_open, test_parallel);
   ADD ("/hf/source/open/cancel-and-resume", setup_open, test_cancel_and_resume);
