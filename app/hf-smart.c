@@ -554,7 +554,8 @@ server_refused (HfHttpRequest  *req,
       code = get_string (o, "error");
       description = get_string (o, "error_description");
     }
-  if (code != NULL && (g_str_equal (code, "invalid_grant") || g_str_equal (code, "invalid_client")))
+  if (code != NULL &&
+      (g_str_equal (code, "invalid_grant") || g_str_equal (code, "invalid_client")))
     g_set_error (error, HF_ERROR, HF_ERROR_AUTH,
                  "The server refused %s (%s%s%s); sign in again.", what, code,
                  description ? ": " : "", description ? description : "");

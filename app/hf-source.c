@@ -479,9 +479,11 @@ tokens_save (sqlite3              *db,
   rc = sqlite3_prepare_v2 (db,
                            "INSERT INTO source_token (source_id, access_token, refresh_token, "
                            "expires_at, scope, updated_at) VALUES (?,?,?,?,?,?) "
-                           "ON CONFLICT (source_id) DO UPDATE SET access_token = excluded.access_token, "
+                           "ON CONFLICT (source_id) DO UPDATE SET "
+                           "access_token = excluded.access_token, "
                            "refresh_token = coalesce (excluded.refresh_token, refresh_token), "
-                           "expires_at = excluded.expires_at, scope = coalesce (excluded.scope, scope), "
+                           "expires_at = excluded.expires_at, "
+                           "scope = coalesce (excluded.scope, scope), "
                            "updated_at = excluded.updated_at", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     return _hf_db_fail (db, rc, "storing the sign-in", error);
@@ -653,6 +655,7 @@ typedef struct
   char             *run_started;  /* server time of the first answer */
   gboolean          resuming;     /* the first request is a stored next link */
   gboolean          is_patient;
+  gboolean          started;
   gboolean          finished;
 } TypeSync;
 
@@ -1518,8 +1521,9 @@ submit_page (Sync       *sync,
   req->bearer = sync->tokens ? g_strdup (sync->tokens->access_token) : NULL;
   req->done = on_page;
   req->user_data = rd;
-  if (ts->result->pages == 0)
+  if (!ts->started)
     emit (sync, ts, HF_SYNC_EVENT_STARTED, NULL);
+  ts->started = TRUE;
   hf_http_submit (sync->http, req, delay_ms);
 }
 
@@ -1915,6 +1919,144 @@ out:
     *out = g_steal_pointer (&sync.result);
   sync_clear (&sync);
   return ok;
+}
+
+/* }}} */
+
+/* {{{ sync in a worker thread */
+
+typedef struct
+{
+  char               *name;
+  HfSourceOptions     options;
+  HfSyncProgressFunc  progress;
+  gpointer            user_data;
+  GMainContext       *context;
+  HfSyncResult       *result;
+  GError             *error;
+} SyncTask;
+
+typedef struct
+{
+  HfSyncProgress      p;
+  char               *source;
+  char               *type;
+  char               *message;
+  HfSyncProgressFunc  progress;
+  gpointer            user_data;
+} ProgressCopy;
+
+static void
+sync_task_free (SyncTask *st)
+{
+  g_free (st->name);
+  g_main_context_unref (st->context);
+  hf_sync_result_free (st->result);
+  g_clear_error (&st->error);
+  g_free (st);
+}
+
+static void
+progress_copy_free (ProgressCopy *pc)
+{
+  g_free (pc->source);
+  g_free (pc->type);
+  g_free (pc->message);
+  g_free (pc);
+}
+
+static gboolean
+progress_deliver_cb (gpointer data)
+{
+  ProgressCopy *pc = data;
+
+  pc->p.source = pc->source;
+  pc->p.type = pc->type;
+  pc->p.message = pc->message;
+  pc->progress (&pc->p, pc->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* In the worker: hands a copy of the report to the caller's main context. */
+static void
+progress_forward_cb (const HfSyncProgress *p,
+                     gpointer              user_data)
+{
+  SyncTask *st = user_data;
+  ProgressCopy *pc = g_new0 (ProgressCopy, 1);
+
+  pc->p = *p;
+  pc->source = g_strdup (p->source);
+  pc->type = g_strdup (p->type);
+  pc->message = g_strdup (p->message);
+  pc->progress = st->progress;
+  pc->user_data = st->user_data;
+  g_main_context_invoke_full (st->context, G_PRIORITY_DEFAULT, progress_deliver_cb, pc,
+                              (GDestroyNotify) progress_copy_free);
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SyncTask *st = task_data;
+  GError *error = NULL;
+
+  if (hf_source_sync (HF_VAULT (source_object), st->name, &st->options,
+                      st->progress ? progress_forward_cb : NULL, st, cancellable, &st->result,
+                      &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hf_source_sync_async (HfVault                *vault,
+                      const char             *name,
+                      const HfSourceOptions  *options,
+                      HfSyncProgressFunc      progress,
+                      gpointer                user_data,
+                      GCancellable           *cancellable,
+                      GAsyncReadyCallback     callback,
+                      gpointer                callback_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SyncTask *st;
+
+  g_return_if_fail (HF_IS_VAULT (vault));
+  g_return_if_fail (name != NULL);
+
+  st = g_new0 (SyncTask, 1);
+  st->name = g_strdup (name);
+  if (options != NULL)
+    st->options = *options;
+  st->progress = progress;
+  st->user_data = user_data;
+  st->context = g_main_context_ref_thread_default ();
+  task = g_task_new (vault, cancellable, callback, callback_data);
+  g_task_set_source_tag (task, (gpointer) (guintptr) hf_source_sync_async);
+  g_task_set_task_data (task, st, (GDestroyNotify) sync_task_free);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+gboolean
+hf_source_sync_finish (HfVault       *vault,
+                       GAsyncResult  *result,
+                       HfSyncResult **sync_result,
+                       GError       **error)
+{
+  SyncTask *st;
+
+  g_return_val_if_fail (g_task_is_valid (result, vault), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        (gpointer) (guintptr) hf_source_sync_async, FALSE);
+
+  st = g_task_get_task_data (G_TASK (result));
+  if (sync_result != NULL)
+    *sync_result = g_steal_pointer (&st->result);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* }}} */

@@ -138,6 +138,22 @@ gboolean       hf_source_sync        (HfVault                *vault,
                                       HfSyncResult          **result,
                                       GError                **error);
 
+/* The same in a worker thread. PROGRESS is called in the thread-default main context of the
+ * caller; USER_DATA must stay valid until CALLBACK has run. The vault's database is busy
+ * meanwhile: change nothing else in the vault until the sync has finished. */
+void           hf_source_sync_async  (HfVault                *vault,
+                                      const char             *name,
+                                      const HfSourceOptions  *options,
+                                      HfSyncProgressFunc      progress,
+                                      gpointer                user_data,
+                                      GCancellable           *cancellable,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                callback_data);
+gboolean       hf_source_sync_finish (HfVault                *vault,
+                                      GAsyncResult           *result,
+                                      HfSyncResult          **sync_result,
+                                      GError                **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfSourceInfo, hf_source_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfSyncResult, hf_sync_result_free)
 

@@ -394,6 +394,66 @@ test_cancel_and_resume (Fixture       *f,
   assert_consistent (f);
 }
 
+typedef struct
+{
+  GMainLoop    *loop;
+  GThread      *main_thread;
+  guint         pages;
+  gboolean      done;
+  gboolean      ok;
+  HfSyncResult *result;
+  GError       *error;
+} AsyncData;
+
+static void
+async_progress_cb (const HfSyncProgress *p,
+                   gpointer              user_data)
+{
+  AsyncData *ad = user_data;
+
+  /* Reports arrive in the caller's thread, where a UI can show them. */
+  g_assert_true (g_thread_self () == ad->main_thread);
+  if (p->event == HF_SYNC_EVENT_PAGE)
+    ad->pages++;
+}
+
+static void
+async_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncData *ad = user_data;
+
+  ad->ok = hf_source_sync_finish (HF_VAULT (object), result, &ad->result, &ad->error);
+  ad->done = TRUE;
+  g_main_loop_quit (ad->loop);
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  HfSourceOptions o = quick_options (f);
+  AsyncData ad = { g_main_loop_new (NULL, FALSE), g_thread_self () };
+
+  add_open (f);
+  hf_source_sync_async (f->vault, "clinic", &o, async_progress_cb, &ad, NULL, async_done_cb,
+                        &ad);
+  g_main_loop_run (ad.loop);
+  /* Reports queued before the result are all delivered first. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (ad.done);
+  g_assert_no_error (ad.error);
+  g_assert_true (ad.ok);
+  /* The Patient, 3 pages of each populated type, and DocumentReference's empty page. */
+  g_assert_cmpuint (ad.pages, ==, 23);
+  g_assert_cmpuint (ad.result->pages, ==, 23);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
+  hf_sync_result_free (ad.result);
+  g_main_loop_unref (ad.loop);
+}
+
 /* }}} */
 /* {{{ faults */
 
@@ -985,6 +1045,7 @@ main (int    argc,
   ADD ("/hf/source/open/sync-paging-incremental", setup_open, test_open_sync);
   ADD ("/hf/source/open/parallel", setup_open, test_parallel);
   ADD ("/hf/source/open/cancel-and-resume", setup_open, test_cancel_and_resume);
+  ADD ("/hf/source/open/async", setup_open, test_async);
   ADD ("/hf/source/fault/forbidden", setup_open, test_fault_forbidden);
   ADD ("/hf/source/fault/rate-limit", setup_open, test_fault_rate_limit);
   ADD ("/hf/source/fault/server-error", setup_open, test_fault_server_error);
