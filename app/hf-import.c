@@ -34,6 +34,7 @@
  */
 
 #include "hf-import.h"
+#include "hf-import-private.h"
 
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -1588,3 +1589,127 @@ out:
   g_hash_table_unref (imp.pending_keys);
   return ok;
 }
+
+/* {{{ batches: the storing path for resources fetched by a source's sync */
+
+struct _HfImportBatch
+{
+  Import          imp;
+  HfImportResult *result;
+  gboolean        fresh;          /* a new transaction: resource ids are read again */
+};
+
+HfImportBatch *
+_hf_import_batch_new (HfVault     *vault,
+                      const char  *source_key,
+                      gint64       provenance_id,
+                      GError     **error)
+{
+  g_autoptr(HfImportBatch) batch = g_new0 (HfImportBatch, 1);
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (source_key != NULL, NULL);
+  g_return_val_if_fail (provenance_id > 0, NULL);
+
+  batch->result = g_new0 (HfImportResult, 1);
+  batch->result->by_type = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  batch->fresh = TRUE;
+  batch->imp.vault = vault;
+  batch->imp.db = _hf_vault_get_db (vault);
+  batch->imp.result = batch->result;
+  batch->imp.display = g_strdup (source_key);
+  batch->imp.source = g_strdup (source_key);
+  batch->imp.provenance_id = provenance_id;
+  batch->imp.file_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  batch->imp.rewrite = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  batch->imp.names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  batch->imp.db_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  batch->imp.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  batch->imp.pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!prepare (&batch->imp, error))
+    return NULL;
+  return g_steal_pointer (&batch);
+}
+
+gboolean
+_hf_import_batch_add (HfImportBatch  *batch,
+                      JsonObject     *resource,
+                      const char     *text,
+                      gsize           length,
+                      const char     *where,
+                      GError        **error)
+{
+  const char *type;
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (resource != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (batch->fresh)
+    {
+      /* Names cached from a rolled-back page could be stale; they are cheap to look up
+       * again. Ids are handed out inside the transaction. */
+      g_hash_table_remove_all (batch->imp.db_names);
+      if (!read_next_id (&batch->imp, error))
+        return FALSE;
+      batch->fresh = FALSE;
+    }
+  type = checked_type (&batch->imp, resource, where ? where : "the answer", error);
+  if (type == NULL)
+    return FALSE;
+  if (g_str_equal (type, "Bundle"))
+    return invalid (&batch->imp, error, "%s is a Bundle inside a search result, which is not "
+                    "expected", where ? where : "the answer");
+  id = resource_id (resource, NULL, text, length);
+  return store_resource (&batch->imp, resource, type, id, trimmed_copy (text, length), error);
+}
+
+gboolean
+_hf_import_batch_flush (HfImportBatch  *batch,
+                        GError        **error)
+{
+  g_return_val_if_fail (batch != NULL, FALSE);
+
+  batch->fresh = TRUE;
+  return flush (&batch->imp, error);
+}
+
+void
+_hf_import_batch_discard (HfImportBatch *batch)
+{
+  g_return_if_fail (batch != NULL);
+
+  g_ptr_array_set_size (batch->imp.pending, 0);
+  g_hash_table_remove_all (batch->imp.pending_keys);
+  batch->imp.pending_bytes = 0;
+  batch->fresh = TRUE;
+}
+
+HfImportResult *
+_hf_import_batch_get_result (HfImportBatch *batch)
+{
+  g_return_val_if_fail (batch != NULL, NULL);
+
+  return batch->result;
+}
+
+void
+_hf_import_batch_free (HfImportBatch *batch)
+{
+  if (batch == NULL)
+    return;
+  finalize_statements (&batch->imp);
+  g_free (batch->imp.display);
+  g_free (batch->imp.source);
+  g_clear_pointer (&batch->imp.file_counts, g_hash_table_unref);
+  g_clear_pointer (&batch->imp.rewrite, g_hash_table_unref);
+  g_clear_pointer (&batch->imp.names, g_hash_table_unref);
+  g_clear_pointer (&batch->imp.db_names, g_hash_table_unref);
+  g_clear_pointer (&batch->imp.pending, g_ptr_array_unref);
+  g_clear_pointer (&batch->imp.pending_keys, g_hash_table_unref);
+  hf_import_result_free (batch->result);
+  g_free (batch);
+}
+
+/* }}} */

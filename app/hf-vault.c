@@ -21,6 +21,7 @@
 
 #include "hf-vault-private.h"
 #include "hf-records-private.h"
+#include "hf-source-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -278,6 +279,9 @@ db_pragmas (sqlite3  *db,
 
 /* Opens the database with a key. Returns FALSE with *refused set when the key does not open it
  * (a wrong key, or page 1 damaged), FALSE with @error for anything else. */
+static gboolean integrity_error (sqlite3  *db,
+                                 GError  **error);
+
 static gboolean
 db_open (const char      *path,
          const HfSecret  *data_key,
@@ -325,7 +329,8 @@ db_open (const char      *path,
     }
   if (rc != SQLITE_OK || !db_pragmas (db, error))
     {
-      if (rc != SQLITE_OK)
+      /* A damaged schema page: the page check names it. */
+      if (rc != SQLITE_OK && integrity_error (db, error))
         _hf_db_fail (db, rc, "reading the schema", error);
       db_close (&db);
       return FALSE;
@@ -448,6 +453,7 @@ migrate_v1 (sqlite3  *db,
 static const MigrateFunc migrations[] = {
   migrate_v1,
   _hf_records_migrate_v2,
+  _hf_sources_migrate_v3,
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))

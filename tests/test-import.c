@@ -110,14 +110,16 @@ test_migration_from_v1 (Fixture       *f,
   g_autofree char *bundle = NULL;
   sqlite3_stmt *stmt = NULL;
 
-  /* Make it the vault schema 1 wrote: no records tables, user_version 1. */
-  g_assert_true (_hf_db_exec (db, "DROP TABLE resource_fts; DROP TABLE resource; "
+  /* Make it the vault schema 1 wrote: no records or sources tables, user_version 1. */
+  g_assert_true (_hf_db_exec (db, "DROP TABLE attachment; DROP TABLE source_sync; "
+                                  "DROP TABLE source_token; DROP TABLE source; "
+                                  "DROP TABLE resource_fts; DROP TABLE resource; "
                                   "DROP TABLE provenance; PRAGMA user_version = 1", NULL));
   reopen (f);
   db = _hf_vault_get_db (f->vault);
   sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
   sqlite3_finalize (stmt);
 
   bundle = hf_test_write_file (&f->td, "p.json",

@@ -1,0 +1,43 @@
+/* hf-import-private.h — storing resources that did not come from a file (sources' sync)
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "hf-import.h"
+
+G_BEGIN_DECLS
+
+/* The importer's storing path for callers that fetch resources themselves. The caller owns the
+ * transaction and the provenance row (PROVENANCE_ID); records are kept under SOURCE_KEY. */
+typedef struct _HfImportBatch HfImportBatch;
+
+HfImportBatch  *_hf_import_batch_new        (HfVault        *vault,
+                                             const char     *source_key,
+                                             gint64          provenance_id,
+                                             GError        **error);
+/* Queues one resource; TEXT and LENGTH are its exact bytes as received, stored as they are.
+ * WHERE names it in errors. Call _hf_import_batch_flush before committing, and
+ * _hf_import_batch_discard after rolling back. */
+gboolean        _hf_import_batch_add        (HfImportBatch  *batch,
+                                             JsonObject     *resource,
+                                             const char     *text,
+                                             gsize           length,
+                                             const char     *where,
+                                             GError        **error);
+/* Writes what is queued, inside the caller's transaction. */
+gboolean        _hf_import_batch_flush      (HfImportBatch  *batch,
+                                             GError        **error);
+/* Forgets what is queued: the caller's transaction was rolled back. */
+void            _hf_import_batch_discard    (HfImportBatch  *batch);
+/* Counts so far: added, updated, history, unchanged and by_type (records read). */
+HfImportResult *_hf_import_batch_get_result (HfImportBatch  *batch);
+void            _hf_import_batch_free       (HfImportBatch  *batch);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfImportBatch, _hf_import_batch_free)
+
+G_END_DECLS
