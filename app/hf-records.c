@@ -74,6 +74,34 @@ _hf_records_migrate_v2 (sqlite3  *db,
     "CREATE INDEX resource_ident ON resource (resource_type, ident_key)"
     "  WHERE ident_key IS NOT NULL AND superseded_by IS NULL;"
     "CREATE INDEX resource_linked ON resource (linked_to) WHERE linked_to IS NOT NULL;"
+    /* The shown records per type and category, kept by triggers in the same transaction as
+     * the rows: the timeline's length and the sidebar's counts without a scan of a million
+     * rows at unlock. */
+    "CREATE TABLE record_count ("
+    "  resource_type TEXT NOT NULL,"
+    "  category      TEXT NOT NULL,"
+    "  n             INTEGER NOT NULL,"
+    "  PRIMARY KEY (resource_type, category)"
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER record_count_insert AFTER INSERT ON resource "
+    "  WHEN NEW.superseded_by IS NULL AND NEW.deleted_at IS NULL BEGIN"
+    "  INSERT INTO record_count VALUES (NEW.resource_type, NEW.category, 1)"
+    "    ON CONFLICT DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER record_count_update AFTER UPDATE OF superseded_by, deleted_at, category,"
+    "  resource_type ON resource BEGIN"
+    "  UPDATE record_count SET n = n - 1 WHERE OLD.superseded_by IS NULL"
+    "    AND OLD.deleted_at IS NULL AND resource_type = OLD.resource_type"
+    "    AND category = OLD.category;"
+    "  INSERT INTO record_count SELECT NEW.resource_type, NEW.category, 1"
+    "    WHERE NEW.superseded_by IS NULL AND NEW.deleted_at IS NULL"
+    "    ON CONFLICT DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER record_count_delete AFTER DELETE ON resource "
+    "  WHEN OLD.superseded_by IS NULL AND OLD.deleted_at IS NULL BEGIN"
+    "  UPDATE record_count SET n = n - 1 WHERE resource_type = OLD.resource_type"
+    "    AND category = OLD.category;"
+    "END;"
     /* Contentless: the text lives once, encrypted, in resource; the index holds tokens. */
     "CREATE VIRTUAL TABLE resource_fts USING fts5 ("
     "  title, subtitle, codes, notes,"
@@ -295,11 +323,25 @@ hf_record_store_count (HfVault              *vault,
   if (filter == NULL)
     filter = &none;
 
-  where_build (&w, "SELECT count(*)", filter, FALSE);
-  stmt = where_prepare (&w, db, filter, NULL, "counting records", error);
-  where_clear (&w);
-  if (stmt == NULL)
-    return FALSE;
+  /* Without dates, the kept counts answer at once; with them, a range of the timeline. */
+  if (filter->since == NULL && filter->until == NULL)
+    {
+      rc = sqlite3_prepare_v2 (db, "SELECT coalesce (sum (n), 0) FROM record_count "
+                                   "WHERE (?1 IS NULL OR resource_type = ?1) "
+                                   "AND (?2 IS NULL OR category = ?2)", -1, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        return _hf_db_fail (db, rc, "counting records", error);
+      sqlite3_bind_text (stmt, 1, filter->resource_type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, filter->category, -1, SQLITE_STATIC);
+    }
+  else
+    {
+      where_build (&w, "SELECT count(*)", filter, FALSE);
+      stmt = where_prepare (&w, db, filter, NULL, "counting records", error);
+      where_clear (&w);
+      if (stmt == NULL)
+        return FALSE;
+    }
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     *count = sqlite3_column_int64 (stmt, 0);
@@ -591,9 +633,8 @@ hf_record_store_stats (HfVault  *vault,
 
   if ((db = readable_db (vault, error)) == NULL)
     return NULL;
-  sqlite3_prepare_v2 (db, "SELECT resource_type, count(*) FROM resource "
-                          "WHERE superseded_by IS NULL AND deleted_at IS NULL "
-                          "GROUP BY resource_type", -1, &stmt, NULL);
+  sqlite3_prepare_v2 (db, "SELECT resource_type, sum (n) FROM record_count "
+                          "GROUP BY resource_type HAVING sum (n) > 0", -1, &stmt, NULL);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 n = sqlite3_column_int64 (stmt, 1);
@@ -627,9 +668,8 @@ hf_record_store_count_categories (HfVault  *vault,
 
   if ((db = readable_db (vault, error)) == NULL)
     return NULL;
-  sqlite3_prepare_v2 (db, "SELECT category, count(*) FROM resource "
-                          "WHERE superseded_by IS NULL AND deleted_at IS NULL "
-                          "GROUP BY category", -1, &stmt, NULL);
+  sqlite3_prepare_v2 (db, "SELECT category, sum (n) FROM record_count "
+                          "GROUP BY category HAVING sum (n) > 0", -1, &stmt, NULL);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 n = sqlite3_column_int64 (stmt, 1);

@@ -35,10 +35,42 @@ setup (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static char *
+table_text (sqlite3    *db,
+            const char *sql)
+{
+  GString *out = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (out, "%s %s %lld\n", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_text (stmt, 1),
+                            (long long) sqlite3_column_int64 (stmt, 2));
+  sqlite3_finalize (stmt);
+  return g_string_free (out, FALSE);
+}
+
+/* The counts the triggers keep are the counts of the rows, whatever the test did. */
+static void
+assert_counts_kept (Fixture *f)
+{
+  sqlite3 *db = _hf_vault_get_db (f->vault);
+  g_autofree char *rows = table_text (db, "SELECT resource_type, category, count(*) FROM "
+                                          "resource WHERE superseded_by IS NULL AND "
+                                          "deleted_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2");
+  g_autofree char *kept = table_text (db, "SELECT resource_type, category, n FROM "
+                                          "record_count WHERE n <> 0 ORDER BY 1, 2");
+
+  g_assert_cmpstr (kept, ==, rows);
+}
+
 static void
 teardown (Fixture       *f,
           gconstpointer  data)
 {
+  if (f->vault != NULL && !hf_vault_is_locked (f->vault))
+    assert_counts_kept (f);
   if (f->vault != NULL)
     hf_vault_lock (f->vault);
   g_clear_object (&f->vault);
@@ -114,7 +146,8 @@ test_migration_from_v1 (Fixture       *f,
   g_assert_true (_hf_db_exec (db, "DROP TABLE attachment; DROP TABLE source_sync; "
                                   "DROP TABLE source_token; DROP TABLE source; "
                                   "DROP TABLE resource_fts; DROP TABLE resource; "
-                                  "DROP TABLE provenance; PRAGMA user_version = 1", NULL));
+                                  "DROP TABLE record_count; DROP TABLE provenance; "
+                                  "PRAGMA user_version = 1", NULL));
   reopen (f);
   db = _hf_vault_get_db (f->vault);
   sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
