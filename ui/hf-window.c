@@ -559,7 +559,8 @@ hf_window_is_free (HfWindow *self)
  * @reason: (nullable): why, shown as a toast
  *
  * Locks the window's vault, if one is unlocked: the database is closed, its keys are wiped,
- * and the window shows the vault's unlock page.
+ * what this application copied leaves the clipboard, and the window shows the vault's unlock
+ * page.
  */
 void
 hf_window_lock (HfWindow   *self,
@@ -582,6 +583,15 @@ hf_window_lock (HfWindow   *self,
   set_vault (self, NULL);
   if (!importing)
     hf_vault_lock (vault);
+
+  /* What was copied from the record (a value, the original JSON) leaves the clipboard with
+   * the keys; what another application put there stays. */
+  {
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+
+    if (gdk_clipboard_is_local (clipboard))
+      gdk_clipboard_set_content (clipboard, NULL);
+  }
 
   hf_unlock_page_set_path (self->unlock_page, path);
   show_page (self, GTK_WIDGET (self->unlock_page));

@@ -880,9 +880,12 @@ test_records (void)
   g_assert_cmpstr (_hf_vault_page_get_stage (page), ==, "records");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, n_labs);
 
-  /* Locking drops every model that reads the vault. */
+  /* Locking drops every model that reads the vault, and what was copied from it. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), "HbA1c 6.3 %");
+  g_assert_true (gdk_clipboard_is_local (gtk_widget_get_clipboard (GTK_WIDGET (window))));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock", NULL));
   g_assert_true (hf_vault_is_locked (vault));
+  g_assert_null (gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (window))));
   g_assert_cmpstr (_hf_window_get_page_name (window), ==, "unlock");
   g_assert_null (gtk_single_selection_get_model (selection));
   g_assert_cmpstr (_hf_record_detail_get_view (detail), ==, "none");
