@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hf-json-util.h"
+
 /* Every resource type of FHIR R4 (4.0.1), sorted for bsearch. */
 static const char * const resource_types[] = {
   "Account", "ActivityDefinition", "AdverseEvent", "AllergyIntolerance", "Appointment",
@@ -96,24 +98,6 @@ hf_fhir_is_category (const char *category)
 
 /* {{{ reading JSON without fuss: wrong shapes read as absent, never as errors */
 
-static JsonObject *
-obj (JsonObject *o,
-     const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
-static JsonArray *
-arr (JsonObject *o,
-     const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-}
-
 static guint
 len (JsonArray *a)
 {
@@ -140,44 +124,6 @@ elem_str (JsonArray *a,
   return json_node_get_string (n);
 }
 
-static JsonObject *
-first_obj (JsonObject *o,
-           const char *name)
-{
-  return elem_obj (arr (o, name), 0);
-}
-
-static const char *
-str (JsonObject *o,
-     const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
-
-static gboolean
-num (JsonObject *o,
-     const char *name,
-     double     *value)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-  GType t;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return FALSE;
-  t = json_node_get_value_type (n);
-  if (t == G_TYPE_INT64)
-    *value = (double) json_node_get_int (n);
-  else if (t == G_TYPE_DOUBLE)
-    *value = json_node_get_double (n);
-  else
-    return FALSE;
-  return TRUE;
-}
-
 /* TRUE and the value if NAME is a JSON boolean. */
 static gboolean
 boolean (JsonObject *o,
@@ -195,7 +141,7 @@ boolean (JsonObject *o,
 static const char *
 type_of (JsonObject *r)
 {
-  return str (r, "resourceType") ? str (r, "resourceType") : "Resource";
+  return hf_json_string (r, "resourceType") ? hf_json_string (r, "resourceType") : "Resource";
 }
 
 /* For reading, not for storage: at most two decimals ("53.35 kg", not "53.3458767756843"). */
@@ -238,19 +184,19 @@ system_name (const char *system)
 static char *
 concept_text (JsonObject *cc)
 {
-  JsonArray *codings = arr (cc, "coding");
+  JsonArray *codings = hf_json_array (cc, "coding");
   JsonObject *first = elem_obj (codings, 0);
 
-  if (str (cc, "text") != NULL && *str (cc, "text") != '\0')
-    return g_strdup (str (cc, "text"));
+  if (hf_json_string (cc, "text") != NULL && *hf_json_string (cc, "text") != '\0')
+    return g_strdup (hf_json_string (cc, "text"));
   for (guint i = 0; i < len (codings); i++)
-    if (str (elem_obj (codings, i), "display") != NULL)
-      return g_strdup (str (elem_obj (codings, i), "display"));
-  if (str (first, "code") != NULL)
+    if (hf_json_string (elem_obj (codings, i), "display") != NULL)
+      return g_strdup (hf_json_string (elem_obj (codings, i), "display"));
+  if (hf_json_string (first, "code") != NULL)
     {
-      const char *sys = system_name (str (first, "system"));
-      return sys ? g_strdup_printf ("%s %s", sys, str (first, "code"))
-                 : g_strdup (str (first, "code"));
+      const char *sys = system_name (hf_json_string (first, "system"));
+      return sys ? g_strdup_printf ("%s %s", sys, hf_json_string (first, "code"))
+                 : g_strdup (hf_json_string (first, "code"));
     }
   return NULL;
 }
@@ -274,17 +220,18 @@ static char *
 concept_codes (JsonObject *cc)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  JsonArray *codings = arr (cc, "coding");
+  JsonArray *codings = hf_json_array (cc, "coding");
 
   for (guint i = 0; i < len (codings); i++)
     {
       JsonObject *c = elem_obj (codings, i);
-      const char *sys = system_name (str (c, "system"));
+      const char *sys = system_name (hf_json_string (c, "system"));
       g_autofree char *one = NULL;
 
-      if (str (c, "code") == NULL)
+      if (hf_json_string (c, "code") == NULL)
         continue;
-      one = sys ? g_strdup_printf ("%s %s", sys, str (c, "code")) : g_strdup (str (c, "code"));
+      one = sys ? g_strdup_printf ("%s %s", sys, hf_json_string (c, "code"))
+                : g_strdup (hf_json_string (c, "code"));
       append_part (s, ", ", one);
     }
   return s->len ? g_strdup (s->str) : NULL;
@@ -294,9 +241,9 @@ static char *
 concept_code (JsonObject *o,
               const char *name)
 {
-  JsonObject *c = first_obj (obj (o, name), "coding");
+  JsonObject *c = hf_json_first_object (hf_json_object (o, name), "coding");
 
-  return str (c, "code") ? g_strdup (str (c, "code")) : NULL;
+  return hf_json_string (c, "code") ? g_strdup (hf_json_string (c, "code")) : NULL;
 }
 
 /* TRUE if any coding of CC has CODE. */
@@ -304,10 +251,10 @@ static gboolean
 concept_has_code (JsonObject *cc,
                   const char *code)
 {
-  JsonArray *codings = arr (cc, "coding");
+  JsonArray *codings = hf_json_array (cc, "coding");
 
   for (guint i = 0; i < len (codings); i++)
-    if (g_strcmp0 (str (elem_obj (codings, i), "code"), code) == 0)
+    if (g_strcmp0 (hf_json_string (elem_obj (codings, i), "code"), code) == 0)
       return TRUE;
   return FALSE;
 }
@@ -316,18 +263,18 @@ static char *
 human_name (JsonObject *name)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  JsonArray *given = arr (name, "given");
-  JsonArray *prefix = arr (name, "prefix");
+  JsonArray *given = hf_json_array (name, "given");
+  JsonArray *prefix = hf_json_array (name, "prefix");
 
   if (name == NULL)
     return NULL;
-  if (str (name, "text") != NULL)
-    return g_strdup (str (name, "text"));
+  if (hf_json_string (name, "text") != NULL)
+    return g_strdup (hf_json_string (name, "text"));
   for (guint i = 0; i < len (prefix); i++)
     append_part (s, " ", elem_str (prefix, i));
   for (guint i = 0; i < len (given); i++)
     append_part (s, " ", elem_str (given, i));
-  append_part (s, " ", str (name, "family"));
+  append_part (s, " ", hf_json_string (name, "family"));
   return s->len ? g_strdup (s->str) : NULL;
 }
 
@@ -335,18 +282,18 @@ static char *
 address_text (JsonObject *address)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  JsonArray *lines = arr (address, "line");
+  JsonArray *lines = hf_json_array (address, "line");
 
   if (address == NULL)
     return NULL;
-  if (str (address, "text") != NULL)
-    return g_strdup (str (address, "text"));
+  if (hf_json_string (address, "text") != NULL)
+    return g_strdup (hf_json_string (address, "text"));
   for (guint i = 0; i < len (lines); i++)
     append_part (s, ", ", elem_str (lines, i));
-  append_part (s, ", ", str (address, "city"));
-  append_part (s, ", ", str (address, "state"));
-  append_part (s, " ", str (address, "postalCode"));
-  append_part (s, ", ", str (address, "country"));
+  append_part (s, ", ", hf_json_string (address, "city"));
+  append_part (s, ", ", hf_json_string (address, "state"));
+  append_part (s, " ", hf_json_string (address, "postalCode"));
+  append_part (s, ", ", hf_json_string (address, "country"));
   return s->len ? g_strdup (s->str) : NULL;
 }
 
@@ -370,17 +317,17 @@ static char *
 reference_text (Ctx        *ctx,
                 JsonObject *ref)
 {
-  const char *target = str (ref, "reference");
+  const char *target = hf_json_string (ref, "reference");
 
   if (ref == NULL)
     return NULL;
-  if (str (ref, "display") != NULL)
-    return g_strdup (str (ref, "display"));
+  if (hf_json_string (ref, "display") != NULL)
+    return g_strdup (hf_json_string (ref, "display"));
   if (target != NULL && target[0] == '#')
     {
-      JsonArray *contained = arr (ctx->r, "contained");
+      JsonArray *contained = hf_json_array (ctx->r, "contained");
       for (guint i = 0; i < len (contained); i++)
-        if (g_strcmp0 (str (elem_obj (contained, i), "id"), target + 1) == 0)
+        if (g_strcmp0 (hf_json_string (elem_obj (contained, i), "id"), target + 1) == 0)
           return hf_fhir_display_name (elem_obj (contained, i));
       return NULL;
     }
@@ -395,7 +342,7 @@ static char *
 reference_text_resolved (Ctx        *ctx,
                          JsonObject *ref)
 {
-  const char *target = str (ref, "reference");
+  const char *target = hf_json_string (ref, "reference");
   char *found = NULL;
 
   if (ctx->resolve != NULL && target != NULL && target[0] != '#')
@@ -414,7 +361,7 @@ references_text (Ctx        *ctx,
   for (guint i = 0; i < len (refs); i++)
     {
       JsonObject *e = elem_obj (refs, i);
-      g_autofree char *t = reference_text (ctx, member ? obj (e, member) : e);
+      g_autofree char *t = reference_text (ctx, member ? hf_json_object (e, member) : e);
       append_part (s, ", ", t);
     }
   return s->len ? g_strdup (s->str) : NULL;
@@ -457,10 +404,10 @@ first_date (JsonObject *r,
       if (dot != NULL)
         {
           g_autofree char *outer = g_strndup (name, dot - name);
-          found = str (obj (r, outer), dot + 1);
+          found = hf_json_string (hf_json_object (r, outer), dot + 1);
         }
       else
-        found = str (r, name);
+        found = hf_json_string (r, name);
     }
   va_end (args);
   return found;
@@ -490,8 +437,8 @@ readable_date (const char *text)
 static char *
 period_text (JsonObject *period)
 {
-  g_autofree char *start = readable_date (str (period, "start"));
-  g_autofree char *end = readable_date (str (period, "end"));
+  g_autofree char *start = readable_date (hf_json_string (period, "start"));
+  g_autofree char *end = readable_date (hf_json_string (period, "end"));
 
   if (start != NULL && end != NULL)
     {
@@ -532,7 +479,8 @@ unit_display (const char *unit)
 static const char *
 quantity_unit (JsonObject *q)
 {
-  return unit_display (str (q, "unit") ? str (q, "unit") : str (q, "code"));
+  return unit_display (hf_json_string (q, "unit") ? hf_json_string (q, "unit")
+                                                 : hf_json_string (q, "code"));
 }
 
 /* "6.3 %", "< 5 mg/dL"; the value and the unit as shown, if wanted. */
@@ -544,9 +492,9 @@ quantity_text (JsonObject *q,
   double v;
   g_autofree char *n = NULL;
   const char *unit;
-  const char *comparator = str (q, "comparator");
+  const char *comparator = hf_json_string (q, "comparator");
 
-  if (!num (q, "value", &v))
+  if (!hf_json_number (q, "value", &v))
     return NULL;
   n = format_number (v);
   unit = quantity_unit (q);
@@ -564,14 +512,14 @@ range_text (JsonObject *range)
 {
   double l;
   g_autofree char *low = NULL;
-  g_autofree char *high = quantity_text (obj (range, "high"), NULL, NULL);
+  g_autofree char *high = quantity_text (hf_json_object (range, "high"), NULL, NULL);
 
   if (range == NULL)
     return NULL;
-  if (str (range, "text") != NULL)
-    return g_strdup (str (range, "text"));
-  if (num (obj (range, "low"), "value", &l))
-    low = high ? format_number (l) : quantity_text (obj (range, "low"), NULL, NULL);
+  if (hf_json_string (range, "text") != NULL)
+    return g_strdup (hf_json_string (range, "text"));
+  if (hf_json_number (hf_json_object (range, "low"), "value", &l))
+    low = high ? format_number (l) : quantity_text (hf_json_object (range, "low"), NULL, NULL);
   if (low != NULL && high != NULL)
     return g_strdup_printf ("%s–%s", low, high);
   if (high != NULL)
@@ -595,39 +543,39 @@ value_text (JsonObject *holder,
             double     *number,
             char      **unit)
 {
-  JsonObject *ratio = obj (holder, "valueRatio");
+  JsonObject *ratio = hf_json_object (holder, "valueRatio");
   double d;
   gboolean b;
   char *text;
 
   *kind = VALUE_QUANTITY;
-  if ((text = quantity_text (obj (holder, "valueQuantity"), number, unit)) != NULL)
+  if ((text = quantity_text (hf_json_object (holder, "valueQuantity"), number, unit)) != NULL)
     return text;
-  if (num (holder, "valueInteger", &d))
+  if (hf_json_number (holder, "valueInteger", &d))
     {
       if (number != NULL)
         *number = d;
       return format_number (d);
     }
-  if ((text = range_text (obj (holder, "valueRange"))) != NULL)
+  if ((text = range_text (hf_json_object (holder, "valueRange"))) != NULL)
     return text;
   if (ratio != NULL)
     {
-      g_autofree char *n = quantity_text (obj (ratio, "numerator"), NULL, NULL);
-      g_autofree char *dn = quantity_text (obj (ratio, "denominator"), NULL, NULL);
+      g_autofree char *n = quantity_text (hf_json_object (ratio, "numerator"), NULL, NULL);
+      g_autofree char *dn = quantity_text (hf_json_object (ratio, "denominator"), NULL, NULL);
       if (n != NULL && dn != NULL)
         return g_strdup_printf ("%s / %s", n, dn);
     }
   *kind = VALUE_WORDS;
-  if ((text = concept_text (obj (holder, "valueCodeableConcept"))) != NULL)
+  if ((text = concept_text (hf_json_object (holder, "valueCodeableConcept"))) != NULL)
     return text;
-  if (str (holder, "valueString") != NULL)
-    return g_strdup (str (holder, "valueString"));
+  if (hf_json_string (holder, "valueString") != NULL)
+    return g_strdup (hf_json_string (holder, "valueString"));
   if (boolean (holder, "valueBoolean", &b))
     return g_strdup (b ? "yes" : "no");
   if ((text = readable_date (first_date (holder, "valueDateTime", "valueTime", NULL))) != NULL)
     return text;
-  if ((text = period_text (obj (holder, "valuePeriod"))) != NULL)
+  if ((text = period_text (hf_json_object (holder, "valuePeriod"))) != NULL)
     return text;
   *kind = VALUE_NONE;
   return NULL;
@@ -637,7 +585,7 @@ value_text (JsonObject *holder,
 static int
 component_rank (JsonObject *component)
 {
-  JsonObject *code = obj (component, "code");
+  JsonObject *code = hf_json_object (component, "code");
 
   if (concept_has_code (code, "8480-6"))
     return 0;
@@ -661,11 +609,11 @@ components_value (JsonArray *components)
         order[n++] = i;
   for (guint k = 0; k < n; k++)
     {
-      JsonObject *q = obj (elem_obj (components, order[k]), "valueQuantity");
+      JsonObject *q = hf_json_object (elem_obj (components, order[k]), "valueQuantity");
       double v;
       g_autofree char *number = NULL;
 
-      if (!num (q, "value", &v))
+      if (!hf_json_number (q, "value", &v))
         return NULL;
       number = format_number (v);
       append_part (parts, "/", number);
@@ -702,16 +650,16 @@ interpretation (JsonObject *holder,
                 gboolean    numeric,
                 double      value)
 {
-  JsonObject *interp = first_obj (holder, "interpretation");
-  JsonObject *range = first_obj (holder, "referenceRange");
+  JsonObject *interp = hf_json_first_object (holder, "interpretation");
+  JsonObject *range = hf_json_first_object (holder, "referenceRange");
   double low, high;
 
   if (interp != NULL)
     {
-      JsonArray *codings = arr (interp, "coding");
+      JsonArray *codings = hf_json_array (interp, "coding");
       for (guint i = 0; i < len (codings); i++)
         {
-          const char *word = interpretation_word (str (elem_obj (codings, i), "code"));
+          const char *word = interpretation_word (hf_json_string (elem_obj (codings, i), "code"));
           if (word != NULL)
             return g_strdup (word);
         }
@@ -719,11 +667,12 @@ interpretation (JsonObject *holder,
     }
   if (!numeric || range == NULL)
     return NULL;
-  if (num (obj (range, "high"), "value", &high) && value > high)
+  if (hf_json_number (hf_json_object (range, "high"), "value", &high) && value > high)
     return g_strdup ("high");
-  if (num (obj (range, "low"), "value", &low) && value < low)
+  if (hf_json_number (hf_json_object (range, "low"), "value", &low) && value < low)
     return g_strdup ("low");
-  if (num (obj (range, "high"), "value", &high) || num (obj (range, "low"), "value", &low))
+  if (hf_json_number (hf_json_object (range, "high"), "value", &high) ||
+      hf_json_number (hf_json_object (range, "low"), "value", &low))
     return g_strdup ("normal");
   return NULL;
 }
@@ -769,15 +718,16 @@ timing_code_text (const char *code)
 static char *
 timing_text (JsonObject *dosage)
 {
-  JsonObject *timing = obj (dosage, "timing");
-  JsonObject *repeat = obj (timing, "repeat");
+  JsonObject *timing = hf_json_object (dosage, "timing");
+  JsonObject *repeat = hf_json_object (timing, "repeat");
+  JsonObject *code = hf_json_object (timing, "code");
   g_autoptr(GString) s = g_string_new (NULL);
   double frequency = 1, period = 0;
-  const char *unit = str (repeat, "periodUnit");
+  const char *unit = hf_json_string (repeat, "periodUnit");
   gboolean as_needed = FALSE;
 
-  num (repeat, "frequency", &frequency);
-  if (num (repeat, "period", &period) && unit_word (unit, FALSE) != NULL)
+  hf_json_number (repeat, "frequency", &frequency);
+  if (hf_json_number (repeat, "period", &period) && unit_word (unit, FALSE) != NULL)
     {
       if (period == 1)
         {
@@ -796,15 +746,16 @@ timing_text (JsonObject *dosage)
         g_string_append_printf (s, "%g times every %g %s", frequency, period,
                                 unit_word (unit, TRUE));
     }
-  else if (timing_code_text (str (first_obj (obj (timing, "code"), "coding"), "code")) != NULL)
-    g_string_append (s, timing_code_text (str (first_obj (obj (timing, "code"), "coding"),
-                                               "code")));
-  else if (str (obj (timing, "code"), "text") != NULL)
-    g_string_append (s, str (obj (timing, "code"), "text"));
+  else if (timing_code_text (hf_json_string (hf_json_first_object (code, "coding"), "code"))
+           != NULL)
+    g_string_append (s, timing_code_text (hf_json_string (hf_json_first_object (code, "coding"),
+                                                          "code")));
+  else if (hf_json_string (code, "text") != NULL)
+    g_string_append (s, hf_json_string (code, "text"));
 
-  if (obj (dosage, "asNeededCodeableConcept") != NULL)
+  if (hf_json_object (dosage, "asNeededCodeableConcept") != NULL)
     {
-      g_autofree char *why = concept_text (obj (dosage, "asNeededCodeableConcept"));
+      g_autofree char *why = concept_text (hf_json_object (dosage, "asNeededCodeableConcept"));
       g_string_append_printf (s, "%sas needed%s%s", s->len ? ", " : "", why ? " for " : "",
                               why ? why : "");
     }
@@ -818,20 +769,20 @@ static char *
 dose_text (JsonObject *dosage,
            double     *count)
 {
-  JsonObject *dr = first_obj (dosage, "doseAndRate");
-  JsonObject *q = obj (dr, "doseQuantity");
+  JsonObject *dr = hf_json_first_object (dosage, "doseAndRate");
+  JsonObject *q = hf_json_object (dr, "doseQuantity");
   double v;
 
   *count = 0;
   if (q != NULL && quantity_unit (q) == NULL)
     {
-      if (num (q, "value", &v))
+      if (hf_json_number (q, "value", &v))
         *count = v;
       return NULL;
     }
   if (q != NULL)
     return quantity_text (q, NULL, NULL);
-  return range_text (obj (dr, "doseRange"));
+  return range_text (hf_json_object (dr, "doseRange"));
 }
 
 /* The dose and how often, as one phrase after the medication's name NAME: " 500 mg, 3 times a
@@ -856,8 +807,8 @@ dosage_phrase (JsonObject *dosage,
     g_string_append_printf (s, ", %g at a time", count);
   if (timing != NULL)
     g_string_append_printf (s, ", %s", timing);
-  if (s->len == 0 && str (dosage, "text") != NULL)
-    g_string_append_printf (s, ", %s", str (dosage, "text"));
+  if (s->len == 0 && hf_json_string (dosage, "text") != NULL)
+    g_string_append_printf (s, ", %s", hf_json_string (dosage, "text"));
   return s->len ? g_strdup (s->str) : NULL;
 }
 
@@ -868,21 +819,22 @@ static char *
 join_notes (JsonObject *r)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  JsonArray *notes = arr (r, "note");
-  JsonArray *dosages = arr (r, "dosageInstruction") ? arr (r, "dosageInstruction")
-                                                     : arr (r, "dosage");
+  JsonArray *notes = hf_json_array (r, "note");
+  JsonArray *dosages = hf_json_array (r, "dosageInstruction")
+                       ? hf_json_array (r, "dosageInstruction")
+                       : hf_json_array (r, "dosage");
 
   for (guint i = 0; i < len (notes); i++)
-    append_part (s, " ", str (elem_obj (notes, i), "text"));
+    append_part (s, " ", hf_json_string (elem_obj (notes, i), "text"));
   for (guint i = 0; i < len (dosages); i++)
     {
-      append_part (s, " ", str (elem_obj (dosages, i), "text"));
-      append_part (s, " ", str (elem_obj (dosages, i), "patientInstruction"));
+      append_part (s, " ", hf_json_string (elem_obj (dosages, i), "text"));
+      append_part (s, " ", hf_json_string (elem_obj (dosages, i), "patientInstruction"));
     }
-  append_part (s, " ", str (r, "description"));
-  append_part (s, " ", str (r, "valueString"));
-  append_part (s, " ", str (r, "comment"));
-  append_part (s, " ", str (r, "conclusion"));
+  append_part (s, " ", hf_json_string (r, "description"));
+  append_part (s, " ", hf_json_string (r, "valueString"));
+  append_part (s, " ", hf_json_string (r, "comment"));
+  append_part (s, " ", hf_json_string (r, "conclusion"));
   return s->len ? g_strdup (s->str) : NULL;
 }
 
@@ -890,14 +842,14 @@ static void
 add_concept_codes (GString    *s,
                    JsonObject *cc)
 {
-  JsonArray *codings = arr (cc, "coding");
+  JsonArray *codings = hf_json_array (cc, "coding");
 
-  append_part (s, " ", str (cc, "text"));
+  append_part (s, " ", hf_json_string (cc, "text"));
   for (guint i = 0; i < len (codings); i++)
     {
       JsonObject *c = elem_obj (codings, i);
-      append_part (s, " ", str (c, "display"));
-      append_part (s, " ", str (c, "code"));
+      append_part (s, " ", hf_json_string (c, "display"));
+      append_part (s, " ", hf_json_string (c, "code"));
     }
 }
 
@@ -908,12 +860,12 @@ static void
 set_primary_code (Ctx        *ctx,
                   JsonObject *cc)
 {
-  JsonObject *c = first_obj (cc, "coding");
+  JsonObject *c = hf_json_first_object (cc, "coding");
 
   if (c != NULL && ctx->out->code == NULL)
     {
-      ctx->out->code_system = g_strdup (str (c, "system"));
-      ctx->out->code = g_strdup (str (c, "code"));
+      ctx->out->code_system = g_strdup (hf_json_string (c, "system"));
+      ctx->out->code = g_strdup (hf_json_string (c, "code"));
       ctx->out->code_display = concept_text (cc);
     }
 }
@@ -932,10 +884,10 @@ title_concept (Ctx        *ctx,
 static const char *
 clinical_status (JsonObject *r)
 {
-  JsonObject *cs = obj (r, "clinicalStatus");
-  JsonObject *c = first_obj (cs, "coding");
+  JsonObject *cs = hf_json_object (r, "clinicalStatus");
+  JsonObject *c = hf_json_first_object (cs, "coding");
 
-  return str (c, "code") ? str (c, "code") : str (cs, "text");
+  return hf_json_string (c, "code") ? hf_json_string (c, "code") : hf_json_string (cs, "text");
 }
 
 static const char *
@@ -947,7 +899,7 @@ observation_category_label (JsonObject *r)
     { "imaging", "Imaging" }, { "procedure", "Procedure" }, { "therapy", "Therapy" },
     { "activity", "Activity" },
   };
-  JsonObject *category = first_obj (r, "category");
+  JsonObject *category = hf_json_first_object (r, "category");
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     if (concept_has_code (category, labels[i].code))
@@ -959,18 +911,18 @@ static void
 summarize_observation (Ctx *ctx)
 {
   JsonObject *r = ctx->r;
-  JsonArray *components = arr (r, "component");
+  JsonArray *components = hf_json_array (r, "component");
   ValueKind kind = VALUE_NONE;
   g_autofree char *value = NULL;
   g_autofree char *word = NULL;
-  g_autofree char *range = range_text (first_obj (r, "referenceRange"));
-  g_autofree char *performer = references_text (ctx, arr (r, "performer"), NULL);
-  g_autofree char *absent = concept_text (obj (r, "dataAbsentReason"));
+  g_autofree char *range = range_text (hf_json_first_object (r, "referenceRange"));
+  g_autofree char *performer = references_text (ctx, hf_json_array (r, "performer"), NULL);
+  g_autofree char *absent = concept_text (hf_json_object (r, "dataAbsentReason"));
 
-  title_concept (ctx, obj (r, "code"), "Observation");
+  title_concept (ctx, hf_json_object (r, "code"), "Observation");
 
   value = value_text (r, &kind, &ctx->out->value_num, &ctx->out->value_unit);
-  ctx->out->has_value = kind == VALUE_QUANTITY && (obj (r, "valueQuantity") != NULL ||
+  ctx->out->has_value = kind == VALUE_QUANTITY && (hf_json_object (r, "valueQuantity") != NULL ||
                                                    json_object_has_member (r, "valueInteger"));
   if (value == NULL && components != NULL)
     {
@@ -987,7 +939,7 @@ summarize_observation (Ctx *ctx)
     g_string_append_printf (ctx->title, " — %s", word);
   else if (value == NULL && absent != NULL)
     g_string_append_printf (ctx->title, " — no result (%s)", absent);
-  else if (value == NULL && g_strcmp0 (str (r, "status"), "cancelled") == 0)
+  else if (value == NULL && g_strcmp0 (hf_json_string (r, "status"), "cancelled") == 0)
     g_string_append (ctx->title, " — cancelled");
 
   if (range != NULL)
@@ -1004,14 +956,14 @@ summarize_observation (Ctx *ctx)
 static char *
 medication_name (Ctx *ctx)
 {
-  JsonObject *cc = obj (ctx->r, "medicationCodeableConcept");
+  JsonObject *cc = hf_json_object (ctx->r, "medicationCodeableConcept");
 
   if (cc != NULL)
     {
       set_primary_code (ctx, cc);
       return concept_text (cc);
     }
-  return reference_text (ctx, obj (ctx->r, "medicationReference"));
+  return reference_text (ctx, hf_json_object (ctx->r, "medicationReference"));
 }
 
 static void
@@ -1020,18 +972,18 @@ summarize_medication_use (Ctx        *ctx,
 {
   const char *type = type_of (ctx->r);
   g_autofree char *name = medication_name (ctx);
-  g_autofree char *dosage = dosage_phrase (first_obj (ctx->r, dosage_member), name);
-  g_autofree char *requester = reference_text (ctx, obj (ctx->r, "requester"));
-  g_autofree char *source = reference_text (ctx, obj (ctx->r, "informationSource"));
-  g_autofree char *reason = concepts_text (arr (ctx->r, "reasonCode"));
-  g_autofree char *quantity = quantity_text (obj (ctx->r, "quantity"), NULL, NULL);
+  g_autofree char *dosage = dosage_phrase (hf_json_first_object (ctx->r, dosage_member), name);
+  g_autofree char *requester = reference_text (ctx, hf_json_object (ctx->r, "requester"));
+  g_autofree char *source = reference_text (ctx, hf_json_object (ctx->r, "informationSource"));
+  g_autofree char *reason = concepts_text (hf_json_array (ctx->r, "reasonCode"));
+  g_autofree char *quantity = quantity_text (hf_json_object (ctx->r, "quantity"), NULL, NULL);
   double days;
 
   g_string_append (ctx->title, name ? name : "Medication");
   if (dosage != NULL)
     g_string_append (ctx->title, dosage);
-  if (str (ctx->r, "status") != NULL)
-    g_string_append_printf (ctx->title, " — %s", str (ctx->r, "status"));
+  if (hf_json_string (ctx->r, "status") != NULL)
+    g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "status"));
 
   if (reason != NULL)
     g_string_append_printf (ctx->subtitle, "For %s", reason);
@@ -1040,7 +992,7 @@ summarize_medication_use (Ctx        *ctx,
       if (quantity != NULL)
         g_string_append_printf (ctx->subtitle, "%sDispensed %s", ctx->subtitle->len ? " · " : "",
                                 quantity);
-      if (num (obj (ctx->r, "daysSupply"), "value", &days))
+      if (hf_json_number (hf_json_object (ctx->r, "daysSupply"), "value", &days))
         g_string_append_printf (ctx->subtitle, "%s%g days' supply",
                                 ctx->subtitle->len ? " · " : "", days);
     }
@@ -1057,10 +1009,10 @@ summarize_medication_use (Ctx        *ctx,
 static void
 summarize_medication (Ctx *ctx)
 {
-  g_autofree char *form = concept_text (obj (ctx->r, "form"));
-  g_autofree char *maker = reference_text (ctx, obj (ctx->r, "manufacturer"));
+  g_autofree char *form = concept_text (hf_json_object (ctx->r, "form"));
+  g_autofree char *maker = reference_text (ctx, hf_json_object (ctx->r, "manufacturer"));
 
-  title_concept (ctx, obj (ctx->r, "code"), "Medication");
+  title_concept (ctx, hf_json_object (ctx->r, "code"), "Medication");
   append_part (ctx->subtitle, " · ", form);
   append_part (ctx->subtitle, " · ", maker);
 }
@@ -1072,10 +1024,10 @@ summarize_condition (Ctx *ctx)
   const char *onset = first_date (ctx->r, "onsetDateTime", "onsetPeriod.start", NULL);
   const char *abated = first_date (ctx->r, "abatementDateTime", "abatementPeriod.start", NULL);
   g_autofree char *verification = concept_code (ctx->r, "verificationStatus");
-  g_autofree char *category = concept_text (first_obj (ctx->r, "category"));
-  g_autofree char *asserter = reference_text (ctx, obj (ctx->r, "asserter"));
+  g_autofree char *category = concept_text (hf_json_first_object (ctx->r, "category"));
+  g_autofree char *asserter = reference_text (ctx, hf_json_object (ctx->r, "asserter"));
 
-  title_concept (ctx, obj (ctx->r, "code"), "Condition");
+  title_concept (ctx, hf_json_object (ctx->r, "code"), "Condition");
   if (g_strcmp0 (verification, "refuted") == 0 || g_strcmp0 (verification, "entered-in-error") == 0)
     g_string_append_printf (ctx->title, " — %s", verification);
   else if (g_strcmp0 (status, "active") == 0 && onset != NULL)
@@ -1092,12 +1044,12 @@ summarize_condition (Ctx *ctx)
 static void
 summarize_allergy (Ctx *ctx)
 {
-  g_autofree char *what = concept_text (obj (ctx->r, "code"));
+  g_autofree char *what = concept_text (hf_json_object (ctx->r, "code"));
   const char *status = clinical_status (ctx->r);
-  const char *criticality = str (ctx->r, "criticality");
-  JsonArray *reactions = arr (ctx->r, "reaction");
+  const char *criticality = hf_json_string (ctx->r, "criticality");
+  JsonArray *reactions = hf_json_array (ctx->r, "reaction");
 
-  set_primary_code (ctx, obj (ctx->r, "code"));
+  set_primary_code (ctx, hf_json_object (ctx->r, "code"));
   /* Many systems name the allergy ("Allergy to grass pollen"), not the substance. */
   if (what != NULL && (strstr (what, "llergy") != NULL || strstr (what, "ntolerance") != NULL))
     g_string_append (ctx->title, what);
@@ -1109,7 +1061,7 @@ summarize_allergy (Ctx *ctx)
     g_string_append_printf (ctx->title, " — %s", status);
   for (guint i = 0; i < len (reactions); i++)
     {
-      g_autofree char *m = concepts_text (arr (elem_obj (reactions, i), "manifestation"));
+      g_autofree char *m = concepts_text (hf_json_array (elem_obj (reactions, i), "manifestation"));
       if (m == NULL)
         continue;
       g_string_append (ctx->subtitle, ctx->subtitle->len == 0 ? "Reaction: " : ", ");
@@ -1121,27 +1073,27 @@ summarize_allergy (Ctx *ctx)
 static void
 summarize_immunization (Ctx *ctx)
 {
-  g_autofree char *performer = references_text (ctx, arr (ctx->r, "performer"), "actor");
-  g_autofree char *location = reference_text (ctx, obj (ctx->r, "location"));
+  g_autofree char *performer = references_text (ctx, hf_json_array (ctx->r, "performer"), "actor");
+  g_autofree char *location = reference_text (ctx, hf_json_object (ctx->r, "location"));
 
-  title_concept (ctx, obj (ctx->r, "vaccineCode"), "Vaccination");
-  if (g_strcmp0 (str (ctx->r, "status"), "not-done") == 0)
+  title_concept (ctx, hf_json_object (ctx->r, "vaccineCode"), "Vaccination");
+  if (g_strcmp0 (hf_json_string (ctx->r, "status"), "not-done") == 0)
     g_string_append (ctx->title, " — not given");
   append_part (ctx->subtitle, " · ", location ? location : performer);
-  if (str (ctx->r, "lotNumber") != NULL)
+  if (hf_json_string (ctx->r, "lotNumber") != NULL)
     g_string_append_printf (ctx->subtitle, "%slot %s", ctx->subtitle->len ? " · " : "",
-                            str (ctx->r, "lotNumber"));
+                            hf_json_string (ctx->r, "lotNumber"));
   ctx->when = first_date (ctx->r, "occurrenceDateTime", "recorded", NULL);
 }
 
 static void
 summarize_procedure (Ctx *ctx)
 {
-  const char *status = str (ctx->r, "status");
-  g_autofree char *performer = references_text (ctx, arr (ctx->r, "performer"), "actor");
-  g_autofree char *location = reference_text (ctx, obj (ctx->r, "location"));
+  const char *status = hf_json_string (ctx->r, "status");
+  g_autofree char *performer = references_text (ctx, hf_json_array (ctx->r, "performer"), "actor");
+  g_autofree char *location = reference_text (ctx, hf_json_object (ctx->r, "location"));
 
-  title_concept (ctx, obj (ctx->r, "code"), "Procedure");
+  title_concept (ctx, hf_json_object (ctx->r, "code"), "Procedure");
   if (status != NULL && !g_str_equal (status, "completed"))
     g_string_append_printf (ctx->title, " — %s", status);
   append_part (ctx->subtitle, " · ", performer);
@@ -1152,19 +1104,20 @@ summarize_procedure (Ctx *ctx)
 static void
 summarize_encounter (Ctx *ctx)
 {
-  g_autofree char *type = concept_text (first_obj (ctx->r, "type"));
-  JsonObject *klass = obj (ctx->r, "class");
-  g_autofree char *where = reference_text (ctx, obj (ctx->r, "serviceProvider"));
-  g_autofree char *reason = concepts_text (arr (ctx->r, "reasonCode"));
-  g_autofree char *who = references_text (ctx, arr (ctx->r, "participant"), "individual");
+  g_autofree char *type = concept_text (hf_json_first_object (ctx->r, "type"));
+  JsonObject *klass = hf_json_object (ctx->r, "class");
+  g_autofree char *where = reference_text (ctx, hf_json_object (ctx->r, "serviceProvider"));
+  g_autofree char *reason = concepts_text (hf_json_array (ctx->r, "reasonCode"));
+  g_autofree char *who = references_text (ctx, hf_json_array (ctx->r, "participant"), "individual");
 
   if (where == NULL)
-    where = reference_text (ctx, obj (first_obj (ctx->r, "location"), "location"));
-  set_primary_code (ctx, first_obj (ctx->r, "type"));
+    where = reference_text (ctx, hf_json_object (hf_json_first_object (ctx->r, "location"),
+                                                 "location"));
+  set_primary_code (ctx, hf_json_first_object (ctx->r, "type"));
   if (type != NULL)
     g_string_append (ctx->title, type);
-  else if (str (klass, "display") != NULL)
-    g_string_append_printf (ctx->title, "%s visit", str (klass, "display"));
+  else if (hf_json_string (klass, "display") != NULL)
+    g_string_append_printf (ctx->title, "%s visit", hf_json_string (klass, "display"));
   else
     g_string_append (ctx->title, "Visit");
   if (where != NULL)
@@ -1179,10 +1132,10 @@ summarize_encounter (Ctx *ctx)
 static void
 summarize_report (Ctx *ctx)
 {
-  guint results = len (arr (ctx->r, "result"));
-  g_autofree char *performer = references_text (ctx, arr (ctx->r, "performer"), NULL);
+  guint results = len (hf_json_array (ctx->r, "result"));
+  g_autofree char *performer = references_text (ctx, hf_json_array (ctx->r, "performer"), NULL);
 
-  title_concept (ctx, obj (ctx->r, "code"), "Report");
+  title_concept (ctx, hf_json_object (ctx->r, "code"), "Report");
   if (results > 0)
     g_string_append_printf (ctx->subtitle, "%u result%s", results, results == 1 ? "" : "s");
   append_part (ctx->subtitle, " · ", performer);
@@ -1192,41 +1145,44 @@ summarize_report (Ctx *ctx)
 static void
 summarize_document (Ctx *ctx)
 {
-  JsonObject *attachment = obj (first_obj (ctx->r, "content"), "attachment");
-  g_autofree char *type = concept_text (obj (ctx->r, "type"));
-  g_autofree char *author = references_text (ctx, arr (ctx->r, "author"), NULL);
-  g_autofree char *custodian = reference_text (ctx, obj (ctx->r, "custodian"));
+  JsonObject *attachment = hf_json_object (hf_json_first_object (ctx->r, "content"), "attachment");
+  g_autofree char *type = concept_text (hf_json_object (ctx->r, "type"));
+  g_autofree char *author = references_text (ctx, hf_json_array (ctx->r, "author"), NULL);
+  g_autofree char *custodian = reference_text (ctx, hf_json_object (ctx->r, "custodian"));
 
-  set_primary_code (ctx, obj (ctx->r, "type"));
-  g_string_append (ctx->title, str (ctx->r, "description") ? str (ctx->r, "description")
-                               : type ? type : str (attachment, "title") ? str (attachment, "title")
+  set_primary_code (ctx, hf_json_object (ctx->r, "type"));
+  g_string_append (ctx->title, hf_json_string (ctx->r, "description")
+                               ? hf_json_string (ctx->r, "description")
+                               : type ? type
+                               : hf_json_string (attachment, "title")
+                               ? hf_json_string (attachment, "title")
                                : "Document");
   append_part (ctx->subtitle, " · ", author ? author : custodian);
-  append_part (ctx->subtitle, " · ", str (attachment, "contentType"));
+  append_part (ctx->subtitle, " · ", hf_json_string (attachment, "contentType"));
   ctx->when = first_date (ctx->r, "date", "context.period.start", NULL);
   if (ctx->when == NULL)
-    ctx->when = str (attachment, "creation");
+    ctx->when = hf_json_string (attachment, "creation");
 }
 
 static void
 summarize_patient (Ctx *ctx)
 {
-  g_autofree char *name = human_name (first_obj (ctx->r, "name"));
-  const char *birth = str (ctx->r, "birthDate");
+  g_autofree char *name = human_name (hf_json_first_object (ctx->r, "name"));
+  const char *birth = hf_json_string (ctx->r, "birthDate");
 
   g_string_append (ctx->title, name ? name : "Patient");
   if (birth != NULL)
     g_string_append_printf (ctx->subtitle, "Born %s", birth);
-  append_part (ctx->subtitle, " · ", str (ctx->r, "gender"));
+  append_part (ctx->subtitle, " · ", hf_json_string (ctx->r, "gender"));
 }
 
 static void
 summarize_person (Ctx *ctx)
 {
-  g_autofree char *name = human_name (first_obj (ctx->r, "name"));
-  g_autofree char *relation = concept_text (first_obj (ctx->r, "relationship"));
-  g_autofree char *qualification = concept_text (obj (first_obj (ctx->r, "qualification"),
-                                                      "code"));
+  g_autofree char *name = human_name (hf_json_first_object (ctx->r, "name"));
+  g_autofree char *relation = concept_text (hf_json_first_object (ctx->r, "relationship"));
+  g_autofree char *qualification =
+    concept_text (hf_json_object (hf_json_first_object (ctx->r, "qualification"), "code"));
 
   g_string_append (ctx->title, name ? name : type_of (ctx->r));
   append_part (ctx->subtitle, " · ", relation ? relation : qualification);
@@ -1235,29 +1191,31 @@ summarize_person (Ctx *ctx)
 static void
 summarize_place (Ctx *ctx)
 {
-  JsonObject *address = obj (ctx->r, "address") ? obj (ctx->r, "address")
-                                                 : first_obj (ctx->r, "address");
-  g_autofree char *type = concept_text (first_obj (ctx->r, "type"));
+  JsonObject *address = hf_json_object (ctx->r, "address")
+                        ? hf_json_object (ctx->r, "address")
+                        : hf_json_first_object (ctx->r, "address");
+  g_autofree char *type = concept_text (hf_json_first_object (ctx->r, "type"));
 
   if (type == NULL)
-    type = concept_text (obj (ctx->r, "type"));
-  g_string_append (ctx->title, str (ctx->r, "name") ? str (ctx->r, "name") : type_of (ctx->r));
+    type = concept_text (hf_json_object (ctx->r, "type"));
+  g_string_append (ctx->title, hf_json_string (ctx->r, "name") ? hf_json_string (ctx->r, "name")
+                                                              : type_of (ctx->r));
   append_part (ctx->subtitle, " · ", type);
   if (address != NULL)
     {
-      append_part (ctx->subtitle, " · ", str (address, "city"));
-      if (str (address, "city") != NULL)
-        append_part (ctx->subtitle, ", ", str (address, "state"));
+      append_part (ctx->subtitle, " · ", hf_json_string (address, "city"));
+      if (hf_json_string (address, "city") != NULL)
+        append_part (ctx->subtitle, ", ", hf_json_string (address, "state"));
     }
 }
 
 static void
 summarize_practitioner_role (Ctx *ctx)
 {
-  g_autofree char *who = reference_text (ctx, obj (ctx->r, "practitioner"));
-  g_autofree char *role = concept_text (first_obj (ctx->r, "code"));
-  g_autofree char *specialty = concept_text (first_obj (ctx->r, "specialty"));
-  g_autofree char *org = reference_text (ctx, obj (ctx->r, "organization"));
+  g_autofree char *who = reference_text (ctx, hf_json_object (ctx->r, "practitioner"));
+  g_autofree char *role = concept_text (hf_json_first_object (ctx->r, "code"));
+  g_autofree char *specialty = concept_text (hf_json_first_object (ctx->r, "specialty"));
+  g_autofree char *org = reference_text (ctx, hf_json_object (ctx->r, "organization"));
 
   g_string_append (ctx->title, who ? who : "Practitioner");
   append_part (ctx->title, ", ", specialty ? specialty : role);
@@ -1268,24 +1226,24 @@ static void
 summarize_plan (Ctx        *ctx,
                 const char *fallback)
 {
-  g_autofree char *category = concept_text (first_obj (ctx->r, "category"));
-  const char *status = str (ctx->r, "status");
+  g_autofree char *category = concept_text (hf_json_first_object (ctx->r, "category"));
+  const char *status = hf_json_string (ctx->r, "status");
 
-  g_string_append (ctx->title, str (ctx->r, "title") ? str (ctx->r, "title")
-                               : str (ctx->r, "name") ? str (ctx->r, "name")
+  g_string_append (ctx->title, hf_json_string (ctx->r, "title") ? hf_json_string (ctx->r, "title")
+                               : hf_json_string (ctx->r, "name") ? hf_json_string (ctx->r, "name")
                                : category ? category : fallback);
   if (status != NULL)
     g_string_append_printf (ctx->title, " — %s", status);
   if (g_str_equal (fallback, "Care team"))
     {
-      guint n = len (arr (ctx->r, "participant"));
+      guint n = len (hf_json_array (ctx->r, "participant"));
       if (n > 0)
         g_string_append_printf (ctx->subtitle, "%u member%s", n, n == 1 ? "" : "s");
     }
   else
     {
-      guint n = len (arr (ctx->r, "activity"));
-      append_part (ctx->subtitle, " · ", str (ctx->r, "description"));
+      guint n = len (hf_json_array (ctx->r, "activity"));
+      append_part (ctx->subtitle, " · ", hf_json_string (ctx->r, "description"));
       if (ctx->subtitle->len == 0 && n > 0)
         g_string_append_printf (ctx->subtitle, "%u activit%s", n, n == 1 ? "y" : "ies");
     }
@@ -1295,13 +1253,13 @@ summarize_plan (Ctx        *ctx,
 static void
 summarize_goal (Ctx *ctx)
 {
-  g_autofree char *what = concept_text (obj (ctx->r, "description"));
-  JsonObject *target = first_obj (ctx->r, "target");
-  g_autofree char *due = readable_date (str (target, "dueDate"));
+  g_autofree char *what = concept_text (hf_json_object (ctx->r, "description"));
+  JsonObject *target = hf_json_first_object (ctx->r, "target");
+  g_autofree char *due = readable_date (hf_json_string (target, "dueDate"));
 
   g_string_append (ctx->title, what ? what : "Goal");
-  if (str (ctx->r, "lifecycleStatus") != NULL)
-    g_string_append_printf (ctx->title, " — %s", str (ctx->r, "lifecycleStatus"));
+  if (hf_json_string (ctx->r, "lifecycleStatus") != NULL)
+    g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "lifecycleStatus"));
   if (due != NULL)
     g_string_append_printf (ctx->subtitle, "By %s", due);
   ctx->when = first_date (ctx->r, "startDate", "statusDate", NULL);
@@ -1310,14 +1268,17 @@ summarize_goal (Ctx *ctx)
 static void
 summarize_device (Ctx *ctx)
 {
-  JsonObject *name = first_obj (ctx->r, "deviceName");
-  g_autofree char *type = concept_text (obj (ctx->r, "type"));
-  const char *udi = str (first_obj (ctx->r, "udiCarrier"), "deviceIdentifier");
+  JsonObject *name = hf_json_first_object (ctx->r, "deviceName");
+  g_autofree char *type = concept_text (hf_json_object (ctx->r, "type"));
+  const char *udi = hf_json_string (hf_json_first_object (ctx->r, "udiCarrier"),
+                                    "deviceIdentifier");
 
-  set_primary_code (ctx, obj (ctx->r, "type"));
-  g_string_append (ctx->title, str (name, "name") ? str (name, "name") : type ? type : "Device");
-  if (str (ctx->r, "status") != NULL && !g_str_equal (str (ctx->r, "status"), "active"))
-    g_string_append_printf (ctx->title, " — %s", str (ctx->r, "status"));
+  set_primary_code (ctx, hf_json_object (ctx->r, "type"));
+  g_string_append (ctx->title, hf_json_string (name, "name") ? hf_json_string (name, "name")
+                               : type ? type : "Device");
+  if (hf_json_string (ctx->r, "status") != NULL &&
+      !g_str_equal (hf_json_string (ctx->r, "status"), "active"))
+    g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "status"));
   if (udi != NULL)
     g_string_append_printf (ctx->subtitle, "Device identifier %s", udi);
   ctx->when = first_date (ctx->r, "manufactureDate", NULL);
@@ -1328,25 +1289,27 @@ money_text (JsonObject *money)
 {
   double v;
 
-  if (!num (money, "value", &v))
+  if (!hf_json_number (money, "value", &v))
     return NULL;
-  return str (money, "currency") ? g_strdup_printf ("%.2f %s", v, str (money, "currency"))
-                                 : g_strdup_printf ("%.2f", v);
+  return hf_json_string (money, "currency")
+         ? g_strdup_printf ("%.2f %s", v, hf_json_string (money, "currency"))
+         : g_strdup_printf ("%.2f", v);
 }
 
 static JsonObject *
 claim_total (JsonObject *r)
 {
-  return obj (r, "total") ? obj (r, "total") : obj (first_obj (r, "total"), "amount");
+  return hf_json_object (r, "total") ? hf_json_object (r, "total")
+                                     : hf_json_object (hf_json_first_object (r, "total"), "amount");
 }
 
 static void
 summarize_claim (Ctx        *ctx,
                  const char *what)
 {
-  g_autofree char *type = concept_text (obj (ctx->r, "type"));
+  g_autofree char *type = concept_text (hf_json_object (ctx->r, "type"));
   g_autofree char *total = money_text (claim_total (ctx->r));
-  g_autofree char *insurer = reference_text (ctx, obj (ctx->r, "insurer"));
+  g_autofree char *insurer = reference_text (ctx, hf_json_object (ctx->r, "insurer"));
 
   g_string_append (ctx->title, what);
   if (type != NULL)
@@ -1360,25 +1323,25 @@ summarize_claim (Ctx        *ctx,
 static void
 summarize_coverage (Ctx *ctx)
 {
-  g_autofree char *payor = references_text (ctx, arr (ctx->r, "payor"), NULL);
-  g_autofree char *type = concept_text (obj (ctx->r, "type"));
+  g_autofree char *payor = references_text (ctx, hf_json_array (ctx->r, "payor"), NULL);
+  g_autofree char *type = concept_text (hf_json_object (ctx->r, "type"));
 
   g_string_append (ctx->title, "Insurance");
   append_part (ctx->title, ": ", payor ? payor : type);
-  if (str (ctx->r, "status") != NULL)
-    g_string_append_printf (ctx->title, " — %s", str (ctx->r, "status"));
+  if (hf_json_string (ctx->r, "status") != NULL)
+    g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "status"));
   ctx->when = first_date (ctx->r, "period.start", NULL);
 }
 
 static void
 summarize_request (Ctx *ctx)
 {
-  g_autofree char *requester = reference_text (ctx, obj (ctx->r, "requester"));
-  g_autofree char *reason = concepts_text (arr (ctx->r, "reasonCode"));
+  g_autofree char *requester = reference_text (ctx, hf_json_object (ctx->r, "requester"));
+  g_autofree char *reason = concepts_text (hf_json_array (ctx->r, "reasonCode"));
 
-  title_concept (ctx, obj (ctx->r, "code"), "Order");
-  if (str (ctx->r, "status") != NULL)
-    g_string_append_printf (ctx->title, " — %s", str (ctx->r, "status"));
+  title_concept (ctx, hf_json_object (ctx->r, "code"), "Order");
+  if (hf_json_string (ctx->r, "status") != NULL)
+    g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "status"));
   if (reason != NULL)
     g_string_append_printf (ctx->subtitle, "For %s", reason);
   if (requester != NULL)
@@ -1391,9 +1354,10 @@ summarize_request (Ctx *ctx)
 static void
 summarize_specimen (Ctx *ctx)
 {
-  g_autofree char *site = concept_text (obj (obj (ctx->r, "collection"), "bodySite"));
+  g_autofree char *site = concept_text (hf_json_object (hf_json_object (ctx->r, "collection"),
+                                                       "bodySite"));
 
-  title_concept (ctx, obj (ctx->r, "type"), "Specimen");
+  title_concept (ctx, hf_json_object (ctx->r, "type"), "Specimen");
   append_part (ctx->subtitle, " · ", site);
   ctx->when = first_date (ctx->r, "collection.collectedDateTime", "receivedTime", NULL);
 }
@@ -1401,20 +1365,25 @@ summarize_specimen (Ctx *ctx)
 static void
 summarize_imaging (Ctx *ctx)
 {
-  g_autofree char *procedure = concept_text (first_obj (ctx->r, "procedureCode"));
-  g_autofree char *modality = str (first_obj (ctx->r, "modality"), "display")
-    ? g_strdup (str (first_obj (ctx->r, "modality"), "display"))
-    : g_strdup (str (first_obj (ctx->r, "modality"), "code"));
+  g_autofree char *procedure = concept_text (hf_json_first_object (ctx->r, "procedureCode"));
+  g_autofree char *modality = hf_json_string (hf_json_first_object (ctx->r, "modality"), "display")
+    ? g_strdup (hf_json_string (hf_json_first_object (ctx->r, "modality"), "display"))
+    : g_strdup (hf_json_string (hf_json_first_object (ctx->r, "modality"), "code"));
   g_autofree char *site = NULL;
-  guint series = len (arr (ctx->r, "series"));
+  guint series = len (hf_json_array (ctx->r, "series"));
 
-  site = concept_text (obj (first_obj (ctx->r, "series"), "bodySite"));
-  if (site == NULL && str (obj (first_obj (ctx->r, "series"), "bodySite"), "display") != NULL)
-    site = g_strdup (str (obj (first_obj (ctx->r, "series"), "bodySite"), "display"));
+  site = concept_text (hf_json_object (hf_json_first_object (ctx->r, "series"), "bodySite"));
+  if (site == NULL && hf_json_string (hf_json_object (hf_json_first_object (ctx->r, "series"),
+                                                      "bodySite"),
+                                      "display") != NULL)
+    site = g_strdup (hf_json_string (hf_json_object (hf_json_first_object (ctx->r, "series"),
+                                                     "bodySite"),
+                                     "display"));
   if (modality == NULL)
     {
-      JsonObject *m = obj (first_obj (ctx->r, "series"), "modality");
-      modality = g_strdup (str (m, "display") ? str (m, "display") : str (m, "code"));
+      JsonObject *m = hf_json_object (hf_json_first_object (ctx->r, "series"), "modality");
+      modality = g_strdup (hf_json_string (m, "display") ? hf_json_string (m, "display")
+                                                         : hf_json_string (m, "code"));
     }
   g_string_append (ctx->title, procedure ? procedure : "Imaging study");
   if (procedure == NULL && modality != NULL)
@@ -1433,8 +1402,8 @@ summarize_misc (Ctx *ctx)
 
   if (g_str_equal (type, "Provenance"))
     {
-      g_autofree char *who = references_text (ctx, arr (ctx->r, "agent"), "who");
-      guint n = len (arr (ctx->r, "target"));
+      g_autofree char *who = references_text (ctx, hf_json_array (ctx->r, "agent"), "who");
+      guint n = len (hf_json_array (ctx->r, "target"));
       g_string_append (ctx->title, "Record history");
       if (n > 0)
         g_string_append_printf (ctx->subtitle, "About %u record%s", n, n == 1 ? "" : "s");
@@ -1443,11 +1412,11 @@ summarize_misc (Ctx *ctx)
     }
   else if (g_str_equal (type, "QuestionnaireResponse"))
     {
-      guint n = len (arr (ctx->r, "item"));
-      g_autofree char *author = reference_text (ctx, obj (ctx->r, "author"));
+      guint n = len (hf_json_array (ctx->r, "item"));
+      g_autofree char *author = reference_text (ctx, hf_json_object (ctx->r, "author"));
       g_string_append (ctx->title, "Questionnaire answers");
-      if (str (ctx->r, "status") != NULL)
-        g_string_append_printf (ctx->title, " — %s", str (ctx->r, "status"));
+      if (hf_json_string (ctx->r, "status") != NULL)
+        g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "status"));
       if (n > 0)
         g_string_append_printf (ctx->subtitle, "%u answer%s", n, n == 1 ? "" : "s");
       append_part (ctx->subtitle, " · ", author);
@@ -1456,8 +1425,8 @@ summarize_misc (Ctx *ctx)
   else
     {
       /* Unknown to us: shown plainly, by what it names, else by type and id. */
-      g_autofree char *what = concept_text (obj (ctx->r, "code"));
-      set_primary_code (ctx, obj (ctx->r, "code"));
+      g_autofree char *what = concept_text (hf_json_object (ctx->r, "code"));
+      set_primary_code (ctx, hf_json_object (ctx->r, "code"));
       if (what != NULL)
         {
           g_string_append (ctx->title, what);
@@ -1466,8 +1435,8 @@ summarize_misc (Ctx *ctx)
       else
         {
           g_string_append (ctx->title, type);
-          if (str (ctx->r, "id") != NULL)
-            g_string_append_printf (ctx->title, " %s", str (ctx->r, "id"));
+          if (hf_json_string (ctx->r, "id") != NULL)
+            g_string_append_printf (ctx->title, " %s", hf_json_string (ctx->r, "id"));
         }
       ctx->when = first_date (ctx->r, "date", "effectiveDateTime", "occurrenceDateTime",
                               "period.start", "authored", "recorded", "created", "issued",
@@ -1478,7 +1447,7 @@ summarize_misc (Ctx *ctx)
 static const char *
 observation_category (JsonObject *r)
 {
-  JsonArray *cats = arr (r, "category");
+  JsonArray *cats = hf_json_array (r, "category");
 
   for (guint i = 0; i < len (cats); i++)
     {
@@ -1609,29 +1578,31 @@ hf_fhir_summarize (JsonObject        *resource,
   out->effective = sortable_date (ctx.when);
   out->date = display_date (ctx.when);
 
-  out->status = g_strdup (str (resource, "status"));
+  out->status = g_strdup (hf_json_string (resource, "status"));
   if (out->status == NULL && clinical_status (resource) != NULL)
     out->status = g_strdup (clinical_status (resource));
   if (out->status == NULL)
     out->status = concept_code (resource, "verificationStatus");
   if (out->status == NULL)
-    out->status = g_strdup (str (resource, "lifecycleStatus"));
+    out->status = g_strdup (hf_json_string (resource, "lifecycleStatus"));
 
-  subject = obj (resource, "subject") ? obj (resource, "subject") : obj (resource, "patient");
-  if (subject == NULL && obj (resource, "beneficiary") != NULL)
-    subject = obj (resource, "beneficiary");
-  out->subject = g_strdup (str (subject, "reference"));
+  subject = hf_json_object (resource, "subject") ? hf_json_object (resource, "subject")
+                                                : hf_json_object (resource, "patient");
+  if (subject == NULL && hf_json_object (resource, "beneficiary") != NULL)
+    subject = hf_json_object (resource, "beneficiary");
+  out->subject = g_strdup (hf_json_string (subject, "reference"));
 
-  add_concept_codes (codes, obj (resource, "code"));
-  add_concept_codes (codes, obj (resource, "vaccineCode"));
-  add_concept_codes (codes, obj (resource, "medicationCodeableConcept"));
-  add_concept_codes (codes, first_obj (resource, "type"));
-  add_concept_codes (codes, obj (resource, "type"));
-  add_concept_codes (codes, obj (resource, "valueCodeableConcept"));
-  for (guint i = 0; i < len (arr (resource, "reasonCode")); i++)
-    add_concept_codes (codes, elem_obj (arr (resource, "reasonCode"), i));
-  for (guint i = 0; i < len (arr (resource, "component")); i++)
-    add_concept_codes (codes, obj (elem_obj (arr (resource, "component"), i), "code"));
+  add_concept_codes (codes, hf_json_object (resource, "code"));
+  add_concept_codes (codes, hf_json_object (resource, "vaccineCode"));
+  add_concept_codes (codes, hf_json_object (resource, "medicationCodeableConcept"));
+  add_concept_codes (codes, hf_json_first_object (resource, "type"));
+  add_concept_codes (codes, hf_json_object (resource, "type"));
+  add_concept_codes (codes, hf_json_object (resource, "valueCodeableConcept"));
+  for (guint i = 0; i < len (hf_json_array (resource, "reasonCode")); i++)
+    add_concept_codes (codes, elem_obj (hf_json_array (resource, "reasonCode"), i));
+  for (guint i = 0; i < len (hf_json_array (resource, "component")); i++)
+    add_concept_codes (codes, hf_json_object (elem_obj (hf_json_array (resource, "component"), i),
+                                              "code"));
   out->search_codes = codes->len ? g_strdup (codes->str) : NULL;
   out->search_notes = join_notes (resource);
 }
@@ -1673,7 +1644,7 @@ static const char * const sensitive_codes[] = {
 const char *
 hf_fhir_sensitivity_label (JsonObject *resource)
 {
-  JsonArray *security = arr (obj (resource, "meta"), "security");
+  JsonArray *security = hf_json_array (hf_json_object (resource, "meta"), "security");
 
   for (guint i = 0; security != NULL && i < json_array_get_length (security); i++)
     {
@@ -1682,7 +1653,7 @@ hf_fhir_sensitivity_label (JsonObject *resource)
 
       if (!JSON_NODE_HOLDS_OBJECT (n))
         continue;
-      code = str (json_node_get_object (n), "code");
+      code = hf_json_string (json_node_get_object (n), "code");
       if (code != NULL && g_strv_contains (sensitive_codes, code))
         return code;
     }
@@ -1696,16 +1667,16 @@ hf_fhir_display_name (JsonObject *resource)
 
   g_return_val_if_fail (resource != NULL, NULL);
 
-  type = str (resource, "resourceType");
+  type = hf_json_string (resource, "resourceType");
   if (type == NULL)
     return NULL;
   if (g_str_equal (type, "Medication"))
-    return concept_text (obj (resource, "code"));
+    return concept_text (hf_json_object (resource, "code"));
   if (g_str_equal (type, "Patient") || g_str_equal (type, "Practitioner") ||
       g_str_equal (type, "RelatedPerson") || g_str_equal (type, "Person"))
-    return human_name (first_obj (resource, "name"));
-  if (str (resource, "name") != NULL)
-    return g_strdup (str (resource, "name"));
+    return human_name (hf_json_first_object (resource, "name"));
+  if (hf_json_string (resource, "name") != NULL)
+    return g_strdup (hf_json_string (resource, "name"));
   return NULL;
 }
 
@@ -1778,36 +1749,36 @@ describe_what (Ctx       *ctx,
 
   if (g_str_has_prefix (type, "Medication") && !g_str_equal (type, "Medication"))
     {
-      JsonObject *cc = obj (ctx->r, "medicationCodeableConcept");
-      add_field (fields, "Medication", cc ? concept_with_codes (cc)
-                                          : reference_text (ctx, obj (ctx->r,
-                                                                      "medicationReference")));
+      JsonObject *cc = hf_json_object (ctx->r, "medicationCodeableConcept");
+      add_field (fields, "Medication",
+                 cc ? concept_with_codes (cc)
+                    : reference_text (ctx, hf_json_object (ctx->r, "medicationReference")));
     }
   else if (g_str_equal (type, "Immunization"))
-    add_field (fields, "Vaccine", concept_with_codes (obj (ctx->r, "vaccineCode")));
+    add_field (fields, "Vaccine", concept_with_codes (hf_json_object (ctx->r, "vaccineCode")));
   else if (g_str_equal (type, "Encounter"))
-    add_field (fields, "Kind of visit", concept_with_codes (first_obj (ctx->r, "type")));
+    add_field (fields, "Kind of visit", concept_with_codes (hf_json_first_object (ctx->r, "type")));
   else if (g_str_equal (type, "ImagingStudy"))
-    add_field (fields, "What", concept_with_codes (first_obj (ctx->r, "procedureCode")));
+    add_field (fields, "What", concept_with_codes (hf_json_first_object (ctx->r, "procedureCode")));
   else if (g_str_equal (type, "Goal"))
-    add_field (fields, "Goal", concept_with_codes (obj (ctx->r, "description")));
+    add_field (fields, "Goal", concept_with_codes (hf_json_object (ctx->r, "description")));
   else if (g_str_equal (type, "Device") || g_str_equal (type, "DocumentReference") ||
            g_str_equal (type, "Specimen") || g_str_equal (type, "Coverage"))
-    add_field (fields, "What", concept_with_codes (obj (ctx->r, "type")));
+    add_field (fields, "What", concept_with_codes (hf_json_object (ctx->r, "type")));
   else
-    add_field (fields, "What", concept_with_codes (obj (ctx->r, "code")));
+    add_field (fields, "What", concept_with_codes (hf_json_object (ctx->r, "code")));
 }
 
 static void
 describe_observation (JsonObject *holder,
                       GPtrArray  *fields)
 {
-  JsonArray *components = arr (holder, "component");
-  JsonArray *ranges = arr (holder, "referenceRange");
+  JsonArray *components = hf_json_array (holder, "component");
+  JsonArray *ranges = hf_json_array (holder, "referenceRange");
   ValueKind kind;
   double number = 0;
   g_autofree char *value = value_text (holder, &kind, &number, NULL);
-  gboolean numeric = obj (holder, "valueQuantity") != NULL ||
+  gboolean numeric = hf_json_object (holder, "valueQuantity") != NULL ||
                      json_object_has_member (holder, "valueInteger");
 
   add_field (fields, "Result", g_steal_pointer (&value));
@@ -1816,7 +1787,7 @@ describe_observation (JsonObject *holder,
     {
       JsonObject *range = elem_obj (ranges, i);
       g_autofree char *text = range_text (range);
-      g_autofree char *applies = concept_text (obj (range, "type"));
+      g_autofree char *applies = concept_text (hf_json_object (range, "type"));
       if (text != NULL && applies != NULL)
         add_field (fields, "Normal range", g_strdup_printf ("%s (%s)", text, applies));
       else
@@ -1834,10 +1805,10 @@ describe_observation (JsonObject *holder,
 
         if (component_rank (c) != rank)
           continue;
-        name = concept_text (obj (c, "code"));
+        name = concept_text (hf_json_object (c, "code"));
         v = value_text (c, &kind, &n, NULL);
-        word = interpretation (c, obj (c, "valueQuantity") != NULL, n);
-        absent = concept_text (obj (c, "dataAbsentReason"));
+        word = interpretation (c, hf_json_object (c, "valueQuantity") != NULL, n);
+        absent = concept_text (hf_json_object (c, "dataAbsentReason"));
         if (v != NULL && word != NULL)
           add_field (fields, name ? name : "Part", g_strdup_printf ("%s — %s", v, word));
         else if (v != NULL)
@@ -1846,12 +1817,12 @@ describe_observation (JsonObject *holder,
           add_field (fields, name ? name : "Part", g_strdup_printf ("no result (%s)", absent));
       }
   {
-    g_autofree char *absent = concept_text (obj (holder, "dataAbsentReason"));
+    g_autofree char *absent = concept_text (hf_json_object (holder, "dataAbsentReason"));
     if (absent != NULL)
       add_field (fields, "No result", g_steal_pointer (&absent));
   }
-  add_field (fields, "Method", concept_text (obj (holder, "method")));
-  add_field (fields, "Body site", concept_text (obj (holder, "bodySite")));
+  add_field (fields, "Method", concept_text (hf_json_object (holder, "method")));
+  add_field (fields, "Body site", concept_text (hf_json_object (holder, "bodySite")));
 }
 
 static void
@@ -1863,20 +1834,21 @@ describe_dosage (JsonArray *dosages,
       JsonObject *d = elem_obj (dosages, i);
       double count = 0;
       g_autofree char *dose = dose_text (d, &count);
-      g_autofree char *rate = quantity_text (obj (first_obj (d, "doseAndRate"), "rateQuantity"),
-                                             NULL, NULL);
+      g_autofree char *rate =
+        quantity_text (hf_json_object (hf_json_first_object (d, "doseAndRate"), "rateQuantity"),
+                       NULL, NULL);
 
       if (dose == NULL && count > 0)
         dose = format_number (count);
-      if (dose == NULL)
-        dose = quantity_text (obj (d, "dose"), NULL, NULL);   /* MedicationAdministration */
+      if (dose == NULL) /* MedicationAdministration */
+        dose = quantity_text (hf_json_object (d, "dose"), NULL, NULL);
       add_field (fields, "Dose", g_steal_pointer (&dose));
       add_field (fields, "Rate", g_steal_pointer (&rate));
       add_field (fields, "How often", timing_text (d));
-      add_field (fields, "How to take it", concept_text (obj (d, "route")));
-      add_field (fields, "Instructions", g_strdup (str (d, "text")));
-      add_field (fields, "For the patient", g_strdup (str (d, "patientInstruction")));
-      add_concepts (fields, "Also", arr (d, "additionalInstruction"));
+      add_field (fields, "How to take it", concept_text (hf_json_object (d, "route")));
+      add_field (fields, "Instructions", g_strdup (hf_json_string (d, "text")));
+      add_field (fields, "For the patient", g_strdup (hf_json_string (d, "patientInstruction")));
+      add_concepts (fields, "Also", hf_json_array (d, "additionalInstruction"));
     }
 }
 
@@ -1885,12 +1857,12 @@ describe_status (Ctx       *ctx,
                  GPtrArray *fields)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  g_autofree char *verification = concept_text (obj (ctx->r, "verificationStatus"));
-  g_autofree char *reason = concept_text (obj (ctx->r, "statusReason"));
+  g_autofree char *verification = concept_text (hf_json_object (ctx->r, "verificationStatus"));
+  g_autofree char *reason = concept_text (hf_json_object (ctx->r, "statusReason"));
 
-  append_part (s, ", ", str (ctx->r, "status"));
+  append_part (s, ", ", hf_json_string (ctx->r, "status"));
   append_part (s, ", ", clinical_status (ctx->r));
-  append_part (s, ", ", str (ctx->r, "lifecycleStatus"));
+  append_part (s, ", ", hf_json_string (ctx->r, "lifecycleStatus"));
   append_part (s, ", ", verification);
   append_part (s, " — ", reason);
   add_field (fields, "Status", s->len ? g_strdup (s->str) : NULL);
@@ -1907,27 +1879,28 @@ describe_dates (Ctx       *ctx,
   add_date (fields, "Date", first_date (r, "effectiveDateTime", "effectiveInstant",
                                         "occurrenceDateTime", "performedDateTime", "date",
                                         "authored", "started", NULL));
-  add_field (fields, "When", period_text (obj (r, "effectivePeriod")));
-  add_field (fields, "When", period_text (obj (r, "performedPeriod")));
-  add_field (fields, "When", period_text (obj (r, "occurrencePeriod")));
-  add_field (fields, "When", period_text (obj (r, "period")));
-  add_field (fields, "When", period_text (obj (r, "billablePeriod")));
-  add_date (fields, onset_label, str (r, "onsetDateTime"));
-  add_field (fields, onset_label, period_text (obj (r, "onsetPeriod")));
-  add_field (fields, onset_label, g_strdup (str (r, "onsetString")));
-  add_date (fields, "Resolved", str (r, "abatementDateTime"));
-  add_field (fields, "Resolved", g_strdup (str (r, "abatementString")));
-  add_date (fields, "Prescribed", str (r, "authoredOn"));
-  add_date (fields, "Handed over", str (r, "whenHandedOver"));
+  add_field (fields, "When", period_text (hf_json_object (r, "effectivePeriod")));
+  add_field (fields, "When", period_text (hf_json_object (r, "performedPeriod")));
+  add_field (fields, "When", period_text (hf_json_object (r, "occurrencePeriod")));
+  add_field (fields, "When", period_text (hf_json_object (r, "period")));
+  add_field (fields, "When", period_text (hf_json_object (r, "billablePeriod")));
+  add_date (fields, onset_label, hf_json_string (r, "onsetDateTime"));
+  add_field (fields, onset_label, period_text (hf_json_object (r, "onsetPeriod")));
+  add_field (fields, onset_label, g_strdup (hf_json_string (r, "onsetString")));
+  add_date (fields, "Resolved", hf_json_string (r, "abatementDateTime"));
+  add_field (fields, "Resolved", g_strdup (hf_json_string (r, "abatementString")));
+  add_date (fields, "Prescribed", hf_json_string (r, "authoredOn"));
+  add_date (fields, "Handed over", hf_json_string (r, "whenHandedOver"));
   add_date (fields, "Recorded", first_date (r, "recordedDate", "recorded", "dateAsserted",
                                             NULL));
-  if (g_strcmp0 (str (r, "issued"), first_date (r, "effectiveDateTime", "effectiveInstant", NULL))
-      != 0)
-    add_date (fields, "Reported", str (r, "issued"));
-  add_date (fields, "Collected", str (obj (r, "collection"), "collectedDateTime"));
-  add_date (fields, "Born", str (r, "birthDate"));
-  add_date (fields, "Died", str (r, "deceasedDateTime"));
-  add_date (fields, "Last updated", str (obj (r, "meta"), "lastUpdated"));
+  if (g_strcmp0 (hf_json_string (r, "issued"),
+                 first_date (r, "effectiveDateTime", "effectiveInstant", NULL)) != 0)
+    add_date (fields, "Reported", hf_json_string (r, "issued"));
+  add_date (fields, "Collected", hf_json_string (hf_json_object (r, "collection"),
+                                                 "collectedDateTime"));
+  add_date (fields, "Born", hf_json_string (r, "birthDate"));
+  add_date (fields, "Died", hf_json_string (r, "deceasedDateTime"));
+  add_date (fields, "Last updated", hf_json_string (hf_json_object (r, "meta"), "lastUpdated"));
 }
 
 static void
@@ -1936,38 +1909,40 @@ describe_people_and_places (Ctx       *ctx,
 {
   JsonObject *r = ctx->r;
   const char *type = type_of (r);
-  JsonObject *subject = obj (r, "subject") ? obj (r, "subject") : obj (r, "patient");
+  JsonObject *subject = hf_json_object (r, "subject") ? hf_json_object (r, "subject")
+                                                      : hf_json_object (r, "patient");
 
   if (subject == NULL)
-    subject = obj (r, "beneficiary");
+    subject = hf_json_object (r, "beneficiary");
   add_field (fields, "Patient", reference_text (ctx, subject));
   if (g_str_equal (type, "MedicationRequest") || g_str_equal (type, "ServiceRequest"))
     add_field (fields, g_str_equal (type, "ServiceRequest") ? "Ordered by" : "Prescribed by",
-               reference_text (ctx, obj (r, "requester")));
-  add_field (fields, "Performed by", references_text (ctx, arr (r, "performer"),
-                                                      first_obj (r, "performer") &&
-                                                      obj (first_obj (r, "performer"), "actor")
-                                                      ? "actor" : NULL));
-  add_field (fields, "Performed by", reference_text (ctx, obj (r, "performer")));
-  add_field (fields, "With", references_text (ctx, arr (r, "participant"),
+               reference_text (ctx, hf_json_object (r, "requester")));
+  add_field (fields, "Performed by",
+             references_text (ctx, hf_json_array (r, "performer"),
+                              hf_json_first_object (r, "performer") &&
+                              hf_json_object (hf_json_first_object (r, "performer"), "actor")
+                              ? "actor" : NULL));
+  add_field (fields, "Performed by", reference_text (ctx, hf_json_object (r, "performer")));
+  add_field (fields, "With", references_text (ctx, hf_json_array (r, "participant"),
                                               g_str_equal (type, "CareTeam") ? "member"
                                                                               : "individual"));
-  add_field (fields, "Practitioner", reference_text (ctx, obj (r, "practitioner")));
-  add_field (fields, "Recorded by", reference_text (ctx, obj (r, "recorder")));
-  add_field (fields, "Stated by", reference_text (ctx, obj (r, "asserter")));
-  add_field (fields, "Reported by", reference_text (ctx, obj (r, "informationSource")));
-  add_field (fields, "Author", references_text (ctx, arr (r, "author"), NULL));
-  add_field (fields, "Author", reference_text (ctx, obj (r, "author")));
-  add_field (fields, "Agent", references_text (ctx, arr (r, "agent"), "who"));
-  add_field (fields, "Where", reference_text (ctx, obj (r, "location")));
-  add_field (fields, "Where", references_text (ctx, arr (r, "location"), "location"));
-  add_field (fields, "Care provider", reference_text (ctx, obj (r, "serviceProvider")));
-  add_field (fields, "Organization", reference_text (ctx, obj (r, "organization")));
-  add_field (fields, "Kept by", reference_text (ctx, obj (r, "custodian")));
-  add_field (fields, "Insurer", reference_text (ctx, obj (r, "insurer")));
-  add_field (fields, "Paid by", references_text (ctx, arr (r, "payor"), NULL));
-  add_field (fields, "Made by", reference_text (ctx, obj (r, "manufacturer")));
-  add_field (fields, "Visit", reference_text (ctx, obj (r, "encounter")));
+  add_field (fields, "Practitioner", reference_text (ctx, hf_json_object (r, "practitioner")));
+  add_field (fields, "Recorded by", reference_text (ctx, hf_json_object (r, "recorder")));
+  add_field (fields, "Stated by", reference_text (ctx, hf_json_object (r, "asserter")));
+  add_field (fields, "Reported by", reference_text (ctx, hf_json_object (r, "informationSource")));
+  add_field (fields, "Author", references_text (ctx, hf_json_array (r, "author"), NULL));
+  add_field (fields, "Author", reference_text (ctx, hf_json_object (r, "author")));
+  add_field (fields, "Agent", references_text (ctx, hf_json_array (r, "agent"), "who"));
+  add_field (fields, "Where", reference_text (ctx, hf_json_object (r, "location")));
+  add_field (fields, "Where", references_text (ctx, hf_json_array (r, "location"), "location"));
+  add_field (fields, "Care provider", reference_text (ctx, hf_json_object (r, "serviceProvider")));
+  add_field (fields, "Organization", reference_text (ctx, hf_json_object (r, "organization")));
+  add_field (fields, "Kept by", reference_text (ctx, hf_json_object (r, "custodian")));
+  add_field (fields, "Insurer", reference_text (ctx, hf_json_object (r, "insurer")));
+  add_field (fields, "Paid by", references_text (ctx, hf_json_array (r, "payor"), NULL));
+  add_field (fields, "Made by", reference_text (ctx, hf_json_object (r, "manufacturer")));
+  add_field (fields, "Visit", reference_text (ctx, hf_json_object (r, "encounter")));
 }
 
 static void
@@ -1980,147 +1955,151 @@ describe_specifics (Ctx       *ctx,
   if (g_str_equal (type, "Observation"))
     describe_observation (r, fields);
   else if (g_str_equal (type, "MedicationRequest") || g_str_equal (type, "MedicationDispense"))
-    describe_dosage (arr (r, "dosageInstruction"), fields);
+    describe_dosage (hf_json_array (r, "dosageInstruction"), fields);
   else if (g_str_equal (type, "MedicationStatement"))
-    describe_dosage (arr (r, "dosage"), fields);
+    describe_dosage (hf_json_array (r, "dosage"), fields);
   else if (g_str_equal (type, "MedicationAdministration"))
     {
       g_autoptr(JsonArray) one = json_array_new ();
-      if (obj (r, "dosage") != NULL)
-        json_array_add_object_element (one, json_object_ref (obj (r, "dosage")));
+      if (hf_json_object (r, "dosage") != NULL)
+        json_array_add_object_element (one, json_object_ref (hf_json_object (r, "dosage")));
       describe_dosage (one, fields);
     }
   else if (g_str_equal (type, "AllergyIntolerance"))
     {
-      JsonArray *reactions = arr (r, "reaction");
-      JsonArray *cats = arr (r, "category");
+      JsonArray *reactions = hf_json_array (r, "reaction");
+      JsonArray *cats = hf_json_array (r, "category");
       g_autoptr(GString) kind = g_string_new (NULL);
 
-      append_part (kind, " ", str (r, "type"));
+      append_part (kind, " ", hf_json_string (r, "type"));
       for (guint i = 0; i < len (cats); i++)
         append_part (kind, ", ", elem_str (cats, i));
       add_field (fields, "Kind", kind->len ? g_strdup (kind->str) : NULL);
-      add_field (fields, "Risk", g_strdup (str (r, "criticality")));
+      add_field (fields, "Risk", g_strdup (hf_json_string (r, "criticality")));
       for (guint i = 0; i < len (reactions); i++)
         {
           JsonObject *reaction = elem_obj (reactions, i);
-          g_autofree char *m = concepts_text (arr (reaction, "manifestation"));
-          const char *severity = str (reaction, "severity");
+          g_autofree char *m = concepts_text (hf_json_array (reaction, "manifestation"));
+          const char *severity = hf_json_string (reaction, "severity");
           add_field (fields, "Reaction", severity && m ? g_strdup_printf ("%s (%s)", m, severity)
                                                        : g_steal_pointer (&m));
         }
     }
   else if (g_str_equal (type, "Immunization"))
     {
-      JsonObject *dose = first_obj (r, "protocolApplied");
+      JsonObject *dose = hf_json_first_object (r, "protocolApplied");
       double n;
-      add_field (fields, "Lot", g_strdup (str (r, "lotNumber")));
-      add_field (fields, "Where on the body", concept_text (obj (r, "site")));
-      add_field (fields, "How given", concept_text (obj (r, "route")));
-      if (num (dose, "doseNumberPositiveInt", &n))
+      add_field (fields, "Lot", g_strdup (hf_json_string (r, "lotNumber")));
+      add_field (fields, "Where on the body", concept_text (hf_json_object (r, "site")));
+      add_field (fields, "How given", concept_text (hf_json_object (r, "route")));
+      if (hf_json_number (dose, "doseNumberPositiveInt", &n))
         add_field (fields, "Dose number", format_number (n));
     }
   else if (g_str_equal (type, "DiagnosticReport"))
     {
-      JsonArray *results = arr (r, "result");
+      JsonArray *results = hf_json_array (r, "result");
       for (guint i = 0; i < len (results); i++)
         add_field (fields, "Result", reference_text_resolved (ctx, elem_obj (results, i)));
-      add_field (fields, "Conclusion", g_strdup (str (r, "conclusion")));
+      add_field (fields, "Conclusion", g_strdup (hf_json_string (r, "conclusion")));
     }
   else if (g_str_equal (type, "DocumentReference"))
     {
-      JsonArray *content = arr (r, "content");
+      JsonArray *content = hf_json_array (r, "content");
       for (guint i = 0; i < len (content); i++)
         {
-          JsonObject *a = obj (elem_obj (content, i), "attachment");
+          JsonObject *a = hf_json_object (elem_obj (content, i), "attachment");
           g_autoptr(GString) s = g_string_new (NULL);
           double size;
-          append_part (s, " · ", str (a, "title"));
-          append_part (s, " · ", str (a, "contentType"));
-          if (num (a, "size", &size))
+          append_part (s, " · ", hf_json_string (a, "title"));
+          append_part (s, " · ", hf_json_string (a, "contentType"));
+          if (hf_json_number (a, "size", &size))
             g_string_append_printf (s, "%s%.0f bytes", s->len ? " · " : "", size);
-          if (str (a, "data") != NULL)
+          if (hf_json_string (a, "data") != NULL)
             append_part (s, " · ", "included");
-          else if (str (a, "url") != NULL)
-            append_part (s, " · ", str (a, "url"));
+          else if (hf_json_string (a, "url") != NULL)
+            append_part (s, " · ", hf_json_string (a, "url"));
           add_field (fields, "Attachment", s->len ? g_strdup (s->str) : NULL);
         }
     }
   else if (g_str_equal (type, "Claim") || g_str_equal (type, "ExplanationOfBenefit"))
     {
-      add_field (fields, "Kind", concept_text (obj (r, "type")));
+      add_field (fields, "Kind", concept_text (hf_json_object (r, "type")));
       add_field (fields, "Total", money_text (claim_total (r)));
-      add_field (fields, "Outcome", g_strdup (str (r, "outcome")));
+      add_field (fields, "Outcome", g_strdup (hf_json_string (r, "outcome")));
     }
   else if (g_str_equal (type, "Patient") || g_str_equal (type, "Practitioner") ||
            g_str_equal (type, "RelatedPerson"))
     {
-      add_field (fields, "Name", human_name (first_obj (r, "name")));
-      add_field (fields, "Relationship", concepts_text (arr (r, "relationship")));
-      add_field (fields, "Gender", g_strdup (str (r, "gender")));
-      add_field (fields, "Language", concept_text (obj (first_obj (r, "communication"),
-                                                       "language")));
+      add_field (fields, "Name", human_name (hf_json_first_object (r, "name")));
+      add_field (fields, "Relationship", concepts_text (hf_json_array (r, "relationship")));
+      add_field (fields, "Gender", g_strdup (hf_json_string (r, "gender")));
+      add_field (fields, "Language",
+                 concept_text (hf_json_object (hf_json_first_object (r, "communication"),
+                                               "language")));
     }
   else if (g_str_equal (type, "CarePlan"))
     {
-      JsonArray *activities = arr (r, "activity");
-      add_concepts (fields, "Kind", arr (r, "category"));
+      JsonArray *activities = hf_json_array (r, "activity");
+      add_concepts (fields, "Kind", hf_json_array (r, "category"));
       for (guint i = 0; i < len (activities); i++)
         {
-          JsonObject *detail = obj (elem_obj (activities, i), "detail");
-          g_autofree char *what = concept_text (obj (detail, "code"));
-          const char *status = str (detail, "status");
+          JsonObject *detail = hf_json_object (elem_obj (activities, i), "detail");
+          g_autofree char *what = concept_text (hf_json_object (detail, "code"));
+          const char *status = hf_json_string (detail, "status");
           add_field (fields, "Activity", what && status ? g_strdup_printf ("%s (%s)", what, status)
                                                         : g_steal_pointer (&what));
         }
     }
   else if (g_str_equal (type, "Device"))
     {
-      add_field (fields, "Identifier", g_strdup (str (first_obj (r, "udiCarrier"),
-                                                      "deviceIdentifier")));
-      add_field (fields, "Serial number", g_strdup (str (r, "serialNumber")));
+      add_field (fields, "Identifier",
+                 g_strdup (hf_json_string (hf_json_first_object (r, "udiCarrier"),
+                                           "deviceIdentifier")));
+      add_field (fields, "Serial number", g_strdup (hf_json_string (r, "serialNumber")));
     }
   else if (g_str_equal (type, "ImagingStudy"))
     {
-      JsonArray *series = arr (r, "series");
+      JsonArray *series = hf_json_array (r, "series");
       for (guint i = 0; i < len (series); i++)
         {
           JsonObject *one = elem_obj (series, i);
-          JsonObject *m = obj (one, "modality");
-          JsonObject *site = obj (one, "bodySite");
+          JsonObject *m = hf_json_object (one, "modality");
+          JsonObject *site = hf_json_object (one, "bodySite");
           g_autoptr(GString) s = g_string_new (NULL);
-          append_part (s, " · ", str (m, "display") ? str (m, "display") : str (m, "code"));
-          append_part (s, " · ", str (site, "display"));
-          append_part (s, " · ", str (one, "description"));
+          append_part (s, " · ", hf_json_string (m, "display") ? hf_json_string (m, "display")
+                                                               : hf_json_string (m, "code"));
+          append_part (s, " · ", hf_json_string (site, "display"));
+          append_part (s, " · ", hf_json_string (one, "description"));
           add_field (fields, "Series", s->len ? g_strdup (s->str) : NULL);
         }
     }
   else if (g_str_equal (type, "PractitionerRole"))
     {
-      add_concepts (fields, "Role", arr (r, "code"));
-      add_concepts (fields, "Specialty", arr (r, "specialty"));
+      add_concepts (fields, "Role", hf_json_array (r, "code"));
+      add_concepts (fields, "Specialty", hf_json_array (r, "specialty"));
     }
 
   if (g_str_equal (type, "Observation") && observation_category_label (r) != NULL)
     add_field (fields, "Category", g_strdup (observation_category_label (r)));
   else if (!g_str_equal (type, "CarePlan"))
-    add_concepts (fields, "Category", arr (r, "category"));
-  add_concepts (fields, "Reason", arr (r, "reasonCode"));
-  add_field (fields, "Reason", references_text (ctx, arr (r, "reasonReference"), NULL));
-  add_concepts (fields, "Body site", arr (r, "bodySite"));
-  add_field (fields, "Outcome", concept_text (obj (r, "outcome")));
-  add_field (fields, "Description", g_strdup (str (r, "description")));
+    add_concepts (fields, "Category", hf_json_array (r, "category"));
+  add_concepts (fields, "Reason", hf_json_array (r, "reasonCode"));
+  add_field (fields, "Reason", references_text (ctx, hf_json_array (r, "reasonReference"), NULL));
+  add_concepts (fields, "Body site", hf_json_array (r, "bodySite"));
+  add_field (fields, "Outcome", concept_text (hf_json_object (r, "outcome")));
+  add_field (fields, "Description", g_strdup (hf_json_string (r, "description")));
   {
-    JsonObject *address = obj (r, "address") ? obj (r, "address") : first_obj (r, "address");
-    JsonArray *telecom = arr (r, "telecom");
+    JsonObject *address = hf_json_object (r, "address") ? hf_json_object (r, "address")
+                                                        : hf_json_first_object (r, "address");
+    JsonArray *telecom = hf_json_array (r, "telecom");
     add_field (fields, "Address", address_text (address));
     for (guint i = 0; i < len (telecom); i++)
-      add_field (fields, "Contact", g_strdup (str (elem_obj (telecom, i), "value")));
+      add_field (fields, "Contact", g_strdup (hf_json_string (elem_obj (telecom, i), "value")));
   }
   {
-    JsonArray *notes = arr (r, "note");
+    JsonArray *notes = hf_json_array (r, "note");
     for (guint i = 0; i < len (notes); i++)
-      add_field (fields, "Note", g_strdup (str (elem_obj (notes, i), "text")));
+      add_field (fields, "Note", g_strdup (hf_json_string (elem_obj (notes, i), "text")));
   }
 }
 

@@ -43,6 +43,7 @@
 #include "hf-error.h"
 #include "hf-fhir.h"
 #include "hf-json-guard.h"
+#include "hf-json-util.h"
 #include "hf-vault-private.h"
 
 #define MAX_DOCUMENT_SIZE (G_GINT64_CONSTANT (1) << 30)   /* a non-NDJSON file */
@@ -499,26 +500,6 @@ resolve_name (const char *reference,
   return title;
 }
 
-static const char *
-member_string (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
-
-static JsonObject *
-member_object (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
 /* The first business identifier with both a system and a value, as "system|value". */
 static char *
 identifier_key (JsonObject *r)
@@ -533,8 +514,8 @@ identifier_key (JsonObject *r)
     {
       JsonNode *e = json_array_get_element (list, i);
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
-      const char *system = member_string (o, "system");
-      const char *value = member_string (o, "value");
+      const char *system = hf_json_string (o, "system");
+      const char *value = hf_json_string (o, "value");
 
       if (system != NULL && value != NULL && *system != '\0' && *value != '\0')
         return g_strdup_printf ("%s|%s", system, value);
@@ -868,7 +849,7 @@ store_resource (Import      *imp,
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   Pending *p = g_new0 (Pending, 1);
-  JsonObject *meta = member_object (r, "meta");
+  JsonObject *meta = hf_json_object (r, "meta");
   gsize hash_len = sizeof p->hash;
   char *key = g_strdup_printf ("%s/%s", type, fhir_id);
   char *name;
@@ -876,8 +857,8 @@ store_resource (Import      *imp,
   p->type = g_strdup (type);
   p->fhir_id = g_strdup (fhir_id);
   p->json = json;
-  p->version_id = g_strdup (member_string (meta, "versionId"));
-  p->last_updated = g_strdup (member_string (meta, "lastUpdated"));
+  p->version_id = g_strdup (hf_json_string (meta, "versionId"));
+  p->last_updated = g_strdup (hf_json_string (meta, "lastUpdated"));
   p->ident_key = identifier_key (r);
   g_checksum_update (sum, (const guchar *) json, strlen (json));
   g_checksum_get_digest (sum, p->hash, &hash_len);
@@ -967,7 +948,7 @@ checked_type (Import      *imp,
               const char  *where,
               GError     **error)
 {
-  const char *type = member_string (r, "resourceType");
+  const char *type = hf_json_string (r, "resourceType");
 
   if (type == NULL)
     {
@@ -992,7 +973,7 @@ resource_id (JsonObject *r,
              const char *text,
              gsize       length)
 {
-  const char *id = member_string (r, "id");
+  const char *id = hf_json_string (r, "id");
   g_autofree char *sum = NULL;
 
   if (id != NULL && *id != '\0')
@@ -1036,13 +1017,13 @@ deleted_key (JsonObject  *entry,
              char       **type,
              char       **id)
 {
-  const char *url = member_string (member_object (entry, "request"), "url");
+  const char *url = hf_json_string (hf_json_object (entry, "request"), "url");
   g_autofree char *path = NULL;
   g_auto(GStrv) parts = NULL;
   guint n;
 
   if (url == NULL)
-    url = member_string (entry, "fullUrl");
+    url = hf_json_string (entry, "fullUrl");
   if (url == NULL)
     return FALSE;
   path = g_strndup (url, strcspn (url, "?"));
@@ -1079,7 +1060,7 @@ import_bundle (Import      *imp,
   JsonArray *entries;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) entry_span = g_array_new (FALSE, FALSE, sizeof (guint));
-  const char *bundle_type = member_string (bundle, "type");
+  const char *bundle_type = hf_json_string (bundle, "type");
   gboolean history = g_strcmp0 (bundle_type, "history") == 0;
   guint next = first_span;
   guint n;
@@ -1096,16 +1077,16 @@ import_bundle (Import      *imp,
     {
       JsonNode *e = json_array_get_element (entries, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
-      JsonObject *r = member_object (entry, "resource");
+      JsonObject *r = hf_json_object (entry, "resource");
       g_autofree char *here = g_strdup_printf ("%s%sBundle.entry[%u]", where, *where ? ", " : "", i);
-      const char *full_url = member_string (entry, "fullUrl");
+      const char *full_url = hf_json_string (entry, "fullUrl");
       const HfJsonSpan *span;
       const char *type;
       char *id;
 
       if (r == NULL)
         {
-          const char *method = member_string (member_object (entry, "request"), "method");
+          const char *method = hf_json_string (hf_json_object (entry, "request"), "method");
           /* A history Bundle records deletions as entries without a resource. */
           if (history && g_strcmp0 (method, "DELETE") == 0)
             {
@@ -1145,7 +1126,7 @@ import_bundle (Import      *imp,
     {
       guint i = history ? n - 1 - k : k;
       JsonObject *entry = json_array_get_object_element (entries, i);
-      JsonObject *r = member_object (entry, "resource");
+      JsonObject *r = hf_json_object (entry, "resource");
       guint s = g_array_index (entry_span, guint, i);
       const HfJsonSpan *span;
       const char *type;
@@ -1155,7 +1136,7 @@ import_bundle (Import      *imp,
         {
           g_autofree char *dtype = NULL;
           g_autofree char *did = NULL;
-          const char *when = member_string (member_object (entry, "response"), "lastModified");
+          const char *when = hf_json_string (hf_json_object (entry, "response"), "lastModified");
 
           if (!deleted_key (entry, &dtype, &did))
             return invalid (imp, error, "%s%sBundle.entry[%u] deletes a record but does not "
@@ -1166,7 +1147,7 @@ import_bundle (Import      *imp,
         }
       here = g_strdup_printf ("%s%sBundle.entry[%u]", where, *where ? ", " : "", i);
       g_strstrip (here);
-      type = member_string (r, "resourceType");
+      type = hf_json_string (r, "resourceType");
       span = &g_array_index (imp->spans, HfJsonSpan, s);
       if (g_str_equal (type, "Bundle"))
         {

@@ -618,10 +618,13 @@ hf_record_store_resolve (const char *reference,
   return title;
 }
 
-GHashTable *
-hf_record_store_stats (HfVault  *vault,
-                       guint64  *total,
-                       GError  **error)
+/* Sums of record_count.n per value of SQL's first column, non-zero ones only
+ * (char* → GSIZE_TO_POINTER, which GPOINTER_TO_INT reads exactly as it read GINT_TO_POINTER). */
+static GHashTable *
+count_records_by (HfVault     *vault,
+                  const char  *sql,
+                  guint64     *total,
+                  GError     **error)
 {
   g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sqlite3_stmt *stmt = NULL;
@@ -629,47 +632,9 @@ hf_record_store_stats (HfVault  *vault,
   guint64 sum = 0;
   int rc;
 
-  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
-
   if ((db = readable_db (vault, error)) == NULL)
     return NULL;
-  sqlite3_prepare_v2 (db, "SELECT resource_type, sum (n) FROM record_count "
-                          "GROUP BY resource_type HAVING sum (n) > 0", -1, &stmt, NULL);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 n = sqlite3_column_int64 (stmt, 1);
-      g_hash_table_insert (counts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
-                           GINT_TO_POINTER ((int) n));
-      sum += n;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _hf_db_fail (db, rc, "counting records", error);
-      return NULL;
-    }
-  if (total != NULL)
-    *total = sum;
-  return g_steal_pointer (&counts);
-}
-
-GHashTable *
-hf_record_store_count_categories (HfVault  *vault,
-                                  guint64  *total,
-                                  GError  **error)
-{
-  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db;
-  guint64 sum = 0;
-  int rc;
-
-  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
-
-  if ((db = readable_db (vault, error)) == NULL)
-    return NULL;
-  sqlite3_prepare_v2 (db, "SELECT category, sum (n) FROM record_count "
-                          "GROUP BY category HAVING sum (n) > 0", -1, &stmt, NULL);
+  sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 n = sqlite3_column_int64 (stmt, 1);
@@ -686,6 +651,28 @@ hf_record_store_count_categories (HfVault  *vault,
   if (total != NULL)
     *total = sum;
   return g_steal_pointer (&counts);
+}
+
+GHashTable *
+hf_record_store_stats (HfVault  *vault,
+                       guint64  *total,
+                       GError  **error)
+{
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+
+  return count_records_by (vault, "SELECT resource_type, sum (n) FROM record_count "
+                                  "GROUP BY resource_type HAVING sum (n) > 0", total, error);
+}
+
+GHashTable *
+hf_record_store_count_categories (HfVault  *vault,
+                                  guint64  *total,
+                                  GError  **error)
+{
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+
+  return count_records_by (vault, "SELECT category, sum (n) FROM record_count "
+                                  "GROUP BY category HAVING sum (n) > 0", total, error);
 }
 
 GPtrArray *

@@ -17,6 +17,7 @@
 
 #include "hf-error.h"
 #include "hf-json-guard.h"
+#include "hf-json-util.h"
 
 #define SCOPES_V2 "launch/patient openid fhirUser offline_access patient/*.rs"
 #define SCOPES_V1 "launch/patient openid fhirUser offline_access patient/*.read"
@@ -110,17 +111,6 @@ random_token (void)
 
 /* {{{ JSON answers */
 
-static const char *
-get_string (JsonObject *o,
-            const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
-
 static gboolean
 array_has (JsonObject *o,
            const char *name,
@@ -209,11 +199,11 @@ read_smart_configuration (HfHttp         *http,
   if (parser == NULL)
     return TRUE;
   o = json_node_get_object (json_parser_get_root (parser));
-  if ((s = get_string (o, "authorization_endpoint")) != NULL)
+  if ((s = hf_json_string (o, "authorization_endpoint")) != NULL)
     config->authorize_endpoint = g_strdup (s);
-  if ((s = get_string (o, "token_endpoint")) != NULL)
+  if ((s = hf_json_string (o, "token_endpoint")) != NULL)
     config->token_endpoint = g_strdup (s);
-  if ((s = get_string (o, "registration_endpoint")) != NULL)
+  if ((s = hf_json_string (o, "registration_endpoint")) != NULL)
     config->registration_endpoint = g_strdup (s);
   config->has_smart = config->authorize_endpoint != NULL && config->token_endpoint != NULL;
   config->smart_v2 = array_has (o, "capabilities", "permission-v2") ||
@@ -244,7 +234,8 @@ read_oauth_uris (HfSmartConfig *config,
       JsonNode *inner = eo ? json_object_get_member (eo, "extension") : NULL;
       JsonArray *ia;
 
-      if (!g_str_has_suffix (get_string (eo, "url") ? get_string (eo, "url") : "", "oauth-uris") ||
+      if (!g_str_has_suffix (hf_json_string (eo, "url") ? hf_json_string (eo, "url") : "",
+                             "oauth-uris") ||
           inner == NULL || !JSON_NODE_HOLDS_ARRAY (inner))
         continue;
       ia = json_node_get_array (inner);
@@ -252,8 +243,8 @@ read_oauth_uris (HfSmartConfig *config,
         {
           JsonNode *x = json_array_get_element (ia, k);
           JsonObject *xo = JSON_NODE_HOLDS_OBJECT (x) ? json_node_get_object (x) : NULL;
-          const char *name = get_string (xo, "url");
-          const char *value = get_string (xo, "valueUri");
+          const char *name = hf_json_string (xo, "url");
+          const char *value = hf_json_string (xo, "valueUri");
           if (name == NULL || value == NULL)
             continue;
           if (g_str_equal (name, "authorize") && config->authorize_endpoint == NULL)
@@ -280,7 +271,7 @@ has_patient_param (JsonObject *resource)
     {
       JsonNode *p = json_array_get_element (a, i);
       if (JSON_NODE_HOLDS_OBJECT (p) &&
-          g_strcmp0 (get_string (json_node_get_object (p), "name"), "patient") == 0)
+          g_strcmp0 (hf_json_string (json_node_get_object (p), "name"), "patient") == 0)
         return TRUE;
     }
   return FALSE;
@@ -311,14 +302,14 @@ read_capability (HfHttp         *http,
   if (parser == NULL)
     return TRUE;
   o = json_node_get_object (json_parser_get_root (parser));
-  if (g_strcmp0 (get_string (o, "resourceType"), "CapabilityStatement") != 0)
+  if (g_strcmp0 (hf_json_string (o, "resourceType"), "CapabilityStatement") != 0)
     return TRUE;
   config->has_capability = TRUE;
-  if ((s = get_string (o, "fhirVersion")) != NULL)
+  if ((s = hf_json_string (o, "fhirVersion")) != NULL)
     config->fhir_version = g_strdup (s);
   if (json_object_has_member (o, "software") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "software")) &&
-      (s = get_string (json_object_get_object_member (o, "software"), "name")) != NULL)
+      (s = hf_json_string (json_object_get_object_member (o, "software"), "name")) != NULL)
     config->software = g_strdup (s);
 
   rest = json_object_get_member (o, "rest");
@@ -332,7 +323,7 @@ read_capability (HfHttp         *http,
           JsonNode *res = ro ? json_object_get_member (ro, "resource") : NULL;
           JsonArray *a;
 
-          if (ro == NULL || g_strcmp0 (get_string (ro, "mode"), "server") != 0)
+          if (ro == NULL || g_strcmp0 (hf_json_string (ro, "mode"), "server") != 0)
             continue;
           read_oauth_uris (config, ro);
           if (res == NULL || !JSON_NODE_HOLDS_ARRAY (res))
@@ -342,7 +333,7 @@ read_capability (HfHttp         *http,
             {
               JsonNode *e = json_array_get_element (a, k);
               JsonObject *eo = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
-              const char *type = get_string (eo, "type");
+              const char *type = hf_json_string (eo, "type");
 
               if (type == NULL || g_str_equal (type, "Patient"))
                 continue;
@@ -471,12 +462,12 @@ hf_smart_config_from_json (const char  *json,
       return NULL;
     }
   o = json_node_get_object (json_parser_get_root (parser));
-  config->base_url = g_strdup ((s = get_string (o, "base_url")) ? s : "");
-  config->authorize_endpoint = g_strdup (get_string (o, "authorization_endpoint"));
-  config->token_endpoint = g_strdup (get_string (o, "token_endpoint"));
-  config->registration_endpoint = g_strdup (get_string (o, "registration_endpoint"));
-  config->fhir_version = g_strdup (get_string (o, "fhir_version"));
-  config->software = g_strdup (get_string (o, "software"));
+  config->base_url = g_strdup ((s = hf_json_string (o, "base_url")) ? s : "");
+  config->authorize_endpoint = g_strdup (hf_json_string (o, "authorization_endpoint"));
+  config->token_endpoint = g_strdup (hf_json_string (o, "token_endpoint"));
+  config->registration_endpoint = g_strdup (hf_json_string (o, "registration_endpoint"));
+  config->fhir_version = g_strdup (hf_json_string (o, "fhir_version"));
+  config->software = g_strdup (hf_json_string (o, "software"));
   config->has_smart = json_object_get_boolean_member_with_default (o, "smart", FALSE);
   config->smart_v2 = json_object_get_boolean_member_with_default (o, "smart_v2", FALSE);
   config->pkce_s256 = json_object_get_boolean_member_with_default (o, "pkce_s256", FALSE);
@@ -551,8 +542,8 @@ server_refused (HfHttpRequest  *req,
   if (parser != NULL)
     {
       JsonObject *o = json_node_get_object (json_parser_get_root (parser));
-      code = get_string (o, "error");
-      description = get_string (o, "error_description");
+      code = hf_json_string (o, "error");
+      description = hf_json_string (o, "error_description");
     }
   if (code != NULL &&
       (g_str_equal (code, "invalid_grant") || g_str_equal (code, "invalid_client")))
@@ -592,17 +583,18 @@ token_request (HfHttp         *http,
   if (parser == NULL)
     return NULL;
   o = json_node_get_object (json_parser_get_root (parser));
-  s = get_string (o, "token_type");
-  if (get_string (o, "access_token") == NULL || s == NULL || g_ascii_strcasecmp (s, "bearer") != 0)
+  s = hf_json_string (o, "token_type");
+  if (hf_json_string (o, "access_token") == NULL || s == NULL ||
+      g_ascii_strcasecmp (s, "bearer") != 0)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
                    "The server's answer to %s holds no bearer access token.", what);
       return NULL;
     }
-  tokens->access_token = g_strdup (get_string (o, "access_token"));
-  tokens->refresh_token = g_strdup (get_string (o, "refresh_token"));
-  tokens->scope = g_strdup (get_string (o, "scope"));
-  tokens->patient = g_strdup (get_string (o, "patient"));
+  tokens->access_token = g_strdup (hf_json_string (o, "access_token"));
+  tokens->refresh_token = g_strdup (hf_json_string (o, "refresh_token"));
+  tokens->scope = g_strdup (hf_json_string (o, "scope"));
+  tokens->patient = g_strdup (hf_json_string (o, "patient"));
   expires = json_object_get_member (o, "expires_in");
   if (expires != NULL && JSON_NODE_HOLDS_VALUE (expires) &&
       json_node_get_value_type (expires) == G_TYPE_INT64)
@@ -698,7 +690,7 @@ hf_smart_register (HfHttp               *http,
   parser = parse_answer (req, "the app registration", error);
   if (parser == NULL)
     return NULL;
-  client_id = get_string (json_node_get_object (json_parser_get_root (parser)), "client_id");
+  client_id = hf_json_string (json_node_get_object (json_parser_get_root (parser)), "client_id");
   if (client_id == NULL || *client_id == '\0')
     {
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,

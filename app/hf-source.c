@@ -25,6 +25,7 @@
 #include "hf-error.h"
 #include "hf-import-private.h"
 #include "hf-json-guard.h"
+#include "hf-json-util.h"
 #include "hf-vault-private.h"
 
 #define DEFAULT_PAGE_SIZE      100
@@ -888,53 +889,24 @@ provenance_update (Sync    *sync,
 /* }}} */
 /* {{{ sync: answers */
 
-static const char *
-member_string (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
-
-static JsonObject *
-member_object (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
-static JsonArray *
-member_array (JsonObject *o,
-              const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n != NULL && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-}
-
 /* The diagnostics of an OperationOutcome in one line, shortened. */
 static char *
 outcome_text (JsonObject *oo)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  JsonArray *issues = member_array (oo, "issue");
+  JsonArray *issues = hf_json_array (oo, "issue");
   g_autofree char *valid = NULL;
 
   for (guint i = 0; issues != NULL && i < json_array_get_length (issues); i++)
     {
       JsonNode *n = json_array_get_element (issues, i);
       JsonObject *issue = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-      const char *text = member_string (issue, "diagnostics");
+      const char *text = hf_json_string (issue, "diagnostics");
 
       if (text == NULL)
-        text = member_string (member_object (issue, "details"), "text");
+        text = hf_json_string (hf_json_object (issue, "details"), "text");
       if (text == NULL)
-        text = member_string (issue, "code");
+        text = hf_json_string (issue, "code");
       if (text != NULL)
         g_string_append_printf (s, "%s%s", s->len ? "; " : "", text);
     }
@@ -982,7 +954,7 @@ answer_outcome (HfHttpRequest *req)
   if (parser == NULL)
     return NULL;
   o = json_node_get_object (json_parser_get_root (parser));
-  if (g_strcmp0 (member_string (o, "resourceType"), "OperationOutcome") != 0)
+  if (g_strcmp0 (hf_json_string (o, "resourceType"), "OperationOutcome") != 0)
     return NULL;
   return outcome_text (o);
 }
@@ -1056,8 +1028,8 @@ note_attachments (Sync        *sync,
                   JsonObject  *doc,
                   GError     **error)
 {
-  JsonArray *content = member_array (doc, "content");
-  const char *id = member_string (doc, "id");
+  JsonArray *content = hf_json_array (doc, "content");
+  const char *id = hf_json_string (doc, "id");
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -1073,10 +1045,10 @@ note_attachments (Sync        *sync,
   for (guint i = 0; i < json_array_get_length (content); i++)
     {
       JsonNode *n = json_array_get_element (content, i);
-      JsonObject *att = member_object (JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n)
+      JsonObject *att = hf_json_object (JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n)
                                                                   : NULL, "attachment");
-      const char *url = member_string (att, "url");
-      const char *data = member_string (att, "data");
+      const char *url = hf_json_string (att, "url");
+      const char *data = hf_json_string (att, "data");
       g_autofree char *full = NULL;
       g_autofree guchar *bytes = NULL;
       gsize size = 0;
@@ -1103,8 +1075,8 @@ note_attachments (Sync        *sync,
       sqlite3_bind_text (stmt, 2, "DocumentReference", -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 3, id, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 4, full, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, member_string (att, "contentType"), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, member_string (att, "title"), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, hf_json_string (att, "contentType"), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, hf_json_string (att, "title"), -1, SQLITE_STATIC);
       if (bytes != NULL && size <= MAX_ATTACHMENT_SIZE)
         {
           g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, size);
@@ -1177,15 +1149,15 @@ store_page (Sync        *sync,
     }
   else
     {
-      entries = member_array (root, "entry");
+      entries = hf_json_array (root, "entry");
       n = entries ? json_array_get_length (entries) : 0;
     }
   for (guint i = 0; i < n; i++)
     {
       JsonNode *e = json_array_get_element (entries, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
-      JsonObject *r = member_object (entry, "resource");
-      const char *type = member_string (r, "resourceType");
+      JsonObject *r = hf_json_object (entry, "resource");
+      const char *type = hf_json_string (r, "resourceType");
       g_autofree char *here = g_strdup_printf ("%s, entry %u", where, i);
       HfJsonSpan *bytes;
 
@@ -1468,7 +1440,7 @@ on_page (HfHttp        *http,
       goto out;
     }
   root = json_node_get_object (json_parser_get_root (parser));
-  rtype = member_string (root, "resourceType");
+  rtype = hf_json_string (root, "resourceType");
   if (g_strcmp0 (rtype, "OperationOutcome") == 0)
     {
       outcome = outcome_text (root);
@@ -1484,14 +1456,14 @@ on_page (HfHttp        *http,
       goto out;
     }
 
-  links = member_array (root, "link");
+  links = hf_json_array (root, "link");
   for (guint i = 0; links != NULL && i < json_array_get_length (links); i++)
     {
       JsonNode *n = json_array_get_element (links, i);
       JsonObject *link = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-      if (g_strcmp0 (member_string (link, "relation"), "next") == 0 &&
-          member_string (link, "url") != NULL)
-        next = g_strdup (member_string (link, "url"));
+      if (g_strcmp0 (hf_json_string (link, "relation"), "next") == 0 &&
+          hf_json_string (link, "url") != NULL)
+        next = g_strdup (hf_json_string (link, "url"));
     }
   if (next != NULL && (!hf_http_same_origin (next, sync->src.info->base_url) ||
                        !hf_http_url_allowed (next, NULL)))

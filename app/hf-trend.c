@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hf-error.h"
+#include "hf-json-util.h"
 #include "hf-vault-private.h"
 
 static void
@@ -60,75 +61,22 @@ trend_new (const char *code_system,
   return trend;
 }
 
-static JsonObject *
-member_object (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
-static const char *
-member_string (JsonObject *o,
-               const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
-
-static gboolean
-member_number (JsonObject *o,
-               const char *name,
-               double     *out)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-  GType t;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return FALSE;
-  t = json_node_get_value_type (n);
-  if (t != G_TYPE_DOUBLE && t != G_TYPE_INT64)
-    return FALSE;
-  *out = json_node_get_double (n);
-  return isfinite (*out);
-}
-
-static JsonObject *
-first_object (JsonObject *o,
-              const char *name)
-{
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-  JsonArray *a;
-
-  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
-    return NULL;
-  a = json_node_get_array (n);
-  if (json_array_get_length (a) == 0)
-    return NULL;
-  n = json_array_get_element (a, 0);
-  return JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
 static char *
 concept_name (JsonObject *concept)
 {
-  JsonObject *coding = first_object (concept, "coding");
+  JsonObject *coding = hf_json_first_object (concept, "coding");
 
-  if (member_string (concept, "text") != NULL)
-    return g_strdup (member_string (concept, "text"));
-  if (member_string (coding, "display") != NULL)
-    return g_strdup (member_string (coding, "display"));
-  return g_strdup (member_string (coding, "code"));
+  if (hf_json_string (concept, "text") != NULL)
+    return g_strdup (hf_json_string (concept, "text"));
+  if (hf_json_string (coding, "display") != NULL)
+    return g_strdup (hf_json_string (coding, "display"));
+  return g_strdup (hf_json_string (coding, "code"));
 }
 
 static const char *
 quantity_unit (JsonObject *q)
 {
-  return member_string (q, "unit") ? member_string (q, "unit") : member_string (q, "code");
+  return hf_json_string (q, "unit") ? hf_json_string (q, "unit") : hf_json_string (q, "code");
 }
 
 /* The series called NAME in TREND, made on first use. */
@@ -161,13 +109,13 @@ add_point (HfTrend    *trend,
            gint64      record_id,
            const char *effective)
 {
-  JsonObject *q = member_object (holder, "valueQuantity");
-  JsonObject *range = first_object (holder, "referenceRange");
+  JsonObject *q = hf_json_object (holder, "valueQuantity");
+  JsonObject *range = hf_json_first_object (holder, "referenceRange");
   g_autoptr(GDateTime) when = NULL;
   HfTrendPoint p = { 0 };
   HfTrendSeries *series;
 
-  if (!member_number (q, "value", &p.value))
+  if (!hf_json_finite_number (q, "value", &p.value))
     return;
   if (strlen (effective) == 10)
     {
@@ -182,9 +130,9 @@ add_point (HfTrend    *trend,
   p.record_id = record_id;
   p.time = g_date_time_to_unix (when);
   p.date = g_strndup (effective, 10);
-  if (!member_number (member_object (range, "low"), "value", &p.low))
+  if (!hf_json_finite_number (hf_json_object (range, "low"), "value", &p.low))
     p.low = NAN;
-  if (!member_number (member_object (range, "high"), "value", &p.high))
+  if (!hf_json_finite_number (hf_json_object (range, "high"), "value", &p.high))
     p.high = NAN;
 
   series = series_for (trend, name, quantity_unit (q));
@@ -257,7 +205,7 @@ hf_trend_load (HfVault     *vault,
 
               if (!JSON_NODE_HOLDS_OBJECT (c))
                 continue;
-              name = concept_name (member_object (json_node_get_object (c), "code"));
+              name = concept_name (hf_json_object (json_node_get_object (c), "code"));
               add_point (trend, name ? name : trend->title, json_node_get_object (c), id,
                          effective);
             }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "hf-fhir.h"
+#include "hf-json-util.h"
 #include "hf-record-detail-private.h"
 #include "hf-records.h"
 #include "hf-trend-chart.h"
@@ -43,57 +44,6 @@ G_DEFINE_FINAL_TYPE (HfRecordDetail, hf_record_detail, GTK_TYPE_WIDGET)
 /* {{{ reading the JSON */
 
 static JsonObject *
-obj (JsonObject *o,
-     const char *name)
-{
-  JsonNode *n = o != NULL ? json_object_get_member (o, name) : NULL;
-
-  return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
-static JsonArray *
-arr (JsonObject *o,
-     const char *name)
-{
-  JsonNode *n = o != NULL ? json_object_get_member (o, name) : NULL;
-
-  return n != NULL && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-}
-
-static const char *
-str (JsonObject *o,
-     const char *name)
-{
-  JsonNode *n = o != NULL ? json_object_get_member (o, name) : NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
-
-static gboolean
-num (JsonObject *o,
-     const char *name,
-     double     *value)
-{
-  JsonNode *n = o != NULL ? json_object_get_member (o, name) : NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return FALSE;
-  switch (json_node_get_value_type (n))
-    {
-    case G_TYPE_INT64:
-      *value = (double) json_node_get_int (n);
-      return TRUE;
-    case G_TYPE_DOUBLE:
-      *value = json_node_get_double (n);
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-static JsonObject *
 element (JsonArray *a,
          guint      i)
 {
@@ -106,13 +56,13 @@ element (JsonArray *a,
 static const char *
 concept_text (JsonObject *cc)
 {
-  JsonArray *codings = arr (cc, "coding");
+  JsonArray *codings = hf_json_array (cc, "coding");
 
-  if (str (cc, "text") != NULL)
-    return str (cc, "text");
+  if (hf_json_string (cc, "text") != NULL)
+    return hf_json_string (cc, "text");
   for (guint i = 0; codings != NULL && i < json_array_get_length (codings); i++)
-    if (str (element (codings, i), "display") != NULL)
-      return str (element (codings, i), "display");
+    if (hf_json_string (element (codings, i), "display") != NULL)
+      return hf_json_string (element (codings, i), "display");
   return NULL;
 }
 
@@ -120,11 +70,12 @@ concept_text (JsonObject *cc)
 static char *
 quantity_text (JsonObject *q)
 {
-  const char *unit = str (q, "unit") != NULL ? str (q, "unit") : str (q, "code");
+  const char *unit = hf_json_string (q, "unit") != NULL ? hf_json_string (q, "unit")
+                                                        : hf_json_string (q, "code");
   char number[G_ASCII_DTOSTR_BUF_SIZE];
   double value;
 
-  if (!num (q, "value", &value))
+  if (!hf_json_number (q, "value", &value))
     return NULL;
   g_snprintf (number, sizeof number, "%.6g", value);
   return unit != NULL ? g_strdup_printf ("%s %s", number, unit) : g_strdup (number);
@@ -133,12 +84,12 @@ quantity_text (JsonObject *q)
 static char *
 value_text (JsonObject *o)
 {
-  if (obj (o, "valueQuantity") != NULL)
-    return quantity_text (obj (o, "valueQuantity"));
-  if (obj (o, "valueCodeableConcept") != NULL)
-    return g_strdup (concept_text (obj (o, "valueCodeableConcept")));
-  if (str (o, "valueString") != NULL)
-    return g_strdup (str (o, "valueString"));
+  if (hf_json_object (o, "valueQuantity") != NULL)
+    return quantity_text (hf_json_object (o, "valueQuantity"));
+  if (hf_json_object (o, "valueCodeableConcept") != NULL)
+    return g_strdup (concept_text (hf_json_object (o, "valueCodeableConcept")));
+  if (hf_json_string (o, "valueString") != NULL)
+    return g_strdup (hf_json_string (o, "valueString"));
   return NULL;
 }
 
@@ -167,9 +118,9 @@ static const char *
 reference_display (JsonObject *o,
                    const char *inner)
 {
-  JsonObject *ref = inner != NULL ? obj (o, inner) : o;
+  JsonObject *ref = inner != NULL ? hf_json_object (o, inner) : o;
 
-  return str (ref, "display");
+  return hf_json_string (ref, "display");
 }
 
 /* }}} */
@@ -263,7 +214,7 @@ static char *
 join_places (JsonObject *r)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  JsonArray *locations = arr (r, "location");
+  JsonArray *locations = hf_json_array (r, "location");
   const char *name;
 
   if ((name = reference_display (r, "location")) != NULL)
@@ -283,11 +234,11 @@ join_places (JsonObject *r)
 static char *
 range_text (JsonObject *range)
 {
-  g_autofree char *low = quantity_text (obj (range, "low"));
-  g_autofree char *high = quantity_text (obj (range, "high"));
+  g_autofree char *low = quantity_text (hf_json_object (range, "low"));
+  g_autofree char *high = quantity_text (hf_json_object (range, "high"));
 
-  if (str (range, "text") != NULL)
-    return g_strdup (str (range, "text"));
+  if (hf_json_string (range, "text") != NULL)
+    return g_strdup (hf_json_string (range, "text"));
   if (low != NULL && high != NULL)
     /* Translators: a normal range, from the lower to the upper limit. */
     return g_strdup_printf (_("%s to %s"), low, high);
@@ -308,10 +259,10 @@ main_concept (JsonObject *r)
   JsonArray *types;
 
   for (guint i = 0; names[i] != NULL; i++)
-    if (obj (r, names[i]) != NULL)
-      return obj (r, names[i]);
+    if (hf_json_object (r, names[i]) != NULL)
+      return hf_json_object (r, names[i]);
   /* Encounter.type is an array. */
-  types = arr (r, "type");
+  types = hf_json_array (r, "type");
   return types != NULL && json_array_get_length (types) > 0 ? element (types, 0) : NULL;
 }
 
@@ -319,24 +270,24 @@ static char *
 codes_text (JsonObject *cc)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  JsonArray *codings = arr (cc, "coding");
+  JsonArray *codings = hf_json_array (cc, "coding");
 
   for (guint i = 0; codings != NULL && i < json_array_get_length (codings); i++)
     {
       JsonObject *c = element (codings, i);
-      const char *system = code_system_name (str (c, "system"));
-      const char *display = str (c, "display");
+      const char *system = code_system_name (hf_json_string (c, "system"));
+      const char *display = hf_json_string (c, "display");
 
-      if (str (c, "code") == NULL)
+      if (hf_json_string (c, "code") == NULL)
         continue;
       if (s->len > 0)
         g_string_append_c (s, '\n');
       if (display != NULL)
         g_string_append_printf (s, "%s — ", display);
       if (system != NULL)
-        g_string_append_printf (s, "%s %s", system, str (c, "code"));
+        g_string_append_printf (s, "%s %s", system, hf_json_string (c, "code"));
       else
-        g_string_append (s, str (c, "code"));
+        g_string_append (s, hf_json_string (c, "code"));
     }
   return s->len > 0 ? g_string_free (g_steal_pointer (&s), FALSE) : NULL;
 }
@@ -345,13 +296,13 @@ static char *
 components_text (JsonObject *r)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  JsonArray *components = arr (r, "component");
+  JsonArray *components = hf_json_array (r, "component");
 
   for (guint i = 0; components != NULL && i < json_array_get_length (components); i++)
     {
       JsonObject *c = element (components, i);
       g_autofree char *value = value_text (c);
-      const char *name = concept_text (obj (c, "code"));
+      const char *name = concept_text (hf_json_object (c, "code"));
 
       if (value == NULL)
         continue;
@@ -369,11 +320,11 @@ static char *
 notes_text (JsonObject *r)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  JsonArray *notes = arr (r, "note");
+  JsonArray *notes = hf_json_array (r, "note");
 
   for (guint i = 0; notes != NULL && i < json_array_get_length (notes); i++)
     {
-      const char *text = str (element (notes, i), "text");
+      const char *text = hf_json_string (element (notes, i), "text");
 
       if (text == NULL)
         continue;
@@ -409,9 +360,9 @@ add_facts (HfRecordDetail *self,
   g_autofree char *places = join_places (r);
   g_autofree char *codes = codes_text (main_concept (r));
   g_autofree char *notes = notes_text (r);
-  JsonArray *ranges = arr (r, "referenceRange");
-  JsonArray *interpretations = arr (r, "interpretation");
-  JsonArray *dosage = arr (r, "dosageInstruction");
+  JsonArray *ranges = hf_json_array (r, "referenceRange");
+  JsonArray *interpretations = hf_json_array (r, "interpretation");
+  JsonArray *dosage = hf_json_array (r, "dosageInstruction");
   HfFhirSummary summary = { NULL };
 
   if (ranges != NULL && json_array_get_length (ranges) > 0)
@@ -428,7 +379,7 @@ add_facts (HfRecordDetail *self,
   if (interpretations != NULL && json_array_get_length (interpretations) > 0)
     add_fact (self, _("Interpretation"), concept_text (element (interpretations, 0)));
   if (dosage != NULL && json_array_get_length (dosage) > 0)
-    add_fact (self, _("How to Take It"), str (element (dosage, 0), "text"));
+    add_fact (self, _("How to Take It"), hf_json_string (element (dosage, 0), "text"));
   add_fact (self, _("Who"), people);
   add_fact (self, _("Where"), places);
   add_fact (self, _("Notes"), notes);
@@ -456,7 +407,7 @@ show_trend (HfRecordDetail *self,
             gint64          id,
             JsonObject     *resource)
 {
-  JsonArray *codings = arr (obj (resource, "code"), "coding");
+  JsonArray *codings = hf_json_array (hf_json_object (resource, "code"), "coding");
   HfTrend *found = NULL;
 
   for (guint i = 0; codings != NULL && i < json_array_get_length (codings) && found == NULL; i++)
@@ -466,9 +417,10 @@ show_trend (HfRecordDetail *self,
       HfTrend *trend;
       guint most = 0;
 
-      if (str (coding, "code") == NULL)
+      if (hf_json_string (coding, "code") == NULL)
         continue;
-      trend = hf_trend_load (vault, str (coding, "system"), str (coding, "code"), NULL);
+      trend = hf_trend_load (vault, hf_json_string (coding, "system"),
+                             hf_json_string (coding, "code"), NULL);
       for (guint j = 0; trend != NULL && j < trend->series->len; j++)
         most = MAX (most, ((HfTrendSeries *) g_ptr_array_index (trend->series, j))->points->len);
       if (most >= 2)
