@@ -44,6 +44,7 @@
 #include "hf-fhir.h"
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
+#include "hf-records-private.h"
 #include "hf-vault-private.h"
 
 #define MAX_DOCUMENT_SIZE (G_GINT64_CONSTANT (1) << 30)   /* a non-NDJSON file */
@@ -119,6 +120,10 @@ typedef struct
   sqlite3_stmt         *fts_insert_batch;
   sqlite3_stmt         *fts_delete;
   sqlite3_stmt         *insert_provenance;
+  sqlite3_stmt         *insert_vocab;
+
+  GHashTable           *vocab_seen;     /* words written to search_vocab in this transaction */
+  GHashTable           *vocab_new;      /* words of the rows being written, not yet there */
 } Import;
 
 void
@@ -324,6 +329,8 @@ prepare (Import  *imp,
       "DELETE FROM resource_fts WHERE rowid = ?" },
     { G_STRUCT_OFFSET (Import, insert_provenance),
       "INSERT INTO provenance (source, sha256, imported_at, actor) VALUES (?,?,?,?)" },
+    { G_STRUCT_OFFSET (Import, insert_vocab),
+      "INSERT OR IGNORE INTO search_vocab (term) VALUES (?)" },
   };
 
   /* Unused places of a lookup are NULL, which matches nothing. The source is ?1. */
@@ -370,7 +377,7 @@ finalize_statements (Import *imp)
     &imp->find_current, &imp->find_current_batch, &imp->find_same, &imp->link_by_ident,
     &imp->link_by_id, &imp->find_title, &imp->insert, &imp->insert_batch, &imp->supersede,
     &imp->mark_deleted, &imp->fts_insert, &imp->fts_insert_batch, &imp->fts_delete,
-    &imp->insert_provenance,
+    &imp->insert_provenance, &imp->insert_vocab,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
@@ -721,6 +728,48 @@ known_version (Import  *imp,
   return rc == SQLITE_ROW;
 }
 
+/* The words the search index gets from P, for search_vocab. */
+static void
+note_words (Import  *imp,
+            Pending *p)
+{
+  const char *texts[] = { p->s.title, p->s.subtitle, p->s.search_codes, p->s.search_notes };
+  g_autoptr(GHashTable) words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  char *word;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    _hf_search_fold_words (texts[i], words);
+  g_hash_table_iter_init (&iter, words);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &word, NULL))
+    if (!g_hash_table_contains (imp->vocab_seen, word))
+      {
+        /* Added or, when there already, put in place of the equal one, which is freed. */
+        g_hash_table_iter_steal (&iter);
+        g_hash_table_add (imp->vocab_new, word);
+      }
+}
+
+/* Writes the words met for the first time in this transaction. */
+static gboolean
+store_words (Import  *imp,
+             GError **error)
+{
+  GHashTableIter iter;
+  char *word;
+
+  g_hash_table_iter_init (&iter, imp->vocab_new);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &word, NULL))
+    {
+      sqlite3_bind_text (imp->insert_vocab, 1, word, -1, SQLITE_STATIC);
+      if (!step_done (imp, imp->insert_vocab, error))
+        return FALSE;
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_add (imp->vocab_seen, word);
+    }
+  return TRUE;
+}
+
 /* A newer version: it replaces the current row, which is kept as history. The unique index
  * allows one current row per key, so the old one is retired first. */
 static gboolean
@@ -737,6 +786,7 @@ store_newer (Import   *imp,
   id = bind_row (imp, imp->insert, 0, p);
   if (!step_done (imp, imp->insert, error))
     return FALSE;
+  note_words (imp, p);
   bind_fts (imp->fts_insert, 0, id, p);
   if (!step_done (imp, imp->fts_insert, error))
     return FALSE;
@@ -778,6 +828,7 @@ store_rows (Import     *imp,
       Pending *p = rows->pdata[i];
       if (p->older)
         continue;
+      note_words (imp, p);
       if (indexed == BATCH)
         bind_fts (imp->fts_insert_batch, n++ * FTS_COLUMNS, ids[i], p);
       else
@@ -829,7 +880,7 @@ flush (Import  *imp,
         }
       count_type (imp->file_counts, p->type);
     }
-  if (rows->len > 0 && !store_rows (imp, rows, error))
+  if ((rows->len > 0 && !store_rows (imp, rows, error)) || !store_words (imp, error))
     return FALSE;
 
   g_ptr_array_set_size (imp->pending, 0);
@@ -1515,6 +1566,8 @@ hf_vault_import_files (HfVault               *vault,
   imp.db_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   imp.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
   imp.pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  imp.vocab_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  imp.vocab_new = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < files->len; i++)
     {
       GStatBuf st;
@@ -1568,6 +1621,8 @@ out:
   g_hash_table_unref (imp.db_names);
   g_ptr_array_unref (imp.pending);
   g_hash_table_unref (imp.pending_keys);
+  g_hash_table_unref (imp.vocab_seen);
+  g_hash_table_unref (imp.vocab_new);
   return ok;
 }
 
@@ -1607,6 +1662,8 @@ _hf_import_batch_new (HfVault     *vault,
   batch->imp.db_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   batch->imp.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
   batch->imp.pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  batch->imp.vocab_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  batch->imp.vocab_new = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (!prepare (&batch->imp, error))
     return NULL;
   return g_steal_pointer (&batch);
@@ -1663,6 +1720,9 @@ _hf_import_batch_discard (HfImportBatch *batch)
 
   g_ptr_array_set_size (batch->imp.pending, 0);
   g_hash_table_remove_all (batch->imp.pending_keys);
+  /* The rolled-back words may be missing from search_vocab: write them again when met. */
+  g_hash_table_remove_all (batch->imp.vocab_seen);
+  g_hash_table_remove_all (batch->imp.vocab_new);
   batch->imp.pending_bytes = 0;
   batch->fresh = TRUE;
 }
@@ -1689,6 +1749,8 @@ _hf_import_batch_free (HfImportBatch *batch)
   g_clear_pointer (&batch->imp.db_names, g_hash_table_unref);
   g_clear_pointer (&batch->imp.pending, g_ptr_array_unref);
   g_clear_pointer (&batch->imp.pending_keys, g_hash_table_unref);
+  g_clear_pointer (&batch->imp.vocab_seen, g_hash_table_unref);
+  g_clear_pointer (&batch->imp.vocab_new, g_hash_table_unref);
   hf_import_result_free (batch->result);
   g_free (batch);
 }

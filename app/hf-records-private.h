@@ -16,4 +16,10 @@ G_BEGIN_DECLS
 gboolean _hf_records_migrate_v2 (sqlite3  *db,
                                  GError  **error);
 
+/* Adds to WORDS (a set of char*) the words of TEXT as the search index's tokenizer
+ * (unicode61, remove_diacritics 2) cuts them: runs of letters and digits, lower case, accents
+ * dropped. The importer keeps them in search_vocab; search expands prefixes against it. */
+void     _hf_search_fold_words  (const char  *text,
+                                 GHashTable  *words);
+
 G_END_DECLS

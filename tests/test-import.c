@@ -146,7 +146,7 @@ test_migration_from_v1 (Fixture       *f,
   g_assert_true (_hf_db_exec (db, "DROP TABLE attachment; DROP TABLE source_sync; "
                                   "DROP TABLE source_token; DROP TABLE source; "
                                   "DROP TABLE resource_fts; DROP TABLE resource; "
-                                  "DROP TABLE record_count; DROP TABLE provenance; "
+                                  "DROP TABLE record_count; DROP TABLE search_vocab; DROP TABLE provenance; "
                                   "PRAGMA user_version = 1", NULL));
   reopen (f);
   db = _hf_vault_get_db (f->vault);
