@@ -121,6 +121,8 @@ typedef struct
   sqlite3_stmt         *fts_delete;
   sqlite3_stmt         *insert_provenance;
   sqlite3_stmt         *insert_vocab;
+  sqlite3_stmt         *insert_sized[BATCH + 1];   /* N rows at once, made when first needed */
+  sqlite3_stmt         *fts_sized[BATCH + 1];
 
   GHashTable           *vocab_seen;     /* words written to search_vocab in this transaction */
   GHashTable           *vocab_new;      /* words of the rows being written, not yet there */
@@ -382,6 +384,38 @@ finalize_statements (Import *imp)
 
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     g_clear_pointer (all[i], sqlite3_finalize);
+  for (guint n = 0; n <= BATCH; n++)
+    {
+      g_clear_pointer (&imp->insert_sized[n], sqlite3_finalize);
+      g_clear_pointer (&imp->fts_sized[n], sqlite3_finalize);
+    }
+}
+
+/* The statement that writes N rows of COLUMNS at once: a sync's pages and a file's last rows
+ * are seldom a whole batch, and a statement a row costs more than the rows. */
+static sqlite3_stmt *
+sized_statement (Import        *imp,
+                 sqlite3_stmt **cache,
+                 const char    *head,
+                 guint          columns,
+                 guint          n,
+                 GError       **error)
+{
+  g_autoptr(GString) sql = NULL;
+  int rc;
+
+  g_assert (n >= 1 && n <= BATCH);
+  if (cache[n] != NULL)
+    return cache[n];
+  sql = g_string_new (head);
+  append_groups (sql, n, columns, 1);
+  rc = sqlite3_prepare_v3 (imp->db, sql->str, -1, SQLITE_PREPARE_PERSISTENT, &cache[n], NULL);
+  if (rc != SQLITE_OK)
+    {
+      _hf_db_fail (imp->db, rc, "preparing the import", error);
+      return NULL;
+    }
+  return cache[n];
 }
 
 static gboolean
@@ -803,42 +837,36 @@ store_rows (Import     *imp,
             GError    **error)
 {
   g_autofree gint64 *ids = g_new (gint64, rows->len + 1);
+  sqlite3_stmt *stmt;
   guint indexed = 0;
 
-  if (rows->len == BATCH)
-    {
-      for (guint i = 0; i < rows->len; i++)
-        ids[i] = bind_row (imp, imp->insert_batch, i * INSERT_COLUMNS, rows->pdata[i]);
-      if (!step_done (imp, imp->insert_batch, error))
-        return FALSE;
-    }
-  else
-    for (guint i = 0; i < rows->len; i++)
-      {
-        ids[i] = bind_row (imp, imp->insert, 0, rows->pdata[i]);
-        if (!step_done (imp, imp->insert, error))
-          return FALSE;
-      }
+  stmt = rows->len == BATCH ? imp->insert_batch
+       : sized_statement (imp, imp->insert_sized, INSERT_SQL, INSERT_COLUMNS, rows->len, error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    ids[i] = bind_row (imp, stmt, i * INSERT_COLUMNS, rows->pdata[i]);
+  if (!step_done (imp, stmt, error))
+    return FALSE;
 
   /* Older versions are history: not searched. */
   for (guint i = 0; i < rows->len; i++)
     indexed += !((Pending *) rows->pdata[i])->older;
+  if (indexed == 0)
+    return TRUE;
+  stmt = indexed == BATCH ? imp->fts_insert_batch
+       : sized_statement (imp, imp->fts_sized, FTS_SQL, FTS_COLUMNS, indexed, error);
+  if (stmt == NULL)
+    return FALSE;
   for (guint i = 0, n = 0; i < rows->len; i++)
     {
       Pending *p = rows->pdata[i];
       if (p->older)
         continue;
       note_words (imp, p);
-      if (indexed == BATCH)
-        bind_fts (imp->fts_insert_batch, n++ * FTS_COLUMNS, ids[i], p);
-      else
-        {
-          bind_fts (imp->fts_insert, 0, ids[i], p);
-          if (!step_done (imp, imp->fts_insert, error))
-            return FALSE;
-        }
+      bind_fts (stmt, n++ * FTS_COLUMNS, ids[i], p);
     }
-  return indexed != BATCH || step_done (imp, imp->fts_insert_batch, error);
+  return step_done (imp, stmt, error);
 }
 
 static gboolean
