@@ -858,6 +858,34 @@ cmd_import (Globals  *g,
   return 0;
 }
 
+/* The members every record has in --json output: id, type, fhir_id, category, effective,
+ * title, subtitle (null when absent). */
+static void
+add_row_members (JsonBuilder       *b,
+                 const HfRecordRow *r)
+{
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, r->id);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, r->resource_type);
+  json_builder_set_member_name (b, "fhir_id");
+  json_builder_add_string_value (b, r->fhir_id);
+  json_builder_set_member_name (b, "category");
+  json_builder_add_string_value (b, r->category);
+  json_builder_set_member_name (b, "effective");
+  if (r->effective != NULL)
+    json_builder_add_string_value (b, r->effective);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, r->title);
+  json_builder_set_member_name (b, "subtitle");
+  if (r->subtitle != NULL)
+    json_builder_add_string_value (b, r->subtitle);
+  else
+    json_builder_add_null_value (b);
+}
+
 static void
 print_rows (Globals   *g,
             GPtrArray *rows)
@@ -870,26 +898,7 @@ print_rows (Globals   *g,
         {
           HfRecordRow *r = g_ptr_array_index (rows, i);
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_int_value (b, r->id);
-          json_builder_set_member_name (b, "type");
-          json_builder_add_string_value (b, r->resource_type);
-          json_builder_set_member_name (b, "fhir_id");
-          json_builder_add_string_value (b, r->fhir_id);
-          json_builder_set_member_name (b, "category");
-          json_builder_add_string_value (b, r->category);
-          json_builder_set_member_name (b, "effective");
-          if (r->effective != NULL)
-            json_builder_add_string_value (b, r->effective);
-          else
-            json_builder_add_null_value (b);
-          json_builder_set_member_name (b, "title");
-          json_builder_add_string_value (b, r->title);
-          json_builder_set_member_name (b, "subtitle");
-          if (r->subtitle != NULL)
-            json_builder_add_string_value (b, r->subtitle);
-          else
-            json_builder_add_null_value (b);
+          add_row_members (b, r);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -1046,26 +1055,7 @@ cmd_show (Globals  *g,
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, row->id);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, row->resource_type);
-      json_builder_set_member_name (b, "fhir_id");
-      json_builder_add_string_value (b, row->fhir_id);
-      json_builder_set_member_name (b, "category");
-      json_builder_add_string_value (b, row->category);
-      json_builder_set_member_name (b, "effective");
-      if (row->effective != NULL)
-        json_builder_add_string_value (b, row->effective);
-      else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "title");
-      json_builder_add_string_value (b, row->title);
-      json_builder_set_member_name (b, "subtitle");
-      if (row->subtitle != NULL)
-        json_builder_add_string_value (b, row->subtitle);
-      else
-        json_builder_add_null_value (b);
+      add_row_members (b, row);
       json_builder_set_member_name (b, "details");
       json_builder_begin_array (b);
       for (guint i = 0; i < fields->len; i++)
