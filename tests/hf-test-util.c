@@ -6,6 +6,8 @@
 
 #include "hf-test-util.h"
 
+#include <json-glib/json-glib.h>
+
 #include <glib/gstdio.h>
 #include <locale.h>
 
@@ -218,4 +220,60 @@ hf_test_cli (char       **out,
   va_end (ap);
   g_ptr_array_add (args, NULL);
   return hf_test_cli_v (out, err, (const char * const *) args->pdata);
+}
+
+static void
+count_resource (GHashTable *expected,
+                JsonNode   *node)
+{
+  JsonObject *r;
+  const char *type;
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  r = json_node_get_object (node);
+  type = json_object_get_string_member (r, "resourceType");
+  if (g_str_equal (type, "Bundle"))
+    {
+      JsonArray *entries = json_object_get_array_member (r, "entry");
+      for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+        count_resource (expected,
+                        json_object_get_member (json_array_get_object_element (entries, i),
+                                                "resource"));
+      return;
+    }
+  g_hash_table_insert (expected, g_strdup (type),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (expected, type))
+                                         + 1));
+}
+
+/* Adds to EXPECTED (type → GUINT_TO_POINTER count) the resources PATH holds: a resource, a
+ * Bundle (its entries, recursively) or NDJSON, counted with json-glib alone, independently of
+ * the importer. */
+void
+hf_test_count_file (GHashTable *expected,
+                    const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  if (g_str_has_suffix (path, ".ndjson"))
+    {
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_autoptr(JsonNode) node = NULL;
+          if (*g_strstrip (lines[i]) == '\0')
+            continue;
+          node = json_from_string (lines[i], &error);
+          g_assert_no_error (error);
+          count_resource (expected, node);
+        }
+    }
+  else
+    {
+      g_autoptr(JsonNode) node = json_from_string (text, &error);
+      g_assert_no_error (error);
+      count_resource (expected, node);
+    }
 }

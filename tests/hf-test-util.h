@@ -49,5 +49,7 @@ int        hf_test_cli_v           (char        **out,
                                     char        **err,
                                     const char * const *argv);
 const char *hf_test_cli_path       (void);
+void       hf_test_count_file      (GHashTable   *expected,
+                                    const char   *path);
 
 G_END_DECLS

@@ -166,56 +166,6 @@ test_migration_from_v1 (Fixture       *f,
 /* }}} */
 /* {{{ real data */
 
-static void
-count_resource (GHashTable *expected,
-                JsonObject *r)
-{
-  const char *type = json_object_get_string_member (r, "resourceType");
-
-  if (g_str_equal (type, "Bundle"))
-    {
-      JsonArray *entries = json_object_get_array_member (r, "entry");
-      for (guint i = 0; i < json_array_get_length (entries); i++)
-        count_resource (expected,
-                        json_object_get_object_member (json_array_get_object_element (entries,
-                                                                                      i),
-                                                       "resource"));
-      return;
-    }
-  g_hash_table_insert (expected, g_strdup (type),
-                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (expected, type))
-                                         + 1));
-}
-
-/* What the files hold, counted with json-glib independently of the importer. */
-static void
-count_file (GHashTable *expected,
-            const char *path)
-{
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
-  if (g_str_has_suffix (path, ".ndjson"))
-    {
-      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-      for (guint i = 0; lines[i] != NULL; i++)
-        {
-          g_autoptr(JsonNode) node = NULL;
-          if (*g_strstrip (lines[i]) == '\0')
-            continue;
-          node = json_from_string (lines[i], &error);
-          g_assert_no_error (error);
-          count_resource (expected, json_node_get_object (node));
-        }
-    }
-  else
-    {
-      g_autoptr(JsonNode) node = json_from_string (text, &error);
-      g_assert_no_error (error);
-      count_resource (expected, json_node_get_object (node));
-    }
-}
 
 static void
 count_tree (GHashTable *expected,
@@ -227,7 +177,7 @@ count_tree (GHashTable *expected,
   if (!g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       if (g_str_has_suffix (path, ".json") || g_str_has_suffix (path, ".ndjson"))
-        count_file (expected, path);
+        hf_test_count_file (expected, path);
       return;
     }
   dir = g_dir_open (path, 0, NULL);

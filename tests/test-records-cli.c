@@ -106,60 +106,7 @@ data_path (const char *part)
   return g_build_filename (dir, part, NULL);
 }
 
-/* {{{ counting what the files hold, without the importer */
-
-static void
-count_resource (GHashTable *expected,
-                JsonNode   *node)
-{
-  JsonObject *r;
-  const char *type;
-
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  r = json_node_get_object (node);
-  type = json_object_get_string_member (r, "resourceType");
-  if (g_str_equal (type, "Bundle"))
-    {
-      JsonArray *entries = json_object_get_array_member (r, "entry");
-      for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
-        count_resource (expected,
-                        json_object_get_member (json_array_get_object_element (entries, i),
-                                                "resource"));
-      return;
-    }
-  g_hash_table_insert (expected, g_strdup (type),
-                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (expected, type))
-                                         + 1));
-}
-
-static void
-count_file (GHashTable *expected,
-            const char *path)
-{
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
-  if (g_str_has_suffix (path, ".ndjson"))
-    {
-      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-      for (guint i = 0; lines[i] != NULL; i++)
-        {
-          g_autoptr(JsonNode) node = NULL;
-          if (*g_strstrip (lines[i]) == '\0')
-            continue;
-          node = json_from_string (lines[i], &error);
-          g_assert_no_error (error);
-          count_resource (expected, node);
-        }
-    }
-  else
-    {
-      g_autoptr(JsonNode) node = json_from_string (text, &error);
-      g_assert_no_error (error);
-      count_resource (expected, node);
-    }
-}
+/* {{{ the files of tests/data */
 
 /* The FHIR files of a folder of tests/data, sorted. */
 static GPtrArray *
@@ -222,7 +169,7 @@ test_fixtures (Fixture       *f,
 
       g_assert_cmpuint (paths->len, >, 0);
       for (guint i = 0; i < paths->len; i++)
-        count_file (expected, g_ptr_array_index (paths, i));
+        hf_test_count_file (expected, g_ptr_array_index (paths, i));
       files += paths->len;
 
       g_assert_cmpint (run (f, &out, &err, "--json", "import", folder, NULL), ==, 0);
@@ -610,7 +557,7 @@ test_demo (Fixture       *f,
   Fixture d = *f;
 
   g_assert_nonnull (demo_data);
-  count_file (expected, demo_data);
+  hf_test_count_file (expected, demo_data);
   d.td.vault = demo;
 
   g_assert_cmpint (run (&d, &out, &err, "--json", "vault", "create", "--demo", NULL), ==, 0);
