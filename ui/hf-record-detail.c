@@ -400,6 +400,25 @@ original_toggled_cb (HfRecordDetail *self)
 
 /* {{{ the trend */
 
+/* Points the chart at record ID's value, or at nothing when it has none there. */
+static void
+select_point (HfRecordDetail *self,
+              const HfTrend  *trend,
+              gint64          id)
+{
+  for (guint j = 0; j < trend->series->len; j++)
+    {
+      HfTrendSeries *series = g_ptr_array_index (trend->series, j);
+      for (guint k = 0; k < series->points->len; k++)
+        if (g_array_index (series->points, HfTrendPoint, k).record_id == id)
+          {
+            hf_trend_chart_select (self->trend_chart, (int) j, (int) k);
+            return;
+          }
+    }
+  hf_trend_chart_select (self->trend_chart, -1, -1);
+}
+
 /* The values of the observation's code over time, when it has been measured more than once. */
 static void
 show_trend (HfRecordDetail *self,
@@ -408,7 +427,26 @@ show_trend (HfRecordDetail *self,
             JsonObject     *resource)
 {
   JsonArray *codings = hf_json_array (hf_json_object (resource, "code"), "coding");
+  const HfTrend *shown = hf_trend_chart_get_trend (self->trend_chart);
   HfTrend *found = NULL;
+
+  /* Going through one code's results, the trend is already there: read once, pointed anew.
+   * (Every new list of records clears the pane, so a shown trend is never stale.) */
+  for (guint i = 0; shown != NULL && vault == self->vault && codings != NULL &&
+                    i < json_array_get_length (codings); i++)
+    {
+      JsonNode *n = json_array_get_element (codings, i);
+      JsonObject *coding = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+
+      if (g_strcmp0 (hf_json_string (coding, "code"), shown->code) == 0 &&
+          (shown->code_system == NULL ||
+           g_strcmp0 (hf_json_string (coding, "system"), shown->code_system) == 0))
+        {
+          gtk_widget_set_visible (GTK_WIDGET (self->trend_box), TRUE);
+          select_point (self, shown, id);
+          return;
+        }
+    }
 
   for (guint i = 0; codings != NULL && i < json_array_get_length (codings) && found == NULL; i++)
     {
@@ -441,18 +479,7 @@ show_trend (HfRecordDetail *self,
     gtk_label_set_text (self->trend_label, heading);
   }
   hf_trend_chart_set_trend (self->trend_chart, found);
-
-  /* Point at this record's value. */
-  for (guint j = 0; j < found->series->len; j++)
-    {
-      HfTrendSeries *series = g_ptr_array_index (found->series, j);
-      for (guint k = 0; k < series->points->len; k++)
-        if (g_array_index (series->points, HfTrendPoint, k).record_id == id)
-          {
-            hf_trend_chart_select (self->trend_chart, (int) j, (int) k);
-            return;
-          }
-    }
+  select_point (self, found, id);
 }
 
 static void

@@ -988,6 +988,16 @@ test_records_many (void)
                      ((HfRecordRow *) g_ptr_array_index (all, 0))->id);
     said = hf_trend_chart_describe_selected (chart);
     g_assert_nonnull (strstr (said, "79.5 kg (normal 55–75)"));
+
+    /* The next weight: the same trend, read once, pointed at the new record. */
+    gtk_single_selection_set_selected (selection, 1);
+    g_assert_true (_hf_record_detail_get_trend_chart (_hf_vault_page_get_detail (page)) == chart);
+    g_assert_true (hf_trend_chart_get_trend (chart) == trend);
+    g_assert_true (hf_trend_chart_get_selected (chart, &series, &index));
+    g_assert_cmpint (g_array_index (((HfTrendSeries *) g_ptr_array_index (trend->series, series))
+                                      ->points, HfTrendPoint, index).record_id, ==,
+                     ((HfRecordRow *) g_ptr_array_index (all, 1))->id);
+    gtk_single_selection_set_selected (selection, 0);
   }
   screenshot (window, "record-value");
 
