@@ -1077,18 +1077,17 @@ tick (Import  *imp,
   return !g_cancellable_set_error_if_cancelled (imp->cancellable, error);
 }
 
-/* The span after span J and everything inside it. */
-static guint
-span_after (Import *imp,
-            guint   j)
+/* Whether TEXT, about to be stored, is the resource R: the same resourceType and id. */
+static gboolean
+text_holds (const char *text,
+            gsize       length,
+            JsonObject *r)
 {
-  const HfJsonSpan *s = &g_array_index (imp->spans, HfJsonSpan, j);
-  guint k = j + 1;
+  g_autofree char *type = hf_json_dup_member_string (text, length, "resourceType");
+  g_autofree char *id = hf_json_dup_member_string (text, length, "id");
 
-  while (k < imp->spans->len &&
-         g_array_index (imp->spans, HfJsonSpan, k).offset < s->offset + s->length)
-    k++;
-  return k;
+  return g_strcmp0 (type, hf_json_string (r, "resourceType")) == 0 &&
+         g_strcmp0 (id, hf_json_string (r, "id")) == 0;
 }
 
 /* What a DELETE entry deletes: request.url "Type/id[/_history/n]", else the fullUrl's tail. */
@@ -1122,7 +1121,7 @@ deleted_key (JsonObject  *entry,
 static gboolean import_value (Import      *imp,
                               JsonObject  *root,
                               const char  *where,
-                              guint        span,
+                              gint         span,
                               const char  *text,
                               gsize        length,
                               guint64      offset,
@@ -1132,17 +1131,16 @@ static gboolean
 import_bundle (Import      *imp,
                JsonObject  *bundle,
                const char  *where,
-               guint        first_span,
+               gint         bundle_span,
                guint64      offset,
                GError     **error)
 {
   JsonNode *entries_node = json_object_get_member (bundle, "entry");
   JsonArray *entries;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) entry_span = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) entry_span = NULL;
   const char *bundle_type = hf_json_string (bundle, "type");
   gboolean history = g_strcmp0 (bundle_type, "history") == 0;
-  guint next = first_span;
   guint n;
 
   if (entries_node == NULL)
@@ -1151,6 +1149,8 @@ import_bundle (Import      *imp,
     return invalid (imp, error, "%s is a Bundle whose “entry” is not a list", where);
   entries = json_node_get_array (entries_node);
   n = json_array_get_length (entries);
+  /* Each entry's bytes by its place in the parse, never by the order spans were found. */
+  entry_span = hf_json_spans_entries (imp->spans, bundle_span, n);
 
   /* First every entry's identity, so references between entries resolve in any order. */
   for (guint i = 0; i < n; i++)
@@ -1171,19 +1171,19 @@ import_bundle (Import      *imp,
           if (history && g_strcmp0 (method, "DELETE") == 0)
             {
               g_ptr_array_add (ids, NULL);
-              g_array_append_val (entry_span, next);
               continue;
             }
           return invalid (imp, error, "%s has no resource", g_strstrip (here));
         }
       if ((type = checked_type (imp, r, g_strstrip (here), error)) == NULL)
         return FALSE;
-      if (next >= imp->spans->len)
+      if (g_array_index (entry_span, gint, i) < 0)
         return invalid (imp, error, "%s could not be located in the file", here);
-      g_array_append_val (entry_span, next);
-      span = &g_array_index (imp->spans, HfJsonSpan, next);
+      span = &g_array_index (imp->spans, HfJsonSpan, g_array_index (entry_span, gint, i));
+      if (!text_holds (imp->text + span->offset, span->length, r))
+        return invalid (imp, error, "%s could not be told apart from another entry in the "
+                        "file", here);
       id = resource_id (r, full_url, imp->text + span->offset, span->length);
-      next = span_after (imp, next);
       g_ptr_array_add (ids, id);
       if (full_url != NULL)
         {
@@ -1207,7 +1207,7 @@ import_bundle (Import      *imp,
       guint i = history ? n - 1 - k : k;
       JsonObject *entry = json_array_get_object_element (entries, i);
       JsonObject *r = hf_json_object (entry, "resource");
-      guint s = g_array_index (entry_span, guint, i);
+      gint s = g_array_index (entry_span, gint, i);
       const HfJsonSpan *span;
       const char *type;
       g_autofree char *here = NULL;
@@ -1231,7 +1231,7 @@ import_bundle (Import      *imp,
       span = &g_array_index (imp->spans, HfJsonSpan, s);
       if (g_str_equal (type, "Bundle"))
         {
-          if (!import_value (imp, r, here, s + 1, imp->text + span->offset, span->length,
+          if (!import_value (imp, r, here, s, imp->text + span->offset, span->length,
                              offset, error))
             return FALSE;
           continue;
@@ -1245,12 +1245,12 @@ import_bundle (Import      *imp,
   return TRUE;
 }
 
-/* ROOT is TEXT parsed; a Bundle's entries start at span FIRST_SPAN. */
+/* ROOT is TEXT parsed; it is the resource at span SPAN (-1: the whole text). */
 static gboolean
 import_value (Import      *imp,
               JsonObject  *root,
               const char  *where,
-              guint        first_span,
+              gint         span,
               const char  *text,
               gsize        length,
               guint64      offset,
@@ -1263,7 +1263,7 @@ import_value (Import      *imp,
     return FALSE;
   if (g_str_equal (type, "Bundle"))
     {
-      gboolean ok = import_bundle (imp, root, where, first_span, offset, error);
+      gboolean ok = import_bundle (imp, root, where, span, offset, error);
       g_hash_table_remove_all (imp->rewrite);
       g_hash_table_remove_all (imp->names);
       return ok;
@@ -1332,7 +1332,7 @@ import_text (Import      *imp,
                     line_no ? where : "the file");
   imp->text = data;
   imp->spans = spans;
-  ok = import_value (imp, json_node_get_object (root), where, 0, data, length, offset, error);
+  ok = import_value (imp, json_node_get_object (root), where, -1, data, length, offset, error);
   imp->text = NULL;
   imp->spans = NULL;
   return ok;
@@ -1734,6 +1734,9 @@ _hf_import_batch_add (HfImportBatch  *batch,
   if (g_str_equal (type, "Bundle"))
     return invalid (&batch->imp, error, "%s is a Bundle inside a search result, which is not "
                     "expected", where ? where : "the answer");
+  if (!text_holds (text, length, resource))
+    return invalid (&batch->imp, error, "%s could not be told apart from another entry in the "
+                    "answer", where ? where : "the answer");
   id = resource_id (resource, NULL, text, length);
   return store_resource (&batch->imp, resource, type, id, trimmed_copy (text, length), error);
 }

@@ -1128,7 +1128,8 @@ store_page (Sync        *sync,
   guint64 stored_before = before->added + before->updated + before->history;
   guint64 stored;
   JsonArray *entries = NULL;
-  guint n = 0, span = 0;
+  g_autoptr(GArray) entry_span = NULL;
+  guint n = 0;
 
   /* Each resource is stored as the server sent it, its exact bytes: the entries' resources
    * in the page's text, in order (the guard has already passed this text). */
@@ -1151,6 +1152,9 @@ store_page (Sync        *sync,
     {
       entries = hf_json_array (root, "entry");
       n = entries ? json_array_get_length (entries) : 0;
+      /* Each entry's bytes by its place in the parse: a resource holding a Bundle of its
+       * own has spans of its own entries, which are not this page's. */
+      entry_span = hf_json_spans_entries (spans, -1, n);
     }
   for (guint i = 0; i < n; i++)
     {
@@ -1163,14 +1167,13 @@ store_page (Sync        *sync,
 
       if (r == NULL)
         continue;
-      if (span >= spans->len)
+      if (g_array_index (entry_span, gint, i) < 0)
         {
           g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
                        "%s: its resources could not be matched to the page's text", here);
           goto fail;
         }
-      bytes = &g_array_index (spans, HfJsonSpan, span++);
-      /* A resource that holds a Bundle of its own has its entries' spans after it. */
+      bytes = &g_array_index (spans, HfJsonSpan, g_array_index (entry_span, gint, i));
       if (g_strcmp0 (type, "Bundle") == 0)
         {
           g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,

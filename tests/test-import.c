@@ -936,6 +936,52 @@ test_linked_sources (Fixture       *f,
 
 /* }}} */
 
+
+/* Every stored record holds its own entry's bytes: "entry"/"resource" pairs before
+ * Bundle.entry (in an extension, a contained resource) and a document Bundle inside a
+ * collection do not shift one entry's bytes onto the next. */
+static void
+test_span_decoys (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *text =
+    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"meta\":{\"extension\":[{\"url\":"
+    "\"http://example.org/x\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
+    "\"id\":\"decoy\"}}]}]},\"entry\":["
+    "{\"resource\":{\"resourceType\":\"AllergyIntolerance\",\"id\":\"a1\",\"code\":{\"text\":"
+    "\"Penicillin\"},\"contained\":[{\"resourceType\":\"Basic\",\"id\":\"b\",\"entry\":["
+    "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"decoy2\"}}]}]}},"
+    "{\"resource\":{\"resourceType\":\"Bundle\",\"id\":\"doc\",\"type\":\"document\",\"entry\":["
+    "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"c1\",\"code\":{\"text\":"
+    "\"Asthma\"}}}]}},"
+    "{\"resource\":{\"resourceType\":\"AllergyIntolerance\",\"id\":\"a2\",\"code\":{\"text\":"
+    "\"Peanut\"}}}]}";
+  g_autofree char *path = hf_test_write_file (&f->td, "decoys.json", text);
+  g_autoptr(HfImportResult) result = import_ok (f, path, NULL);
+  g_autofree char *last = NULL;
+  static const char *const ids[][2] = {
+    { "AllergyIntolerance", "a1" }, { "Condition", "c1" }, { "AllergyIntolerance", "a2" },
+  };
+
+  g_assert_cmpuint (result->added, ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *json = stored_json (f, ids[i][0], ids[i][1]);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *o;
+
+      g_assert_nonnull (json);
+      g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+      o = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpstr (json_object_get_string_member (o, "resourceType"), ==, ids[i][0]);
+      g_assert_cmpstr (json_object_get_string_member (o, "id"), ==, ids[i][1]);
+    }
+  last = stored_json (f, "AllergyIntolerance", "a2");
+  g_assert_true (g_str_has_suffix (last, "\"Peanut\"}}"));
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE fhir_id LIKE 'decoy%'"),
+                    ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -958,6 +1004,7 @@ main (int    argc,
   ADD ("/hf/import/history-bundle", test_history_bundle);
   ADD ("/hf/import/cancel", test_cancel);
   ADD ("/hf/import/linked-sources", test_linked_sources);
+  ADD ("/hf/import/span-decoys", test_span_decoys);
 #undef ADD
 
   return g_test_run ();
