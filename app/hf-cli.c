@@ -1097,7 +1097,10 @@ cmd_show (Globals  *g,
             g_print ("  %*s   %s\n", (int) width, "", lines[k]);
         }
       g_print ("\n");
-      g_print ("  Source:  %s\n", row->source);
+      {
+        g_autofree char *source = hf_record_source_dup_label (row->source);
+        g_print ("  Source:  %s\n", source);
+      }
       if (row->deleted_at != NULL)
         g_print ("  Deleted at its source %s; kept here with its history.\n", row->deleted_at);
       linked = hf_record_store_linked (vault, row->id, &error);
@@ -1106,9 +1109,10 @@ cmd_show (Globals  *g,
       for (guint i = 0; i < linked->len; i++)
         {
           HfRecordRow *other = g_ptr_array_index (linked, i);
+          g_autofree char *source = hf_record_source_dup_label (other->source);
           g_print ("  %s record %" G_GINT64_FORMAT " (%s/%s from %s)\n",
                    i == 0 ? "Linked:  " : "         ", other->id, other->resource_type,
-                   other->fhir_id, other->source);
+                   other->fhir_id, source);
         }
       g_print ("\nRecord %" G_GINT64_FORMAT " · %s/%s · %s%s%s\n", row->id, row->resource_type,
                row->fhir_id, hf_fhir_category_label (row->category),

@@ -36,9 +36,14 @@
 #include "hf-import.h"
 #include "hf-import-private.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hf-error.h"
 #include "hf-fhir.h"
@@ -89,7 +94,9 @@ typedef struct
   /* The file being read. */
   const char           *path;
   char                 *display;
-  char                 *source;         /* the provenance source name */
+  char                 *origin;         /* the file's source (FileToImport.origin) */
+  char                 *source;         /* the source key of what is read: ORIGIN, or ORIGIN
+                                         * and the identity of the Bundle being read */
   char                 *sha256;
   gint64                provenance_id;  /* 0 until the file stores something */
   GHashTable           *file_counts;    /* type → count of stored rows */
@@ -439,8 +446,9 @@ ensure_provenance (Import  *imp,
 {
   if (imp->provenance_id != 0)
     return TRUE;
-  sqlite3_bind_text (imp->insert_provenance, 1, imp->source, -1, SQLITE_STATIC);
-  sqlite3_bind_text (imp->insert_provenance, 2, imp->sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (imp->insert_provenance, 1, imp->display, -1, SQLITE_STATIC);
+  sqlite3_bind_text (imp->insert_provenance, 2, imp->sha256 ? imp->sha256 : "", -1,
+                     SQLITE_STATIC);
   sqlite3_bind_int64 (imp->insert_provenance, 3, g_get_real_time ());
   sqlite3_bind_text (imp->insert_provenance, 4, hf_vault_get_member_name (imp->vault), -1,
                      SQLITE_STATIC);
@@ -476,9 +484,12 @@ finish_provenance (Import  *imp,
   json_generator_set_root (gen, root);
   counts = json_generator_to_data (gen, NULL);
 
-  sqlite3_prepare_v2 (imp->db, "UPDATE provenance SET counts = ? WHERE id = ?", -1, &stmt, NULL);
+  /* The file's hash is known once it has been read to the end. */
+  sqlite3_prepare_v2 (imp->db, "UPDATE provenance SET counts = ?, sha256 = ? WHERE id = ?", -1,
+                      &stmt, NULL);
   sqlite3_bind_text (stmt, 1, counts, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, imp->provenance_id);
+  sqlite3_bind_text (stmt, 2, imp->sha256 ? imp->sha256 : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, imp->provenance_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       sqlite3_finalize (stmt);
@@ -1077,6 +1088,23 @@ tick (Import  *imp,
   return !g_cancellable_set_error_if_cancelled (imp->cancellable, error);
 }
 
+/* The identity a Bundle gives itself, where it has one: "system|value" of its identifier,
+ * else its meta.source. */
+static char *
+bundle_identity (JsonObject *bundle)
+{
+  JsonObject *identifier = hf_json_object (bundle, "identifier");
+  const char *value = hf_json_string (identifier, "value");
+  const char *meta_source = hf_json_string (hf_json_object (bundle, "meta"), "source");
+
+  if (value != NULL)
+    {
+      const char *system = hf_json_string (identifier, "system");
+      return g_strdup_printf ("%s|%s", system != NULL ? system : "", value);
+    }
+  return g_strdup (meta_source);
+}
+
 /* Whether TEXT, about to be stored, is the resource R: the same resourceType and id. */
 static gboolean
 text_holds (const char *text,
@@ -1167,8 +1195,14 @@ import_bundle (Import      *imp,
       if (r == NULL)
         {
           const char *method = hf_json_string (hf_json_object (entry, "request"), "method");
-          /* A history Bundle records deletions as entries without a resource. */
-          if (history && g_strcmp0 (method, "DELETE") == 0)
+
+          /* Deletions are entries without a resource: a history's, a transaction's or a
+           * batch's; so are the answers of a batch or transaction response. */
+          if (entry != NULL && ((g_strcmp0 (method, "DELETE") == 0 &&
+                                 (history || g_strcmp0 (bundle_type, "transaction") == 0 ||
+                                  g_strcmp0 (bundle_type, "batch") == 0)) ||
+                                g_strcmp0 (bundle_type, "batch-response") == 0 ||
+                                g_strcmp0 (bundle_type, "transaction-response") == 0))
             {
               g_ptr_array_add (ids, NULL);
               continue;
@@ -1217,10 +1251,19 @@ import_bundle (Import      *imp,
           g_autofree char *dtype = NULL;
           g_autofree char *did = NULL;
           const char *when = hf_json_string (hf_json_object (entry, "response"), "lastModified");
+          const char *method = hf_json_string (hf_json_object (entry, "request"), "method");
 
+          if (g_strcmp0 (method, "DELETE") != 0)
+            continue;   /* an answer without a resource: nothing to keep */
           if (!deleted_key (entry, &dtype, &did))
-            return invalid (imp, error, "%s%sBundle.entry[%u] deletes a record but does not "
-                            "say which (no request.url)", where, *where ? ", " : "", i);
+            {
+              /* A transaction may delete by search ("Type?identifier=…"), which names no
+               * record here; a history always names the version it deleted. */
+              if (!history)
+                continue;
+              return invalid (imp, error, "%s%sBundle.entry[%u] deletes a record but does not "
+                              "say which (no request.url)", where, *where ? ", " : "", i);
+            }
           if (!store_deletion (imp, dtype, did, when, error) || !tick (imp, offset, error))
             return FALSE;
           continue;
@@ -1263,9 +1306,28 @@ import_value (Import      *imp,
     return FALSE;
   if (g_str_equal (type, "Bundle"))
     {
-      gboolean ok = import_bundle (imp, root, where, span, offset, error);
+      g_autofree char *identity = span < 0 && imp->origin != NULL ? bundle_identity (root) : NULL;
+      gboolean ok;
+
+      /* A Bundle that names itself is a source of its own within what the user imported:
+       * two different Bundles saved under one name never replace each other's records. */
+      if (identity != NULL)
+        {
+          if (!flush (imp, error))
+            return FALSE;
+          g_free (imp->source);
+          imp->source = g_strdup_printf ("%s#%s", imp->origin, identity);
+        }
+      ok = import_bundle (imp, root, where, span, offset, error);
       g_hash_table_remove_all (imp->rewrite);
       g_hash_table_remove_all (imp->names);
+      if (identity != NULL)
+        {
+          if (!ok || !flush (imp, error))
+            return FALSE;
+          g_free (imp->source);
+          imp->source = g_strdup (imp->origin);
+        }
       return ok;
     }
   id = resource_id (root, NULL, text, length);
@@ -1338,45 +1400,166 @@ import_text (Import      *imp,
   return ok;
 }
 
-static char *
-file_sha256 (const char  *path,
-             guint64     *size,
-             GError     **error)
+/* Files are read once, through this: every byte read goes into the file's hash, lines are
+ * handed out one at a time, and no line grows past the limit it is read with. */
+typedef struct
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buf = g_malloc (1 << 16);
-  gssize n;
+  int         fd;           /* or -1: MEMORY holds the whole input */
+  GBytes     *memory;
+  gsize       memory_pos;
+  GChecksum  *sum;
+  guint8     *chunk;
+  gsize       pos, fill;
+  gboolean    eof;
+  gboolean    started;      /* the first chunk was read (and a BOM skipped) */
+  guint64     consumed;     /* bytes handed out, newlines and BOM included */
+  GByteArray *line;
+} Reader;
 
-  if (in == NULL)
-    return NULL;
-  *size = 0;
-  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buf, 1 << 16, NULL, error)) > 0)
-    {
-      g_checksum_update (sum, buf, n);
-      *size += n;
-    }
-  if (n < 0)
-    return NULL;
-  return g_strdup (g_checksum_get_string (sum));
+#define READ_CHUNK      (1 << 16)
+/* The first line decides between NDJSON and one document spread over lines. */
+#define FIRST_LINE_MAX  (16 * 1024 * 1024)
+/* One NDJSON line: a resource with a text value at the guard's 64 MiB limit fits. */
+#define LINE_MAX_BYTES  (128 * 1024 * 1024)
+
+static void
+reader_init (Reader *r,
+             int     fd,
+             GBytes *memory)
+{
+  memset (r, 0, sizeof *r);
+  r->fd = fd;
+  r->memory = memory != NULL ? g_bytes_ref (memory) : NULL;
+  r->sum = g_checksum_new (G_CHECKSUM_SHA256);
+  r->chunk = g_malloc (READ_CHUNK);
+  r->line = g_byte_array_new ();
+}
+
+static void
+reader_clear (Reader *r)
+{
+  if (r->fd >= 0)
+    close (r->fd);
+  g_clear_pointer (&r->memory, g_bytes_unref);
+  g_clear_pointer (&r->sum, g_checksum_free);
+  g_clear_pointer (&r->chunk, g_free);
+  g_clear_pointer (&r->line, g_byte_array_unref);
 }
 
 static gboolean
-import_document (Import      *imp,
-                 JsonParser  *parser,
-                 GError     **error)
+reader_fill (Reader      *r,
+             const char  *display,
+             GError     **error)
 {
-  g_autofree char *data = NULL;
-  gsize length = 0;
-  GStatBuf st;
+  gssize n;
 
-  if (g_stat (imp->path, &st) == 0 && st.st_size > MAX_DOCUMENT_SIZE)
-    return invalid (imp, error, "the file is larger than the limit of 1 GiB for one JSON "
-                    "document (split it, or export it as NDJSON)");
-  if (!g_file_get_contents (imp->path, &data, &length, error))
-    return FALSE;
-  return import_text (imp, parser, data, length, 0, 0, error);
+  if (r->memory != NULL)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (r->memory, &size);
+      n = MIN (READ_CHUNK, size - r->memory_pos);
+      memcpy (r->chunk, data + r->memory_pos, n);
+      r->memory_pos += n;
+    }
+  else
+    {
+      do
+        n = read (r->fd, r->chunk, READ_CHUNK);
+      while (n < 0 && errno == EINTR);
+      if (n < 0)
+        {
+          int saved = errno;
+          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                       "Cannot read “%s”: %s; nothing was imported.", display,
+                       g_strerror (saved));
+          return FALSE;
+        }
+    }
+  g_checksum_update (r->sum, r->chunk, n);
+  r->pos = 0;
+  r->fill = n;
+  r->eof = n == 0;
+  if (!r->started)
+    {
+      r->started = TRUE;
+      /* A UTF-8 byte order mark is not part of the JSON (RFC 8259 §8.1 lets a reader skip it). */
+      if (n >= 3 && memcmp (r->chunk, "\xef\xbb\xbf", 3) == 0)
+        {
+          r->pos = 3;
+          r->consumed = 3;
+        }
+    }
+  return TRUE;
+}
+
+typedef enum { LINE_NONE, LINE_READ, LINE_TOO_LONG, LINE_ERROR } LineResult;
+
+/* The next line, without its "\n", in R->line. LINE_TOO_LONG: more than MAX bytes without a
+ * newline; what was read stays in R->line and nothing more is read. */
+static LineResult
+reader_line (Reader      *r,
+             gsize        max,
+             const char  *display,
+             GError     **error)
+{
+  g_byte_array_set_size (r->line, 0);
+  for (;;)
+    {
+      const guint8 *nl;
+      gsize take;
+
+      if (r->pos == r->fill)
+        {
+          if (r->eof)
+            return r->line->len > 0 ? LINE_READ : LINE_NONE;
+          if (!reader_fill (r, display, error))
+            return LINE_ERROR;
+          continue;
+        }
+      nl = memchr (r->chunk + r->pos, '\n', r->fill - r->pos);
+      take = (nl != NULL ? (gsize) (nl - r->chunk) : r->fill) - r->pos;
+      if (r->line->len + take > max)
+        return LINE_TOO_LONG;
+      g_byte_array_append (r->line, r->chunk + r->pos, take);
+      r->pos += take;
+      r->consumed += take;
+      if (nl != NULL)
+        {
+          r->pos++;
+          r->consumed++;
+          return LINE_READ;
+        }
+    }
+}
+
+/* Appends the rest of the input to R->line, up to MAX bytes in all. */
+static gboolean
+reader_rest (Reader      *r,
+             gsize        max,
+             gboolean    *too_long,
+             const char  *display,
+             GError     **error)
+{
+  *too_long = FALSE;
+  for (;;)
+    {
+      if (r->pos < r->fill)
+        {
+          gsize take = r->fill - r->pos;
+          if (r->line->len + take > max)
+            {
+              *too_long = TRUE;
+              return TRUE;
+            }
+          g_byte_array_append (r->line, r->chunk + r->pos, take);
+          r->consumed += take;
+          r->pos = r->fill;
+        }
+      if (r->eof)
+        return TRUE;
+      if (!reader_fill (r, display, error))
+        return FALSE;
+    }
 }
 
 static gboolean
@@ -1390,91 +1573,211 @@ is_blank (const char *line,
 }
 
 static gboolean
-import_file (Import      *imp,
-             const char  *path,
-             GError     **error)
+too_big_document (Import  *imp,
+                  GError **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) raw = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  guint64 size = 0;
+  return invalid (imp, error, "the file is larger than the limit of 1 GiB for one JSON "
+                  "document (split it, or export it as NDJSON)");
+}
+
+/* NDJSON lines from TEXT, a whole input read into memory. */
+static gboolean
+import_lines (Import      *imp,
+              JsonParser  *parser,
+              const char  *text,
+              gsize        length,
+              GError     **error)
+{
+  gsize start = 0;
   guint line_no = 0;
-  gboolean ndjson = FALSE;
-  GError *read_error = NULL;
 
-  imp->path = path;
-  g_clear_pointer (&imp->display, g_free);
-  g_clear_pointer (&imp->source, g_free);
-  g_clear_pointer (&imp->sha256, g_free);
-  imp->display = g_filename_display_name (path);
-  imp->source = g_path_get_basename (imp->display);
-  imp->provenance_id = 0;
-  g_hash_table_remove_all (imp->file_counts);
-
-  imp->sha256 = file_sha256 (path, &size, error);
-  if (imp->sha256 == NULL)
+  while (start < length)
     {
-      g_prefix_error (error, "Cannot read “%s”: ", imp->display);
-      return FALSE;
-    }
-  if (imp->progress != NULL)
-    imp->progress (path, imp->resources, imp->bytes_before, imp->bytes_total,
-                   imp->progress_data);
+      const char *nl = memchr (text + start, '\n', length - start);
+      gsize end = nl != NULL ? (gsize) (nl - text) : length;
+      gsize n = end - start;
 
-  raw = g_file_read (file, NULL, error);
-  if (raw == NULL)
-    return FALSE;
-  in = g_data_input_stream_new (G_INPUT_STREAM (raw));
-  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (in), 1 << 16);
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
+      line_no++;
+      if (n > 0 && text[start + n - 1] == '\r')
+        n--;
+      if (!is_blank (text + start, n) &&
+          !import_text (imp, parser, text + start, n, line_no, end, error))
+        return FALSE;
+      start = end + 1;
+    }
+  return TRUE;
+}
+
+/* Reads the file open at R: NDJSON a line at a time, or one document whole. */
+static gboolean
+import_reader (Import      *imp,
+               Reader      *r,
+               guint64      size,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gboolean ndjson = FALSE;
+  guint line_no = 0;
 
   for (;;)
     {
-      gsize length = 0;
-      g_autofree char *line = g_data_input_stream_read_line (in, &length, NULL, &read_error);
+      LineResult got = reader_line (r, ndjson ? LINE_MAX_BYTES : FIRST_LINE_MAX, imp->display,
+                                    error);
+      const char *line = (const char *) r->line->data;
+      gsize length;
 
-      if (line == NULL)
+      if (got == LINE_ERROR)
+        return FALSE;
+      if (got == LINE_NONE)
         break;
       line_no++;
-      if (length > 0 && line[length - 1] == '\r')
+      if (got == LINE_TOO_LONG && ndjson)
+        return invalid (imp, error, "line %u is longer than the limit of %d MiB for one "
+                        "resource", line_no, LINE_MAX_BYTES / (1024 * 1024));
+      length = r->line->len;
+      if (got == LINE_READ && length > 0 && line[length - 1] == '\r')
         length--;
-      if (is_blank (line, length))
+      if (got == LINE_READ && is_blank (line, length))
         continue;
       if (!ndjson)
         {
           HfJsonProblem problem = { 0 };
-          gboolean whole = hf_json_guard_check (line, length, &problem);
-          gboolean partial = !whole && problem.truncated;
+          gboolean whole = got == LINE_READ && hf_json_guard_check (line, length, &problem);
+          gboolean partial = got == LINE_TOO_LONG || (!whole && problem.truncated);
 
           hf_json_problem_clear (&problem);
           if (partial)
             {
-              /* A document spread over lines: read it whole. */
-              g_clear_object (&in);
-              g_clear_object (&raw);
-              if (!import_document (imp, parser, error) || !flush (imp, error))
+              /* One document spread over lines (or a long one): read it whole. */
+              guint skipped = line_no - 1;   /* blank lines before it */
+              gboolean too_long;
+              const char *nl;
+
+              if (size > MAX_DOCUMENT_SIZE)
+                return too_big_document (imp, error);
+              if (got == LINE_READ)
+                g_byte_array_append (r->line, (const guint8 *) "\n", 1);
+              if (skipped > 0)
+                {
+                  /* Kept as newlines, so that positions in messages are the file's. */
+                  g_autofree guint8 *newlines = g_malloc (skipped);
+                  memset (newlines, '\n', skipped);
+                  g_byte_array_prepend (r->line, newlines, skipped);
+                }
+              if (!reader_rest (r, MAX_DOCUMENT_SIZE, &too_long, imp->display, error))
                 return FALSE;
-              imp->bytes_before += size;
-              return finish_provenance (imp, error);
+              if (too_long)
+                return too_big_document (imp, error);
+              line = (const char *) r->line->data;
+              length = r->line->len;
+              /* A first NDJSON line too long to tell from a document at first sight. */
+              nl = memchr (line + skipped, '\n', length - skipped);
+              if (got == LINE_TOO_LONG && nl != NULL &&
+                  hf_json_guard_check (line + skipped, nl - (line + skipped), &problem))
+                return import_lines (imp, parser, line, length, error);
+              hf_json_problem_clear (&problem);
+              return import_text (imp, parser, line, length, 0, 0, error);
             }
           ndjson = TRUE;
         }
-      if (!import_text (imp, parser, line, length, line_no,
-                        g_seekable_tell (G_SEEKABLE (raw)), error))
+      if (!import_text (imp, parser, line, length, line_no, r->consumed, error))
         return FALSE;
-    }
-  if (read_error != NULL)
-    {
-      g_propagate_prefixed_error (error, read_error, "Cannot read “%s”: ", imp->display);
-      return FALSE;
     }
   if (line_no == 0 || !ndjson)
     return invalid (imp, error, "the file is empty");
-  if (!flush (imp, error))
+  return TRUE;
+}
+
+typedef struct
+{
+  char *path;     /* a regular file, or "-" for standard input */
+  char *origin;   /* its source: "file:" and its real path, the same however it is reached
+                   * (alone, in a folder, through a link), so importing it again changes
+                   * nothing, and two files are two sources whatever their names */
+} FileToImport;
+
+static void
+file_to_import_free (FileToImport *f)
+{
+  g_free (f->path);
+  g_free (f->origin);
+  g_free (f);
+}
+
+/* Opens PATH only if it is a regular file: never blocks on a named pipe or a device, even
+ * one swapped in after the folder was listed. */
+static int
+open_regular (const char  *path,
+              const char  *display,
+              guint64     *size,
+              GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
+  struct stat st;
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, HF_ERROR, saved == ENOENT ? HF_ERROR_NOT_FOUND : HF_ERROR_INVALID_INPUT,
+                   "Cannot read “%s”: %s; nothing was imported.", display, g_strerror (saved));
+      return -1;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "“%s” is not a regular file (it is a named pipe, a device or a socket); "
+                   "nothing was imported. To import from a pipe, give “-” and pass it on "
+                   "standard input.", display);
+      return -1;
+    }
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
+  *size = st.st_size;
+  return fd;
+}
+
+static gboolean
+import_file (Import        *imp,
+             FileToImport  *file,
+             GBytes        *standard_input,
+             GError       **error)
+{
+  Reader r;
+  guint64 size = 0;
+  gboolean ok;
+  int fd = -1;
+
+  imp->path = file->path;
+  g_clear_pointer (&imp->display, g_free);
+  g_clear_pointer (&imp->sha256, g_free);
+  g_clear_pointer (&imp->origin, g_free);
+  g_clear_pointer (&imp->source, g_free);
+  imp->display = standard_input != NULL ? g_strdup ("standard input")
+                                        : g_filename_display_name (file->path);
+  imp->origin = g_strdup (file->origin);
+  imp->source = g_strdup (file->origin);
+  imp->provenance_id = 0;
+  g_hash_table_remove_all (imp->file_counts);
+
+  if (standard_input == NULL &&
+      (fd = open_regular (file->path, imp->display, &size, error)) < 0)
     return FALSE;
-  imp->bytes_before += size;
-  return finish_provenance (imp, error);
+  if (standard_input != NULL)
+    size = g_bytes_get_size (standard_input);
+  if (imp->progress != NULL)
+    imp->progress (file->path, imp->resources, imp->bytes_before, imp->bytes_total,
+                   imp->progress_data);
+
+  reader_init (&r, fd, standard_input);
+  ok = import_reader (imp, &r, size, error) && flush (imp, error);
+  if (ok)
+    {
+      imp->sha256 = g_strdup (g_checksum_get_string (r.sum));
+      imp->bytes_before += size;
+      ok = finish_provenance (imp, error);
+    }
+  reader_clear (&r);
+  return ok;
 }
 
 static int
@@ -1484,34 +1787,63 @@ compare_names (gconstpointer a,
   return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
+#define MAX_FOLDER_DEPTH 1024
+
 static gboolean
-collect_files (const char  *path,
-               GPtrArray   *files,
-               guint        depth,
-               GError     **error)
+collect_tree (const char  *path,
+              GPtrArray   *files,
+              GHashTable  *folders_seen,
+              guint        depth,
+              GError     **error)
 {
+  g_autofree char *shown = g_filename_display_name (path);
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GPtrArray) names = NULL;
   const char *name;
+  char *folder_id;
+  GStatBuf st;
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  if (g_stat (path, &st) != 0)
     {
-      g_autofree char *shown = g_filename_display_name (path);
-      g_set_error (error, HF_ERROR, HF_ERROR_NOT_FOUND,
-                   "There is no file or folder “%s”; nothing was imported.", shown);
+      int saved = errno;
+      if (saved == ENOENT)
+        g_set_error (error, HF_ERROR, HF_ERROR_NOT_FOUND,
+                     "There is no file or folder “%s”; nothing was imported.", shown);
+      else
+        g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                     "Cannot read “%s”: %s; nothing was imported.", shown, g_strerror (saved));
       return FALSE;
     }
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+  if (S_ISREG (st.st_mode))
     {
-      g_ptr_array_add (files, g_strdup (path));
+      FileToImport *f = g_new0 (FileToImport, 1);
+      g_autofree char *real = realpath (path, NULL);
+
+      if (real == NULL)
+        real = g_canonicalize_filename (path, NULL);
+      f->path = g_strdup (path);
+      f->origin = g_strconcat ("file:", real, NULL);
+      g_ptr_array_add (files, f);
       return TRUE;
     }
-  if (depth > 32)
+  if (!S_ISDIR (st.st_mode))
     {
-      g_autofree char *shown = g_filename_display_name (path);
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                   "The folder “%s” is nested too deeply (a link loop?); nothing was imported.",
-                   shown);
+                   "“%s” is not a regular file (it is a named pipe, a device or a socket); "
+                   "nothing was imported. To import from a pipe, give “-” and pass it on "
+                   "standard input.", shown);
+      return FALSE;
+    }
+  /* A folder reached twice (through a link) is read once. */
+  folder_id = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                               (guint64) st.st_dev, (guint64) st.st_ino);
+  if (!g_hash_table_add (folders_seen, folder_id))
+    return TRUE;
+  if (depth > MAX_FOLDER_DEPTH)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "The folder “%s” is nested more than %d folders deep; nothing was "
+                   "imported.", shown, MAX_FOLDER_DEPTH);
       return FALSE;
     }
   dir = g_dir_open (path, 0, error);
@@ -1525,10 +1857,61 @@ collect_files (const char  *path,
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *child = g_build_filename (path, g_ptr_array_index (names, i), NULL);
-      if (!collect_files (child, files, depth + 1, error))
+      if (!collect_tree (child, files, folders_seen, depth + 1, error))
         return FALSE;
     }
   return TRUE;
+}
+
+/* What the user named: "-" (standard input), a file, or a folder of files. */
+static gboolean
+collect_files (const char  *path,
+               GPtrArray   *files,
+               GHashTable  *folders_seen,
+               GError     **error)
+{
+  if (g_str_equal (path, "-"))
+    {
+      FileToImport *f = g_new0 (FileToImport, 1);
+      f->path = g_strdup ("-");
+      g_ptr_array_add (files, f);
+      return TRUE;
+    }
+  return collect_tree (path, files, folders_seen, 0, error);
+}
+
+/* Standard input, read once and whole (up to the limit of one document). */
+static GBytes *
+read_standard_input (GError **error)
+{
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  guint8 buf[READ_CHUNK];
+
+  for (;;)
+    {
+      gssize n = read (STDIN_FILENO, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                       "Cannot read standard input: %s; nothing was imported.",
+                       g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      if (data->len + n > MAX_DOCUMENT_SIZE)
+        {
+          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                       "Standard input is larger than the limit of 1 GiB; nothing was "
+                       "imported. Save it to a file and import the file.");
+          return NULL;
+        }
+      g_byte_array_append (data, buf, n);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 
 /* }}} */
@@ -1561,7 +1944,9 @@ hf_vault_import_files (HfVault               *vault,
                        HfImportResult       **out,
                        GError               **error)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_to_import_free);
+  g_autoptr(GHashTable) folders_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GBytes) standard_input = NULL;
   g_autoptr(HfImportResult) result = g_new0 (HfImportResult, 1);
   Import imp = { 0 };
   gboolean ok = FALSE;
@@ -1573,8 +1958,28 @@ hf_vault_import_files (HfVault               *vault,
   if (!hf_vault_require (vault, HF_PERMISSION_WRITE_RECORDS, "import records", error))
     return FALSE;
   for (guint i = 0; paths[i] != NULL; i++)
-    if (!collect_files (paths[i], files, 0, error))
-      return FALSE;
+    {
+      if (g_str_equal (paths[i], "-") && standard_input != NULL)
+        {
+          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                       "Standard input (“-”) can be read only once; nothing was imported.");
+          return FALSE;
+        }
+      if (!collect_files (paths[i], files, folders_seen, error))
+        return FALSE;
+      if (g_str_equal (paths[i], "-"))
+        {
+          FileToImport *f = g_ptr_array_index (files, files->len - 1);
+          g_autofree char *sum = NULL;
+
+          standard_input = read_standard_input (error);
+          if (standard_input == NULL)
+            return FALSE;
+          /* Its own source, named by its content: the same text twice is the same source. */
+          sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, standard_input);
+          f->origin = g_strconcat ("stdin:", sum, NULL);
+        }
+    }
   if (files->len == 0)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
@@ -1599,8 +2004,12 @@ hf_vault_import_files (HfVault               *vault,
   imp.vocab_new = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < files->len; i++)
     {
+      FileToImport *f = g_ptr_array_index (files, i);
       GStatBuf st;
-      if (g_stat (g_ptr_array_index (files, i), &st) == 0)
+
+      if (g_str_equal (f->path, "-"))
+        imp.bytes_total += g_bytes_get_size (standard_input);
+      else if (g_stat (f->path, &st) == 0)
         imp.bytes_total += st.st_size;
     }
 
@@ -1618,7 +2027,8 @@ hf_vault_import_files (HfVault               *vault,
     }
   for (guint i = 0; i < files->len; i++)
     {
-      if (!import_file (&imp, g_ptr_array_index (files, i), error))
+      FileToImport *f = g_ptr_array_index (files, i);
+      if (!import_file (&imp, f, g_str_equal (f->path, "-") ? standard_input : NULL, error))
         {
           _hf_db_rollback (imp.db);
           goto out;
@@ -1648,6 +2058,7 @@ out:
   finalize_statements (&imp);
   sqlite3_exec (imp.db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);   /* SQLite's own */
   g_free (imp.display);
+  g_free (imp.origin);
   g_free (imp.source);
   g_free (imp.sha256);
   g_hash_table_unref (imp.file_counts);

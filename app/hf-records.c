@@ -116,6 +116,32 @@ _hf_records_migrate_v2 (sqlite3  *db,
     error);
 }
 
+char *
+hf_record_source_dup_label (const char *source)
+{
+  const char *hash;
+
+  g_return_val_if_fail (source != NULL, NULL);
+
+  if (g_str_has_prefix (source, "file:"))
+    {
+      const char *path = source + strlen ("file:");
+      /* A Bundle that names itself: "file:PATH#IDENTITY". */
+      hash = strrchr (path, '#');
+      if (hash != NULL && strchr (hash, G_DIR_SEPARATOR) == NULL)
+        {
+          g_autofree char *file = g_strndup (path, hash - path);
+          return g_strdup_printf ("%s (Bundle %s)", file, hash + 1);
+        }
+      return g_strdup (path);
+    }
+  if (g_str_has_prefix (source, "stdin:"))
+    return g_strdup_printf ("standard input (SHA-256 %.12s…)", source + strlen ("stdin:"));
+  if (g_str_has_prefix (source, "fhir:"))
+    return g_strdup_printf ("the FHIR server “%s”", source + strlen ("fhir:"));
+  return g_strdup (source);   /* a vault from before sources were paths: the file's name */
+}
+
 void
 hf_record_row_free (HfRecordRow *row)
 {

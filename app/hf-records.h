@@ -41,6 +41,9 @@ typedef struct
 } HfRecordRow;
 
 void       hf_record_row_free       (HfRecordRow          *row);
+/* A record's source (HfRecordRow.source) in words: the file's path, standard input, or the
+ * FHIR server's name. */
+char      *hf_record_source_dup_label (const char         *source);
 void       hf_record_cursor_clear   (HfRecordCursor       *cursor);
 void       hf_record_cursor_set     (HfRecordCursor       *cursor,
                                      const HfRecordRow    *row);

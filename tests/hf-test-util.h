@@ -45,6 +45,12 @@ int        hf_test_cli             (char        **out,
                                     char        **err,
                                     const char   *first_arg,
                                     ...) G_GNUC_NULL_TERMINATED;
+/* The same, with INPUT_FILE on its standard input. */
+int        hf_test_cli_stdin       (char        **out,
+                                    char        **err,
+                                    const char   *input_file,
+                                    const char   *first_arg,
+                                    ...) G_GNUC_NULL_TERMINATED;
 int        hf_test_cli_v           (char        **out,
                                     char        **err,
                                     const char * const *argv);

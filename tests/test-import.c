@@ -4,9 +4,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hf-error.h"
 #include "hf-import.h"
@@ -104,8 +108,8 @@ import_ok (Fixture    *f,
     g_ptr_array_add (paths, (gpointer) p);
   va_end (args);
   g_ptr_array_add (paths, NULL);
-  g_assert_true (hf_vault_import_files (f->vault, (const char * const *) paths->pdata, NULL,
-                                        NULL, NULL, &result, &error));
+  hf_vault_import_files (f->vault, (const char * const *) paths->pdata, NULL, NULL, NULL, &result,
+                         &error);
   g_assert_no_error (error);
   return result;
 }
@@ -167,8 +171,11 @@ test_migration_from_v1 (Fixture       *f,
 /* {{{ real data */
 
 
+/* Counts every file's resources, and lists the files: each is imported as what the user
+ * named, so each is a source of its own and the counts add up. */
 static void
 count_tree (GHashTable *expected,
+            GPtrArray  *files,
             const char *path)
 {
   g_autoptr(GDir) dir = NULL;
@@ -177,15 +184,35 @@ count_tree (GHashTable *expected,
   if (!g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       if (g_str_has_suffix (path, ".json") || g_str_has_suffix (path, ".ndjson"))
-        hf_test_count_file (expected, path);
+        {
+          hf_test_count_file (expected, path);
+          g_ptr_array_add (files, g_strdup (path));
+        }
       return;
     }
   dir = g_dir_open (path, 0, NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
-      count_tree (expected, child);
+      count_tree (expected, files, child);
     }
+}
+
+static HfImportResult *
+import_list (Fixture   *f,
+             GPtrArray *files)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();   /* borrowed from FILES */
+  g_autoptr(GError) error = NULL;
+  HfImportResult *result = NULL;
+
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add (paths, g_ptr_array_index (files, i));
+  g_ptr_array_add (paths, NULL);
+  hf_vault_import_files (f->vault, (const char * const *) paths->pdata, NULL, NULL, NULL, &result,
+                         &error);
+  g_assert_no_error (error);
+  return result;
 }
 
 static void
@@ -206,11 +233,13 @@ test_real_data (Fixture       *f,
   guint64 total = 0, expected_total = 0;
   guint64 provenance;
 
-  count_tree (expected, synthea);
-  count_tree (expected, bulk);
-  count_tree (expected, shc);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
 
-  first = import_ok (f, synthea, bulk, shc, NULL);
+  count_tree (expected, files, synthea);
+  count_tree (expected, files, bulk);
+  count_tree (expected, files, shc);
+
+  first = import_list (f, files);
   counts = hf_record_store_stats (f->vault, &total, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_hash_table_size (counts), ==, g_hash_table_size (expected));
@@ -237,7 +266,7 @@ test_real_data (Fixture       *f,
                    "Carla Echevarría");
 
   /* Everything again: nothing changes, not even the provenance. */
-  again = import_ok (f, synthea, bulk, shc, NULL);
+  again = import_list (f, files);
   g_assert_cmpuint (again->added + again->updated + again->history, ==, 0);
   g_assert_cmpuint (again->unchanged, ==, expected_total);
   g_assert_cmpuint (hf_record_store_count_provenance (f->vault, NULL), ==, provenance);
@@ -332,6 +361,27 @@ test_bad_input (Fixture       *f,
       "{\"resourceType\":\"Patient\",\"id\":\"2\"}\n"
       "{\"resourceType\":\"Pateint\",\"id\":\"3\"}\n", "line 3 has the resourceType “Pateint”" },
     { "empty.json", "  \n", "the file is empty" },
+    /* Not JSON, though json-glib's scanner takes it. */
+    { "leading-zero.json", "{\"resourceType\":\"Observation\",\"valueInteger\":01}",
+      "column 46: it is not valid JSON (unexpected “01”)" },
+    { "hex.ndjson", "{\"resourceType\":\"Observation\",\"valueInteger\":0x10}\n",
+      "line 1, column 46: it is not valid JSON (unexpected “0x10”)" },
+    { "control.json", "{\"resourceType\":\"Patient\",\"id\":\"a\tb\"}", "control character" },
+    { "escape.json", "{\"resourceType\":\"Patient\",\"id\":\"\\x41\"}", "escape “\\x”" },
+    /* Half a character: json-glib turns it into bytes that are not UTF-8. */
+    { "surrogate.json", "{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"\\ud800\"}]}",
+      "“\\ud800”, half of a character" },
+    { "surrogate-low.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"1\"}\n"
+      "{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"x\\udc00y\"}]}\n",
+      "line 2, column 45: a text value holds “\\udc00”" },
+    /* Numbers a reader would show as another number. */
+    { "height.json", "{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Body Height\"},"
+      "\"valueQuantity\":{\"value\":-9223372036854775809,\"unit\":\"cm\"}}",
+      "the number “-9223372036854775809” is outside the range" },
+    { "infinite.json", "{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":1e999}}",
+      "the number “1e999” is outside the range" },
+    { "history-delete.json", "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":["
+      "{\"request\":{\"method\":\"DELETE\"}}]}", "deletes a record but does not say which" },
   };
   g_autofree char *seed = hf_test_write_file (&f->td, "seed.json",
                                               "{\"resourceType\":\"Patient\",\"id\":\"seed\"}");
@@ -388,54 +438,6 @@ test_huge_string (Fixture       *f,
 
 /* }}} */
 /* {{{ versions, sources, search, paging */
-
-static void
-test_versions_and_sources (Fixture       *f,
-                           gconstpointer  data)
-{
-  g_autofree char *v1 = hf_test_write_file (&f->td, "v1.json",
-    "{\"resourceType\":\"Condition\",\"id\":\"c1\",\"meta\":{\"versionId\":\"1\"},"
-    "\"clinicalStatus\":{\"coding\":[{\"code\":\"active\"}]},\"code\":{\"text\":\"Asthma\"}}");
-  g_autofree char *v2 = hf_test_write_file (&f->td, "v2.json",
-    "{\"resourceType\":\"Condition\",\"id\":\"c1\",\"meta\":{\"versionId\":\"2\"},"
-    "\"clinicalStatus\":{\"coding\":[{\"code\":\"resolved\"}]},\"code\":{\"text\":\"Asthma\"}}");
-  g_autofree char *dir = g_build_filename (f->td.dir, "other", NULL);
-  g_autofree char *other = NULL;
-  g_autoptr(HfImportResult) r1 = NULL;
-  g_autoptr(HfImportResult) r2 = NULL;
-  g_autoptr(HfImportResult) r3 = NULL;
-  g_autoptr(HfImportResult) r4 = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  /* The same name makes the same source: version 2 then version 1 from "cond.json". */
-  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
-  other = g_build_filename (dir, "v1.json", NULL);
-  hf_test_copy (v2, other);
-
-  r1 = import_ok (f, v1, NULL);
-  g_assert_cmpuint (r1->added, ==, 1);
-  r2 = import_ok (f, other, NULL);     /* version 2 from the source "v1.json": newer */
-  g_assert_cmpuint (r2->updated, ==, 1);
-  r3 = import_ok (f, v1, NULL);        /* version 1 again: known history */
-  g_assert_cmpuint (r3->unchanged, ==, 1);
-  g_assert_cmpuint (total_records (f), ==, 1);
-  rows = hf_record_store_query (f->vault, NULL, NULL, 10, NULL);
-  g_assert_cmpuint (rows->len, ==, 1);
-  g_assert_cmpstr (((HfRecordRow *) g_ptr_array_index (rows, 0))->title, ==,
-                   "Asthma — resolved");
-
-  /* From another source: kept beside it, and linked to it. */
-  r4 = import_ok (f, v2, NULL);
-  g_assert_cmpuint (r4->added, ==, 1);
-  g_assert_cmpuint (total_records (f), ==, 2);
-  sqlite3_prepare_v2 (_hf_vault_get_db (f->vault),
-                      "SELECT count(*) FROM resource WHERE source_key = 'v2.json' "
-                      "AND linked_to IS NOT NULL", -1, &stmt, NULL);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
-  sqlite3_finalize (stmt);
-}
 
 static gboolean
 file_contains (const char *path,
@@ -623,6 +625,7 @@ stored_json (Fixture    *f,
   return json;
 }
 
+/* The current record TYPE/FHIR_ID imported from the file SOURCE (a base name). */
 static gint64
 record_id (Fixture    *f,
            const char *type,
@@ -634,7 +637,8 @@ record_id (Fixture    *f,
 
   sqlite3_prepare_v2 (_hf_vault_get_db (f->vault),
                       "SELECT id FROM resource WHERE resource_type = ? AND fhir_id = ? "
-                      "AND source_key = ? AND superseded_by IS NULL", -1, &stmt, NULL);
+                      "AND source_key LIKE 'file:%' AND substr (source_key, -length (?3)) = ?3 "
+                      "AND superseded_by IS NULL", -1, &stmt, NULL);
   sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, fhir_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, source, -1, SQLITE_STATIC);
@@ -722,43 +726,45 @@ current_title (Fixture *f)
   return title;
 }
 
-/* One source (the same file name) sends version 2, then version 1, then version 3. */
+/* One source (a file at one place, read again as it changes) sends version 2, then 1, then 3. */
 static void
 test_versions_out_of_order (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autofree char *dir1 = g_build_filename (f->td.dir, "a", NULL);
-  g_autofree char *dir3 = g_build_filename (f->td.dir, "b", NULL);
-  g_autofree char *v2 = hf_test_write_file (&f->td, "c.json",
-                                            CONDITION ("2", "2020-02-01T00:00:00Z", "active"));
-  g_autofree char *v1 = g_build_filename (dir1, "c.json", NULL);
-  g_autofree char *v3 = g_build_filename (dir3, "c.json", NULL);
+  g_autofree char *dir = g_build_filename (f->td.dir, "export", NULL);
+  g_autofree char *c = g_build_filename (dir, "c.json", NULL);
+  const char *v1 = CONDITION ("1", "2020-01-01T00:00:00Z", "recurrence");
+  const char *v2 = CONDITION ("2", "2020-02-01T00:00:00Z", "active");
+  const char *v3 = CONDITION ("3", "2020-03-01T00:00:00Z", "resolved");
+  const char *each[] = { v3, v1, v2 };
   g_autoptr(HfImportResult) r2 = NULL;
   g_autoptr(HfImportResult) r1 = NULL;
   g_autoptr(HfImportResult) r3 = NULL;
-  g_autoptr(HfImportResult) again = NULL;
 
-  g_assert_cmpint (g_mkdir (dir1, 0700), ==, 0);
-  g_assert_cmpint (g_mkdir (dir3, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (v1, CONDITION ("1", "2020-01-01T00:00:00Z", "recurrence"),
-                                      -1, NULL));
-  g_assert_true (g_file_set_contents (v3, CONDITION ("3", "2020-03-01T00:00:00Z", "resolved"),
-                                      -1, NULL));
-
-  r2 = import_ok (f, v2, NULL);
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (c, v2, -1, NULL));
+  r2 = import_ok (f, dir, NULL);
   g_assert_cmpuint (r2->added, ==, 1);
-  r1 = import_ok (f, v1, NULL);                 /* older, arriving later: history */
+  g_assert_true (g_file_set_contents (c, v1, -1, NULL));
+  r1 = import_ok (f, dir, NULL);                /* older, arriving later: history */
   g_assert_cmpuint (r1->history, ==, 1);
   g_assert_cmpstr (current_title (f), ==, "Migraine — active");
-  r3 = import_ok (f, v3, NULL);                 /* newer: replaces */
+  g_assert_true (g_file_set_contents (c, v3, -1, NULL));
+  r3 = import_ok (f, dir, NULL);                /* newer: replaces */
   g_assert_cmpuint (r3->updated, ==, 1);
   g_assert_cmpstr (current_title (f), ==, "Migraine — resolved");
   g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource"), ==, 3);
 
-  /* All three again, in any order: nothing changes. */
-  again = import_ok (f, v1, v2, v3, NULL);
-  g_assert_cmpuint (again->unchanged, ==, 3);
-  g_assert_cmpuint (again->added + again->updated + again->history, ==, 0);
+  /* Each of the three again: known versions, nothing changes. */
+  for (guint i = 0; i < G_N_ELEMENTS (each); i++)
+    {
+      g_autoptr(HfImportResult) again = NULL;
+
+      g_assert_true (g_file_set_contents (c, each[i], -1, NULL));
+      again = import_ok (f, c, NULL);
+      g_assert_cmpuint (again->unchanged, ==, 1);
+      g_assert_cmpuint (again->added + again->updated + again->history, ==, 0);
+    }
   g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource"), ==, 3);
   g_assert_cmpuint (total_records (f), ==, 1);
 }
@@ -809,7 +815,8 @@ test_history_bundle (Fixture       *f,
   g_assert_cmpuint (total_records (f), ==, 1);
   found = hf_record_store_search (f->vault, "migraine", 10, NULL);
   g_assert_cmpuint (found->len, ==, 1);
-  g_assert_cmpstr (((HfRecordRow *) g_ptr_array_index (found, 0))->source, ==, "history.json");
+  g_assert_true (g_str_has_suffix (((HfRecordRow *) g_ptr_array_index (found, 0))->source,
+                                   G_DIR_SEPARATOR_S "history.json"));
   /* Kept, with its history, and marked. */
   g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource"), ==, 4);
   id = record_id (f, "Condition", "c7", "deleted.json");
@@ -915,21 +922,24 @@ test_linked_sources (Fixture       *f,
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, first);
   g_autofree char *out = NULL;
   g_autofree char *line = NULL;
+  g_autofree char *real = NULL;
 
   g_assert_cmpuint (r2->added, ==, 2);
   g_assert_cmpuint (total_records (f), ==, 3);
   links = hf_record_store_linked (f->vault, second, NULL);
   g_assert_cmpuint (links->len, ==, 1);
   g_assert_cmpint (((HfRecordRow *) g_ptr_array_index (links, 0))->id, ==, first);
-  g_assert_cmpstr (((HfRecordRow *) g_ptr_array_index (links, 0))->source, ==, "clinic.json");
+  g_assert_true (g_str_has_suffix (((HfRecordRow *) g_ptr_array_index (links, 0))->source,
+                                   G_DIR_SEPARATOR_S "clinic.json"));
   none = hf_record_store_linked (f->vault, other, NULL);
   g_assert_cmpuint (none->len, ==, 0);
 
   hf_vault_lock (f->vault);
   g_assert_cmpint (hf_test_cli (&out, NULL, "--vault", f->td.vault, "--passphrase-file",
                                 pass_file, "show", id, NULL), ==, 0);
-  line = g_strdup_printf ("Linked:   record %" G_GINT64_FORMAT " (Immunization/H-77 from "
-                          "hospital.ndjson)", second);
+  real = realpath (hospital, NULL);
+  line = g_strdup_printf ("Linked:   record %" G_GINT64_FORMAT " (Immunization/H-77 from %s)",
+                          second, real);
   g_assert_nonnull (strstr (out, line));
   reopen (f);
 }
@@ -982,6 +992,226 @@ test_span_decoys (Fixture       *f,
                     ==, 0);
 }
 
+/* A source is what the user imported: two providers' files of the same name are two sources,
+ * and neither makes the other's records older versions or deletes them. */
+static void
+test_versions_and_sources (Fixture       *f,
+                           gconstpointer  data)
+{
+  const char *v1_text =
+    "{\"resourceType\":\"Condition\",\"id\":\"c1\",\"meta\":{\"versionId\":\"1\"},"
+    "\"clinicalStatus\":{\"coding\":[{\"code\":\"active\"}]},\"code\":{\"text\":\"Asthma\"}}";
+  const char *v2_text =
+    "{\"resourceType\":\"Condition\",\"id\":\"c1\",\"meta\":{\"versionId\":\"2\"},"
+    "\"clinicalStatus\":{\"coding\":[{\"code\":\"resolved\"}]},\"code\":{\"text\":\"Asthma\"}}";
+  const char *history_text =
+    "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":[{\"request\":{\"method\":"
+    "\"DELETE\",\"url\":\"Condition/c1\"},\"response\":{\"status\":\"204\"}}]}";
+  g_autofree char *v1 = hf_test_write_file (&f->td, "Condition.000.ndjson", v1_text);
+  g_autofree char *dir = g_build_filename (f->td.dir, "other", NULL);
+  g_autofree char *third = g_build_filename (f->td.dir, "third", NULL);
+  g_autofree char *other = NULL;
+  g_autofree char *history = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *real = NULL;
+  g_autoptr(HfImportResult) r1 = NULL;
+  g_autoptr(HfImportResult) r2 = NULL;
+  g_autoptr(HfImportResult) r3 = NULL;
+  g_autoptr(HfImportResult) r4 = NULL;
+  g_autoptr(HfImportResult) r5 = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (third, 0700), ==, 0);
+  other = g_build_filename (dir, "Condition.000.ndjson", NULL);
+  g_assert_true (g_file_set_contents (other, v2_text, -1, NULL));
+  history = g_build_filename (third, "Condition.000.ndjson", NULL);
+  g_assert_true (g_file_set_contents (history, history_text, -1, NULL));
+
+  r1 = import_ok (f, v1, NULL);
+  g_assert_cmpuint (r1->added, ==, 1);
+  /* Version 2 from another provider's file of the same name: a record of its own. */
+  r2 = import_ok (f, dir, NULL);
+  g_assert_cmpuint (r2->added, ==, 1);
+  g_assert_cmpuint (r2->updated + r2->history, ==, 0);
+  g_assert_cmpuint (total_records (f), ==, 2);
+  rows = hf_record_store_query (f->vault, NULL, NULL, 10, NULL);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE superseded_by IS NULL "
+                                   "AND json LIKE '%\"active\"%'"), ==, 1);
+  /* Linked to the first, as the same record from two sources. */
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE linked_to IS NOT NULL"),
+                    ==, 1);
+  real = realpath (other, NULL);
+  source = g_strdup_printf ("SELECT count(*) FROM resource WHERE source_key = 'file:%s'", real);
+  g_assert_cmpuint (count_rows (f, source), ==, 1);
+
+  /* A third provider's history Bundle deletes its own Condition/c1, not theirs. */
+  r3 = import_ok (f, history, NULL);
+  g_assert_cmpuint (total_records (f), ==, 2);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE deleted_at IS NOT NULL"),
+                    ==, 0);
+
+  /* The same file again is the same source: nothing changes. */
+  r4 = import_ok (f, v1, NULL);
+  g_assert_cmpuint (r4->unchanged, ==, 1);
+  g_assert_cmpuint (r4->added + r4->updated, ==, 0);
+
+  /* A newer version at the same place is a newer version. */
+  g_assert_true (g_file_set_contents (v1, v2_text, -1, NULL));
+  r5 = import_ok (f, v1, NULL);
+  g_assert_cmpuint (r5->updated, ==, 1);
+  g_assert_cmpuint (total_records (f), ==, 2);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE superseded_by IS NULL "
+                                   "AND json LIKE '%\"active\"%'"), ==, 0);
+}
+
+/* A Bundle that names itself (identifier) is a source within the file's: a second Bundle
+ * saved under the same name does not replace the first one's records. */
+static void
+test_bundle_identity (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *first =
+    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"identifier\":{\"system\":"
+    "\"urn:ietf:rfc:3986\",\"value\":\"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0\"},"
+    "\"entry\":[{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"1\",\"code\":{\"text\":"
+    "\"Asthma\"}}}]}";
+  const char *second =
+    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"identifier\":{\"system\":"
+    "\"urn:ietf:rfc:3986\",\"value\":\"urn:uuid:9a1e4b7c-8a3d-4e0f-b4a1-2c5e2f1e7d11\"},"
+    "\"entry\":[{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"1\",\"code\":{\"text\":"
+    "\"Eczema\"}}}]}";
+  g_autofree char *path = hf_test_write_file (&f->td, "record.json", first);
+  g_autoptr(HfImportResult) r1 = import_ok (f, path, NULL);
+  g_autoptr(HfImportResult) r2 = NULL;
+  g_autoptr(HfImportResult) r3 = NULL;
+
+  g_assert_cmpuint (r1->added, ==, 1);
+  g_assert_true (g_file_set_contents (path, second, -1, NULL));
+  r2 = import_ok (f, path, NULL);
+  g_assert_cmpuint (r2->added, ==, 1);
+  g_assert_cmpuint (total_records (f), ==, 2);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE source_key LIKE "
+                                   "'file:%record.json#urn:ietf:rfc:3986|urn:uuid:0c31%'"), ==, 1);
+  r3 = import_ok (f, path, NULL);
+  g_assert_cmpuint (r3->unchanged, ==, 1);
+}
+
+/* Valid input that used to be refused: a BOM, a transaction's DELETE, a batch-response,
+ * folders nested deeper than 32. */
+static void
+test_valid_odd_input (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *bom_json = hf_test_write_file (&f->td, "bom.json",
+    "\xef\xbb\xbf{\n  \"resourceType\": \"Patient\",\n  \"id\": \"bom1\"\n}\n");
+  g_autofree char *bom_ndjson = hf_test_write_file (&f->td, "bom.ndjson",
+    "\xef\xbb\xbf{\"resourceType\":\"Patient\",\"id\":\"bom2\"}\r\n\r\n"
+    "{\"resourceType\":\"Patient\",\"id\":\"bom3\"}\r\n");
+  g_autofree char *transaction = hf_test_write_file (&f->td, "transaction.json",
+    "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+    "{\"fullUrl\":\"urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a\",\"resource\":"
+    "{\"resourceType\":\"Condition\",\"code\":{\"text\":\"Asthma\"}},"
+    "\"request\":{\"method\":\"POST\",\"url\":\"Condition\"}},"
+    "{\"request\":{\"method\":\"DELETE\",\"url\":\"Condition/never-imported\"}},"
+    "{\"request\":{\"method\":\"DELETE\",\"url\":\"Condition?identifier=x|1\"}}]}");
+  g_autofree char *response = hf_test_write_file (&f->td, "response.json",
+    "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":["
+    "{\"response\":{\"status\":\"201 Created\",\"location\":\"Patient/9/_history/1\"}},"
+    "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"r1\"},\"response\":{\"status\":\"200\"}},"
+    "{\"response\":{\"status\":\"404\",\"outcome\":{\"resourceType\":\"OperationOutcome\","
+    "\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}}}]}");
+  g_autofree char *nest = g_build_filename (f->td.dir, "nest", NULL);
+  g_autoptr(GString) deep = g_string_new (nest);
+  g_autofree char *deep_file = NULL;
+  g_autoptr(HfImportResult) result = NULL;
+  g_autoptr(HfImportResult) again = NULL;
+  g_autofree char *stored = NULL;
+
+  for (int i = 0; i < 40; i++)
+    g_string_append_printf (deep, G_DIR_SEPARATOR_S "%d", i);
+  g_assert_cmpint (g_mkdir_with_parents (deep->str, 0700), ==, 0);
+  deep_file = g_build_filename (deep->str, "deep.json", NULL);
+  g_assert_true (g_file_set_contents (deep_file, "{\"resourceType\":\"Patient\",\"id\":\"deep\"}",
+                                      -1, NULL));
+
+  result = import_ok (f, bom_json, bom_ndjson, transaction, response, nest, NULL);
+  g_assert_cmpuint (result->added, ==, 6);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE fhir_id IN "
+                                   "('bom1', 'bom2', 'bom3', 'r1', 'deep')"), ==, 5);
+  stored = stored_json (f, "Patient", "bom1");
+  g_assert_true (g_str_has_prefix (stored, "{\n  \"resourceType\""));
+  again = import_ok (f, nest, bom_ndjson, NULL);
+  g_assert_cmpuint (again->unchanged, ==, 3);
+  g_assert_cmpuint (again->added + again->updated, ==, 0);
+}
+
+/* A named pipe, a device or a socket is refused at once, in a sentence, without reading
+ * it (which would block); standard input is read once with "-"; a huge file without a
+ * newline is refused without reading it whole. */
+static void
+test_special_files (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *fifo = g_build_filename (f->td.dir, "pipe.ndjson", NULL);
+  g_autofree char *folder = g_build_filename (f->td.dir, "folder", NULL);
+  g_autofree char *fifo_in_folder = g_build_filename (folder, "pipe.json", NULL);
+  g_autofree char *sparse = g_build_filename (f->td.dir, "huge.json", NULL);
+  g_autofree char *pass_file = hf_test_write_file (&f->td, "pass", PASS);
+  g_autofree char *input = hf_test_write_file (&f->td, "input.ndjson",
+                                               "{\"resourceType\":\"Patient\",\"id\":\"in1\"}\n");
+  const char *one[2] = { NULL, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int fd;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_cmpint (mkfifo (fifo_in_folder, 0600), ==, 0);
+
+  one[0] = fifo;
+  g_assert_false (hf_vault_import_files (f->vault, one, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "is not a regular file"));
+  g_clear_error (&error);
+  one[0] = folder;
+  g_assert_false (hf_vault_import_files (f->vault, one, NULL, NULL, NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "pipe.json” is not a regular file"));
+  g_clear_error (&error);
+  one[0] = "/dev/zero";
+  g_assert_false (hf_vault_import_files (f->vault, one, NULL, NULL, NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "is not a regular file"));
+  g_clear_error (&error);
+
+  /* 2 GiB of nothing but NUL bytes, no newline: a sparse file, refused by its size. */
+  fd = g_open (sparse, O_WRONLY | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, G_GINT64_CONSTANT (2) << 30), ==, 0);
+  close (fd);
+  one[0] = sparse;
+  g_assert_false (hf_vault_import_files (f->vault, one, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "larger than the limit of 1 GiB"));
+  g_clear_error (&error);
+  g_assert_cmpuint (total_records (f), ==, 0);
+
+  /* Standard input: its own source, named by its content; the same text again is known. */
+  hf_vault_lock (f->vault);
+  g_assert_cmpint (hf_test_cli_stdin (&out, &err, input, "--vault", f->td.vault,
+                                      "--passphrase-file", pass_file, "import", "-", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "1 added"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (hf_test_cli_stdin (&out, &err, input, "--vault", f->td.vault,
+                                      "--passphrase-file", pass_file, "import", "-", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "1 unchanged"));
+  reopen (f);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE source_key LIKE "
+                                   "'stdin:%'"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1005,6 +1235,9 @@ main (int    argc,
   ADD ("/hf/import/cancel", test_cancel);
   ADD ("/hf/import/linked-sources", test_linked_sources);
   ADD ("/hf/import/span-decoys", test_span_decoys);
+  ADD ("/hf/import/bundle-identity", test_bundle_identity);
+  ADD ("/hf/import/valid-odd-input", test_valid_odd_input);
+  ADD ("/hf/import/special-files", test_special_files);
 #undef ADD
 
   return g_test_run ();
