@@ -529,7 +529,7 @@ hf_record_detail_class_init (HfRecordDetailClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/healthfolio/Healthfolio/"
-                                               "hf-record-detail.ui");
+                                               "records/hf-record-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, HfRecordDetail, stack);
   gtk_widget_class_bind_template_child (widget_class, HfRecordDetail, type_label);
   gtk_widget_class_bind_template_child (widget_class, HfRecordDetail, original_button);

@@ -42,7 +42,7 @@ hf_timeline_row_class_init (HfTimelineRowClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/healthfolio/Healthfolio/"
-                                               "hf-timeline-row.ui");
+                                               "records/hf-timeline-row.ui");
   gtk_widget_class_bind_template_child (widget_class, HfTimelineRow, box);
   gtk_widget_class_bind_template_child (widget_class, HfTimelineRow, heading_label);
   gtk_widget_class_bind_template_child (widget_class, HfTimelineRow, title_label);

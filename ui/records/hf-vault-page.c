@@ -905,7 +905,7 @@ hf_vault_page_class_init (HfVaultPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/healthfolio/Healthfolio/"
-                                               "hf-vault-page.ui");
+                                               "records/hf-vault-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, stack);
   gtk_widget_class_bind_template_child (widget_class, HfVaultPage, status_page);

@@ -147,7 +147,7 @@ hf_chooser_page_class_init (HfChooserPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/healthfolio/Healthfolio/"
-                                               "hf-chooser-page.ui");
+                                               "vault/hf-chooser-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HfChooserPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, HfChooserPage, vault_list);
   gtk_widget_class_bind_template_child (widget_class, HfChooserPage, demo_spinner);

@@ -572,7 +572,7 @@ hf_create_page_class_init (HfCreatePageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/healthfolio/Healthfolio/"
-                                               "hf-create-page.ui");
+                                               "vault/hf-create-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HfCreatePage, stage_stack);
   gtk_widget_class_bind_template_child (widget_class, HfCreatePage, form_box);
   gtk_widget_class_bind_template_child (widget_class, HfCreatePage, name_row);

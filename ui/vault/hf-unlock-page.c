@@ -320,7 +320,7 @@ hf_unlock_page_class_init (HfUnlockPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/healthfolio/Healthfolio/"
-                                               "hf-unlock-page.ui");
+                                               "vault/hf-unlock-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HfUnlockPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, HfUnlockPage, form_box);
   gtk_widget_class_bind_template_child (widget_class, HfUnlockPage, member_row);
