@@ -1944,8 +1944,10 @@ hf_vault_import_files (HfVault               *vault,
                        HfImportResult       **out,
                        GError               **error)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_to_import_free);
-  g_autoptr(GHashTable) folders_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) files =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) file_to_import_free);
+  g_autoptr(GHashTable) folders_seen =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GBytes) standard_input = NULL;
   g_autoptr(HfImportResult) result = g_new0 (HfImportResult, 1);
   Import imp = { 0 };

@@ -1,0 +1,474 @@
+/* hf-fhir-describe.c — everything a patient may want to read about one record, field by field
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "hf-fhir.h"
+#include "hf-fhir-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hf-json-util.h"
+
+/* {{{ details: everything a patient may want to read about one record */
+
+void
+hf_fhir_field_free (HfFhirField *field)
+{
+  if (field == NULL)
+    return;
+  g_free (field->label);
+  g_free (field->value);
+  g_free (field);
+}
+
+/* Takes VALUE; nothing is added for NULL or "". */
+static void
+add_field (GPtrArray  *fields,
+           const char *label,
+           char       *value)
+{
+  HfFhirField *f;
+
+  if (value == NULL || *value == '\0')
+    {
+      g_free (value);
+      return;
+    }
+  f = g_new0 (HfFhirField, 1);
+  f->label = g_strdup (label);
+  f->value = value;
+  g_ptr_array_add (fields, f);
+}
+
+/* "Hemoglobin A1c (LOINC 4548-4)". */
+static char *
+concept_with_codes (JsonObject *cc)
+{
+  g_autofree char *text = _hf_fhir_concept_text (cc);
+  g_autofree char *codes = _hf_fhir_concept_codes (cc);
+
+  if (text == NULL)
+    return NULL;
+  if (codes == NULL || strstr (text, codes) != NULL)
+    return g_steal_pointer (&text);
+  return g_strdup_printf ("%s (%s)", text, codes);
+}
+
+static void
+add_concepts (GPtrArray  *fields,
+              const char *label,
+              JsonArray  *concepts)
+{
+  add_field (fields, label, _hf_fhir_concepts_text (concepts));
+}
+
+static void
+add_date (GPtrArray  *fields,
+          const char *label,
+          const char *text)
+{
+  add_field (fields, label, _hf_fhir_readable_date (text));
+}
+
+static void
+describe_what (HfFhirContext       *ctx,
+               GPtrArray *fields)
+{
+  const char *type = _hf_fhir_type_of (ctx->r);
+
+  if (g_str_has_prefix (type, "Medication") && !g_str_equal (type, "Medication"))
+    {
+      JsonObject *cc = hf_json_object (ctx->r, "medicationCodeableConcept");
+      add_field (fields, "Medication",
+                 cc ? concept_with_codes (cc)
+                    : _hf_fhir_reference_text (ctx, hf_json_object (ctx->r,
+                                                                    "medicationReference")));
+    }
+  else if (g_str_equal (type, "Immunization"))
+    add_field (fields, "Vaccine", concept_with_codes (hf_json_object (ctx->r, "vaccineCode")));
+  else if (g_str_equal (type, "Encounter"))
+    add_field (fields, "Kind of visit", concept_with_codes (hf_json_first_object (ctx->r, "type")));
+  else if (g_str_equal (type, "ImagingStudy"))
+    add_field (fields, "What", concept_with_codes (hf_json_first_object (ctx->r, "procedureCode")));
+  else if (g_str_equal (type, "Goal"))
+    add_field (fields, "Goal", concept_with_codes (hf_json_object (ctx->r, "description")));
+  else if (g_str_equal (type, "Device") || g_str_equal (type, "DocumentReference") ||
+           g_str_equal (type, "Specimen") || g_str_equal (type, "Coverage"))
+    add_field (fields, "What", concept_with_codes (hf_json_object (ctx->r, "type")));
+  else
+    add_field (fields, "What", concept_with_codes (hf_json_object (ctx->r, "code")));
+}
+
+static void
+describe_observation (JsonObject *holder,
+                      GPtrArray  *fields)
+{
+  JsonArray *components = hf_json_array (holder, "component");
+  JsonArray *ranges = hf_json_array (holder, "referenceRange");
+  HfFhirValueKind kind;
+  double number = 0;
+  g_autofree char *value = _hf_fhir_value_text (holder, &kind, &number, NULL);
+  gboolean numeric = hf_json_object (holder, "valueQuantity") != NULL ||
+                     json_object_has_member (holder, "valueInteger");
+
+  add_field (fields, "Result", g_steal_pointer (&value));
+  add_field (fields, "Meaning", _hf_fhir_interpretation (holder, numeric, number));
+  for (guint i = 0; i < _hf_fhir_len (ranges); i++)
+    {
+      JsonObject *range = _hf_fhir_elem_obj (ranges, i);
+      g_autofree char *text = _hf_fhir_range_text (range);
+      g_autofree char *applies = _hf_fhir_concept_text (hf_json_object (range, "type"));
+      if (text != NULL && applies != NULL)
+        add_field (fields, "Normal range", g_strdup_printf ("%s (%s)", text, applies));
+      else
+        add_field (fields, "Normal range", g_steal_pointer (&text));
+    }
+  for (int rank = 0; rank <= 2; rank++)
+    for (guint i = 0; i < _hf_fhir_len (components); i++)
+      {
+        JsonObject *c = _hf_fhir_elem_obj (components, i);
+        g_autofree char *name = NULL;
+        g_autofree char *v = NULL;
+        g_autofree char *word = NULL;
+        g_autofree char *absent = NULL;
+        double n = 0;
+
+        if (_hf_fhir_component_rank (c) != rank)
+          continue;
+        name = _hf_fhir_concept_text (hf_json_object (c, "code"));
+        v = _hf_fhir_value_text (c, &kind, &n, NULL);
+        word = _hf_fhir_interpretation (c, hf_json_object (c, "valueQuantity") != NULL, n);
+        absent = _hf_fhir_concept_text (hf_json_object (c, "dataAbsentReason"));
+        if (v != NULL && word != NULL)
+          add_field (fields, name ? name : "Part", g_strdup_printf ("%s — %s", v, word));
+        else if (v != NULL)
+          add_field (fields, name ? name : "Part", g_steal_pointer (&v));
+        else if (absent != NULL)
+          add_field (fields, name ? name : "Part", g_strdup_printf ("no result (%s)", absent));
+      }
+  {
+    g_autofree char *absent = _hf_fhir_concept_text (hf_json_object (holder, "dataAbsentReason"));
+    if (absent != NULL)
+      add_field (fields, "No result", g_steal_pointer (&absent));
+  }
+  add_field (fields, "Method", _hf_fhir_concept_text (hf_json_object (holder, "method")));
+  add_field (fields, "Body site", _hf_fhir_concept_text (hf_json_object (holder, "bodySite")));
+}
+
+static void
+describe_dosage (JsonArray *dosages,
+                 GPtrArray *fields)
+{
+  for (guint i = 0; i < _hf_fhir_len (dosages); i++)
+    {
+      JsonObject *d = _hf_fhir_elem_obj (dosages, i);
+      double count = 0;
+      g_autofree char *dose = _hf_fhir_dose_text (d, &count);
+      g_autofree char *rate =
+        _hf_fhir_quantity_text (hf_json_object (hf_json_first_object (d, "doseAndRate"),
+                                                "rateQuantity"),
+                                NULL, NULL);
+
+      if (dose == NULL && count > 0)
+        dose = _hf_fhir_format_number (count);
+      if (dose == NULL) /* MedicationAdministration */
+        dose = _hf_fhir_quantity_text (hf_json_object (d, "dose"), NULL, NULL);
+      add_field (fields, "Dose", g_steal_pointer (&dose));
+      add_field (fields, "Rate", g_steal_pointer (&rate));
+      add_field (fields, "How often", _hf_fhir_timing_text (d));
+      add_field (fields, "How to take it", _hf_fhir_concept_text (hf_json_object (d, "route")));
+      add_field (fields, "Instructions", g_strdup (hf_json_string (d, "text")));
+      add_field (fields, "For the patient", g_strdup (hf_json_string (d, "patientInstruction")));
+      add_concepts (fields, "Also", hf_json_array (d, "additionalInstruction"));
+    }
+}
+
+static void
+describe_status (HfFhirContext       *ctx,
+                 GPtrArray *fields)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *verification = _hf_fhir_concept_text (hf_json_object (ctx->r,
+                                                                         "verificationStatus"));
+  g_autofree char *reason = _hf_fhir_concept_text (hf_json_object (ctx->r, "statusReason"));
+
+  _hf_fhir_append_part (s, ", ", hf_json_string (ctx->r, "status"));
+  _hf_fhir_append_part (s, ", ", _hf_fhir_clinical_status (ctx->r));
+  _hf_fhir_append_part (s, ", ", hf_json_string (ctx->r, "lifecycleStatus"));
+  _hf_fhir_append_part (s, ", ", verification);
+  _hf_fhir_append_part (s, " — ", reason);
+  add_field (fields, "Status", s->len ? g_strdup (s->str) : NULL);
+}
+
+static void
+describe_dates (HfFhirContext       *ctx,
+                GPtrArray *fields)
+{
+  JsonObject *r = ctx->r;
+  const char *type = _hf_fhir_type_of (r);
+  const char *onset_label = g_str_equal (type, "Condition") ? "Since" : "Started";
+
+  add_date (fields, "Date", _hf_fhir_first_date (r, "effectiveDateTime", "effectiveInstant",
+                                                 "occurrenceDateTime", "performedDateTime", "date",
+                                                 "authored", "started", NULL));
+  add_field (fields, "When", _hf_fhir_period_text (hf_json_object (r, "effectivePeriod")));
+  add_field (fields, "When", _hf_fhir_period_text (hf_json_object (r, "performedPeriod")));
+  add_field (fields, "When", _hf_fhir_period_text (hf_json_object (r, "occurrencePeriod")));
+  add_field (fields, "When", _hf_fhir_period_text (hf_json_object (r, "period")));
+  add_field (fields, "When", _hf_fhir_period_text (hf_json_object (r, "billablePeriod")));
+  add_date (fields, onset_label, hf_json_string (r, "onsetDateTime"));
+  add_field (fields, onset_label, _hf_fhir_period_text (hf_json_object (r, "onsetPeriod")));
+  add_field (fields, onset_label, g_strdup (hf_json_string (r, "onsetString")));
+  add_date (fields, "Resolved", hf_json_string (r, "abatementDateTime"));
+  add_field (fields, "Resolved", g_strdup (hf_json_string (r, "abatementString")));
+  add_date (fields, "Prescribed", hf_json_string (r, "authoredOn"));
+  add_date (fields, "Handed over", hf_json_string (r, "whenHandedOver"));
+  add_date (fields, "Recorded", _hf_fhir_first_date (r, "recordedDate", "recorded", "dateAsserted",
+                                                     NULL));
+  if (g_strcmp0 (hf_json_string (r, "issued"),
+                 _hf_fhir_first_date (r, "effectiveDateTime", "effectiveInstant", NULL)) != 0)
+    add_date (fields, "Reported", hf_json_string (r, "issued"));
+  add_date (fields, "Collected", hf_json_string (hf_json_object (r, "collection"),
+                                                 "collectedDateTime"));
+  add_date (fields, "Born", hf_json_string (r, "birthDate"));
+  add_date (fields, "Died", hf_json_string (r, "deceasedDateTime"));
+  add_date (fields, "Last updated", hf_json_string (hf_json_object (r, "meta"), "lastUpdated"));
+}
+
+static void
+describe_people_and_places (HfFhirContext       *ctx,
+                            GPtrArray *fields)
+{
+  JsonObject *r = ctx->r;
+  const char *type = _hf_fhir_type_of (r);
+  JsonObject *subject = hf_json_object (r, "subject") ? hf_json_object (r, "subject")
+                                                      : hf_json_object (r, "patient");
+
+  if (subject == NULL)
+    subject = hf_json_object (r, "beneficiary");
+  add_field (fields, "Patient", _hf_fhir_reference_text (ctx, subject));
+  if (g_str_equal (type, "MedicationRequest") || g_str_equal (type, "ServiceRequest"))
+    add_field (fields, g_str_equal (type, "ServiceRequest") ? "Ordered by" : "Prescribed by",
+               _hf_fhir_reference_text (ctx, hf_json_object (r, "requester")));
+  add_field (fields, "Performed by",
+             _hf_fhir_references_text (ctx, hf_json_array (r, "performer"),
+                                       hf_json_first_object (r, "performer") &&
+                                       hf_json_object (hf_json_first_object (r, "performer"),
+                                                       "actor") ? "actor" : NULL));
+  add_field (fields, "Performed by",
+             _hf_fhir_reference_text (ctx, hf_json_object (r, "performer")));
+  add_field (fields, "With", _hf_fhir_references_text (ctx, hf_json_array (r, "participant"),
+                                                       g_str_equal (type, "CareTeam") ? "member"
+                                                                              : "individual"));
+  add_field (fields, "Practitioner",
+             _hf_fhir_reference_text (ctx, hf_json_object (r, "practitioner")));
+  add_field (fields, "Recorded by", _hf_fhir_reference_text (ctx, hf_json_object (r, "recorder")));
+  add_field (fields, "Stated by", _hf_fhir_reference_text (ctx, hf_json_object (r, "asserter")));
+  add_field (fields, "Reported by",
+             _hf_fhir_reference_text (ctx, hf_json_object (r, "informationSource")));
+  add_field (fields, "Author", _hf_fhir_references_text (ctx, hf_json_array (r, "author"), NULL));
+  add_field (fields, "Author", _hf_fhir_reference_text (ctx, hf_json_object (r, "author")));
+  add_field (fields, "Agent", _hf_fhir_references_text (ctx, hf_json_array (r, "agent"), "who"));
+  add_field (fields, "Where", _hf_fhir_reference_text (ctx, hf_json_object (r, "location")));
+  add_field (fields, "Where", _hf_fhir_references_text (ctx, hf_json_array (r, "location"),
+                                                        "location"));
+  add_field (fields, "Care provider",
+             _hf_fhir_reference_text (ctx, hf_json_object (r, "serviceProvider")));
+  add_field (fields, "Organization",
+             _hf_fhir_reference_text (ctx, hf_json_object (r, "organization")));
+  add_field (fields, "Kept by", _hf_fhir_reference_text (ctx, hf_json_object (r, "custodian")));
+  add_field (fields, "Insurer", _hf_fhir_reference_text (ctx, hf_json_object (r, "insurer")));
+  add_field (fields, "Paid by", _hf_fhir_references_text (ctx, hf_json_array (r, "payor"), NULL));
+  add_field (fields, "Made by", _hf_fhir_reference_text (ctx, hf_json_object (r, "manufacturer")));
+  add_field (fields, "Visit", _hf_fhir_reference_text (ctx, hf_json_object (r, "encounter")));
+}
+
+static void
+describe_specifics (HfFhirContext       *ctx,
+                    GPtrArray *fields)
+{
+  JsonObject *r = ctx->r;
+  const char *type = _hf_fhir_type_of (r);
+
+  if (g_str_equal (type, "Observation"))
+    describe_observation (r, fields);
+  else if (g_str_equal (type, "MedicationRequest") || g_str_equal (type, "MedicationDispense"))
+    describe_dosage (hf_json_array (r, "dosageInstruction"), fields);
+  else if (g_str_equal (type, "MedicationStatement"))
+    describe_dosage (hf_json_array (r, "dosage"), fields);
+  else if (g_str_equal (type, "MedicationAdministration"))
+    {
+      g_autoptr(JsonArray) one = json_array_new ();
+      if (hf_json_object (r, "dosage") != NULL)
+        json_array_add_object_element (one, json_object_ref (hf_json_object (r, "dosage")));
+      describe_dosage (one, fields);
+    }
+  else if (g_str_equal (type, "AllergyIntolerance"))
+    {
+      JsonArray *reactions = hf_json_array (r, "reaction");
+      JsonArray *cats = hf_json_array (r, "category");
+      g_autoptr(GString) kind = g_string_new (NULL);
+
+      _hf_fhir_append_part (kind, " ", hf_json_string (r, "type"));
+      for (guint i = 0; i < _hf_fhir_len (cats); i++)
+        _hf_fhir_append_part (kind, ", ", _hf_fhir_elem_str (cats, i));
+      add_field (fields, "Kind", kind->len ? g_strdup (kind->str) : NULL);
+      add_field (fields, "Risk", g_strdup (hf_json_string (r, "criticality")));
+      for (guint i = 0; i < _hf_fhir_len (reactions); i++)
+        {
+          JsonObject *reaction = _hf_fhir_elem_obj (reactions, i);
+          g_autofree char *m = _hf_fhir_concepts_text (hf_json_array (reaction, "manifestation"));
+          const char *severity = hf_json_string (reaction, "severity");
+          add_field (fields, "Reaction", severity && m ? g_strdup_printf ("%s (%s)", m, severity)
+                                                       : g_steal_pointer (&m));
+        }
+    }
+  else if (g_str_equal (type, "Immunization"))
+    {
+      JsonObject *dose = hf_json_first_object (r, "protocolApplied");
+      double n;
+      add_field (fields, "Lot", g_strdup (hf_json_string (r, "lotNumber")));
+      add_field (fields, "Where on the body", _hf_fhir_concept_text (hf_json_object (r, "site")));
+      add_field (fields, "How given", _hf_fhir_concept_text (hf_json_object (r, "route")));
+      if (hf_json_number (dose, "doseNumberPositiveInt", &n))
+        add_field (fields, "Dose number", _hf_fhir_format_number (n));
+    }
+  else if (g_str_equal (type, "DiagnosticReport"))
+    {
+      JsonArray *results = hf_json_array (r, "result");
+      for (guint i = 0; i < _hf_fhir_len (results); i++)
+        add_field (fields, "Result", _hf_fhir_reference_text_resolved (ctx,
+                                                                       _hf_fhir_elem_obj (results,
+                                                                                          i)));
+      add_field (fields, "Conclusion", g_strdup (hf_json_string (r, "conclusion")));
+    }
+  else if (g_str_equal (type, "DocumentReference"))
+    {
+      JsonArray *content = hf_json_array (r, "content");
+      for (guint i = 0; i < _hf_fhir_len (content); i++)
+        {
+          JsonObject *a = hf_json_object (_hf_fhir_elem_obj (content, i), "attachment");
+          g_autoptr(GString) s = g_string_new (NULL);
+          double size;
+          _hf_fhir_append_part (s, " · ", hf_json_string (a, "title"));
+          _hf_fhir_append_part (s, " · ", hf_json_string (a, "contentType"));
+          if (hf_json_number (a, "size", &size))
+            g_string_append_printf (s, "%s%.0f bytes", s->len ? " · " : "", size);
+          if (hf_json_string (a, "data") != NULL)
+            _hf_fhir_append_part (s, " · ", "included");
+          else if (hf_json_string (a, "url") != NULL)
+            _hf_fhir_append_part (s, " · ", hf_json_string (a, "url"));
+          add_field (fields, "Attachment", s->len ? g_strdup (s->str) : NULL);
+        }
+    }
+  else if (g_str_equal (type, "Claim") || g_str_equal (type, "ExplanationOfBenefit"))
+    {
+      add_field (fields, "Kind", _hf_fhir_concept_text (hf_json_object (r, "type")));
+      add_field (fields, "Total", _hf_fhir_money_text (_hf_fhir_claim_total (r)));
+      add_field (fields, "Outcome", g_strdup (hf_json_string (r, "outcome")));
+    }
+  else if (g_str_equal (type, "Patient") || g_str_equal (type, "Practitioner") ||
+           g_str_equal (type, "RelatedPerson"))
+    {
+      add_field (fields, "Name", _hf_fhir_human_name (hf_json_first_object (r, "name")));
+      add_field (fields, "Relationship", _hf_fhir_concepts_text (hf_json_array (r,
+                                                                                "relationship")));
+      add_field (fields, "Gender", g_strdup (hf_json_string (r, "gender")));
+      add_field (fields, "Language",
+                 _hf_fhir_concept_text (hf_json_object (hf_json_first_object (r, "communication"),
+                                               "language")));
+    }
+  else if (g_str_equal (type, "CarePlan"))
+    {
+      JsonArray *activities = hf_json_array (r, "activity");
+      add_concepts (fields, "Kind", hf_json_array (r, "category"));
+      for (guint i = 0; i < _hf_fhir_len (activities); i++)
+        {
+          JsonObject *detail = hf_json_object (_hf_fhir_elem_obj (activities, i), "detail");
+          g_autofree char *what = _hf_fhir_concept_text (hf_json_object (detail, "code"));
+          const char *status = hf_json_string (detail, "status");
+          add_field (fields, "Activity", what && status ? g_strdup_printf ("%s (%s)", what, status)
+                                                        : g_steal_pointer (&what));
+        }
+    }
+  else if (g_str_equal (type, "Device"))
+    {
+      add_field (fields, "Identifier",
+                 g_strdup (hf_json_string (hf_json_first_object (r, "udiCarrier"),
+                                           "deviceIdentifier")));
+      add_field (fields, "Serial number", g_strdup (hf_json_string (r, "serialNumber")));
+    }
+  else if (g_str_equal (type, "ImagingStudy"))
+    {
+      JsonArray *series = hf_json_array (r, "series");
+      for (guint i = 0; i < _hf_fhir_len (series); i++)
+        {
+          JsonObject *one = _hf_fhir_elem_obj (series, i);
+          JsonObject *m = hf_json_object (one, "modality");
+          JsonObject *site = hf_json_object (one, "bodySite");
+          g_autoptr(GString) s = g_string_new (NULL);
+          _hf_fhir_append_part (s, " · ", hf_json_string (m, "display") ? hf_json_string (m,
+                                                                                          "display")
+                                                               : hf_json_string (m, "code"));
+          _hf_fhir_append_part (s, " · ", hf_json_string (site, "display"));
+          _hf_fhir_append_part (s, " · ", hf_json_string (one, "description"));
+          add_field (fields, "Series", s->len ? g_strdup (s->str) : NULL);
+        }
+    }
+  else if (g_str_equal (type, "PractitionerRole"))
+    {
+      add_concepts (fields, "Role", hf_json_array (r, "code"));
+      add_concepts (fields, "Specialty", hf_json_array (r, "specialty"));
+    }
+
+  if (g_str_equal (type, "Observation") && _hf_fhir_observation_category_label (r) != NULL)
+    add_field (fields, "Category", g_strdup (_hf_fhir_observation_category_label (r)));
+  else if (!g_str_equal (type, "CarePlan"))
+    add_concepts (fields, "Category", hf_json_array (r, "category"));
+  add_concepts (fields, "Reason", hf_json_array (r, "reasonCode"));
+  add_field (fields, "Reason", _hf_fhir_references_text (ctx, hf_json_array (r, "reasonReference"),
+                                                         NULL));
+  add_concepts (fields, "Body site", hf_json_array (r, "bodySite"));
+  add_field (fields, "Outcome", _hf_fhir_concept_text (hf_json_object (r, "outcome")));
+  add_field (fields, "Description", g_strdup (hf_json_string (r, "description")));
+  {
+    JsonObject *address = hf_json_object (r, "address") ? hf_json_object (r, "address")
+                                                        : hf_json_first_object (r, "address");
+    JsonArray *telecom = hf_json_array (r, "telecom");
+    add_field (fields, "Address", _hf_fhir_address_text (address));
+    for (guint i = 0; i < _hf_fhir_len (telecom); i++)
+      add_field (fields, "Contact", g_strdup (hf_json_string (_hf_fhir_elem_obj (telecom, i),
+                                                              "value")));
+  }
+  {
+    JsonArray *notes = hf_json_array (r, "note");
+    for (guint i = 0; i < _hf_fhir_len (notes); i++)
+      add_field (fields, "Note", g_strdup (hf_json_string (_hf_fhir_elem_obj (notes, i), "text")));
+  }
+}
+
+GPtrArray *
+hf_fhir_describe (JsonObject        *resource,
+                  HfFhirResolveFunc  resolve,
+                  gpointer           user_data)
+{
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                hf_fhir_field_free);
+  HfFhirSummary unused = { 0 };
+  HfFhirContext ctx = { resource, resolve, user_data, &unused, NULL, NULL, NULL };
+
+  g_return_val_if_fail (resource != NULL, NULL);
+
+  describe_what (&ctx, fields);
+  describe_specifics (&ctx, fields);
+  describe_status (&ctx, fields);
+  describe_dates (&ctx, fields);
+  describe_people_and_places (&ctx, fields);
+  return g_steal_pointer (&fields);
+}
+
+/* }}} */

@@ -1,0 +1,89 @@
+/* hf-fhir-private.h — what the summaries and the details share: datatypes in words
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "hf-fhir.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  JsonObject        *r;
+  HfFhirResolveFunc  resolve;
+  gpointer           data;
+  HfFhirSummary     *out;
+  GString           *title;
+  GString           *subtitle;
+  const char        *when;       /* the resource's date, as written */
+} HfFhirContext;
+
+typedef enum
+{
+  HF_FHIR_VALUE_NONE,
+  HF_FHIR_VALUE_QUANTITY,   /* a number, shown after the name: "Weight 70 kg" */
+  HF_FHIR_VALUE_WORDS,      /* words, shown after a colon: "Smoking status: Never smoker" */
+} HfFhirValueKind;
+
+void        _hf_fhir_add_concept_codes          (GString    *s,
+                                                 JsonObject *cc);
+char       *_hf_fhir_address_text               (JsonObject *address);
+void        _hf_fhir_append_part                (GString    *s,
+                                                 const char *separator,
+                                                 const char *part);
+int         _hf_fhir_component_rank             (JsonObject *component);
+char       *_hf_fhir_components_value           (JsonArray *components);
+char       *_hf_fhir_concept_code               (JsonObject *o,
+                                                 const char *name);
+char       *_hf_fhir_concept_codes              (JsonObject *cc);
+gboolean    _hf_fhir_concept_has_code           (JsonObject *cc,
+                                                 const char *code);
+char       *_hf_fhir_concept_text               (JsonObject *cc);
+char       *_hf_fhir_concepts_text              (JsonArray *concepts);
+char       *_hf_fhir_display_date               (const char *text);
+char       *_hf_fhir_dosage_phrase              (JsonObject *dosage,
+                                                 const char *name);
+char       *_hf_fhir_dose_text                  (JsonObject *dosage,
+                                                 double     *count);
+JsonObject *_hf_fhir_elem_obj                   (JsonArray *a,
+                                                 guint      i);
+const char *_hf_fhir_elem_str                   (JsonArray *a,
+                                                 guint      i);
+const char *_hf_fhir_first_date                 (JsonObject *r,
+                                                 ...);
+char       *_hf_fhir_format_number              (double value);
+char       *_hf_fhir_human_name                 (JsonObject *name);
+char       *_hf_fhir_interpretation             (JsonObject *holder,
+                                                 gboolean    numeric,
+                                                 double      value);
+char       *_hf_fhir_join_notes                 (JsonObject *r);
+guint       _hf_fhir_len                        (JsonArray *a);
+char       *_hf_fhir_period_text                (JsonObject *period);
+char       *_hf_fhir_quantity_text              (JsonObject  *q,
+                                                 double      *value,
+                                                 char       **unit_out);
+char       *_hf_fhir_range_text                 (JsonObject *range);
+char       *_hf_fhir_readable_date              (const char *text);
+char       *_hf_fhir_reference_text             (HfFhirContext *ctx,
+                                                 JsonObject    *ref);
+char       *_hf_fhir_reference_text_resolved    (HfFhirContext *ctx,
+                                                 JsonObject    *ref);
+char       *_hf_fhir_references_text            (HfFhirContext *ctx,
+                                                 JsonArray     *refs,
+                                                 const char    *member);
+char       *_hf_fhir_sortable_date              (const char *text);
+char       *_hf_fhir_timing_text                (JsonObject *dosage);
+const char *_hf_fhir_type_of                    (JsonObject *r);
+char       *_hf_fhir_value_text                 (JsonObject       *holder,
+                                                 HfFhirValueKind  *kind,
+                                                 double           *number,
+                                                 char            **unit);
+JsonObject *_hf_fhir_claim_total                (JsonObject *r);
+const char *_hf_fhir_clinical_status            (JsonObject *r);
+char       *_hf_fhir_money_text                 (JsonObject *money);
+const char *_hf_fhir_observation_category_label (JsonObject *r);
+
+G_END_DECLS
