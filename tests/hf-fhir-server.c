@@ -15,6 +15,10 @@
 
 #define PATIENT "p1"
 #define POPULATED_AT "2024-01-01T00:00:00Z"
+/* A client that never has that many searches out at once is answered after this anyway. */
+#define GATHER_LIMIT_MS 10000
+/* handle_fhir's answer when it has paused the message itself. */
+#define HELD G_MAXUINT
 
 typedef struct
 {
@@ -58,6 +62,9 @@ struct _HfFhirServer
   guint         serial;
   guint         in_flight;
   guint         max_in_flight;
+  GPtrArray    *held;              /* SoupServerMessage*, paused by the gather fault */
+  GSource      *gather_limit;
+  guint         gathered;          /* searches that were waiting together when released */
 };
 
 static void
@@ -198,6 +205,58 @@ delay (HfFhirServer      *server,
   g_source_set_callback (source, resume_cb, d, NULL);
   g_source_attach (source, server->context);
   g_source_unref (source);
+}
+
+/* Answers every search held by the gather fault, and ends the fault. */
+static void
+release_held (HfFhirServer *server)
+{
+  for (guint i = 0; i < server->held->len; i++)
+    soup_server_message_unpause (g_ptr_array_index (server->held, i));
+  g_ptr_array_set_size (server->held, 0);
+  server->faults.gather = 0;
+  if (server->gather_limit != NULL)
+    {
+      g_source_destroy (server->gather_limit);
+      g_clear_pointer (&server->gather_limit, g_source_unref);
+    }
+}
+
+static gboolean
+gather_limit_cb (gpointer data)
+{
+  HfFhirServer *server = data;
+
+  g_mutex_lock (&server->lock);
+  g_clear_pointer (&server->gather_limit, g_source_unref);
+  server->gathered = server->held->len;
+  release_held (server);
+  g_mutex_unlock (&server->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Holds MSG until FAULTS.gather searches are waiting together. Returns TRUE if it was held. */
+static gboolean
+gather (HfFhirServer      *server,
+        SoupServerMessage *msg)
+{
+  if (server->faults.gather == 0)
+    return FALSE;
+  if (server->held->len + 1 >= server->faults.gather)
+    {
+      server->gathered = server->held->len + 1;
+      release_held (server);
+      return FALSE;
+    }
+  soup_server_message_pause (msg);
+  g_ptr_array_add (server->held, g_object_ref (msg));
+  if (server->gather_limit == NULL)
+    {
+      server->gather_limit = g_timeout_source_new (GATHER_LIMIT_MS);
+      g_source_set_callback (server->gather_limit, gather_limit_cb, server, NULL);
+      g_source_attach (server->gather_limit, server->context);
+    }
+  return TRUE;
 }
 
 static const char *
@@ -448,7 +507,7 @@ handle_fhir (HfFhirServer      *server,
       g_hash_table_insert (server->last_query, g_strdup (type),
                            g_strdup (g_uri_get_query (soup_server_message_get_uri (msg))));
       search (server, msg, type, query);
-      return extra;
+      return gather (server, msg) ? HELD : extra;
     }
   reply_outcome (msg, 404, "Unknown path");
   return 0;
@@ -632,7 +691,8 @@ handler (SoupServer        *soup,
   if (g_str_has_prefix (path, "/fhir/"))
     {
       guint extra = handle_fhir (server, msg, path, query);
-      delay (server, msg, server->faults.latency_ms + extra);
+      if (extra != HELD)
+        delay (server, msg, server->faults.latency_ms + extra);
     }
   else if (g_str_equal (path, "/auth/authorize"))
     handle_authorize (server, msg, query);
@@ -669,6 +729,9 @@ server_thread (gpointer data)
   g_mutex_unlock (&server->lock);
 
   g_main_loop_run (server->loop);
+  g_mutex_lock (&server->lock);
+  release_held (server);
+  g_mutex_unlock (&server->lock);
   soup_server_disconnect (server->soup);
   g_clear_object (&server->soup);
   g_main_context_pop_thread_default (server->context);
@@ -694,6 +757,7 @@ hf_fhir_server_new (gboolean smart)
   server->issued = g_ptr_array_new_with_free_func (g_free);
   server->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server->last_query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  server->held = g_ptr_array_new_with_free_func (g_object_unref);
   g_hash_table_add (server->clients, g_strdup ("fixed-client"));
   server->context = g_main_context_new ();
   server->loop = g_main_loop_new (server->context, FALSE);
@@ -743,6 +807,7 @@ hf_fhir_server_free (HfFhirServer *server)
   g_ptr_array_unref (server->issued);
   g_hash_table_unref (server->counts);
   g_hash_table_unref (server->last_query);
+  g_ptr_array_unref (server->held);
   g_free (server->base);
   g_free (server->origin);
   g_mutex_clear (&server->lock);
@@ -880,6 +945,17 @@ hf_fhir_server_max_in_flight (HfFhirServer *server)
   g_mutex_lock (&server->lock);
   n = server->max_in_flight;
   server->max_in_flight = 0;
+  g_mutex_unlock (&server->lock);
+  return n;
+}
+
+guint
+hf_fhir_server_gathered (HfFhirServer *server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = server->gathered;
   g_mutex_unlock (&server->lock);
   return n;
 }

@@ -17,6 +17,8 @@ typedef struct _HfFhirServer HfFhirServer;
 typedef struct
 {
   guint  latency_ms;            /* added to every FHIR request */
+  guint  gather;                /* once: searches are held until this many are in flight
+                                   (at most 10 s), then all answered */
   char  *forbidden_type;        /* 403 with an OperationOutcome */
   char  *rate_limit_type;       /* 429 with Retry-After: 1 ... */
   guint  rate_limit_count;      /* ... this many times */
@@ -54,6 +56,8 @@ guint         hf_fhir_server_count        (HfFhirServer *server,
                                            const char   *what);   /* "search:Observation",
                                                                      "refresh", "token", ... */
 guint         hf_fhir_server_max_in_flight (HfFhirServer *server);
+/* How many searches the gather fault held together when it let them go. */
+guint         hf_fhir_server_gathered     (HfFhirServer *server);
 /* Every access and refresh token ever issued, to check none leaked into the vault's text. */
 GPtrArray    *hf_fhir_server_dup_tokens   (HfFhirServer *server);
 char         *hf_fhir_server_dup_last_query (HfFhirServer *server,
