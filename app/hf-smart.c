@@ -155,6 +155,60 @@ parse_answer (HfHttpRequest  *request,
   return g_steal_pointer (&parser);
 }
 
+/* The diagnostics of an OperationOutcome in one line, shortened. */
+char *
+hf_smart_outcome_text (JsonObject *oo)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  JsonArray *issues = hf_json_array (oo, "issue");
+  g_autofree char *valid = NULL;
+
+  for (guint i = 0; issues != NULL && i < json_array_get_length (issues); i++)
+    {
+      JsonNode *n = json_array_get_element (issues, i);
+      JsonObject *issue = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      const char *text = hf_json_string (issue, "diagnostics");
+
+      if (text == NULL)
+        text = hf_json_string (hf_json_object (issue, "details"), "text");
+      if (text == NULL)
+        text = hf_json_string (issue, "code");
+      if (text != NULL)
+        g_string_append_printf (s, "%s%s", s->len ? "; " : "", text);
+    }
+  if (s->len == 0)
+    return NULL;
+  if (s->len > 300)
+    {
+      g_string_truncate (s, 300);
+      g_string_append (s, "…");
+    }
+  valid = g_utf8_make_valid (s->str, -1);
+  for (char *p = valid; *p; p++)
+    if (g_ascii_iscntrl (*p))
+      *p = ' ';
+  return g_steal_pointer (&valid);
+}
+
+/* The OperationOutcome a failed answer may carry, in words, or NULL. */
+static char *
+answer_outcome (HfHttpRequest *req)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *o;
+
+  if (req->response == NULL || req->response->len == 0 || req->content_type == NULL ||
+      strstr (req->content_type, "json") == NULL)
+    return NULL;
+  parser = parse_answer (req, "the request", NULL);
+  if (parser == NULL)
+    return NULL;
+  o = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (hf_json_string (o, "resourceType"), "OperationOutcome") != 0)
+    return NULL;
+  return hf_smart_outcome_text (o);
+}
+
 static gboolean
 is_json_type (const char *content_type)
 {
@@ -277,9 +331,13 @@ has_patient_param (JsonObject *resource)
   return FALSE;
 }
 
+/* Fills in CONFIG from the CapabilityStatement. An answer that is not one leaves CONFIG as it
+ * was; then *STATUS and *OUTCOME say what came instead. */
 static gboolean
 read_capability (HfHttp         *http,
                  HfSmartConfig  *config,
+                 long           *status,
+                 char          **outcome,
                  GCancellable   *cancellable,
                  GError        **error)
 {
@@ -296,6 +354,9 @@ read_capability (HfHttp         *http,
   req->max_size = 16 << 20;
   if (!hf_http_fetch (http, req, cancellable, error))
     return FALSE;
+  *status = req->status;
+  if (req->status != 200)
+    *outcome = answer_outcome (req);
   if (req->status != 200 || !is_json_type (req->content_type))
     return TRUE;
   parser = parse_answer (req, "the metadata request", NULL);
@@ -367,6 +428,8 @@ hf_smart_discover (HfHttp        *http,
                    GError       **error)
 {
   g_autoptr(HfSmartConfig) config = g_new0 (HfSmartConfig, 1);
+  g_autofree char *outcome = NULL;
+  long status = 0;
 
   g_return_val_if_fail (http != NULL, NULL);
   g_return_val_if_fail (base_url != NULL, NULL);
@@ -376,8 +439,24 @@ hf_smart_discover (HfHttp        *http,
   config->base_url = g_strdup (base_url);
   config->types = g_ptr_array_new_with_free_func (g_free);
   if (!read_smart_configuration (http, config, cancellable, error) ||
-      !read_capability (http, config, cancellable, error))
+      !read_capability (http, config, &status, &outcome, cancellable, error))
     return NULL;
+  /* A server that failed, or said why it refused, is a server: say what it said. */
+  if (!config->has_capability && !config->has_smart && status >= 500)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_NETWORK,
+                   "%s failed when asked what it supports (HTTP %ld at /metadata%s%s); try "
+                   "adding the source again later.", base_url, status,
+                   outcome ? ": " : "", outcome ? outcome : "");
+      return NULL;
+    }
+  if (!config->has_capability && !config->has_smart && outcome != NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "%s refused to say what it supports (HTTP %ld at /metadata: %s). Check the "
+                   "address (it should be the FHIR base URL).", base_url, status, outcome);
+      return NULL;
+    }
   if (!config->has_capability && !config->has_smart)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,

@@ -889,39 +889,10 @@ provenance_update (Sync    *sync,
 /* }}} */
 /* {{{ sync: answers */
 
-/* The diagnostics of an OperationOutcome in one line, shortened. */
 static char *
 outcome_text (JsonObject *oo)
 {
-  g_autoptr(GString) s = g_string_new (NULL);
-  JsonArray *issues = hf_json_array (oo, "issue");
-  g_autofree char *valid = NULL;
-
-  for (guint i = 0; issues != NULL && i < json_array_get_length (issues); i++)
-    {
-      JsonNode *n = json_array_get_element (issues, i);
-      JsonObject *issue = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-      const char *text = hf_json_string (issue, "diagnostics");
-
-      if (text == NULL)
-        text = hf_json_string (hf_json_object (issue, "details"), "text");
-      if (text == NULL)
-        text = hf_json_string (issue, "code");
-      if (text != NULL)
-        g_string_append_printf (s, "%s%s", s->len ? "; " : "", text);
-    }
-  if (s->len == 0)
-    return NULL;
-  if (s->len > 300)
-    {
-      g_string_truncate (s, 300);
-      g_string_append (s, "…");
-    }
-  valid = g_utf8_make_valid (s->str, -1);
-  for (char *p = valid; *p; p++)
-    if (g_ascii_iscntrl (*p))
-      *p = ' ';
-  return g_steal_pointer (&valid);
+  return hf_smart_outcome_text (oo);
 }
 
 static JsonParser *

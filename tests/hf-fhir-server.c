@@ -423,6 +423,11 @@ handle_fhir (HfFhirServer      *server,
       reply (msg, 200, "application/json", body, -1);
       return 0;
     }
+  if (g_str_equal (path, "/fhir/metadata") && server->faults.metadata_error)
+    {
+      reply_outcome (msg, 500, "The capability service is down for maintenance");
+      return 0;
+    }
   if (g_str_equal (path, "/fhir/metadata"))
     {
       static const char *const types[] = {

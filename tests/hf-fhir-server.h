@@ -29,6 +29,7 @@ typedef struct
   char  *html_type;             /* text/html instead of FHIR JSON */
   char  *foreign_next_type;     /* next link to another origin */
   char  *redirect_http_type;    /* 302 to a plain http address */
+  gboolean metadata_error;      /* /metadata answers 500 with an OperationOutcome */
   gboolean expire_tokens;       /* every access token issued so far stops working */
   gboolean wrong_state;         /* the authorize redirect carries another state */
   gboolean refuse_refresh;      /* refresh tokens are refused (invalid_grant) */

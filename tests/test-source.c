@@ -228,6 +228,29 @@ test_refuse_plain_http (Fixture       *f,
 }
 
 static void
+test_metadata_error (Fixture       *f,
+                     gconstpointer  data)
+{
+  HfSourceOptions o = quick_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfSourceInfo) info = NULL;
+  HfFhirFaults *faults;
+
+  faults = hf_fhir_server_lock_faults (f->server);
+  faults->metadata_error = TRUE;
+  hf_fhir_server_unlock_faults (f->server);
+  info = hf_source_add (f->vault, "clinic", hf_fhir_server_get_base (f->server), TRUE, NULL,
+                        "p1", NULL, &o, NULL, NULL, &error);
+  g_assert_null (info);
+  /* A server failure, said as the server said it: not "this is no FHIR server". */
+  g_assert_error (error, HF_ERROR, HF_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "HTTP 500"));
+  g_assert_nonnull (strstr (error->message, "The capability service is down for maintenance"));
+  g_assert_null (strstr (error->message, "does not look like"));
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 0);
+}
+
+static void
 test_migration_from_v2 (Fixture       *f,
                         gconstpointer  data)
 {
@@ -1046,6 +1069,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/hf/source/refuse-plain-http", setup_open, test_refuse_plain_http);
   ADD ("/hf/source/migration-from-v2", setup_open, test_migration_from_v2);
+  ADD ("/hf/source/metadata-error", setup_open, test_metadata_error);
   ADD ("/hf/source/open/sync-paging-incremental", setup_open, test_open_sync);
   ADD ("/hf/source/open/parallel", setup_open, test_parallel);
   ADD ("/hf/source/open/cancel-and-resume", setup_open, test_cancel_and_resume);
