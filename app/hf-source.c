@@ -36,6 +36,17 @@
 #define MAX_PAGE_SIZE          ((gsize) 64 << 20)
 #define MAX_ATTACHMENT_SIZE    ((gsize) 20 << 20)
 #define REFRESH_MARGIN_S       60
+/* Pages of one type in one sync, whatever the server's next links say: a server that pages
+ * without end stops here, and the next sync goes on from the stored next link. */
+#define DEFAULT_MAX_PAGES      10000
+
+static guint max_pages_override;
+
+void
+_hf_source_set_max_pages (guint max_pages)
+{
+  g_atomic_int_set (&max_pages_override, max_pages);
+}
 
 gboolean
 _hf_sources_migrate_v3 (sqlite3  *db,
@@ -654,6 +665,8 @@ typedef struct
   HfSyncTypeResult *result;
   char             *since;        /* the _lastUpdated floor of this run, or NULL */
   char             *run_started;  /* server time of the first answer */
+  GHashTable       *fetched;      /* every URL asked for in this sync: a next link among
+                                   * them would loop */
   gboolean          resuming;     /* the first request is a stored next link */
   gboolean          is_patient;
   gboolean          started;
@@ -683,6 +696,7 @@ struct _Sync
   guint                  types_done;
   HfSyncResult          *result;
   guint                  page_size;
+  guint                  max_pages;     /* per type */
   guint                  backoff_ms;
   guint                  max_retry_wait_s;
 };
@@ -701,6 +715,7 @@ type_sync_free (TypeSync *ts)
   g_free (ts->type);
   g_free (ts->since);
   g_free (ts->run_started);
+  g_clear_pointer (&ts->fetched, g_hash_table_unref);
   g_free (ts);
 }
 
@@ -969,6 +984,15 @@ static void on_page     (HfHttp        *http,
 static void on_attachment (HfHttp        *http,
                            HfHttpRequest *req,
                            gpointer       user_data);
+
+/* The server's host, to name it in messages. */
+static char *
+base_host (Sync *sync)
+{
+  g_autoptr(GUri) uri = g_uri_parse (sync->src.info->base_url, G_URI_FLAGS_NONE, NULL);
+
+  return g_strdup (uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : sync->src.info->base_url);
+}
 
 static char *
 first_url (Sync     *sync,
@@ -1342,6 +1366,7 @@ on_page (HfHttp        *http,
   g_autofree char *outcome = NULL;
   g_autofree char *next = NULL;
   gboolean resubmitted = FALSE;
+  gboolean follow;
   gboolean stored;
   gint64 t0;
   JsonObject *root;
@@ -1374,6 +1399,7 @@ on_page (HfHttp        *http,
           g_clear_pointer (&ts->run_started, g_free);
           g_free (req->url);
           req->url = first_url (sync, ts);
+          g_hash_table_add (ts->fetched, g_strdup (req->url));
           req->attempt = 0;
           retry_later (sync, req, 0);
           resubmitted = TRUE;
@@ -1447,12 +1473,26 @@ on_page (HfHttp        *http,
       goto out;
     }
 
+  if (ts->is_patient)
+    g_clear_pointer (&next, g_free);
+  /* A next link to a page already fetched would page for ever; this page is not stored, so
+   * the stored state still points at it. */
+  if (next != NULL && g_hash_table_contains (ts->fetched, next))
+    {
+      g_autofree char *host = base_host (sync);
+      type_fail (ts, HF_ERROR_INVALID_INPUT,
+                 "the server %s links to a next page it already sent in this sync (paging "
+                 "would never end), so Healthfolio stopped this type there", host);
+      goto out;
+    }
+  follow = next != NULL && ts->result->pages + 1 < sync->max_pages;
+
   if (ts->run_started == NULL)
     ts->run_started = server_time (req);
   g_checksum_update (sync->digest, req->response->data, req->response->len);
   /* The next page is on its way while this one is stored. Should storing fail, its answer
    * finds the type finished and is dropped; the stored state still points at it. */
-  if (next != NULL && !ts->is_patient)
+  if (follow)
     submit_page (sync, ts, next, 0);
   t0 = g_get_monotonic_time ();
   stored = store_page (sync, ts, root, (const char *) req->response->data, req->response->len,
@@ -1473,8 +1513,17 @@ on_page (HfHttp        *http,
       g_free (ts->result->message);
       ts->result->message = g_strdup (outcomes->str);
     }
-  if (next == NULL || ts->is_patient)
+  if (next == NULL)
     type_finish (ts, HF_SYNC_EVENT_DONE, NULL);
+  else if (!follow)
+    {
+      /* The stored state points at the next page: the next sync goes on from there. */
+      g_autofree char *host = base_host (sync);
+      type_fail (ts, HF_ERROR_INVALID_INPUT,
+                 "the server %s has more than %u pages of %s; Healthfolio fetches at most %u "
+                 "pages of a type in one sync, and the next sync goes on from there", host,
+                 sync->max_pages, ts->type, sync->max_pages);
+    }
 
 out:
   if (!resubmitted)
@@ -1497,6 +1546,7 @@ submit_page (Sync       *sync,
   req->bearer = sync->tokens ? g_strdup (sync->tokens->access_token) : NULL;
   req->done = on_page;
   req->user_data = rd;
+  g_hash_table_add (ts->fetched, g_strdup (url));
   if (!ts->started)
     emit (sync, ts, HF_SYNC_EVENT_STARTED, NULL);
   ts->started = TRUE;
@@ -1700,6 +1750,7 @@ type_sync_new (Sync       *sync,
 
   ts->sync = sync;
   ts->type = g_strdup (type);
+  ts->fetched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ts->result = g_new0 (HfSyncTypeResult, 1);
   ts->result->type = g_strdup (type);
   ts->result->outcome = HF_SYNC_EVENT_STARTED;
@@ -1760,6 +1811,9 @@ hf_source_sync (HfVault                *vault,
   sync.progress_data = user_data;
   sync.cancellable = cancellable;
   sync.page_size = options && options->page_size ? options->page_size : DEFAULT_PAGE_SIZE;
+  sync.max_pages = g_atomic_int_get (&max_pages_override);
+  if (sync.max_pages == 0)
+    sync.max_pages = DEFAULT_MAX_PAGES;
   sync.backoff_ms = options && options->backoff_ms ? options->backoff_ms : DEFAULT_BACKOFF_MS;
   sync.max_retry_wait_s = options && options->max_retry_wait_s ? options->max_retry_wait_s
                                                                : DEFAULT_MAX_RETRY_WAIT;

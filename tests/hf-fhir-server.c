@@ -59,6 +59,7 @@ struct _HfFhirServer
   GPtrArray    *issued;            /* every token issued */
   GHashTable   *counts;            /* what → count */
   GHashTable   *last_query;        /* type → query */
+  GHashTable   *first_query;       /* type → query of the last search without _offset */
   guint         serial;
   guint         in_flight;
   guint         max_in_flight;
@@ -323,7 +324,8 @@ search (HfFhirServer      *server,
   guint offset = query_get (query, "_offset") ? atoi (query_get (query, "_offset")) : 0;
   g_autoptr(GPtrArray) hits = g_ptr_array_new ();
   g_autoptr(GString) body = g_string_new (NULL);
-  g_autofree char *self_query = NULL;
+  const char *own_query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autofree char *loop = NULL;
   guint end;
 
   if (g_strcmp0 (patient, PATIENT) != 0)
@@ -343,7 +345,20 @@ search (HfFhirServer      *server,
   end = MIN (offset + page_size, hits->len);
   g_string_append_printf (body, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\","
                           "\"total\":%u,\"link\":[", hits->len);
-  if (end < hits->len)
+  if (query_get (query, "_offset") == NULL)
+    g_hash_table_insert (server->first_query, g_strdup (type), g_strdup (own_query));
+  if (g_strcmp0 (server->faults.self_next_type, type) == 0)
+    loop = g_strdup_printf ("%s/fhir/%s?%s", server->origin, type, own_query);
+  else if (g_strcmp0 (server->faults.loop_next_type, type) == 0 && offset > 0)
+    loop = g_strdup_printf ("%s/fhir/%s?%s", server->origin, type,
+                            (char *) g_hash_table_lookup (server->first_query, type));
+  if (loop != NULL)
+    {
+      g_string_append (body, "{\"relation\":\"next\",\"url\":");
+      append_json_string (body, loop);
+      g_string_append (body, "}");
+    }
+  else if (end < hits->len)
     {
       g_autofree char *next = NULL;
       g_autofree char *since_q = since ? g_uri_escape_string (since, NULL, FALSE) : NULL;
@@ -762,6 +777,7 @@ hf_fhir_server_new (gboolean smart)
   server->issued = g_ptr_array_new_with_free_func (g_free);
   server->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server->last_query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  server->first_query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   server->held = g_ptr_array_new_with_free_func (g_object_unref);
   g_hash_table_add (server->clients, g_strdup ("fixed-client"));
   server->context = g_main_context_new ();
@@ -812,6 +828,7 @@ hf_fhir_server_free (HfFhirServer *server)
   g_ptr_array_unref (server->issued);
   g_hash_table_unref (server->counts);
   g_hash_table_unref (server->last_query);
+  g_hash_table_unref (server->first_query);
   g_ptr_array_unref (server->held);
   g_free (server->base);
   g_free (server->origin);
@@ -925,6 +942,8 @@ hf_fhir_server_clear_faults (HfFhirServer *server)
   g_clear_pointer (&f->truncated_type, g_free);
   g_clear_pointer (&f->html_type, g_free);
   g_clear_pointer (&f->foreign_next_type, g_free);
+  g_clear_pointer (&f->self_next_type, g_free);
+  g_clear_pointer (&f->loop_next_type, g_free);
   g_clear_pointer (&f->redirect_http_type, g_free);
   memset (f, 0, sizeof *f);
   hf_fhir_server_unlock_faults (server);

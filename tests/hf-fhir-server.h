@@ -28,6 +28,8 @@ typedef struct
   char  *truncated_type;        /* second page cut short */
   char  *html_type;             /* text/html instead of FHIR JSON */
   char  *foreign_next_type;     /* next link to another origin */
+  char  *self_next_type;        /* every page's next link is the page's own URL */
+  char  *loop_next_type;        /* later pages' next link is the first page's URL */
   char  *redirect_http_type;    /* 302 to a plain http address */
   gboolean metadata_error;      /* /metadata answers 500 with an OperationOutcome */
   gboolean expire_tokens;       /* every access token issued so far stops working */

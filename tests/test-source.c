@@ -16,6 +16,7 @@
 #include "hf-fhir-server.h"
 #include "hf-http.h"
 #include "hf-source.h"
+#include "hf-source-private.h"
 #include "hf-test-util.h"
 #include "hf-vault-private.h"
 
@@ -655,6 +656,103 @@ test_fault_foreign_next (Fixture       *f,
 }
 
 static void
+test_fault_self_next (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HfSyncResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  HfFhirFaults *faults;
+
+  add_open (f);
+  faults = hf_fhir_server_lock_faults (f->server);
+  faults->self_next_type = g_strdup ("Observation");
+  hf_fhir_server_unlock_faults (f->server);
+  /* The sync ends (it used to ask for the same page for ever), naming the type and server. */
+  g_assert_false (sync_ok (f, &r, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "“clinic”"));
+  g_assert_nonnull (strstr (error->message, "Observation: the server 127.0.0.1 links to a next "
+                                            "page it already sent in this sync"));
+  g_assert_cmpint (type_result (r, "Observation")->outcome, ==, HF_SYNC_EVENT_FAILED);
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "search:Observation"), ==, 1);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 0);
+  g_assert_cmpint (records_of (f, "Condition"), ==, 12);
+  assert_consistent (f);
+}
+
+static void
+test_fault_loop_next (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HfSyncResult) r1 = NULL;
+  g_autoptr(HfSyncResult) r2 = NULL;
+  g_autoptr(GError) error = NULL;
+  HfFhirFaults *faults;
+
+  add_open (f);
+  /* Page 2 links back to page 1: any page already fetched counts, not only the last. */
+  faults = hf_fhir_server_lock_faults (f->server);
+  faults->loop_next_type = g_strdup ("Observation");
+  hf_fhir_server_unlock_faults (f->server);
+  g_assert_false (sync_ok (f, &r1, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "Observation: the server 127.0.0.1 links to a next "
+                                            "page it already sent"));
+  g_clear_error (&error);
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "search:Observation"), ==, 2);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 5);
+  assert_consistent (f);
+
+  /* Once the server is mended, the next sync goes on from page 2. */
+  hf_fhir_server_clear_faults (f->server);
+  g_assert_true (sync_ok (f, &r2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (type_result (r2, "Observation")->pages, ==, 2);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
+  assert_consistent (f);
+}
+
+static void
+test_page_cap (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(HfSyncResult) r1 = NULL;
+  g_autoptr(HfSyncResult) r2 = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_open (f);
+  /* 10,000 pages would take too long here: two, with 3 pages of each type on the server. */
+  _hf_source_set_max_pages (2);
+  g_assert_false (sync_ok (f, &r1, &error));
+  _hf_source_set_max_pages (0);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "Observation: the server 127.0.0.1 has more than 2 "
+                                            "pages of Observation"));
+  g_assert_nonnull (strstr (error->message, "run the sync again"));
+  g_clear_error (&error);
+  for (guint i = 0; types_all[i] != NULL; i++)
+    {
+      g_assert_cmpint (type_result (r1, types_all[i])->outcome, ==, HF_SYNC_EVENT_FAILED);
+      g_assert_cmpuint (type_result (r1, types_all[i])->pages, ==, 2);
+      g_assert_cmpint (records_of (f, types_all[i]), ==, 10);
+    }
+  /* The third page was never asked for; the paging state points at it. */
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "search:Observation"), ==, 2);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source_sync WHERE next_url LIKE "
+                              "'%_offset=10%'"), ==, 7);
+  assert_consistent (f);
+
+  g_assert_true (sync_ok (f, &r2, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; types_all[i] != NULL; i++)
+    {
+      g_assert_cmpuint (type_result (r2, types_all[i])->pages, ==, 1);
+      g_assert_cmpint (records_of (f, types_all[i]), ==, 12);
+    }
+  assert_consistent (f);
+}
+
+static void
 test_fault_redirect_http (Fixture       *f,
                           gconstpointer  data)
 {
@@ -1081,6 +1179,9 @@ main (int    argc,
   ADD ("/hf/source/fault/truncated-then-resume", setup_open, test_fault_truncated_then_resume);
   ADD ("/hf/source/fault/content-type", setup_open, test_fault_content_type);
   ADD ("/hf/source/fault/foreign-next", setup_open, test_fault_foreign_next);
+  ADD ("/hf/source/fault/self-next", setup_open, test_fault_self_next);
+  ADD ("/hf/source/fault/loop-next", setup_open, test_fault_loop_next);
+  ADD ("/hf/source/page-cap", setup_open, test_page_cap);
   ADD ("/hf/source/fault/redirect-http", setup_open, test_fault_redirect_http);
   ADD ("/hf/source/attachments", setup_open, test_attachments);
   ADD ("/hf/source/smart/flow", setup_smart, test_smart_flow);
