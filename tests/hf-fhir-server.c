@@ -4,13 +4,18 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The server runs in its own thread and main context, so the code under test can block in
- * libcurl. Latency and slow answers pause the message and resume it from a timeout, so
+ * libcurl. Over https it presents a certificate for 127.0.0.1 made when the first such server
+ * starts (libcrypto), the same for every server of the process, so that a test can trust it
+ * and have two origins (two ports) that both verify. Latency and slow answers pause the message and resume it from a timeout, so
  * parallel requests wait in parallel, as they would on a real network.
  */
 
 #include "hf-fhir-server.h"
 
 #include <libsoup/soup.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <string.h>
 
 #define PATIENT "p1"
@@ -45,6 +50,7 @@ struct _HfFhirServer
   char         *origin;
   guint         port;
   gboolean      smart;
+  gboolean      https;
 
   GMutex        lock;
   GCond         ready;
@@ -67,6 +73,95 @@ struct _HfFhirServer
   GSource      *gather_limit;
   guint         gathered;          /* searches that were waiting together when released */
 };
+
+/* {{{ the certificate */
+
+typedef struct
+{
+  char            *pem;       /* the certificate: what a client trusts */
+  GTlsCertificate *tls;       /* with its key: what the server presents */
+} Certificate;
+
+static char *
+bio_text (BIO *bio)
+{
+  char *data = NULL;
+  long n = BIO_get_mem_data (bio, &data);
+
+  return g_strndup (data, n);
+}
+
+static void
+add_extension (X509       *x,
+               int         nid,
+               const char *value)
+{
+  X509V3_CTX ctx;
+  X509_EXTENSION *ext;
+
+  X509V3_set_ctx_nodb (&ctx);
+  X509V3_set_ctx (&ctx, x, x, NULL, NULL, 0);
+  ext = X509V3_EXT_conf_nid (NULL, &ctx, nid, value);
+  g_assert_nonnull (ext);
+  X509_add_ext (x, ext, -1);
+  X509_EXTENSION_free (ext);
+}
+
+static gpointer
+make_certificate (gpointer data)
+{
+  Certificate *cert = g_new0 (Certificate, 1);
+  EVP_PKEY *key = EVP_EC_gen ("P-256");
+  X509 *x = X509_new ();
+  X509_NAME *name = X509_get_subject_name (x);
+  BIO *cert_bio = BIO_new (BIO_s_mem ());
+  BIO *key_bio = BIO_new (BIO_s_mem ());
+  g_autofree char *key_pem = NULL;
+  g_autofree char *both = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (key);
+  X509_set_version (x, 2);
+  ASN1_INTEGER_set (X509_get_serialNumber (x), g_random_int_range (1, G_MAXINT32));
+  X509_gmtime_adj (X509_getm_notBefore (x), -3600);
+  X509_gmtime_adj (X509_getm_notAfter (x), 24 * 3600);
+  X509_set_pubkey (x, key);
+  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC,
+                              (const unsigned char *) "Healthfolio test server", -1, -1, 0);
+  X509_set_issuer_name (x, name);
+  add_extension (x, NID_basic_constraints, "critical,CA:TRUE");
+  add_extension (x, NID_subject_alt_name, "IP:127.0.0.1");
+  add_extension (x, NID_ext_key_usage, "serverAuth");
+  g_assert_cmpint (X509_sign (x, key, EVP_sha256 ()), >, 0);
+  g_assert_cmpint (PEM_write_bio_X509 (cert_bio, x), ==, 1);
+  g_assert_cmpint (PEM_write_bio_PrivateKey (key_bio, key, NULL, NULL, 0, NULL, NULL), ==, 1);
+  cert->pem = bio_text (cert_bio);
+  key_pem = bio_text (key_bio);
+  both = g_strconcat (cert->pem, key_pem, NULL);
+  cert->tls = g_tls_certificate_new_from_pem (both, -1, &error);
+  g_assert_no_error (error);
+  BIO_free (cert_bio);
+  BIO_free (key_bio);
+  X509_free (x);
+  EVP_PKEY_free (key);
+  return cert;
+}
+
+static Certificate *
+certificate (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, make_certificate, NULL);
+}
+
+const char *
+hf_fhir_server_get_ca_pem (void)
+{
+  return certificate ()->pem;
+}
+
+/* }}} */
 
 static void
 resource_free (Resource *r)
@@ -420,6 +515,16 @@ handle_fhir (HfFhirServer      *server,
   const char *type = n > 0 ? parts[0] : "";
   guint extra = 0;
 
+  if (g_strcmp0 (server->faults.redirect_type, type) == 0 &&
+      query_get (query, "_moved") == NULL)
+    {
+      const char *q = g_uri_get_query (soup_server_message_get_uri (msg));
+      g_autofree char *to = g_strdup_printf ("%s%s?%s%s_moved=1", server->faults.redirect_origin,
+                                             path, q ? q : "", q ? "&" : "");
+      count (server, "redirected");
+      soup_server_message_set_redirect (msg, 302, to);
+      return 0;
+    }
   if (g_str_equal (path, "/fhir/.well-known/smart-configuration"))
     {
       g_autofree char *body = NULL;
@@ -705,6 +810,10 @@ handler (SoupServer        *soup,
   HfFhirServer *server = user_data;
 
   g_mutex_lock (&server->lock);
+  count (server, "request");
+  if (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                    "Authorization") != NULL)
+    count (server, "authorization");
   server->in_flight++;
   server->max_in_flight = MAX (server->max_in_flight, server->in_flight);
   g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), server);
@@ -733,14 +842,17 @@ server_thread (gpointer data)
   GSList *uris;
 
   g_main_context_push_thread_default (server->context);
-  server->soup = soup_server_new (NULL, NULL);
+  server->soup = soup_server_new ("tls-certificate",
+                                   server->https ? certificate ()->tls : NULL, NULL);
   soup_server_add_handler (server->soup, NULL, handler, server, NULL);
-  soup_server_listen_local (server->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  soup_server_listen_local (server->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY |
+                            (server->https ? SOUP_SERVER_LISTEN_HTTPS : 0), &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (server->soup);
   server->port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  server->origin = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  server->origin = g_strdup_printf ("%s://127.0.0.1:%u", server->https ? "https" : "http",
+                                    server->port);
   server->base = g_strdup_printf ("%s/fhir", server->origin);
 
   g_mutex_lock (&server->lock);
@@ -758,12 +870,14 @@ server_thread (gpointer data)
   return NULL;
 }
 
-HfFhirServer *
-hf_fhir_server_new (gboolean smart)
+static HfFhirServer *
+server_new (gboolean smart,
+            gboolean https)
 {
   HfFhirServer *server = g_new0 (HfFhirServer, 1);
 
   server->smart = smart;
+  server->https = https;
   g_mutex_init (&server->lock);
   g_cond_init (&server->ready);
   server->resources = g_ptr_array_new_with_free_func ((GDestroyNotify) resource_free);
@@ -800,6 +914,18 @@ hf_fhir_server_new (gboolean smart)
     g_cond_wait (&server->ready, &server->lock);
   g_mutex_unlock (&server->lock);
   return server;
+}
+
+HfFhirServer *
+hf_fhir_server_new (gboolean smart)
+{
+  return server_new (smart, FALSE);
+}
+
+HfFhirServer *
+hf_fhir_server_new_https (gboolean smart)
+{
+  return server_new (smart, TRUE);
 }
 
 static gboolean
@@ -841,6 +967,12 @@ const char *
 hf_fhir_server_get_base (HfFhirServer *server)
 {
   return server->base;
+}
+
+const char *
+hf_fhir_server_get_origin (HfFhirServer *server)
+{
+  return server->origin;
 }
 
 void
@@ -945,6 +1077,8 @@ hf_fhir_server_clear_faults (HfFhirServer *server)
   g_clear_pointer (&f->self_next_type, g_free);
   g_clear_pointer (&f->loop_next_type, g_free);
   g_clear_pointer (&f->redirect_http_type, g_free);
+  g_clear_pointer (&f->redirect_type, g_free);
+  g_clear_pointer (&f->redirect_origin, g_free);
   memset (f, 0, sizeof *f);
   hf_fhir_server_unlock_faults (server);
 }

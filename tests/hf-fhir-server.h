@@ -31,6 +31,9 @@ typedef struct
   char  *self_next_type;        /* every page's next link is the page's own URL */
   char  *loop_next_type;        /* later pages' next link is the first page's URL */
   char  *redirect_http_type;    /* 302 to a plain http address */
+  char  *redirect_type;         /* 302 to the same path and query on redirect_origin; also
+                                   "metadata", ".well-known" or "Binary" */
+  char  *redirect_origin;
   gboolean metadata_error;      /* /metadata answers 500 with an OperationOutcome */
   gboolean expire_tokens;       /* every access token issued so far stops working */
   gboolean wrong_state;         /* the authorize redirect carries another state */
@@ -38,8 +41,13 @@ typedef struct
 } HfFhirFaults;
 
 HfFhirServer *hf_fhir_server_new          (gboolean      smart);
+/* The same over https, with a certificate for 127.0.0.1 that every such server shares. */
+HfFhirServer *hf_fhir_server_new_https    (gboolean      smart);
+/* That certificate (PEM), for a client to trust. */
+const char   *hf_fhir_server_get_ca_pem   (void);
 void          hf_fhir_server_free         (HfFhirServer *server);
-const char   *hf_fhir_server_get_base     (HfFhirServer *server);
+const char   *hf_fhir_server_get_base     (HfFhirServer *server);   /* ORIGIN/fhir */
+const char   *hf_fhir_server_get_origin   (HfFhirServer *server);   /* scheme://host:port */
 /* TYPES: NULL-terminated; N resources of each for patient "p1", touched at a fixed time. */
 void          hf_fhir_server_populate     (HfFhirServer *server,
                                            const char  * const *types,
@@ -57,7 +65,10 @@ void          hf_fhir_server_clear_faults (HfFhirServer *server);
 
 guint         hf_fhir_server_count        (HfFhirServer *server,
                                            const char   *what);   /* "search:Observation",
-                                                                     "refresh", "token", ... */
+                                                                     "refresh", "token",
+                                                                     "request" (any),
+                                                                     "authorization" (any
+                                                                     that carried one) ... */
 guint         hf_fhir_server_max_in_flight (HfFhirServer *server);
 /* How many searches the gather fault held together when it let them go. */
 guint         hf_fhir_server_gathered     (HfFhirServer *server);

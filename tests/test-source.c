@@ -27,6 +27,8 @@ typedef struct
   HfTestDir     td;
   HfVault      *vault;
   HfFhirServer *server;
+  HfFhirServer *other;          /* another origin, for the https fixtures */
+  char         *ca_file;        /* trusts the https servers' certificate */
   GThread      *browser;
   char         *browser_page;
   guint         browser_status;
@@ -67,6 +69,25 @@ setup_smart (Fixture       *f,
   setup_common (f, data, TRUE);
 }
 
+/* Two https servers on two ports: two origins whose certificate the vault's sources trust. */
+static void
+setup_https (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hf_test_dir_setup (&f->td, data);
+  f->vault = hf_vault_create (f->td.vault, "alice", pass, &code, &error);
+  g_assert_no_error (error);
+  f->server = hf_fhir_server_new_https (FALSE);
+  hf_fhir_server_populate (f->server, types_all, 12);
+  f->other = hf_fhir_server_new_https (FALSE);
+  hf_fhir_server_populate (f->other, types_all, 3);
+  f->ca_file = hf_test_write_file (&f->td, "test-ca.pem", hf_fhir_server_get_ca_pem ());
+}
+
 static void
 teardown (Fixture       *f,
           gconstpointer  data)
@@ -78,6 +99,9 @@ teardown (Fixture       *f,
     hf_vault_lock (f->vault);
   g_clear_object (&f->vault);
   hf_fhir_server_free (f->server);
+  if (f->other != NULL)
+    hf_fhir_server_free (f->other);
+  g_free (f->ca_file);
   hf_test_dir_teardown (&f->td, data);
 }
 
@@ -140,7 +164,7 @@ add_open (Fixture *f)
   g_autoptr(GError) error = NULL;
 
   info = hf_source_add (f->vault, "clinic", hf_fhir_server_get_base (f->server), TRUE, NULL,
-                        "p1", NULL, &o, &found, NULL, &error);
+                        "p1", f->ca_file, &o, &found, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (info);
   g_assert_true (found->has_capability);
@@ -773,6 +797,111 @@ test_fault_redirect_http (Fixture       *f,
 }
 
 static void
+redirect (Fixture      *f,
+          const char   *what,
+          HfFhirServer *to)
+{
+  HfFhirFaults *faults = hf_fhir_server_lock_faults (f->server);
+
+  g_free (faults->redirect_type);
+  g_free (faults->redirect_origin);
+  faults->redirect_type = g_strdup (what);
+  faults->redirect_origin = g_strdup (hf_fhir_server_get_origin (to));
+  hf_fhir_server_unlock_faults (f->server);
+}
+
+static void
+test_redirect_other_origin (Fixture       *f,
+                            gconstpointer  data)
+{
+  HfSourceOptions o = quick_options (f);
+  g_autoptr(HfSyncResult) r1 = NULL;
+  g_autoptr(HfSyncResult) r2 = NULL;
+  g_autoptr(HfSourceInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Both servers are https and trusted: only their origins (ports) differ. */
+  g_assert_false (hf_http_same_origin (hf_fhir_server_get_base (f->server),
+                                       hf_fhir_server_get_base (f->other)));
+  hf_fhir_server_add_document (f->server, "doc-1", 3000);
+
+  /* What discovery finds is stored: it must come from the server added. */
+  redirect (f, "metadata", f->other);
+  info = hf_source_add (f->vault, "clinic", hf_fhir_server_get_base (f->server), TRUE, NULL,
+                        "p1", f->ca_file, &o, NULL, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, HF_ERROR, HF_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "redirected to another site"));
+  g_clear_error (&error);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 0);
+
+  /* Document files, then pages: a redirect elsewhere is refused before anything is sent
+   * there, so nothing from the other origin is stored as this source's. */
+  hf_fhir_server_clear_faults (f->server);
+  add_open (f);
+  redirect (f, "Binary", f->other);
+  g_assert_true (hf_source_sync (f->vault, "clinic", &o, NULL, NULL, NULL, &r1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (r1->attachments, ==, 0);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM attachment WHERE data IS NOT NULL AND "
+                              "url LIKE '%Binary/doc-1'"), ==, 0);
+  /* Asked once (the metadata), then once for the file. */
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "redirected"), ==, 2);
+  g_assert_cmpuint (hf_fhir_server_count (f->other, "request"), ==, 0);
+
+  redirect (f, "Observation", f->other);
+  hf_fhir_server_put (f->server, "Observation", "new-1");
+  g_assert_false (hf_source_sync (f->vault, "clinic", &o, NULL, NULL, NULL, &r2, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "Observation"));
+  g_assert_nonnull (strstr (error->message, "redirected to another site (127.0.0.1:"));
+  g_clear_error (&error);
+  g_assert_cmpint (type_result (r2, "Observation")->outcome, ==, HF_SYNC_EVENT_FAILED);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM resource WHERE fhir_id = 'new-1'"), ==, 0);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
+  g_assert_cmpuint (hf_fhir_server_count (f->other, "request"), ==, 0);
+  assert_consistent (f);
+}
+
+static void
+test_redirect_token (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfHttp) http = hf_http_new (f->ca_file, &error);
+  g_autofree char *url = g_strdup_printf ("%s/Observation?patient=p1",
+                                          hf_fhir_server_get_base (f->server));
+  g_autoptr(HfHttpRequest) req = hf_http_request_new (url);
+
+  g_assert_no_error (error);
+  redirect (f, "Observation", f->other);
+  req->bearer = g_strdup ("a-secret-access-token");
+  g_assert_false (hf_http_fetch (http, req, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NETWORK);
+  g_assert_null (strstr (error->message, "a-secret-access-token"));
+  /* The other origin never saw the request, let alone the token. */
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "authorization"), ==, 1);
+  g_assert_cmpuint (hf_fhir_server_count (f->other, "request"), ==, 0);
+  g_assert_cmpuint (hf_fhir_server_count (f->other, "authorization"), ==, 0);
+}
+
+static void
+test_redirect_same_origin (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(HfSyncResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A redirect that stays on the server (to https) is followed as before. */
+  add_open (f);
+  redirect (f, "Observation", f->server);
+  g_assert_true (sync_ok (f, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "redirected"), ==, 3);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
+}
+
+static void
 test_attachments (Fixture       *f,
                   gconstpointer  data)
 {
@@ -1184,6 +1313,9 @@ main (int    argc,
   ADD ("/hf/source/page-cap", setup_open, test_page_cap);
   ADD ("/hf/source/fault/redirect-http", setup_open, test_fault_redirect_http);
   ADD ("/hf/source/attachments", setup_open, test_attachments);
+  ADD ("/hf/source/redirect/other-origin", setup_https, test_redirect_other_origin);
+  ADD ("/hf/source/redirect/token", setup_https, test_redirect_token);
+  ADD ("/hf/source/redirect/same-origin", setup_https, test_redirect_same_origin);
   ADD ("/hf/source/smart/flow", setup_smart, test_smart_flow);
   ADD ("/hf/source/smart/wrong-state", setup_smart, test_smart_wrong_state);
   ADD ("/hf/source/smart/refresh", setup_smart, test_smart_refresh);
