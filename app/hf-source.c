@@ -115,6 +115,7 @@ hf_source_info_free (HfSourceInfo *info)
   g_free (info->ca_file);
   g_free (info->last_status);
   g_clear_pointer (&info->types, g_ptr_array_unref);
+  g_free (info->problem);
   g_free (info);
 }
 
@@ -201,12 +202,7 @@ source_load (sqlite3     *db,
       return FALSE;
     }
   src->id = sqlite3_column_int64 (stmt, 0);
-  src->config = hf_smart_config_from_json (column_text (stmt, 7), error);
-  if (src->config == NULL)
-    {
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
+  src->config = hf_smart_config_from_json (column_text (stmt, 7), NULL);
   src->info = g_new0 (HfSourceInfo, 1);
   src->info->name = g_strdup (column_text (stmt, 1));
   src->info->base_url = g_strdup (column_text (stmt, 2));
@@ -219,9 +215,32 @@ source_load (sqlite3     *db,
   src->info->last_sync = sqlite3_column_int64 (stmt, 9);
   src->info->last_status = g_strdup (column_text (stmt, 10));
   src->info->signed_in = sqlite3_column_int (stmt, 11) != 0;
-  src->info->types = g_ptr_array_ref (src->config->types);
+  /* A configuration that cannot be read (an older version stored what a server sent without
+   * checking it) leaves a source that can still be listed and removed. */
+  if (src->config != NULL)
+    src->info->types = g_ptr_array_ref (src->config->types);
+  else
+    {
+      src->info->types = g_ptr_array_new_with_free_func (g_free);
+      src->info->problem =
+        g_strdup_printf ("What is stored about “%s” is damaged and cannot be read, so it cannot "
+                         "be synced or signed in to; remove it with “healthfolio-cli source "
+                         "remove %s” (its records stay) and add it again.", src->info->name,
+                         src->info->name);
+    }
   sqlite3_finalize (stmt);
   return TRUE;
+}
+
+/* Whether SRC can be signed in to and synced: not if what is stored about it is damaged. */
+static gboolean
+source_usable (Source  *src,
+               GError **error)
+{
+  if (src->config != NULL)
+    return TRUE;
+  g_set_error_literal (error, HF_ERROR, HF_ERROR_INTEGRITY, src->info->problem);
+  return FALSE;
 }
 
 static gboolean
@@ -271,6 +290,37 @@ normalize_base (const char *url)
   while (n > 0 && url[n - 1] == '/')
     n--;
   return g_strndup (url, n);
+}
+
+/* What discovery found is stored only if it passes the JSON guard and reads back: text a
+ * server sent (its software's name, its endpoints) may be no valid UTF-8 once parsed, e.g.
+ * from a lone surrogate escape, and a configuration that cannot be read disables its source. */
+static gboolean
+config_storable (const char  *base,
+                 const char  *config_json,
+                 GError     **error)
+{
+  g_autoptr(HfSmartConfig) again = NULL;
+  HfJsonProblem problem = { 0 };
+
+  if (!hf_json_guard_check (config_json, strlen (config_json), &problem))
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "What %s says about itself cannot be stored (%s), so the source was not "
+                   "added; its operator can mend its CapabilityStatement or SMART "
+                   "configuration.", base, problem.reason);
+      hf_json_problem_clear (&problem);
+      return FALSE;
+    }
+  again = hf_smart_config_from_json (config_json, NULL);
+  if (again == NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "What %s says about itself cannot be stored (it is not valid JSON once "
+                   "written), so the source was not added.", base);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 HfSourceInfo *
@@ -335,6 +385,8 @@ hf_source_add (HfVault                *vault,
       return NULL;
     }
   config_json = hf_smart_config_to_json (config);
+  if (!config_storable (base, config_json, error))
+    return NULL;
 
   if (!_hf_db_begin (db, error))
     return NULL;
@@ -576,6 +628,8 @@ hf_source_login (HfVault                *vault,
   db = _hf_vault_get_db (vault);
   if (!source_load (db, name, &src, error))
     return FALSE;
+  if (!source_usable (&src, error))
+    goto out;
   if (src.info->auth != HF_SOURCE_AUTH_SMART)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_USAGE,
@@ -1805,6 +1859,11 @@ hf_source_sync (HfVault                *vault,
   sync.db = _hf_vault_get_db (vault);
   if (!source_load (sync.db, name, &sync.src, error))
     return FALSE;
+  if (!source_usable (&sync.src, error))
+    {
+      source_clear (&sync.src);
+      return FALSE;
+    }
   sync.key = source_key (name);
   sync.options = options;
   sync.progress = progress;

@@ -554,11 +554,13 @@ handle_fhir (HfFhirServer      *server,
         "AllergyIntolerance", "Condition", "DocumentReference", "Encounter", "Immunization",
         "MedicationRequest", "Observation", "Procedure",
       };
-      g_autoptr(GString) body = g_string_new ("{\"resourceType\":\"CapabilityStatement\","
-                                              "\"status\":\"active\",\"fhirVersion\":\"4.0.1\","
-                                              "\"software\":{\"name\":\"Healthfolio test "
-                                              "server\"},\"rest\":[{\"mode\":\"server\","
-                                              "\"resource\":[{\"type\":\"Patient\"}");
+      g_autoptr(GString) body = g_string_new (NULL);
+
+      g_string_printf (body, "{\"resourceType\":\"CapabilityStatement\",\"status\":"
+                       "\"active\",\"fhirVersion\":\"4.0.1\",\"software\":{\"name\":\"%s\"},"
+                       "\"rest\":[{\"mode\":\"server\",\"resource\":[{\"type\":\"Patient\"}",
+                       server->faults.software_name ? server->faults.software_name
+                                                    : "Healthfolio test server");
       for (guint i = 0; i < G_N_ELEMENTS (types); i++)
         g_string_append_printf (body, ",{\"type\":\"%s\",\"searchParam\":[{\"name\":\"patient\","
                                 "\"type\":\"reference\"},{\"name\":\"_lastUpdated\",\"type\":"
@@ -721,8 +723,9 @@ token_answer (HfFhirServer      *server,
   g_autofree char *body = g_strdup_printf ("{\"access_token\":\"%s\",\"token_type\":\"Bearer\","
                                            "\"expires_in\":3600,\"refresh_token\":\"%s\","
                                            "\"scope\":\"launch/patient openid fhirUser "
-                                           "offline_access patient/*.rs\",\"patient\":\""
-                                           PATIENT "\"}", at, rt);
+                                           "offline_access patient/*.rs\",\"patient\":\"%s\"}",
+                                           at, rt, server->faults.token_patient
+                                                   ? server->faults.token_patient : PATIENT);
 
   reply (msg, 200, "application/json", body, -1);
 }
@@ -1079,6 +1082,8 @@ hf_fhir_server_clear_faults (HfFhirServer *server)
   g_clear_pointer (&f->redirect_http_type, g_free);
   g_clear_pointer (&f->redirect_type, g_free);
   g_clear_pointer (&f->redirect_origin, g_free);
+  g_clear_pointer (&f->software_name, g_free);
+  g_clear_pointer (&f->token_patient, g_free);
   memset (f, 0, sizeof *f);
   hf_fhir_server_unlock_faults (server);
 }

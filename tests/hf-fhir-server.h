@@ -35,9 +35,13 @@ typedef struct
                                    "metadata", ".well-known" or "Binary" */
   char  *redirect_origin;
   gboolean metadata_error;      /* /metadata answers 500 with an OperationOutcome */
+  char  *software_name;         /* the CapabilityStatement's software.name, as JSON text
+                                   between the quotes (escapes and all) */
   gboolean expire_tokens;       /* every access token issued so far stops working */
   gboolean wrong_state;         /* the authorize redirect carries another state */
   gboolean refuse_refresh;      /* refresh tokens are refused (invalid_grant) */
+  char  *token_patient;         /* the token answer's "patient", as JSON text between the
+                                   quotes */
 } HfFhirFaults;
 
 HfFhirServer *hf_fhir_server_new          (gboolean      smart);

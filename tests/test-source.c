@@ -1088,6 +1088,27 @@ test_smart_wrong_state (Fixture       *f,
 }
 
 static void
+test_smart_token_text (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  HfFhirFaults *faults;
+
+  /* A lone surrogate in what the token answer says is stored nowhere. */
+  add_smart (f, "fixed-client");
+  faults = hf_fhir_server_lock_faults (f->server);
+  faults->token_patient = g_strdup ("p\\ud800-1");
+  hf_fhir_server_unlock_faults (f->server);
+  g_assert_false (login (f, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "“patient” is not UTF-8 text"));
+  assert_no_token_leaked (f, error->message);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source_token"), ==, 0);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source WHERE patient_id IS NOT NULL"), ==,
+                   0);
+}
+
+static void
 test_smart_refresh (Fixture       *f,
                     gconstpointer  data)
 {
@@ -1133,6 +1154,161 @@ test_smart_refresh (Fixture       *f,
   g_assert_error (error, HF_ERROR, HF_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "Sign in again"));
   assert_no_token_leaked (f, error->message);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
+  assert_consistent (f);
+}
+
+/* }}} */
+/* {{{ what is stored about a source */
+
+static void
+test_config_validated (Fixture       *f,
+                       gconstpointer  data)
+{
+  HfSourceOptions o = quick_options (f);
+  g_autoptr(HfSourceInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  HfFhirFaults *faults;
+
+  /* A lone surrogate: json-glib reads it as bytes that are not UTF-8, which a stored
+   * configuration must never hold. */
+  faults = hf_fhir_server_lock_faults (f->server);
+  faults->software_name = g_strdup ("Test \\ud800 server");
+  hf_fhir_server_unlock_faults (f->server);
+  info = hf_source_add (f->vault, "clinic", hf_fhir_server_get_base (f->server), TRUE, NULL,
+                        "p1", NULL, &o, NULL, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "not valid"));
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 0);
+  g_clear_error (&error);
+
+  /* Bytes that are not UTF-8 at all are refused by the guard, and said to be in /metadata. */
+  faults = hf_fhir_server_lock_faults (f->server);
+  g_free (faults->software_name);
+  faults->software_name = g_strdup ("Test \xff server");
+  hf_fhir_server_unlock_faults (f->server);
+  info = hf_source_add (f->vault, "clinic", hf_fhir_server_get_base (f->server), TRUE, NULL,
+                        "p1", NULL, &o, NULL, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "metadata request"));
+  g_assert_nonnull (strstr (error->message, "not valid UTF-8"));
+  g_assert_null (strstr (error->message, "does not look like"));
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 0);
+  g_clear_error (&error);
+
+  /* The same server, mended, is added. */
+  hf_fhir_server_clear_faults (f->server);
+  add_open (f);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 1);
+}
+
+/* What an older Healthfolio stored from a CapabilityStatement that named its software with a
+ * lone surrogate escape: bytes that are not UTF-8, which no JSON parser reads back. */
+static void
+damage_config (Fixture    *f,
+               const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE source SET config = replace (config, "
+                                          "'Healthfolio test server', CAST (X'78EDA080' AS "
+                                          "TEXT)) WHERE name = '%s'", name);
+
+  g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault), sql, NULL));
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source WHERE name = 'broken' AND config "
+                              "LIKE '%Healthfolio test server%'"), ==, 0);
+}
+
+static void
+test_damaged_config (Fixture       *f,
+                     gconstpointer  data)
+{
+  HfSourceOptions o = quick_options (f);
+  g_autofree char *pass_file = hf_test_write_file (&f->td, "pass", PASS "\n");
+  g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+  g_autoptr(HfSourceInfo) added = NULL;
+  g_autoptr(HfSourceInfo) got = NULL;
+  HfSourceInfo *broken;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  add_open (f);
+  added = hf_source_add (f->vault, "broken", hf_fhir_server_get_base (f->server), TRUE, NULL,
+                         "p1", NULL, &o, NULL, NULL, &error);
+  g_assert_no_error (error);
+  damage_config (f, "broken");
+
+  /* Listed, and said to be damaged; the healthy source is listed as it was. */
+  list = hf_source_list (f->vault, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  broken = g_ptr_array_index (list, 0);
+  g_assert_cmpstr (broken->name, ==, "broken");
+  g_assert_cmpstr (broken->base_url, ==, hf_fhir_server_get_base (f->server));
+  g_assert_nonnull (broken->problem);
+  g_assert_nonnull (strstr (broken->problem, "damaged"));
+  g_assert_nonnull (strstr (broken->problem, "source remove broken"));
+  g_assert_cmpuint (broken->types->len, ==, 0);
+  g_assert_null (((HfSourceInfo *) g_ptr_array_index (list, 1))->problem);
+  got = hf_source_get (f->vault, "broken", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (got->problem);
+
+  /* It cannot be synced (that would need what is damaged), and says what to do. */
+  g_assert_false (hf_source_sync (f->vault, "broken", &o, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INTEGRITY);
+  g_assert_nonnull (strstr (error->message, "source remove broken"));
+  g_clear_error (&error);
+
+  hf_vault_lock (f->vault);
+  g_clear_object (&f->vault);
+
+  status = hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file", pass_file,
+                        "source", "list", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "broken"));
+  g_assert_nonnull (strstr (out, "damaged"));
+  g_assert_nonnull (strstr (out, "clinic"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file", pass_file,
+                        "--json", "source", "list", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_utf8_validate (out, -1, NULL));
+  g_assert_nonnull (strstr (out, "\"damaged\" : true"));
+  g_assert_nonnull (strstr (out, "\"damaged\" : false"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* sync --all syncs every source it can, and names the damaged one. */
+  status = hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file", pass_file,
+                        "source", "sync", "--all", NULL);
+  g_assert_cmpint (status, ==, 4);
+  g_assert_nonnull (strstr (err, "“broken”"));
+  g_assert_nonnull (strstr (out, "clinic: 85 added"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Removed like any other; then everything works again. */
+  status = hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file", pass_file,
+                        "source", "remove", "broken", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file", pass_file,
+                        "source", "sync", "--all", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 1);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM audit WHERE action = 'source remove' AND "
+                              "detail LIKE 'broken:%'"), ==, 1);
   g_assert_cmpint (records_of (f, "Observation"), ==, 12);
   assert_consistent (f);
 }
@@ -1319,6 +1495,9 @@ main (int    argc,
   ADD ("/hf/source/smart/flow", setup_smart, test_smart_flow);
   ADD ("/hf/source/smart/wrong-state", setup_smart, test_smart_wrong_state);
   ADD ("/hf/source/smart/refresh", setup_smart, test_smart_refresh);
+  ADD ("/hf/source/smart/token-text", setup_smart, test_smart_token_text);
+  ADD ("/hf/source/config-validated", setup_open, test_config_validated);
+  ADD ("/hf/source/damaged-config", setup_open, test_damaged_config);
   ADD ("/hf/source/roles", setup_open, test_read_only_role);
   ADD ("/hf/source/cli", setup_open, test_cli);
 #undef ADD
