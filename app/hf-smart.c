@@ -485,7 +485,7 @@ hf_smart_discover (HfHttp        *http,
   if (!config->has_capability && !config->has_smart && outcome != NULL)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                   "%s refused to say what it supports (HTTP %ld at /metadata: %s). Check the "
+                   "%s refused to say what it supports (HTTP %ld at /metadata: %s); check the "
                    "address (it should be the FHIR base URL).", base_url, status, outcome);
       return NULL;
     }

@@ -6,8 +6,9 @@
  * The server runs in its own thread and main context, so the code under test can block in
  * libcurl. Over https it presents a certificate for 127.0.0.1 made when the first such server
  * starts (libcrypto), the same for every server of the process, so that a test can trust it
- * and have two origins (two ports) that both verify. Latency and slow answers pause the message and resume it from a timeout, so
- * parallel requests wait in parallel, as they would on a real network.
+ * and have two origins (two ports) that both verify. Latency and slow answers pause the
+ * message and resume it from a timeout, so parallel requests wait in parallel, as they would
+ * on a real network.
  */
 
 #include "hf-fhir-server.h"
