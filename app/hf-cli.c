@@ -1511,6 +1511,13 @@ cmd_source_list (Globals  *g,
             json_builder_add_null_value (b);
           json_builder_set_member_name (b, "last_status");
           json_builder_add_string_value (b, s->last_status);
+          json_builder_set_member_name (b, "damaged");
+          json_builder_add_boolean_value (b, s->problem != NULL);
+          if (s->problem != NULL)
+            {
+              json_builder_set_member_name (b, "problem");
+              json_builder_add_string_value (b, s->problem);
+            }
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -1527,6 +1534,8 @@ cmd_source_list (Globals  *g,
                  s->auth == HF_SOURCE_AUTH_OPEN ? "open server"
                  : s->signed_in ? "SMART on FHIR, signed in" : "SMART on FHIR, not signed in",
                  t, s->last_status ? " — " : "", s->last_status ? s->last_status : "");
+        if (s->problem != NULL)
+          g_print ("  Damaged: %s\n", s->problem);
       }
   hf_vault_lock (vault);
   return 0;

@@ -4,9 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The rules (DESIGN.md §4): TLS verification always on; https only, plain http only to a
- * loopback address; redirects only to https; an optional extra CA bundle added to the
- * system's. Tokens travel in an Authorization header that curl drops on a redirect to another
- * host, and neither tokens nor request bodies appear in any message made here.
+ * loopback address; redirects only to https, and only on the origin (scheme, host and port)
+ * of the URL asked for; an optional extra CA bundle added to the system's. A redirect to
+ * another origin ends the request when its Location header arrives, before curl would follow
+ * it: what is stored comes from the server asked, and its token goes nowhere else. Neither
+ * tokens nor request bodies appear in any message made here.
  *
  * The engine limits how many requests are out at once itself rather than through curl's
  * connection limits, so that a request's timeout counts from when it is really sent.
@@ -45,6 +47,8 @@ typedef struct
   gint64             start_at;    /* monotonic µs */
   guint              submissions; /* a DONE that submits again keeps the request alive */
   gboolean           too_large;
+  long               hop_status;  /* of the answer whose headers are coming in */
+  char              *elsewhere;   /* where a refused redirect pointed (host:port) */
 } RequestPrivate;
 
 static GOnce curl_once = G_ONCE_INIT;
@@ -114,6 +118,19 @@ origin_of (const char *url)
   if (port == -1)
     port = g_str_equal (scheme, "https") ? 443 : g_str_equal (scheme, "http") ? 80 : 0;
   return g_strdup_printf ("%s://%s:%d", scheme, host, port);
+}
+
+/* HOST:PORT of URL, to name an origin in a message. */
+static char *
+host_port_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup ("an invalid address");
+  if (g_uri_get_port (uri) == -1)
+    return g_strdup (g_uri_get_host (uri));
+  return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
 }
 
 gboolean
@@ -186,6 +203,7 @@ hf_http_request_free (HfHttpRequest *request)
     curl_easy_cleanup (priv->easy);
   free_headers (priv);
   g_free (priv->error_buffer);
+  g_free (priv->elsewhere);
   g_free (priv);
   g_free (request->url);
   g_free (request->method);
@@ -259,6 +277,7 @@ header_cb (char   *data,
            void   *user_data)
 {
   HfHttpRequest *request = user_data;
+  RequestPrivate *priv = request->priv;
   gsize len = size * n;
   g_autofree char *line = g_strndup (data, len);
   char *colon = strchr (line, ':');
@@ -266,6 +285,8 @@ header_cb (char   *data,
   /* A new response (after a redirect or a 100 Continue) starts over. */
   if (g_str_has_prefix (line, "HTTP/"))
     {
+      const char *code = strchr (line, ' ');
+      priv->hop_status = code ? (long) g_ascii_strtoll (code + 1, NULL, 10) : 0;
       g_clear_pointer (&request->retry_after, g_free);
       g_clear_pointer (&request->date, g_free);
       return len;
@@ -274,6 +295,24 @@ header_cb (char   *data,
     return len;
   *colon = '\0';
   g_strstrip (colon + 1);
+  if (priv->hop_status >= 300 && priv->hop_status < 400 &&
+      g_ascii_strcasecmp (line, "Location") == 0)
+    {
+      const char *here = NULL;
+      g_autofree char *target = NULL;
+
+      curl_easy_getinfo (priv->easy, CURLINFO_EFFECTIVE_URL, &here);
+      target = g_uri_resolve_relative (here ? here : request->url, colon + 1,
+                                       G_URI_FLAGS_NONE, NULL);
+      if (target == NULL || !hf_http_same_origin (target, request->url))
+        {
+          /* Returning less than LEN ends the transfer before curl follows the redirect. */
+          g_free (priv->elsewhere);
+          priv->elsewhere = target ? host_port_of (target) : g_strdup ("an invalid address");
+          return 0;
+        }
+      return len;
+    }
   if (g_ascii_strcasecmp (line, "Retry-After") == 0)
     {
       g_free (request->retry_after);
@@ -313,6 +352,8 @@ setup_easy (HfHttp         *http,
   clear_response (request);
   request->response = g_byte_array_new ();
   priv->too_large = FALSE;
+  priv->hop_status = 0;
+  g_clear_pointer (&priv->elsewhere, g_free);
   free_headers (priv);
   if (priv->easy == NULL)
     priv->easy = curl_easy_init ();
@@ -412,6 +453,14 @@ finish_easy (HfHttp        *http,
   switch (code)
     {
     case CURLE_WRITE_ERROR:
+      if (priv->elsewhere != NULL)
+        {
+          g_set_error (&request->error, HF_ERROR, HF_ERROR_NETWORK,
+                       "%s redirected to another site (%s); Healthfolio only follows redirects "
+                       "on the server itself, so nothing was fetched from there.", host,
+                       priv->elsewhere);
+          return;
+        }
       if (priv->too_large)
         {
           g_set_error (&request->error, HF_ERROR, HF_ERROR_INVALID_INPUT,

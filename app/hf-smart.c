@@ -132,10 +132,10 @@ array_has (JsonObject *o,
   return FALSE;
 }
 
+/* The answer as a JSON object, or NULL and *REASON, a phrase saying what is wrong with it. */
 static JsonParser *
-parse_answer (HfHttpRequest  *request,
-              const char     *what,
-              GError        **error)
+read_answer (HfHttpRequest  *request,
+             char          **reason)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) parse_error = NULL;
@@ -143,16 +143,91 @@ parse_answer (HfHttpRequest  *request,
   const char *data = (const char *) request->response->data;
   gsize length = request->response->len;
 
-  if (!hf_json_guard_check (data, length, &problem) ||
-      !json_parser_load_from_data (parser, data, length, &parse_error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!hf_json_guard_check (data, length, &problem))
     {
-      hf_json_problem_clear (&problem);
-      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                   "The server's answer to %s is not valid JSON.", what);
+      *reason = problem.reason ? g_steal_pointer (&problem.reason)
+                               : g_strdup ("the JSON guard refused it");
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, data, length, &parse_error))
+    {
+      *reason = g_strdup (parse_error->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      *reason = g_strdup ("it is not a JSON object");
       return NULL;
     }
   return g_steal_pointer (&parser);
+}
+
+static JsonParser *
+parse_answer (HfHttpRequest  *request,
+              const char     *what,
+              GError        **error)
+{
+  g_autofree char *reason = NULL;
+  JsonParser *parser = read_answer (request, &reason);
+
+  if (parser == NULL)
+    g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                 "The server's answer to %s is not valid JSON (%s).", what, reason);
+  return parser;
+}
+
+/* The diagnostics of an OperationOutcome in one line, shortened. */
+char *
+hf_smart_outcome_text (JsonObject *oo)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  JsonArray *issues = hf_json_array (oo, "issue");
+  g_autofree char *valid = NULL;
+
+  for (guint i = 0; issues != NULL && i < json_array_get_length (issues); i++)
+    {
+      JsonNode *n = json_array_get_element (issues, i);
+      JsonObject *issue = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      const char *text = hf_json_string (issue, "diagnostics");
+
+      if (text == NULL)
+        text = hf_json_string (hf_json_object (issue, "details"), "text");
+      if (text == NULL)
+        text = hf_json_string (issue, "code");
+      if (text != NULL)
+        g_string_append_printf (s, "%s%s", s->len ? "; " : "", text);
+    }
+  if (s->len == 0)
+    return NULL;
+  if (s->len > 300)
+    {
+      g_string_truncate (s, 300);
+      g_string_append (s, "…");
+    }
+  valid = g_utf8_make_valid (s->str, -1);
+  for (char *p = valid; *p; p++)
+    if (g_ascii_iscntrl (*p))
+      *p = ' ';
+  return g_steal_pointer (&valid);
+}
+
+/* The OperationOutcome a failed answer may carry, in words, or NULL. */
+static char *
+answer_outcome (HfHttpRequest *req)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *o;
+
+  if (req->response == NULL || req->response->len == 0 || req->content_type == NULL ||
+      strstr (req->content_type, "json") == NULL)
+    return NULL;
+  parser = parse_answer (req, "the request", NULL);
+  if (parser == NULL)
+    return NULL;
+  o = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (hf_json_string (o, "resourceType"), "OperationOutcome") != 0)
+    return NULL;
+  return hf_smart_outcome_text (o);
 }
 
 static gboolean
@@ -277,9 +352,15 @@ has_patient_param (JsonObject *resource)
   return FALSE;
 }
 
+/* Fills in CONFIG from the CapabilityStatement. An answer that is not one leaves CONFIG as it
+ * was; then *STATUS and *OUTCOME (an OperationOutcome's words), or *INVALID (why its JSON was
+ * refused), say what came instead. */
 static gboolean
 read_capability (HfHttp         *http,
                  HfSmartConfig  *config,
+                 long           *status,
+                 char          **outcome,
+                 char          **invalid,
                  GCancellable   *cancellable,
                  GError        **error)
 {
@@ -296,9 +377,12 @@ read_capability (HfHttp         *http,
   req->max_size = 16 << 20;
   if (!hf_http_fetch (http, req, cancellable, error))
     return FALSE;
+  *status = req->status;
+  if (req->status != 200)
+    *outcome = answer_outcome (req);
   if (req->status != 200 || !is_json_type (req->content_type))
     return TRUE;
-  parser = parse_answer (req, "the metadata request", NULL);
+  parser = read_answer (req, invalid);
   if (parser == NULL)
     return TRUE;
   o = json_node_get_object (json_parser_get_root (parser));
@@ -367,6 +451,9 @@ hf_smart_discover (HfHttp        *http,
                    GError       **error)
 {
   g_autoptr(HfSmartConfig) config = g_new0 (HfSmartConfig, 1);
+  g_autofree char *outcome = NULL;
+  g_autofree char *invalid = NULL;
+  long status = 0;
 
   g_return_val_if_fail (http != NULL, NULL);
   g_return_val_if_fail (base_url != NULL, NULL);
@@ -376,8 +463,32 @@ hf_smart_discover (HfHttp        *http,
   config->base_url = g_strdup (base_url);
   config->types = g_ptr_array_new_with_free_func (g_free);
   if (!read_smart_configuration (http, config, cancellable, error) ||
-      !read_capability (http, config, cancellable, error))
+      !read_capability (http, config, &status, &outcome, &invalid, cancellable, error))
     return NULL;
+  if (!config->has_capability && !config->has_smart && invalid != NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "%s answered the metadata request with JSON that is not valid (%s) and "
+                   "offers no SMART configuration, so the source was not added.", base_url,
+                   invalid);
+      return NULL;
+    }
+  /* A server that failed, or said why it refused, is a server: say what it said. */
+  if (!config->has_capability && !config->has_smart && status >= 500)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_NETWORK,
+                   "%s failed when asked what it supports (HTTP %ld at /metadata%s%s); try "
+                   "adding the source again later.", base_url, status,
+                   outcome ? ": " : "", outcome ? outcome : "");
+      return NULL;
+    }
+  if (!config->has_capability && !config->has_smart && outcome != NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "%s refused to say what it supports (HTTP %ld at /metadata: %s); check the "
+                   "address (it should be the FHIR base URL).", base_url, status, outcome);
+      return NULL;
+    }
   if (!config->has_capability && !config->has_smart)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
@@ -565,6 +676,9 @@ token_request (HfHttp         *http,
                GError        **error)
 {
   g_autoptr(JsonParser) parser = NULL;
+  static const char *const stored_members[] = {
+    "access_token", "refresh_token", "scope", "patient",
+  };
   g_autoptr(HfSmartTokens) tokens = g_new0 (HfSmartTokens, 1);
   JsonObject *o;
   const char *s;
@@ -590,6 +704,19 @@ token_request (HfHttp         *http,
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
                    "The server's answer to %s holds no bearer access token.", what);
       return NULL;
+    }
+  /* These are stored; a lone surrogate escape would reach the vault as bytes that are not
+   * UTF-8. */
+  for (guint i = 0; i < G_N_ELEMENTS (stored_members); i++)
+    {
+      s = hf_json_string (o, stored_members[i]);
+      if (s != NULL && !g_utf8_validate (s, -1, NULL))
+        {
+          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                       "The server's answer to %s is not valid (its “%s” is not UTF-8 text); "
+                       "nothing was stored.", what, stored_members[i]);
+          return NULL;
+        }
     }
   tokens->access_token = g_strdup (hf_json_string (o, "access_token"));
   tokens->refresh_token = g_strdup (hf_json_string (o, "refresh_token"));

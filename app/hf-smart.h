@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "hf-http.h"
 
 G_BEGIN_DECLS
@@ -52,6 +54,10 @@ char          *hf_smart_config_describe (const HfSmartConfig *config);
 const char    *hf_smart_config_scopes   (const HfSmartConfig *config);
 
 void           hf_smart_tokens_free     (HfSmartTokens       *tokens);
+
+/* What an OperationOutcome says (diagnostics, else details or codes) in one line, shortened;
+ * NULL if it says nothing. */
+char          *hf_smart_outcome_text    (JsonObject          *outcome);
 
 char          *hf_smart_base64url       (const guint8        *data,
                                          gsize                length);

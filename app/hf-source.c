@@ -36,6 +36,17 @@
 #define MAX_PAGE_SIZE          ((gsize) 64 << 20)
 #define MAX_ATTACHMENT_SIZE    ((gsize) 20 << 20)
 #define REFRESH_MARGIN_S       60
+/* Pages of one type in one sync, whatever the server's next links say: a server that pages
+ * without end stops here, and the next sync goes on from the stored next link. */
+#define DEFAULT_MAX_PAGES      10000
+
+static guint max_pages_override;
+
+void
+_hf_source_set_max_pages (guint max_pages)
+{
+  g_atomic_int_set (&max_pages_override, max_pages);
+}
 
 gboolean
 _hf_sources_migrate_v3 (sqlite3  *db,
@@ -104,6 +115,7 @@ hf_source_info_free (HfSourceInfo *info)
   g_free (info->ca_file);
   g_free (info->last_status);
   g_clear_pointer (&info->types, g_ptr_array_unref);
+  g_free (info->problem);
   g_free (info);
 }
 
@@ -190,12 +202,7 @@ source_load (sqlite3     *db,
       return FALSE;
     }
   src->id = sqlite3_column_int64 (stmt, 0);
-  src->config = hf_smart_config_from_json (column_text (stmt, 7), error);
-  if (src->config == NULL)
-    {
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
+  src->config = hf_smart_config_from_json (column_text (stmt, 7), NULL);
   src->info = g_new0 (HfSourceInfo, 1);
   src->info->name = g_strdup (column_text (stmt, 1));
   src->info->base_url = g_strdup (column_text (stmt, 2));
@@ -208,9 +215,32 @@ source_load (sqlite3     *db,
   src->info->last_sync = sqlite3_column_int64 (stmt, 9);
   src->info->last_status = g_strdup (column_text (stmt, 10));
   src->info->signed_in = sqlite3_column_int (stmt, 11) != 0;
-  src->info->types = g_ptr_array_ref (src->config->types);
+  /* A configuration that cannot be read (an older version stored what a server sent without
+   * checking it) leaves a source that can still be listed and removed. */
+  if (src->config != NULL)
+    src->info->types = g_ptr_array_ref (src->config->types);
+  else
+    {
+      src->info->types = g_ptr_array_new_with_free_func (g_free);
+      src->info->problem =
+        g_strdup_printf ("What is stored about “%s” is damaged and cannot be read, so it cannot "
+                         "be synced or signed in to; remove it with “healthfolio-cli source "
+                         "remove %s” (its records stay) and add it again.", src->info->name,
+                         src->info->name);
+    }
   sqlite3_finalize (stmt);
   return TRUE;
+}
+
+/* Whether SRC can be signed in to and synced: not if what is stored about it is damaged. */
+static gboolean
+source_usable (Source  *src,
+               GError **error)
+{
+  if (src->config != NULL)
+    return TRUE;
+  g_set_error_literal (error, HF_ERROR, HF_ERROR_INTEGRITY, src->info->problem);
+  return FALSE;
 }
 
 static gboolean
@@ -260,6 +290,37 @@ normalize_base (const char *url)
   while (n > 0 && url[n - 1] == '/')
     n--;
   return g_strndup (url, n);
+}
+
+/* What discovery found is stored only if it passes the JSON guard and reads back: text a
+ * server sent (its software's name, its endpoints) may be no valid UTF-8 once parsed, e.g.
+ * from a lone surrogate escape, and a configuration that cannot be read disables its source. */
+static gboolean
+config_storable (const char  *base,
+                 const char  *config_json,
+                 GError     **error)
+{
+  g_autoptr(HfSmartConfig) again = NULL;
+  HfJsonProblem problem = { 0 };
+
+  if (!hf_json_guard_check (config_json, strlen (config_json), &problem))
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "What %s says about itself cannot be stored (%s), so the source was not "
+                   "added; its operator can mend its CapabilityStatement or SMART "
+                   "configuration.", base, problem.reason);
+      hf_json_problem_clear (&problem);
+      return FALSE;
+    }
+  again = hf_smart_config_from_json (config_json, NULL);
+  if (again == NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "What %s says about itself cannot be stored (it is not valid JSON once "
+                   "written), so the source was not added.", base);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 HfSourceInfo *
@@ -324,6 +385,8 @@ hf_source_add (HfVault                *vault,
       return NULL;
     }
   config_json = hf_smart_config_to_json (config);
+  if (!config_storable (base, config_json, error))
+    return NULL;
 
   if (!_hf_db_begin (db, error))
     return NULL;
@@ -565,6 +628,8 @@ hf_source_login (HfVault                *vault,
   db = _hf_vault_get_db (vault);
   if (!source_load (db, name, &src, error))
     return FALSE;
+  if (!source_usable (&src, error))
+    goto out;
   if (src.info->auth != HF_SOURCE_AUTH_SMART)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_USAGE,
@@ -654,6 +719,8 @@ typedef struct
   HfSyncTypeResult *result;
   char             *since;        /* the _lastUpdated floor of this run, or NULL */
   char             *run_started;  /* server time of the first answer */
+  GHashTable       *fetched;      /* every URL asked for in this sync: a next link among
+                                   * them would loop */
   gboolean          resuming;     /* the first request is a stored next link */
   gboolean          is_patient;
   gboolean          started;
@@ -683,6 +750,7 @@ struct _Sync
   guint                  types_done;
   HfSyncResult          *result;
   guint                  page_size;
+  guint                  max_pages;     /* per type */
   guint                  backoff_ms;
   guint                  max_retry_wait_s;
 };
@@ -701,6 +769,7 @@ type_sync_free (TypeSync *ts)
   g_free (ts->type);
   g_free (ts->since);
   g_free (ts->run_started);
+  g_clear_pointer (&ts->fetched, g_hash_table_unref);
   g_free (ts);
 }
 
@@ -889,39 +958,10 @@ provenance_update (Sync    *sync,
 /* }}} */
 /* {{{ sync: answers */
 
-/* The diagnostics of an OperationOutcome in one line, shortened. */
 static char *
 outcome_text (JsonObject *oo)
 {
-  g_autoptr(GString) s = g_string_new (NULL);
-  JsonArray *issues = hf_json_array (oo, "issue");
-  g_autofree char *valid = NULL;
-
-  for (guint i = 0; issues != NULL && i < json_array_get_length (issues); i++)
-    {
-      JsonNode *n = json_array_get_element (issues, i);
-      JsonObject *issue = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-      const char *text = hf_json_string (issue, "diagnostics");
-
-      if (text == NULL)
-        text = hf_json_string (hf_json_object (issue, "details"), "text");
-      if (text == NULL)
-        text = hf_json_string (issue, "code");
-      if (text != NULL)
-        g_string_append_printf (s, "%s%s", s->len ? "; " : "", text);
-    }
-  if (s->len == 0)
-    return NULL;
-  if (s->len > 300)
-    {
-      g_string_truncate (s, 300);
-      g_string_append (s, "…");
-    }
-  valid = g_utf8_make_valid (s->str, -1);
-  for (char *p = valid; *p; p++)
-    if (g_ascii_iscntrl (*p))
-      *p = ' ';
-  return g_steal_pointer (&valid);
+  return hf_smart_outcome_text (oo);
 }
 
 static JsonParser *
@@ -998,6 +1038,15 @@ static void on_page     (HfHttp        *http,
 static void on_attachment (HfHttp        *http,
                            HfHttpRequest *req,
                            gpointer       user_data);
+
+/* The server's host, to name it in messages. */
+static char *
+base_host (Sync *sync)
+{
+  g_autoptr(GUri) uri = g_uri_parse (sync->src.info->base_url, G_URI_FLAGS_NONE, NULL);
+
+  return g_strdup (uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : sync->src.info->base_url);
+}
 
 static char *
 first_url (Sync     *sync,
@@ -1374,6 +1423,7 @@ on_page (HfHttp        *http,
   g_autofree char *outcome = NULL;
   g_autofree char *next = NULL;
   gboolean resubmitted = FALSE;
+  gboolean follow;
   gboolean stored;
   gint64 t0;
   JsonObject *root;
@@ -1406,6 +1456,7 @@ on_page (HfHttp        *http,
           g_clear_pointer (&ts->run_started, g_free);
           g_free (req->url);
           req->url = first_url (sync, ts);
+          g_hash_table_add (ts->fetched, g_strdup (req->url));
           req->attempt = 0;
           retry_later (sync, req, 0);
           resubmitted = TRUE;
@@ -1479,12 +1530,26 @@ on_page (HfHttp        *http,
       goto out;
     }
 
+  if (ts->is_patient)
+    g_clear_pointer (&next, g_free);
+  /* A next link to a page already fetched would page for ever; this page is not stored, so
+   * the stored state still points at it. */
+  if (next != NULL && g_hash_table_contains (ts->fetched, next))
+    {
+      g_autofree char *host = base_host (sync);
+      type_fail (ts, HF_ERROR_INVALID_INPUT,
+                 "the server %s links to a next page it already sent in this sync (paging "
+                 "would never end), so Healthfolio stopped this type there", host);
+      goto out;
+    }
+  follow = next != NULL && ts->result->pages + 1 < sync->max_pages;
+
   if (ts->run_started == NULL)
     ts->run_started = server_time (req);
   g_checksum_update (sync->digest, req->response->data, req->response->len);
   /* The next page is on its way while this one is stored. Should storing fail, its answer
    * finds the type finished and is dropped; the stored state still points at it. */
-  if (next != NULL && !ts->is_patient)
+  if (follow)
     submit_page (sync, ts, next, 0);
   t0 = g_get_monotonic_time ();
   stored = store_page (sync, ts, root, (const char *) req->response->data, req->response->len,
@@ -1505,8 +1570,17 @@ on_page (HfHttp        *http,
       g_free (ts->result->message);
       ts->result->message = g_strdup (outcomes->str);
     }
-  if (next == NULL || ts->is_patient)
+  if (next == NULL)
     type_finish (ts, HF_SYNC_EVENT_DONE, NULL);
+  else if (!follow)
+    {
+      /* The stored state points at the next page: the next sync goes on from there. */
+      g_autofree char *host = base_host (sync);
+      type_fail (ts, HF_ERROR_INVALID_INPUT,
+                 "the server %s has more than %u pages of %s; Healthfolio fetches at most %u "
+                 "pages of a type in one sync, and the next sync goes on from there", host,
+                 sync->max_pages, ts->type, sync->max_pages);
+    }
 
 out:
   if (!resubmitted)
@@ -1529,6 +1603,7 @@ submit_page (Sync       *sync,
   req->bearer = sync->tokens ? g_strdup (sync->tokens->access_token) : NULL;
   req->done = on_page;
   req->user_data = rd;
+  g_hash_table_add (ts->fetched, g_strdup (url));
   if (!ts->started)
     emit (sync, ts, HF_SYNC_EVENT_STARTED, NULL);
   ts->started = TRUE;
@@ -1732,6 +1807,7 @@ type_sync_new (Sync       *sync,
 
   ts->sync = sync;
   ts->type = g_strdup (type);
+  ts->fetched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ts->result = g_new0 (HfSyncTypeResult, 1);
   ts->result->type = g_strdup (type);
   ts->result->outcome = HF_SYNC_EVENT_STARTED;
@@ -1786,12 +1862,20 @@ hf_source_sync (HfVault                *vault,
   sync.db = _hf_vault_get_db (vault);
   if (!source_load (sync.db, name, &sync.src, error))
     return FALSE;
+  if (!source_usable (&sync.src, error))
+    {
+      source_clear (&sync.src);
+      return FALSE;
+    }
   sync.key = source_key (name);
   sync.options = options;
   sync.progress = progress;
   sync.progress_data = user_data;
   sync.cancellable = cancellable;
   sync.page_size = options && options->page_size ? options->page_size : DEFAULT_PAGE_SIZE;
+  sync.max_pages = g_atomic_int_get (&max_pages_override);
+  if (sync.max_pages == 0)
+    sync.max_pages = DEFAULT_MAX_PAGES;
   sync.backoff_ms = options && options->backoff_ms ? options->backoff_ms : DEFAULT_BACKOFF_MS;
   sync.max_retry_wait_s = options && options->max_retry_wait_s ? options->max_retry_wait_s
                                                                : DEFAULT_MAX_RETRY_WAIT;

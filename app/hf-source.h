@@ -30,6 +30,8 @@ typedef struct
   gint64        last_sync;      /* 0: never */
   char         *last_status;
   GPtrArray    *types;          /* char*: what a sync asks for */
+  char         *problem;        /* non-NULL: what is stored about the source is damaged, so
+                                 * it can only be listed and removed; says so, and how */
 } HfSourceInfo;
 
 /* Knobs for network calls; NULL means the defaults. */

@@ -4,17 +4,27 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The server runs in its own thread and main context, so the code under test can block in
- * libcurl. Latency and slow answers pause the message and resume it from a timeout, so
- * parallel requests wait in parallel, as they would on a real network.
+ * libcurl. Over https it presents a certificate for 127.0.0.1 made when the first such server
+ * starts (libcrypto), the same for every server of the process, so that a test can trust it
+ * and have two origins (two ports) that both verify. Latency and slow answers pause the
+ * message and resume it from a timeout, so parallel requests wait in parallel, as they would
+ * on a real network.
  */
 
 #include "hf-fhir-server.h"
 
 #include <libsoup/soup.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <string.h>
 
 #define PATIENT "p1"
 #define POPULATED_AT "2024-01-01T00:00:00Z"
+/* A client that never has that many searches out at once is answered after this anyway. */
+#define GATHER_LIMIT_MS 10000
+/* handle_fhir's answer when it has paused the message itself. */
+#define HELD G_MAXUINT
 
 typedef struct
 {
@@ -41,6 +51,7 @@ struct _HfFhirServer
   char         *origin;
   guint         port;
   gboolean      smart;
+  gboolean      https;
 
   GMutex        lock;
   GCond         ready;
@@ -55,10 +66,103 @@ struct _HfFhirServer
   GPtrArray    *issued;            /* every token issued */
   GHashTable   *counts;            /* what → count */
   GHashTable   *last_query;        /* type → query */
+  GHashTable   *first_query;       /* type → query of the last search without _offset */
   guint         serial;
   guint         in_flight;
   guint         max_in_flight;
+  GPtrArray    *held;              /* SoupServerMessage*, paused by the gather fault */
+  GSource      *gather_limit;
+  guint         gathered;          /* searches that were waiting together when released */
 };
+
+/* {{{ the certificate */
+
+typedef struct
+{
+  char            *pem;       /* the certificate: what a client trusts */
+  GTlsCertificate *tls;       /* with its key: what the server presents */
+} Certificate;
+
+static char *
+bio_text (BIO *bio)
+{
+  char *data = NULL;
+  long n = BIO_get_mem_data (bio, &data);
+
+  return g_strndup (data, n);
+}
+
+static void
+add_extension (X509       *x,
+               int         nid,
+               const char *value)
+{
+  X509V3_CTX ctx;
+  X509_EXTENSION *ext;
+
+  X509V3_set_ctx_nodb (&ctx);
+  X509V3_set_ctx (&ctx, x, x, NULL, NULL, 0);
+  ext = X509V3_EXT_conf_nid (NULL, &ctx, nid, value);
+  g_assert_nonnull (ext);
+  X509_add_ext (x, ext, -1);
+  X509_EXTENSION_free (ext);
+}
+
+static gpointer
+make_certificate (gpointer data)
+{
+  Certificate *cert = g_new0 (Certificate, 1);
+  EVP_PKEY *key = EVP_EC_gen ("P-256");
+  X509 *x = X509_new ();
+  X509_NAME *name = X509_get_subject_name (x);
+  BIO *cert_bio = BIO_new (BIO_s_mem ());
+  BIO *key_bio = BIO_new (BIO_s_mem ());
+  g_autofree char *key_pem = NULL;
+  g_autofree char *both = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (key);
+  X509_set_version (x, 2);
+  ASN1_INTEGER_set (X509_get_serialNumber (x), g_random_int_range (1, G_MAXINT32));
+  X509_gmtime_adj (X509_getm_notBefore (x), -3600);
+  X509_gmtime_adj (X509_getm_notAfter (x), 24 * 3600);
+  X509_set_pubkey (x, key);
+  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC,
+                              (const unsigned char *) "Healthfolio test server", -1, -1, 0);
+  X509_set_issuer_name (x, name);
+  add_extension (x, NID_basic_constraints, "critical,CA:TRUE");
+  add_extension (x, NID_subject_alt_name, "IP:127.0.0.1");
+  add_extension (x, NID_ext_key_usage, "serverAuth");
+  g_assert_cmpint (X509_sign (x, key, EVP_sha256 ()), >, 0);
+  g_assert_cmpint (PEM_write_bio_X509 (cert_bio, x), ==, 1);
+  g_assert_cmpint (PEM_write_bio_PrivateKey (key_bio, key, NULL, NULL, 0, NULL, NULL), ==, 1);
+  cert->pem = bio_text (cert_bio);
+  key_pem = bio_text (key_bio);
+  both = g_strconcat (cert->pem, key_pem, NULL);
+  cert->tls = g_tls_certificate_new_from_pem (both, -1, &error);
+  g_assert_no_error (error);
+  BIO_free (cert_bio);
+  BIO_free (key_bio);
+  X509_free (x);
+  EVP_PKEY_free (key);
+  return cert;
+}
+
+static Certificate *
+certificate (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, make_certificate, NULL);
+}
+
+const char *
+hf_fhir_server_get_ca_pem (void)
+{
+  return certificate ()->pem;
+}
+
+/* }}} */
 
 static void
 resource_free (Resource *r)
@@ -200,6 +304,58 @@ delay (HfFhirServer      *server,
   g_source_unref (source);
 }
 
+/* Answers every search held by the gather fault, and ends the fault. */
+static void
+release_held (HfFhirServer *server)
+{
+  for (guint i = 0; i < server->held->len; i++)
+    soup_server_message_unpause (g_ptr_array_index (server->held, i));
+  g_ptr_array_set_size (server->held, 0);
+  server->faults.gather = 0;
+  if (server->gather_limit != NULL)
+    {
+      g_source_destroy (server->gather_limit);
+      g_clear_pointer (&server->gather_limit, g_source_unref);
+    }
+}
+
+static gboolean
+gather_limit_cb (gpointer data)
+{
+  HfFhirServer *server = data;
+
+  g_mutex_lock (&server->lock);
+  g_clear_pointer (&server->gather_limit, g_source_unref);
+  server->gathered = server->held->len;
+  release_held (server);
+  g_mutex_unlock (&server->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Holds MSG until FAULTS.gather searches are waiting together. Returns TRUE if it was held. */
+static gboolean
+gather (HfFhirServer      *server,
+        SoupServerMessage *msg)
+{
+  if (server->faults.gather == 0)
+    return FALSE;
+  if (server->held->len + 1 >= server->faults.gather)
+    {
+      server->gathered = server->held->len + 1;
+      release_held (server);
+      return FALSE;
+    }
+  soup_server_message_pause (msg);
+  g_ptr_array_add (server->held, g_object_ref (msg));
+  if (server->gather_limit == NULL)
+    {
+      server->gather_limit = g_timeout_source_new (GATHER_LIMIT_MS);
+      g_source_set_callback (server->gather_limit, gather_limit_cb, server, NULL);
+      g_source_attach (server->gather_limit, server->context);
+    }
+  return TRUE;
+}
+
 static const char *
 query_get (GHashTable *query,
            const char *name)
@@ -264,7 +420,8 @@ search (HfFhirServer      *server,
   guint offset = query_get (query, "_offset") ? atoi (query_get (query, "_offset")) : 0;
   g_autoptr(GPtrArray) hits = g_ptr_array_new ();
   g_autoptr(GString) body = g_string_new (NULL);
-  g_autofree char *self_query = NULL;
+  const char *own_query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autofree char *loop = NULL;
   guint end;
 
   if (g_strcmp0 (patient, PATIENT) != 0)
@@ -284,7 +441,20 @@ search (HfFhirServer      *server,
   end = MIN (offset + page_size, hits->len);
   g_string_append_printf (body, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\","
                           "\"total\":%u,\"link\":[", hits->len);
-  if (end < hits->len)
+  if (query_get (query, "_offset") == NULL)
+    g_hash_table_insert (server->first_query, g_strdup (type), g_strdup (own_query));
+  if (g_strcmp0 (server->faults.self_next_type, type) == 0)
+    loop = g_strdup_printf ("%s/fhir/%s?%s", server->origin, type, own_query);
+  else if (g_strcmp0 (server->faults.loop_next_type, type) == 0 && offset > 0)
+    loop = g_strdup_printf ("%s/fhir/%s?%s", server->origin, type,
+                            (char *) g_hash_table_lookup (server->first_query, type));
+  if (loop != NULL)
+    {
+      g_string_append (body, "{\"relation\":\"next\",\"url\":");
+      append_json_string (body, loop);
+      g_string_append (body, "}");
+    }
+  else if (end < hits->len)
     {
       g_autofree char *next = NULL;
       g_autofree char *since_q = since ? g_uri_escape_string (since, NULL, FALSE) : NULL;
@@ -346,6 +516,16 @@ handle_fhir (HfFhirServer      *server,
   const char *type = n > 0 ? parts[0] : "";
   guint extra = 0;
 
+  if (g_strcmp0 (server->faults.redirect_type, type) == 0 &&
+      query_get (query, "_moved") == NULL)
+    {
+      const char *q = g_uri_get_query (soup_server_message_get_uri (msg));
+      g_autofree char *to = g_strdup_printf ("%s%s?%s%s_moved=1", server->faults.redirect_origin,
+                                             path, q ? q : "", q ? "&" : "");
+      count (server, "redirected");
+      soup_server_message_set_redirect (msg, 302, to);
+      return 0;
+    }
   if (g_str_equal (path, "/fhir/.well-known/smart-configuration"))
     {
       g_autofree char *body = NULL;
@@ -364,17 +544,24 @@ handle_fhir (HfFhirServer      *server,
       reply (msg, 200, "application/json", body, -1);
       return 0;
     }
+  if (g_str_equal (path, "/fhir/metadata") && server->faults.metadata_error)
+    {
+      reply_outcome (msg, 500, "The capability service is down for maintenance");
+      return 0;
+    }
   if (g_str_equal (path, "/fhir/metadata"))
     {
       static const char *const types[] = {
         "AllergyIntolerance", "Condition", "DocumentReference", "Encounter", "Immunization",
         "MedicationRequest", "Observation", "Procedure",
       };
-      g_autoptr(GString) body = g_string_new ("{\"resourceType\":\"CapabilityStatement\","
-                                              "\"status\":\"active\",\"fhirVersion\":\"4.0.1\","
-                                              "\"software\":{\"name\":\"Healthfolio test "
-                                              "server\"},\"rest\":[{\"mode\":\"server\","
-                                              "\"resource\":[{\"type\":\"Patient\"}");
+      g_autoptr(GString) body = g_string_new (NULL);
+
+      g_string_printf (body, "{\"resourceType\":\"CapabilityStatement\",\"status\":"
+                       "\"active\",\"fhirVersion\":\"4.0.1\",\"software\":{\"name\":\"%s\"},"
+                       "\"rest\":[{\"mode\":\"server\",\"resource\":[{\"type\":\"Patient\"}",
+                       server->faults.software_name ? server->faults.software_name
+                                                    : "Healthfolio test server");
       for (guint i = 0; i < G_N_ELEMENTS (types); i++)
         g_string_append_printf (body, ",{\"type\":\"%s\",\"searchParam\":[{\"name\":\"patient\","
                                 "\"type\":\"reference\"},{\"name\":\"_lastUpdated\",\"type\":"
@@ -448,7 +635,7 @@ handle_fhir (HfFhirServer      *server,
       g_hash_table_insert (server->last_query, g_strdup (type),
                            g_strdup (g_uri_get_query (soup_server_message_get_uri (msg))));
       search (server, msg, type, query);
-      return extra;
+      return gather (server, msg) ? HELD : extra;
     }
   reply_outcome (msg, 404, "Unknown path");
   return 0;
@@ -537,8 +724,9 @@ token_answer (HfFhirServer      *server,
   g_autofree char *body = g_strdup_printf ("{\"access_token\":\"%s\",\"token_type\":\"Bearer\","
                                            "\"expires_in\":3600,\"refresh_token\":\"%s\","
                                            "\"scope\":\"launch/patient openid fhirUser "
-                                           "offline_access patient/*.rs\",\"patient\":\""
-                                           PATIENT "\"}", at, rt);
+                                           "offline_access patient/*.rs\",\"patient\":\"%s\"}",
+                                           at, rt, server->faults.token_patient
+                                                   ? server->faults.token_patient : PATIENT);
 
   reply (msg, 200, "application/json", body, -1);
 }
@@ -626,13 +814,18 @@ handler (SoupServer        *soup,
   HfFhirServer *server = user_data;
 
   g_mutex_lock (&server->lock);
+  count (server, "request");
+  if (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                    "Authorization") != NULL)
+    count (server, "authorization");
   server->in_flight++;
   server->max_in_flight = MAX (server->max_in_flight, server->in_flight);
   g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), server);
   if (g_str_has_prefix (path, "/fhir/"))
     {
       guint extra = handle_fhir (server, msg, path, query);
-      delay (server, msg, server->faults.latency_ms + extra);
+      if (extra != HELD)
+        delay (server, msg, server->faults.latency_ms + extra);
     }
   else if (g_str_equal (path, "/auth/authorize"))
     handle_authorize (server, msg, query);
@@ -653,14 +846,17 @@ server_thread (gpointer data)
   GSList *uris;
 
   g_main_context_push_thread_default (server->context);
-  server->soup = soup_server_new (NULL, NULL);
+  server->soup = soup_server_new ("tls-certificate",
+                                   server->https ? certificate ()->tls : NULL, NULL);
   soup_server_add_handler (server->soup, NULL, handler, server, NULL);
-  soup_server_listen_local (server->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  soup_server_listen_local (server->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY |
+                            (server->https ? SOUP_SERVER_LISTEN_HTTPS : 0), &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (server->soup);
   server->port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  server->origin = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  server->origin = g_strdup_printf ("%s://127.0.0.1:%u", server->https ? "https" : "http",
+                                    server->port);
   server->base = g_strdup_printf ("%s/fhir", server->origin);
 
   g_mutex_lock (&server->lock);
@@ -669,18 +865,23 @@ server_thread (gpointer data)
   g_mutex_unlock (&server->lock);
 
   g_main_loop_run (server->loop);
+  g_mutex_lock (&server->lock);
+  release_held (server);
+  g_mutex_unlock (&server->lock);
   soup_server_disconnect (server->soup);
   g_clear_object (&server->soup);
   g_main_context_pop_thread_default (server->context);
   return NULL;
 }
 
-HfFhirServer *
-hf_fhir_server_new (gboolean smart)
+static HfFhirServer *
+server_new (gboolean smart,
+            gboolean https)
 {
   HfFhirServer *server = g_new0 (HfFhirServer, 1);
 
   server->smart = smart;
+  server->https = https;
   g_mutex_init (&server->lock);
   g_cond_init (&server->ready);
   server->resources = g_ptr_array_new_with_free_func ((GDestroyNotify) resource_free);
@@ -694,6 +895,8 @@ hf_fhir_server_new (gboolean smart)
   server->issued = g_ptr_array_new_with_free_func (g_free);
   server->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server->last_query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  server->first_query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  server->held = g_ptr_array_new_with_free_func (g_object_unref);
   g_hash_table_add (server->clients, g_strdup ("fixed-client"));
   server->context = g_main_context_new ();
   server->loop = g_main_loop_new (server->context, FALSE);
@@ -715,6 +918,18 @@ hf_fhir_server_new (gboolean smart)
     g_cond_wait (&server->ready, &server->lock);
   g_mutex_unlock (&server->lock);
   return server;
+}
+
+HfFhirServer *
+hf_fhir_server_new (gboolean smart)
+{
+  return server_new (smart, FALSE);
+}
+
+HfFhirServer *
+hf_fhir_server_new_https (gboolean smart)
+{
+  return server_new (smart, TRUE);
 }
 
 static gboolean
@@ -743,6 +958,8 @@ hf_fhir_server_free (HfFhirServer *server)
   g_ptr_array_unref (server->issued);
   g_hash_table_unref (server->counts);
   g_hash_table_unref (server->last_query);
+  g_hash_table_unref (server->first_query);
+  g_ptr_array_unref (server->held);
   g_free (server->base);
   g_free (server->origin);
   g_mutex_clear (&server->lock);
@@ -754,6 +971,12 @@ const char *
 hf_fhir_server_get_base (HfFhirServer *server)
 {
   return server->base;
+}
+
+const char *
+hf_fhir_server_get_origin (HfFhirServer *server)
+{
+  return server->origin;
 }
 
 void
@@ -855,7 +1078,13 @@ hf_fhir_server_clear_faults (HfFhirServer *server)
   g_clear_pointer (&f->truncated_type, g_free);
   g_clear_pointer (&f->html_type, g_free);
   g_clear_pointer (&f->foreign_next_type, g_free);
+  g_clear_pointer (&f->self_next_type, g_free);
+  g_clear_pointer (&f->loop_next_type, g_free);
   g_clear_pointer (&f->redirect_http_type, g_free);
+  g_clear_pointer (&f->redirect_type, g_free);
+  g_clear_pointer (&f->redirect_origin, g_free);
+  g_clear_pointer (&f->software_name, g_free);
+  g_clear_pointer (&f->token_patient, g_free);
   memset (f, 0, sizeof *f);
   hf_fhir_server_unlock_faults (server);
 }
@@ -880,6 +1109,17 @@ hf_fhir_server_max_in_flight (HfFhirServer *server)
   g_mutex_lock (&server->lock);
   n = server->max_in_flight;
   server->max_in_flight = 0;
+  g_mutex_unlock (&server->lock);
+  return n;
+}
+
+guint
+hf_fhir_server_gathered (HfFhirServer *server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = server->gathered;
   g_mutex_unlock (&server->lock);
   return n;
 }

@@ -17,6 +17,8 @@ typedef struct _HfFhirServer HfFhirServer;
 typedef struct
 {
   guint  latency_ms;            /* added to every FHIR request */
+  guint  gather;                /* once: searches are held until this many are in flight
+                                   (at most 10 s), then all answered */
   char  *forbidden_type;        /* 403 with an OperationOutcome */
   char  *rate_limit_type;       /* 429 with Retry-After: 1 ... */
   guint  rate_limit_count;      /* ... this many times */
@@ -26,15 +28,30 @@ typedef struct
   char  *truncated_type;        /* second page cut short */
   char  *html_type;             /* text/html instead of FHIR JSON */
   char  *foreign_next_type;     /* next link to another origin */
+  char  *self_next_type;        /* every page's next link is the page's own URL */
+  char  *loop_next_type;        /* later pages' next link is the first page's URL */
   char  *redirect_http_type;    /* 302 to a plain http address */
+  char  *redirect_type;         /* 302 to the same path and query on redirect_origin; also
+                                   "metadata", ".well-known" or "Binary" */
+  char  *redirect_origin;
+  gboolean metadata_error;      /* /metadata answers 500 with an OperationOutcome */
+  char  *software_name;         /* the CapabilityStatement's software.name, as JSON text
+                                   between the quotes (escapes and all) */
   gboolean expire_tokens;       /* every access token issued so far stops working */
   gboolean wrong_state;         /* the authorize redirect carries another state */
   gboolean refuse_refresh;      /* refresh tokens are refused (invalid_grant) */
+  char  *token_patient;         /* the token answer's "patient", as JSON text between the
+                                   quotes */
 } HfFhirFaults;
 
 HfFhirServer *hf_fhir_server_new          (gboolean      smart);
+/* The same over https, with a certificate for 127.0.0.1 that every such server shares. */
+HfFhirServer *hf_fhir_server_new_https    (gboolean      smart);
+/* That certificate (PEM), for a client to trust. */
+const char   *hf_fhir_server_get_ca_pem   (void);
 void          hf_fhir_server_free         (HfFhirServer *server);
-const char   *hf_fhir_server_get_base     (HfFhirServer *server);
+const char   *hf_fhir_server_get_base     (HfFhirServer *server);   /* ORIGIN/fhir */
+const char   *hf_fhir_server_get_origin   (HfFhirServer *server);   /* scheme://host:port */
 /* TYPES: NULL-terminated; N resources of each for patient "p1", touched at a fixed time. */
 void          hf_fhir_server_populate     (HfFhirServer *server,
                                            const char  * const *types,
@@ -52,8 +69,13 @@ void          hf_fhir_server_clear_faults (HfFhirServer *server);
 
 guint         hf_fhir_server_count        (HfFhirServer *server,
                                            const char   *what);   /* "search:Observation",
-                                                                     "refresh", "token", ... */
+                                                                     "refresh", "token",
+                                                                     "request" (any),
+                                                                     "authorization" (any
+                                                                     that carried one) ... */
 guint         hf_fhir_server_max_in_flight (HfFhirServer *server);
+/* How many searches the gather fault held together when it let them go. */
+guint         hf_fhir_server_gathered     (HfFhirServer *server);
 /* Every access and refresh token ever issued, to check none leaked into the vault's text. */
 GPtrArray    *hf_fhir_server_dup_tokens   (HfFhirServer *server);
 char         *hf_fhir_server_dup_last_query (HfFhirServer *server,

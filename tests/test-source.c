@@ -16,6 +16,7 @@
 #include "hf-fhir-server.h"
 #include "hf-http.h"
 #include "hf-source.h"
+#include "hf-source-private.h"
 #include "hf-test-util.h"
 #include "hf-vault-private.h"
 
@@ -26,6 +27,8 @@ typedef struct
   HfTestDir     td;
   HfVault      *vault;
   HfFhirServer *server;
+  HfFhirServer *other;          /* another origin, for the https fixtures */
+  char         *ca_file;        /* trusts the https servers' certificate */
   GThread      *browser;
   char         *browser_page;
   guint         browser_status;
@@ -66,6 +69,25 @@ setup_smart (Fixture       *f,
   setup_common (f, data, TRUE);
 }
 
+/* Two https servers on two ports: two origins whose certificate the vault's sources trust. */
+static void
+setup_https (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hf_test_dir_setup (&f->td, data);
+  f->vault = hf_vault_create (f->td.vault, "alice", pass, &code, &error);
+  g_assert_no_error (error);
+  f->server = hf_fhir_server_new_https (FALSE);
+  hf_fhir_server_populate (f->server, types_all, 12);
+  f->other = hf_fhir_server_new_https (FALSE);
+  hf_fhir_server_populate (f->other, types_all, 3);
+  f->ca_file = hf_test_write_file (&f->td, "test-ca.pem", hf_fhir_server_get_ca_pem ());
+}
+
 static void
 teardown (Fixture       *f,
           gconstpointer  data)
@@ -77,6 +99,9 @@ teardown (Fixture       *f,
     hf_vault_lock (f->vault);
   g_clear_object (&f->vault);
   hf_fhir_server_free (f->server);
+  if (f->other != NULL)
+    hf_fhir_server_free (f->other);
+  g_free (f->ca_file);
   hf_test_dir_teardown (&f->td, data);
 }
 
@@ -139,7 +164,7 @@ add_open (Fixture *f)
   g_autoptr(GError) error = NULL;
 
   info = hf_source_add (f->vault, "clinic", hf_fhir_server_get_base (f->server), TRUE, NULL,
-                        "p1", NULL, &o, &found, NULL, &error);
+                        "p1", f->ca_file, &o, &found, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (info);
   g_assert_true (found->has_capability);
@@ -224,6 +249,29 @@ test_refuse_plain_http (Fixture       *f,
   g_assert_null (info);
   g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
   g_assert_nonnull (strstr (error->message, "https"));
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 0);
+}
+
+static void
+test_metadata_error (Fixture       *f,
+                     gconstpointer  data)
+{
+  HfSourceOptions o = quick_options (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfSourceInfo) info = NULL;
+  HfFhirFaults *faults;
+
+  faults = hf_fhir_server_lock_faults (f->server);
+  faults->metadata_error = TRUE;
+  hf_fhir_server_unlock_faults (f->server);
+  info = hf_source_add (f->vault, "clinic", hf_fhir_server_get_base (f->server), TRUE, NULL,
+                        "p1", NULL, &o, NULL, NULL, &error);
+  g_assert_null (info);
+  /* A server failure, said as the server said it: not "this is no FHIR server". */
+  g_assert_error (error, HF_ERROR, HF_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "HTTP 500"));
+  g_assert_nonnull (strstr (error->message, "The capability service is down for maintenance"));
+  g_assert_null (strstr (error->message, "does not look like"));
   g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 0);
 }
 
@@ -319,25 +367,29 @@ static void
 test_parallel (Fixture       *f,
                gconstpointer  data)
 {
+  HfSourceOptions o = quick_options (f);
   g_autoptr(HfSyncResult) r = NULL;
   g_autoptr(GError) error = NULL;
   HfFhirFaults *faults;
 
   add_open (f);
+  /* The server answers no search until four are waiting at once: only a client that really
+   * has them in flight together gets past this before the server's own limit. */
   faults = hf_fhir_server_lock_faults (f->server);
-  faults->latency_ms = 100;
+  faults->gather = 4;
   hf_fhir_server_unlock_faults (f->server);
   hf_fhir_server_max_in_flight (f->server);
-  g_assert_true (sync_ok (f, &r, &error));
+  o.parallel = 4;
+  /* Longer than the server holds a search: a request given up on and sent again would count
+   * twice. */
+  o.timeout_ms = 30000;
+  g_assert_true (hf_source_sync (f->vault, "clinic", &o, NULL, NULL, NULL, &r, &error));
   g_assert_no_error (error);
-  /* Several requests were out at once, and never more than asked for (4). */
-  {
-    guint most = hf_fhir_server_max_in_flight (f->server);
-    g_assert_cmpuint (most, >=, 3);
-    g_assert_cmpuint (most, <=, 4);
-  }
-  /* 22 requests at 100 ms, 4 at a time: well under the 2.2 s one at a time would take. */
-  g_assert_cmpint (r->elapsed_us, <, 2000 * 1000);
+  g_assert_cmpuint (hf_fhir_server_gathered (f->server), ==, 4);
+  /* Never more at once than asked for. */
+  g_assert_cmpuint (hf_fhir_server_max_in_flight (f->server), ==, 4);
+  for (guint i = 0; types_all[i] != NULL; i++)
+    g_assert_cmpint (records_of (f, types_all[i]), ==, 12);
 }
 
 typedef struct
@@ -628,6 +680,103 @@ test_fault_foreign_next (Fixture       *f,
 }
 
 static void
+test_fault_self_next (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HfSyncResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  HfFhirFaults *faults;
+
+  add_open (f);
+  faults = hf_fhir_server_lock_faults (f->server);
+  faults->self_next_type = g_strdup ("Observation");
+  hf_fhir_server_unlock_faults (f->server);
+  /* The sync ends (it used to ask for the same page for ever), naming the type and server. */
+  g_assert_false (sync_ok (f, &r, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "“clinic”"));
+  g_assert_nonnull (strstr (error->message, "Observation: the server 127.0.0.1 links to a next "
+                                            "page it already sent in this sync"));
+  g_assert_cmpint (type_result (r, "Observation")->outcome, ==, HF_SYNC_EVENT_FAILED);
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "search:Observation"), ==, 1);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 0);
+  g_assert_cmpint (records_of (f, "Condition"), ==, 12);
+  assert_consistent (f);
+}
+
+static void
+test_fault_loop_next (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HfSyncResult) r1 = NULL;
+  g_autoptr(HfSyncResult) r2 = NULL;
+  g_autoptr(GError) error = NULL;
+  HfFhirFaults *faults;
+
+  add_open (f);
+  /* Page 2 links back to page 1: any page already fetched counts, not only the last. */
+  faults = hf_fhir_server_lock_faults (f->server);
+  faults->loop_next_type = g_strdup ("Observation");
+  hf_fhir_server_unlock_faults (f->server);
+  g_assert_false (sync_ok (f, &r1, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "Observation: the server 127.0.0.1 links to a next "
+                                            "page it already sent"));
+  g_clear_error (&error);
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "search:Observation"), ==, 2);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 5);
+  assert_consistent (f);
+
+  /* Once the server is mended, the next sync goes on from page 2. */
+  hf_fhir_server_clear_faults (f->server);
+  g_assert_true (sync_ok (f, &r2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (type_result (r2, "Observation")->pages, ==, 2);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
+  assert_consistent (f);
+}
+
+static void
+test_page_cap (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(HfSyncResult) r1 = NULL;
+  g_autoptr(HfSyncResult) r2 = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_open (f);
+  /* 10,000 pages would take too long here: two, with 3 pages of each type on the server. */
+  _hf_source_set_max_pages (2);
+  g_assert_false (sync_ok (f, &r1, &error));
+  _hf_source_set_max_pages (0);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "Observation: the server 127.0.0.1 has more than 2 "
+                                            "pages of Observation"));
+  g_assert_nonnull (strstr (error->message, "run the sync again"));
+  g_clear_error (&error);
+  for (guint i = 0; types_all[i] != NULL; i++)
+    {
+      g_assert_cmpint (type_result (r1, types_all[i])->outcome, ==, HF_SYNC_EVENT_FAILED);
+      g_assert_cmpuint (type_result (r1, types_all[i])->pages, ==, 2);
+      g_assert_cmpint (records_of (f, types_all[i]), ==, 10);
+    }
+  /* The third page was never asked for; the paging state points at it. */
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "search:Observation"), ==, 2);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source_sync WHERE next_url LIKE "
+                              "'%_offset=10%'"), ==, 7);
+  assert_consistent (f);
+
+  g_assert_true (sync_ok (f, &r2, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; types_all[i] != NULL; i++)
+    {
+      g_assert_cmpuint (type_result (r2, types_all[i])->pages, ==, 1);
+      g_assert_cmpint (records_of (f, types_all[i]), ==, 12);
+    }
+  assert_consistent (f);
+}
+
+static void
 test_fault_redirect_http (Fixture       *f,
                           gconstpointer  data)
 {
@@ -645,6 +794,111 @@ test_fault_redirect_http (Fixture       *f,
   g_assert_cmpint (records_of (f, "Procedure"), ==, 0);
   g_assert_cmpint (records_of (f, "Observation"), ==, 12);
   assert_consistent (f);
+}
+
+static void
+redirect (Fixture      *f,
+          const char   *what,
+          HfFhirServer *to)
+{
+  HfFhirFaults *faults = hf_fhir_server_lock_faults (f->server);
+
+  g_free (faults->redirect_type);
+  g_free (faults->redirect_origin);
+  faults->redirect_type = g_strdup (what);
+  faults->redirect_origin = g_strdup (hf_fhir_server_get_origin (to));
+  hf_fhir_server_unlock_faults (f->server);
+}
+
+static void
+test_redirect_other_origin (Fixture       *f,
+                            gconstpointer  data)
+{
+  HfSourceOptions o = quick_options (f);
+  g_autoptr(HfSyncResult) r1 = NULL;
+  g_autoptr(HfSyncResult) r2 = NULL;
+  g_autoptr(HfSourceInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Both servers are https and trusted: only their origins (ports) differ. */
+  g_assert_false (hf_http_same_origin (hf_fhir_server_get_base (f->server),
+                                       hf_fhir_server_get_base (f->other)));
+  hf_fhir_server_add_document (f->server, "doc-1", 3000);
+
+  /* What discovery finds is stored: it must come from the server added. */
+  redirect (f, "metadata", f->other);
+  info = hf_source_add (f->vault, "clinic", hf_fhir_server_get_base (f->server), TRUE, NULL,
+                        "p1", f->ca_file, &o, NULL, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, HF_ERROR, HF_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "redirected to another site"));
+  g_clear_error (&error);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 0);
+
+  /* Document files, then pages: a redirect elsewhere is refused before anything is sent
+   * there, so nothing from the other origin is stored as this source's. */
+  hf_fhir_server_clear_faults (f->server);
+  add_open (f);
+  redirect (f, "Binary", f->other);
+  g_assert_true (hf_source_sync (f->vault, "clinic", &o, NULL, NULL, NULL, &r1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (r1->attachments, ==, 0);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM attachment WHERE data IS NOT NULL AND "
+                              "url LIKE '%Binary/doc-1'"), ==, 0);
+  /* Asked once (the metadata), then once for the file. */
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "redirected"), ==, 2);
+  g_assert_cmpuint (hf_fhir_server_count (f->other, "request"), ==, 0);
+
+  redirect (f, "Observation", f->other);
+  hf_fhir_server_put (f->server, "Observation", "new-1");
+  g_assert_false (hf_source_sync (f->vault, "clinic", &o, NULL, NULL, NULL, &r2, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "Observation"));
+  g_assert_nonnull (strstr (error->message, "redirected to another site (127.0.0.1:"));
+  g_clear_error (&error);
+  g_assert_cmpint (type_result (r2, "Observation")->outcome, ==, HF_SYNC_EVENT_FAILED);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM resource WHERE fhir_id = 'new-1'"), ==, 0);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
+  g_assert_cmpuint (hf_fhir_server_count (f->other, "request"), ==, 0);
+  assert_consistent (f);
+}
+
+static void
+test_redirect_token (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfHttp) http = hf_http_new (f->ca_file, &error);
+  g_autofree char *url = g_strdup_printf ("%s/Observation?patient=p1",
+                                          hf_fhir_server_get_base (f->server));
+  g_autoptr(HfHttpRequest) req = hf_http_request_new (url);
+
+  g_assert_no_error (error);
+  redirect (f, "Observation", f->other);
+  req->bearer = g_strdup ("a-secret-access-token");
+  g_assert_false (hf_http_fetch (http, req, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NETWORK);
+  g_assert_null (strstr (error->message, "a-secret-access-token"));
+  /* The other origin never saw the request, let alone the token. */
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "authorization"), ==, 1);
+  g_assert_cmpuint (hf_fhir_server_count (f->other, "request"), ==, 0);
+  g_assert_cmpuint (hf_fhir_server_count (f->other, "authorization"), ==, 0);
+}
+
+static void
+test_redirect_same_origin (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(HfSyncResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A redirect that stays on the server (to https) is followed as before. */
+  add_open (f);
+  redirect (f, "Observation", f->server);
+  g_assert_true (sync_ok (f, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "redirected"), ==, 3);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
 }
 
 static void
@@ -834,6 +1088,27 @@ test_smart_wrong_state (Fixture       *f,
 }
 
 static void
+test_smart_token_text (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  HfFhirFaults *faults;
+
+  /* A lone surrogate in what the token answer says is stored nowhere. */
+  add_smart (f, "fixed-client");
+  faults = hf_fhir_server_lock_faults (f->server);
+  faults->token_patient = g_strdup ("p\\ud800-1");
+  hf_fhir_server_unlock_faults (f->server);
+  g_assert_false (login (f, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "“patient” is not UTF-8 text"));
+  assert_no_token_leaked (f, error->message);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source_token"), ==, 0);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source WHERE patient_id IS NOT NULL"), ==,
+                   0);
+}
+
+static void
 test_smart_refresh (Fixture       *f,
                     gconstpointer  data)
 {
@@ -879,6 +1154,161 @@ test_smart_refresh (Fixture       *f,
   g_assert_error (error, HF_ERROR, HF_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "Sign in again"));
   assert_no_token_leaked (f, error->message);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
+  assert_consistent (f);
+}
+
+/* }}} */
+/* {{{ what is stored about a source */
+
+static void
+test_config_validated (Fixture       *f,
+                       gconstpointer  data)
+{
+  HfSourceOptions o = quick_options (f);
+  g_autoptr(HfSourceInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  HfFhirFaults *faults;
+
+  /* A lone surrogate: json-glib reads it as bytes that are not UTF-8, which a stored
+   * configuration must never hold. */
+  faults = hf_fhir_server_lock_faults (f->server);
+  faults->software_name = g_strdup ("Test \\ud800 server");
+  hf_fhir_server_unlock_faults (f->server);
+  info = hf_source_add (f->vault, "clinic", hf_fhir_server_get_base (f->server), TRUE, NULL,
+                        "p1", NULL, &o, NULL, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "not valid"));
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 0);
+  g_clear_error (&error);
+
+  /* Bytes that are not UTF-8 at all are refused by the guard, and said to be in /metadata. */
+  faults = hf_fhir_server_lock_faults (f->server);
+  g_free (faults->software_name);
+  faults->software_name = g_strdup ("Test \xff server");
+  hf_fhir_server_unlock_faults (f->server);
+  info = hf_source_add (f->vault, "clinic", hf_fhir_server_get_base (f->server), TRUE, NULL,
+                        "p1", NULL, &o, NULL, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "metadata request"));
+  g_assert_nonnull (strstr (error->message, "not valid UTF-8"));
+  g_assert_null (strstr (error->message, "does not look like"));
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 0);
+  g_clear_error (&error);
+
+  /* The same server, mended, is added. */
+  hf_fhir_server_clear_faults (f->server);
+  add_open (f);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 1);
+}
+
+/* What an older Healthfolio stored from a CapabilityStatement that named its software with a
+ * lone surrogate escape: bytes that are not UTF-8, which no JSON parser reads back. */
+static void
+damage_config (Fixture    *f,
+               const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE source SET config = replace (config, "
+                                          "'Healthfolio test server', CAST (X'78EDA080' AS "
+                                          "TEXT)) WHERE name = '%s'", name);
+
+  g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault), sql, NULL));
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source WHERE name = 'broken' AND config "
+                              "LIKE '%Healthfolio test server%'"), ==, 0);
+}
+
+static void
+test_damaged_config (Fixture       *f,
+                     gconstpointer  data)
+{
+  HfSourceOptions o = quick_options (f);
+  g_autofree char *pass_file = hf_test_write_file (&f->td, "pass", PASS "\n");
+  g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+  g_autoptr(HfSourceInfo) added = NULL;
+  g_autoptr(HfSourceInfo) got = NULL;
+  HfSourceInfo *broken;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  add_open (f);
+  added = hf_source_add (f->vault, "broken", hf_fhir_server_get_base (f->server), TRUE, NULL,
+                         "p1", NULL, &o, NULL, NULL, &error);
+  g_assert_no_error (error);
+  damage_config (f, "broken");
+
+  /* Listed, and said to be damaged; the healthy source is listed as it was. */
+  list = hf_source_list (f->vault, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  broken = g_ptr_array_index (list, 0);
+  g_assert_cmpstr (broken->name, ==, "broken");
+  g_assert_cmpstr (broken->base_url, ==, hf_fhir_server_get_base (f->server));
+  g_assert_nonnull (broken->problem);
+  g_assert_nonnull (strstr (broken->problem, "damaged"));
+  g_assert_nonnull (strstr (broken->problem, "source remove broken"));
+  g_assert_cmpuint (broken->types->len, ==, 0);
+  g_assert_null (((HfSourceInfo *) g_ptr_array_index (list, 1))->problem);
+  got = hf_source_get (f->vault, "broken", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (got->problem);
+
+  /* It cannot be synced (that would need what is damaged), and says what to do. */
+  g_assert_false (hf_source_sync (f->vault, "broken", &o, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INTEGRITY);
+  g_assert_nonnull (strstr (error->message, "source remove broken"));
+  g_clear_error (&error);
+
+  hf_vault_lock (f->vault);
+  g_clear_object (&f->vault);
+
+  status = hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file", pass_file,
+                        "source", "list", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "broken"));
+  g_assert_nonnull (strstr (out, "damaged"));
+  g_assert_nonnull (strstr (out, "clinic"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file", pass_file,
+                        "--json", "source", "list", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_utf8_validate (out, -1, NULL));
+  g_assert_nonnull (strstr (out, "\"damaged\" : true"));
+  g_assert_nonnull (strstr (out, "\"damaged\" : false"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* sync --all syncs every source it can, and names the damaged one. */
+  status = hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file", pass_file,
+                        "source", "sync", "--all", NULL);
+  g_assert_cmpint (status, ==, 4);
+  g_assert_nonnull (strstr (err, "“broken”"));
+  g_assert_nonnull (strstr (out, "clinic: 85 added"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Removed like any other; then everything works again. */
+  status = hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file", pass_file,
+                        "source", "remove", "broken", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file", pass_file,
+                        "source", "sync", "--all", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source"), ==, 1);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM audit WHERE action = 'source remove' AND "
+                              "detail LIKE 'broken:%'"), ==, 1);
   g_assert_cmpint (records_of (f, "Observation"), ==, 12);
   assert_consistent (f);
 }
@@ -1042,6 +1472,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/hf/source/refuse-plain-http", setup_open, test_refuse_plain_http);
   ADD ("/hf/source/migration-from-v2", setup_open, test_migration_from_v2);
+  ADD ("/hf/source/metadata-error", setup_open, test_metadata_error);
   ADD ("/hf/source/open/sync-paging-incremental", setup_open, test_open_sync);
   ADD ("/hf/source/open/parallel", setup_open, test_parallel);
   ADD ("/hf/source/open/cancel-and-resume", setup_open, test_cancel_and_resume);
@@ -1053,11 +1484,20 @@ main (int    argc,
   ADD ("/hf/source/fault/truncated-then-resume", setup_open, test_fault_truncated_then_resume);
   ADD ("/hf/source/fault/content-type", setup_open, test_fault_content_type);
   ADD ("/hf/source/fault/foreign-next", setup_open, test_fault_foreign_next);
+  ADD ("/hf/source/fault/self-next", setup_open, test_fault_self_next);
+  ADD ("/hf/source/fault/loop-next", setup_open, test_fault_loop_next);
+  ADD ("/hf/source/page-cap", setup_open, test_page_cap);
   ADD ("/hf/source/fault/redirect-http", setup_open, test_fault_redirect_http);
   ADD ("/hf/source/attachments", setup_open, test_attachments);
+  ADD ("/hf/source/redirect/other-origin", setup_https, test_redirect_other_origin);
+  ADD ("/hf/source/redirect/token", setup_https, test_redirect_token);
+  ADD ("/hf/source/redirect/same-origin", setup_https, test_redirect_same_origin);
   ADD ("/hf/source/smart/flow", setup_smart, test_smart_flow);
   ADD ("/hf/source/smart/wrong-state", setup_smart, test_smart_wrong_state);
   ADD ("/hf/source/smart/refresh", setup_smart, test_smart_refresh);
+  ADD ("/hf/source/smart/token-text", setup_smart, test_smart_token_text);
+  ADD ("/hf/source/config-validated", setup_open, test_config_validated);
+  ADD ("/hf/source/damaged-config", setup_open, test_damaged_config);
   ADD ("/hf/source/roles", setup_open, test_read_only_role);
   ADD ("/hf/source/cli", setup_open, test_cli);
 #undef ADD
