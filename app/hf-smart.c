@@ -676,9 +676,6 @@ token_request (HfHttp         *http,
                GError        **error)
 {
   g_autoptr(JsonParser) parser = NULL;
-  static const char *const stored_members[] = {
-    "access_token", "refresh_token", "scope", "patient",
-  };
   g_autoptr(HfSmartTokens) tokens = g_new0 (HfSmartTokens, 1);
   JsonObject *o;
   const char *s;
@@ -704,19 +701,6 @@ token_request (HfHttp         *http,
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
                    "The server's answer to %s holds no bearer access token.", what);
       return NULL;
-    }
-  /* These are stored; a lone surrogate escape would reach the vault as bytes that are not
-   * UTF-8. */
-  for (guint i = 0; i < G_N_ELEMENTS (stored_members); i++)
-    {
-      s = hf_json_string (o, stored_members[i]);
-      if (s != NULL && !g_utf8_validate (s, -1, NULL))
-        {
-          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                       "The server's answer to %s is not valid (its “%s” is not UTF-8 text); "
-                       "nothing was stored.", what, stored_members[i]);
-          return NULL;
-        }
     }
   tokens->access_token = g_strdup (hf_json_string (o, "access_token"));
   tokens->refresh_token = g_strdup (hf_json_string (o, "refresh_token"));

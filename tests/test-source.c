@@ -1101,7 +1101,8 @@ test_smart_token_text (Fixture       *f,
   hf_fhir_server_unlock_faults (f->server);
   g_assert_false (login (f, &error));
   g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
-  g_assert_nonnull (strstr (error->message, "“patient” is not UTF-8 text"));
+  /* The JSON guard refuses the answer as a whole: half a character is not text. */
+  g_assert_nonnull (strstr (error->message, "is not valid"));
   assert_no_token_leaked (f, error->message);
   g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source_token"), ==, 0);
   g_assert_cmpint (count_sql (f, "SELECT count(*) FROM source WHERE patient_id IS NOT NULL"), ==,
