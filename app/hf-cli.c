@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "hf-core.h"
 #include "hf-audit.h"
 #include "hf-demo.h"
 #include "hf-error.h"
@@ -1820,7 +1821,7 @@ main (int    argc,
 
   setlocale (LC_ALL, "");
   hf_secure_disable_core_dumps ();
-  if (!hf_secure_init ())
+  if (!hf_core_init ())
     {
       g_printerr ("healthfolio-cli: could not initialise libsodium.\n");
       return 1;

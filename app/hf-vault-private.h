@@ -28,6 +28,16 @@ gboolean       _hf_db_commit           (sqlite3      *db,
                                         GError      **error);
 void           _hf_db_rollback         (sqlite3      *db);
 
+/* One step of the vault's schema, owned by the layer whose tables it makes. */
+typedef gboolean (*HfMigrateFunc) (sqlite3  *db,
+                                   GError  **error);
+
+/* VERSION is the user_version the step leads to; steps are added in order (hf_core_init). */
+void           _hf_vault_add_migration (int           version,
+                                        HfMigrateFunc migrate);
+/* The newest schema this build knows: the vault's own and every layer's added. */
+int            _hf_vault_schema_version (void);
+
 /* Appends to the activity log inside the caller's transaction. */
 gboolean       _hf_audit_append        (sqlite3      *db,
                                         const guint8 *key,

@@ -20,8 +20,6 @@
  */
 
 #include "hf-vault-private.h"
-#include "hf-records-private.h"
-#include "hf-source-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -423,8 +421,6 @@ meta_set (sqlite3       *db,
 
 /* {{{ schema migrations */
 
-typedef gboolean (*MigrateFunc) (sqlite3 *db, GError **error);
-
 static gboolean
 migrate_v1 (sqlite3  *db,
             GError  **error)
@@ -449,14 +445,28 @@ migrate_v1 (sqlite3  *db,
     error);
 }
 
-/* Index i migrates from user_version i to i + 1. New migrations are appended, never edited. */
-static const MigrateFunc migrations[] = {
-  migrate_v1,
-  _hf_records_migrate_v2,
-  _hf_sources_migrate_v3,
-};
+/* The schema is one number for the whole vault (user_version), so that a vault says at once
+ * what it holds; each layer above owns its own tables and migrations and hands them to the
+ * vault here, in layer order, from hf_core_init(). migrations[i] migrates user_version i to
+ * i + 1. New migrations are appended, never edited. */
+#define MAX_MIGRATIONS 64
 
-#define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
+static HfMigrateFunc migrations[MAX_MIGRATIONS] = { migrate_v1 };
+static int n_migrations = 1;
+
+void
+_hf_vault_add_migration (int           version,
+                         HfMigrateFunc migrate)
+{
+  g_return_if_fail (migrate != NULL);
+  /* Registered once each, in order: a gap or a repeat is a programming error. */
+  g_return_if_fail (version == n_migrations + 1);
+  g_return_if_fail (n_migrations < MAX_MIGRATIONS);
+
+  migrations[n_migrations++] = migrate;
+}
+
+#define SCHEMA_VERSION n_migrations
 
 static gboolean
 db_migrate (sqlite3  *db,
@@ -465,6 +475,14 @@ db_migrate (sqlite3  *db,
   sqlite3_stmt *stmt = NULL;
   int version = 0;
 
+  if (n_migrations == 1)
+    {
+      /* Only the vault's own tables: no layer above has added its own. */
+      g_critical ("hf_core_init() must be called before a vault is created or opened");
+      g_set_error (error, HF_ERROR, HF_ERROR_FAILED,
+                   "This program cannot open vaults (it was built without its records).");
+      return FALSE;
+    }
   if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
     return _hf_db_fail (db, sqlite3_errcode (db), "reading the schema version", error);
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -497,8 +515,6 @@ db_migrate (sqlite3  *db,
     }
   return TRUE;
 }
-
-int _hf_vault_schema_version (void);
 
 int
 _hf_vault_schema_version (void)

@@ -6,6 +6,8 @@
 
 #include "hf-test-util.h"
 
+#include "hf-core.h"
+
 #include <json-glib/json-glib.h>
 
 #include <glib/gstdio.h>
@@ -17,7 +19,7 @@ hf_test_init (int    *argc,
 {
   setlocale (LC_ALL, "");
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_assert_true (hf_secure_init ());
+  g_assert_true (hf_core_init ());
   /* The floor of the allowed KDF parameters: still Argon2id with 64 MiB, without tuning. */
   g_setenv ("HF_KDF_MINIMUM", "1", TRUE);
   g_unsetenv ("HEALTHFOLIO_VAULT");

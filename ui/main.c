@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hf-core.h"
 #include "hf-application.h"
 #include "hf-secure.h"
 
@@ -20,7 +21,7 @@ main (int   argc,
   /* Keys and passphrases must never reach a core file. */
   hf_secure_disable_core_dumps ();
 
-  if (!hf_secure_init ())
+  if (!hf_core_init ())
     {
       g_printerr ("healthfolio: cannot set up protected memory for keys\n");
       return 1;

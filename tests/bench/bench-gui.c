@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hf-core.h"
 #include "hf-application.h"
 #include "hf-records.h"
 #include "hf-secure.h"
@@ -143,7 +144,7 @@ main (int   argc,
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
 
-  if (!hf_secure_init ())
+  if (!hf_core_init ())
     return 1;
   gtk_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);

@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hf-core.h"
 #include "hf-import.h"
 #include "hf-records.h"
 #include "hf-vault-private.h"
@@ -678,7 +679,7 @@ main (int    argc,
 
   g_setenv ("HF_KDF_MINIMUM", "1", TRUE);
   g_unsetenv ("HF_TEST_CRASH_AT");
-  if (!hf_secure_init ())
+  if (!hf_core_init ())
     {
       g_printerr ("bench-import: could not initialise libsodium\n");
       return 1;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "hf-core.h"
 #include "hf-fhir-server.h"
 #include "hf-source.h"
 #include "hf-test-util.h"
@@ -80,7 +81,7 @@ main (int    argc,
 
   setlocale (LC_ALL, "");
   g_setenv ("HF_KDF_MINIMUM", "1", TRUE);
-  g_assert_true (hf_secure_init ());
+  g_assert_true (hf_core_init ());
 
   server = hf_fhir_server_new (FALSE);
   hf_fhir_server_populate (server, types, PAGE_SIZE * PAGES_EACH);

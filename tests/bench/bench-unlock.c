@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "hf-core.h"
 #include "hf-keyring-private.h"
 #include "hf-vault.h"
 
@@ -168,7 +169,7 @@ main (int    argc,
   /* Tuned as on a user's machine, not the test suite's floor. */
   g_unsetenv ("HF_KDF_MINIMUM");
   g_unsetenv ("HF_TEST_CRASH_AT");
-  if (!hf_secure_init ())
+  if (!hf_core_init ())
     {
       g_printerr ("bench-unlock: could not initialise libsodium\n");
       return 1;

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "hf-core.h"
 #include "hf-application.h"
 #include "hf-demo.h"
 #include "hf-preferences-window.h"
@@ -283,7 +284,7 @@ main (int   argc,
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("HF_KDF_MINIMUM", "1", TRUE);
 
-  if (!hf_secure_init ())
+  if (!hf_core_init ())
     return 1;
   gtk_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);

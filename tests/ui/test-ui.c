@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "hf-core.h"
 #include "hf-application.h"
 #include "hf-create-page-private.h"
 #include "hf-demo.h"
@@ -1069,7 +1070,7 @@ main (int   argc,
   /* Before anything reads it: GLib keeps the first value. */
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
-  g_assert_true (hf_secure_init ());
+  g_assert_true (hf_core_init ());
   gtk_test_init (&argc, &argv, NULL);
 
   /* Screenshots show pages, not transitions between them. */

@@ -1,0 +1,32 @@
+/* hf-core.c — the core as one: every layer's schema handed to the vault, in layer order
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The vault layer knows no layer above it, yet one vault holds their tables. Each layer owns
+ * its migrations; this file, above all of them, is the one place that lists them, so that
+ * the order of the schema steps is the order of the layers and is written down once.
+ */
+
+#include "hf-core.h"
+
+#include "hf-records-private.h"
+#include "hf-secure.h"
+#include "hf-source-private.h"
+#include "hf-vault-private.h"
+
+gboolean
+hf_core_init (void)
+{
+  static gsize migrations_added = 0;
+
+  if (!hf_secure_init ())
+    return FALSE;
+  if (g_once_init_enter (&migrations_added))
+    {
+      _hf_vault_add_migration (2, _hf_records_migrate_v2);   /* records: resources, search */
+      _hf_vault_add_migration (3, _hf_sources_migrate_v3);   /* sources: servers, tokens */
+      g_once_init_leave (&migrations_added, 1);
+    }
+  return TRUE;
+}
