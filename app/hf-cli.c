@@ -31,6 +31,16 @@ typedef struct
   gboolean  json;
 } Globals;
 
+static void
+globals_clear (Globals *g)
+{
+  g_clear_pointer (&g->vault, g_free);
+  g_clear_pointer (&g->member, g_free);
+  g_clear_pointer (&g->passphrase_file, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Globals, globals_clear)
+
 typedef int (*CommandFunc) (Globals *g, int argc, char **argv);
 
 typedef struct
@@ -1801,8 +1811,7 @@ int
 main (int    argc,
       char **argv)
 {
-  Globals g = { .passphrase_fd = -1 };
-  g_autofree char *passphrase_fd = NULL;
+  g_auto(Globals) g = { .passphrase_fd = -1 };
   int i;
 
   setlocale (LC_ALL, "");
@@ -1894,9 +1903,6 @@ main (int    argc,
           g_set_prgname (prog);
           code = commands[c].func (&g, n, sub);
           g_free (sub);
-          g_free (g.vault);
-          g_free (g.member);
-          g_free (g.passphrase_file);
           return code;
         }
     }

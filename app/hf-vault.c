@@ -668,6 +668,7 @@ hf_vault_finalize (GObject *object)
   g_free (self->path);
   g_free (self->keyring_path);
   g_free (self->next_path);
+  g_free (self->member);
 
   G_OBJECT_CLASS (hf_vault_parent_class)->finalize (object);
 }
