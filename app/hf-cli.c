@@ -209,10 +209,23 @@ parse_options (GOptionEntry  *entries,
   if (!g_option_context_parse (ctx, argc, argv, error))
     {
       g_autofree char *msg = g_strdup ((*error)->message);
+      gboolean unknown = g_error_matches (*error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION);
+
       g_clear_error (error);
-      g_set_error (error, HF_ERROR, HF_ERROR_USAGE, "%s (see --help).", msg);
+      g_set_error (error, HF_ERROR, HF_ERROR_USAGE, "%s (see --help%s).", msg,
+                   unknown ? "; put “--” before an argument that starts with “-”" : "");
       return FALSE;
     }
+
+  /* GOption keeps a "--" when an argument after it starts with "-" ("import -- -x.json");
+   * everything after it is an operand, and the "--" itself is not. */
+  for (int k = 1; k < *argc; k++)
+    if (g_str_equal ((*argv)[k], "--"))
+      {
+        memmove (*argv + k, *argv + k + 1, (*argc - k) * sizeof (char *));
+        (*argc)--;
+        break;
+      }
   return TRUE;
 }
 

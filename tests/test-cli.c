@@ -751,6 +751,57 @@ test_json (HfTestDir    *td,
   assert_contains (out, "intact");
 }
 
+/* A file whose name starts with a dash is an operand after “--”, as with every other tool. */
+static void
+test_import_dash_file (HfTestDir    *td,
+                       gconstpointer data)
+{
+  g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
+  g_autofree char *code = create_vault (td->vault, pass_file);
+  g_autofree char *file = hf_test_write_file (td, "-x.json",
+                                              "{\"resourceType\":\"Patient\",\"id\":\"dash\"}");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = cli_launcher ();
+  g_autoptr(JsonNode) root = NULL;
+  int status;
+
+  g_subprocess_launcher_set_cwd (launcher, td->dir);
+
+  /* Without “--” it is an unknown option, and the error says what to do. */
+  status = cli_with (launcher, &out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                     "import", "-x.json", NULL);
+  g_test_message ("without -- → %d: %s", status, err);
+  g_assert_cmpint (status, ==, 1);
+  assert_contains (err, "“--”");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = cli_with (launcher, &out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                     "--json", "import", "--", "-x.json", NULL);
+  g_test_message ("with -- → %d: %s", status, err);
+  g_assert_cmpint (status, ==, 0);
+  root = parse_json (out);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "files"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "added"), ==, 1);
+  g_clear_pointer (&root, json_node_unref);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* “--” among other files, and a search for a word that starts with a dash. */
+  status = cli_with (launcher, &out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                     "--json", "import", file, "--", "-x.json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  root = parse_json (out);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "files"), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = cli_with (launcher, &out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                     "search", "--", "-dash", NULL);
+  g_test_message ("search -- -dash → %d: %s", status, err);
+  g_assert_cmpint (status, ==, 0);
+}
+
 /* }}} */
 
 /* {{{ creating, and which vault */
@@ -1058,6 +1109,7 @@ main (int    argc,
   ADD ("/hf/cli/recovery-typed-loosely", test_recovery_typed_loosely);
   ADD ("/hf/cli/passphrase-fd", test_passphrase_fd);
   ADD ("/hf/cli/json", test_json);
+  ADD ("/hf/cli/import-dash-file", test_import_dash_file);
   ADD ("/hf/cli/create-existing", test_create_existing);
   ADD ("/hf/cli/default-vault", test_default_vault);
   ADD ("/hf/cli/several-vaults", test_several_vaults);
