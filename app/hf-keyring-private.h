@@ -110,6 +110,9 @@ gboolean    hf_write_file_atomic       (const char      *path,
 gboolean    hf_fsync_dir_of            (const char      *path,
                                         GError         **error);
 
+void        _hf_crash_point            (const char      *action,
+                                        const char      *point);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfKeyring, hf_keyring_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfKeySlot, hf_key_slot_free)
 

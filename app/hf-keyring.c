@@ -36,6 +36,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -732,6 +733,26 @@ hf_kdf_params_for_new_slot (HfKdfParams *params)
 
 /* }}} */
 
+/* {{{ test support */
+
+/* Fault injection for the crash tests: HF_TEST_CRASH_AT=ACTION:POINT kills the process with
+ * SIGKILL at that point of a transition logged as ACTION, as a power cut or kill -9 would. */
+void
+_hf_crash_point (const char *action,
+                 const char *point)
+{
+  const char *at = g_getenv ("HF_TEST_CRASH_AT");
+  gsize n;
+
+  if (at == NULL)
+    return;
+  n = strlen (action);
+  if (strncmp (at, action, n) == 0 && at[n] == ':' && g_str_equal (at + n + 1, point))
+    raise (SIGKILL);
+}
+
+/* }}} */
+
 /* {{{ atomic files */
 
 gboolean
@@ -788,6 +809,7 @@ hf_write_file_atomic (const char  *path,
       goto fail;
     }
   fd = -1;
+  _hf_crash_point ("keyring-write", "before-rename");
   if (rename (tmp, path) != 0)
     goto fail;
   return hf_fsync_dir_of (path, error);

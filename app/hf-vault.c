@@ -25,7 +25,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sodium.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -64,26 +63,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* {{{ test support */
-
-/* Fault injection for the crash tests: HF_TEST_CRASH_AT=ACTION:POINT kills the process with
- * SIGKILL at that point of a transition logged as ACTION, as a power cut or kill -9 would. */
-static void
-crash_point (const char *action,
-             const char *point)
-{
-  const char *at = g_getenv ("HF_TEST_CRASH_AT");
-  gsize n;
-
-  if (at == NULL)
-    return;
-  n = strlen (action);
-  if (strncmp (at, action, n) == 0 && at[n] == ':' && g_str_equal (at + n + 1, point))
-    raise (SIGKILL);
-}
-
-/* }}} */
 
 /* {{{ paths */
 
@@ -655,6 +634,51 @@ unlock_vault_file (int fd)
     }
 }
 
+/* hf_write_file_atomic's temporary name: the target, a dot, six letters or digits. */
+static gboolean
+is_temp_of (const char *name,
+            const char *target)
+{
+  gsize n = strlen (target);
+
+  if (strncmp (name, target, n) != 0 || name[n] != '.' || strlen (name + n + 1) != 6)
+    return FALSE;
+  for (const char *p = name + n + 1; *p; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  /* NAME.hfkeys.hfkeys is the keyring of a vault called NAME.hfkeys, not a temporary file. */
+  return !g_str_has_suffix (name, ".hfkeys");
+}
+
+/* A kill during a keyring write leaves its temporary file behind. Every keyring write holds
+ * the vault's flock, and so does the caller: a temporary file that exists now belongs to a
+ * writer that is gone. Only this vault's own temporary keyrings are touched. */
+static void
+remove_stale_temp_keyrings (HfVault *self)
+{
+  g_autofree char *dir_path = g_path_get_dirname (self->keyring_path);
+  g_autofree char *keys = g_path_get_basename (self->keyring_path);
+  g_autofree char *next = g_path_get_basename (self->next_path);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      struct stat st;
+
+      if (!is_temp_of (name, keys) && !is_temp_of (name, next))
+        continue;
+      path = g_build_filename (dir_path, name, NULL);
+      if (lstat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_uid != getuid ())
+        continue;
+      if (unlink (path) == 0)
+        g_debug ("Removed %s, left by an interrupted keyring write", path);
+    }
+}
+
 /* }}} */
 
 /* {{{ GObject */
@@ -749,7 +773,7 @@ transition (HfVault         *self,
 
   if (!hf_keyring_write (next, key, self->next_path, error))
     return FALSE;
-  crash_point (action, "after-next-written");
+  _hf_crash_point (action, "after-next-written");
 
   if (new_key != NULL)
     {
@@ -758,7 +782,7 @@ transition (HfVault         *self,
           unlink (self->next_path);
           return FALSE;
         }
-      crash_point (action, "after-rekey");
+      _hf_crash_point (action, "after-rekey");
     }
 
   if (!_hf_db_begin (self->db, error) ||
@@ -778,7 +802,7 @@ transition (HfVault         *self,
         }
       return FALSE;
     }
-  crash_point (action, "after-commit");
+  _hf_crash_point (action, "after-commit");
 
   if (rename (self->next_path, self->keyring_path) != 0)
     {
@@ -1058,6 +1082,7 @@ open_locked (const char      *path,
   gboolean main_auth_failed = FALSE, main_key_refused = FALSE, any_slot = FALSE;
   gint64 db_gen = 0;
 
+  remove_stale_temp_keyrings (self);
   main_kr = hf_keyring_load (self->keyring_path, error);
   if (main_kr == NULL)
     {

@@ -330,6 +330,43 @@ test_corrupt_page (Fixture       *f,
     }
 }
 
+/* Temporary keyrings a killed writer left are removed on the next open; only this vault's,
+ * only those hf_write_file_atomic names, and never another vault's files. */
+static void
+test_stale_temp_keyrings (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const char *const stale[] = { "test.hfkeys.next.Ab3dE9", "test.hfkeys.Zz09Qq" };
+  static const char *const kept[] = {
+    "other.hfkeys.next.Ab3dE9",     /* another vault's: its lock is not held */
+    "test.hfkeys.next.Ab3dE",       /* not the temporary-file pattern */
+    "test.hfkeys.next.Ab3dE9x",
+    "test.hfkeys.next.Ab-dE9",
+    "test.hfkeys.hfkeys",           /* the keyring of a vault called test.hfkeys */
+    "test.hfkeys.next.hfkeys",      /* the keyring of a vault called test.hfkeys.next */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
+    g_free (hf_test_write_file (&f->td, stale[i], "half a keyring"));
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    g_free (hf_test_write_file (&f->td, kept[i], "not ours to remove"));
+
+  g_object_unref (open_ok (f, NULL, OWNER_PASS));
+
+  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
+    {
+      g_autofree char *path = g_build_filename (f->td.dir, stale[i], NULL);
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        g_error ("the stale %s is still there", stale[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autofree char *path = g_build_filename (f->td.dir, kept[i], NULL);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        g_error ("%s was removed", kept[i]);
+    }
+}
+
 static void
 test_kdf_4tib (Fixture       *f,
                gconstpointer  data)
@@ -580,6 +617,7 @@ main (int    argc,
   ADD ("/hf/vault/database-rollback", test_database_rollback);
   ADD ("/hf/vault/other-vaults-keyring", test_other_vaults_keyring);
   ADD ("/hf/vault/corrupt-page", test_corrupt_page);
+  ADD ("/hf/vault/stale-temp-keyrings", test_stale_temp_keyrings);
   ADD ("/hf/vault/kdf-4tib", test_kdf_4tib);
   ADD ("/hf/vault/passwd", test_passwd);
   ADD ("/hf/vault/remove-rekeys", test_remove_rekeys);
