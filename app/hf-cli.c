@@ -378,12 +378,20 @@ cmd_vault_check (Globals  *g,
 {
   g_autoptr(HfVault) vault = NULL;
   HfVaultCheck check;
+  gboolean verbose = FALSE;
   GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+      "After the summary, print the database checks' own lines", NULL },
+    { NULL }
+  };
   int code;
 
-  if (!parse_options (NULL, "", "Check the keyring, every database page and the activity log's "
-                      "chain. Exit code 4 if anything is wrong.", &argc, &argv, &error))
+  if (!parse_options (entries, "", "Check the keyring, every database page and the activity "
+                      "log's chain. Exit code 4 if anything is wrong.", &argc, &argv, &error))
     return fail (error);
+  if (argc > 1)
+    return usage_error ("vault check takes no arguments.");
   vault = open_vault (g, &error);
   if (vault == NULL)
     return fail (error);
@@ -405,6 +413,11 @@ cmd_vault_check (Globals  *g,
       for (guint i = 0; i < check.problems->len; i++)
         json_builder_add_string_value (b, g_ptr_array_index (check.problems, i));
       json_builder_end_array (b);
+      json_builder_set_member_name (b, "details");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < check.details->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (check.details, i));
+      json_builder_end_array (b);
       json_builder_end_object (b);
       print_json (b);
     }
@@ -417,6 +430,15 @@ cmd_vault_check (Globals  *g,
                   check.problems->len == 1 ? "" : "s");
       for (guint i = 0; i < check.problems->len; i++)
         g_printerr ("  - %s\n", (char *) g_ptr_array_index (check.problems, i));
+      if (verbose && check.details->len > 0)
+        {
+          g_printerr ("The database checks reported:\n");
+          for (guint i = 0; i < check.details->len; i++)
+            g_printerr ("    %s\n", (char *) g_ptr_array_index (check.details, i));
+        }
+      else if (check.details->len > 0)
+        g_printerr ("“healthfolio-cli vault check --verbose” prints the %u lines the database "
+                    "checks reported.\n", check.details->len);
     }
   code = check.ok ? 0 : 4;
   hf_vault_check_clear (&check);
@@ -1739,7 +1761,8 @@ static const Command commands[] = {
     "create a vault; prints the recovery code once", 
     cmd_vault_create },
   { "vault", "info", "", "show the vault and the acting member", cmd_vault_info },
-  { "vault", "check", "", "check keyring, database pages and activity log", cmd_vault_check },
+  { "vault", "check", "[--verbose]", "check keyring, database pages and activity log",
+    cmd_vault_check },
   { "member", "list", "", "list members and roles", cmd_member_list },
   { "member", "add", "NAME --role ROLE [--new-passphrase-file FILE]", "add a member",
     cmd_member_add },

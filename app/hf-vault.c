@@ -487,12 +487,135 @@ _hf_vault_schema_version (void)
 
 /* }}} */
 
-static GPtrArray *
-db_integrity_problems (sqlite3 *db,
-                       guint   *pages)
+/* {{{ integrity checks */
+
+/* Up to eight numbers as "6, 7 and 8", with how many more. */
+static char *
+format_numbers (GArray *numbers)
 {
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  GString *s = g_string_new (NULL);
+  guint shown = MIN (numbers->len, 8);
+
+  for (guint i = 0; i < shown; i++)
+    {
+      if (i > 0)
+        g_string_append (s, i + 1 == shown && shown == numbers->len ? " and " : ", ");
+      g_string_append_printf (s, "%u", g_array_index (numbers, guint, i));
+    }
+  if (numbers->len > shown)
+    g_string_append_printf (s, " and %u more", numbers->len - shown);
+  return g_string_free (s, FALSE);
+}
+
+static void
+add_unique (GArray *numbers,
+            guint   n)
+{
+  for (guint i = 0; i < numbers->len; i++)
+    if (g_array_index (numbers, guint, i) == n)
+      return;
+  g_array_append_val (numbers, n);
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The number after WORD in LINE ("page 6", "Tree 5"), if any. */
+static gboolean
+number_after (const char *line,
+              const char *word,
+              guint      *out)
+{
+  const char *p = strstr (line, word);
+  guint64 v;
+  char *end;
+
+  if (p == NULL)
+    return FALSE;
+  p += strlen (word);
+  v = g_ascii_strtoull (p, &end, 10);
+  if (end == p || v > G_MAXUINT)
+    return FALSE;
+  *out = (guint) v;
+  return TRUE;
+}
+
+/* What the b-trees SQLite names by their root page are: tables and indexes by name, when the
+ * schema can still be read. */
+static char *
+describe_trees (sqlite3 *db,
+                GArray  *roots,
+                GPtrArray *indexes)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) unnamed = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GString) s = g_string_new (NULL);
   sqlite3_stmt *stmt = NULL;
+
+  for (guint i = 0; i < roots->len; i++)
+    {
+      guint root = g_array_index (roots, guint, i);
+      char *name = NULL;
+
+      if (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_schema WHERE rootpage = ?", -1, &stmt,
+                              NULL) == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, root);
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        }
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+      if (name != NULL && !g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+        g_ptr_array_add (names, name);
+      else if (name == NULL)
+        add_unique (unnamed, root);
+      else
+        g_free (name);
+    }
+  for (guint i = 0; i < indexes->len; i++)
+    if (!g_ptr_array_find_with_equal_func (names, g_ptr_array_index (indexes, i), g_str_equal,
+                                           NULL))
+      g_ptr_array_add (names, g_strdup (g_ptr_array_index (indexes, i)));
+
+  for (guint i = 0; i < names->len && i < 8; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", (char *) g_ptr_array_index (names, i));
+  if (names->len > 8)
+    g_string_append_printf (s, " and %u more", names->len - 8);
+  if (unnamed->len > 0)
+    {
+      g_autofree char *list = NULL;
+
+      g_array_sort (unnamed, compare_uint);
+      list = format_numbers (unnamed);
+      g_string_append_printf (s, "%sthe b-tree%s at page%s %s", s->len > 0 ? "; " : "",
+                              unnamed->len == 1 ? "" : "s", unnamed->len == 1 ? "" : "s", list);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* SQLCipher's check of every page's HMAC, then SQLite's check of the b-trees. PROBLEMS gets
+ * one sentence per check that failed, saying how many problems and where; DETAILS, if given,
+ * the checks' own lines, which can run to hundreds for a few damaged pages. */
+static void
+db_integrity_check (sqlite3   *db,
+                    guint     *pages,
+                    GPtrArray *problems,
+                    GPtrArray *details)
+{
+  g_autoptr(GArray) bad_pages = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) roots = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) indexes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *first_structure = NULL;
+  g_autofree char *stopped = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint structure = 0;
   int rc;
 
   if (pages != NULL)
@@ -502,46 +625,127 @@ db_integrity_problems (sqlite3 *db,
           sqlite3_step (stmt) == SQLITE_ROW)
         *pages = sqlite3_column_int (stmt, 0);
       sqlite3_finalize (stmt);
+      stmt = NULL;
     }
 
   /* Every page's HMAC: names the pages that were altered. */
   if (sqlite3_prepare_v2 (db, "PRAGMA cipher_integrity_check", -1, &stmt, NULL) == SQLITE_OK)
     {
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (problems, g_strdup_printf ("Database: %s.",
-                                                    sqlite3_column_text (stmt, 0)));
+        {
+          const char *line = (const char *) sqlite3_column_text (stmt, 0);
+          guint page;
+
+          if (line == NULL)
+            continue;
+          if (details != NULL)
+            g_ptr_array_add (details, g_strdup (line));
+          if (number_after (line, "page ", &page))
+            add_unique (bad_pages, page);
+          else
+            g_ptr_array_add (problems, g_strdup_printf ("Database: %s.", line));
+        }
       if (rc != SQLITE_DONE)
         g_ptr_array_add (problems, g_strdup_printf ("Database: the page check stopped: %s.",
                                                     sqlite3_errmsg (db)));
     }
   sqlite3_finalize (stmt);
+  stmt = NULL;
 
-  /* The b-tree structure. */
+  if (bad_pages->len > 0)
+    {
+      g_autofree char *list = NULL;
+
+      g_array_sort (bad_pages, compare_uint);
+      list = format_numbers (bad_pages);
+      g_ptr_array_insert (problems, 0, bad_pages->len == 1
+        ? g_strdup_printf ("Database: page %s fails its authentication check: it was altered "
+                           "or damaged on disk.", list)
+        : g_strdup_printf ("Database: %u pages fail their authentication check (pages %s): "
+                           "they were altered or damaged on disk.", bad_pages->len, list));
+    }
+
+  /* The b-tree structure: SQLite answers "ok", or lines that name b-trees by their root page,
+   * pages, and indexes. */
   if (sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL) == SQLITE_OK)
     {
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          const char *line = (const char *) sqlite3_column_text (stmt, 0);
-          if (g_strcmp0 (line, "ok") != 0)
-            g_ptr_array_add (problems, g_strdup_printf ("Database structure: %s.", line));
+          const char *text = (const char *) sqlite3_column_text (stmt, 0);
+          g_auto(GStrv) lines = NULL;
+
+          if (text == NULL || g_str_equal (text, "ok"))
+            continue;
+          lines = g_strsplit (text, "\n", -1);
+          for (guint i = 0; lines[i] != NULL; i++)
+            {
+              const char *line = lines[i];
+              const char *index;
+              guint root;
+
+              if (*line == '\0' || g_str_has_prefix (line, "*** in database"))
+                continue;
+              if (details != NULL)
+                g_ptr_array_add (details, g_strdup (line));
+              structure++;
+              if (first_structure == NULL)
+                first_structure = g_strdup (line);
+              if (number_after (line, "Tree ", &root))
+                add_unique (roots, root);
+              if ((index = strstr (line, "index ")) != NULL)
+                {
+                  g_autofree char *name = g_strndup (index + 6, strcspn (index + 6, " \t"));
+                  if (*name != '\0' &&
+                      !g_ptr_array_find_with_equal_func (indexes, name, g_str_equal, NULL))
+                    g_ptr_array_add (indexes, g_steal_pointer (&name));
+                }
+            }
         }
       if (rc != SQLITE_DONE)
-        g_ptr_array_add (problems, g_strdup_printf ("Database structure: %s.",
-                                                    sqlite3_errmsg (db)));
+        stopped = g_strdup (sqlite3_errmsg (db));
     }
   else
-    g_ptr_array_add (problems, g_strdup_printf ("Database structure: %s.", sqlite3_errmsg (db)));
+    stopped = g_strdup (sqlite3_errmsg (db));
   sqlite3_finalize (stmt);
 
-  return g_steal_pointer (&problems);
+  if (structure == 0 && stopped != NULL)
+    g_ptr_array_add (problems, g_strdup_printf ("Database structure: the check could not run: "
+                                                "%s.", stopped));
+  else if (structure == 1 && stopped == NULL)
+    g_ptr_array_add (problems, g_strdup_printf ("Database structure: %s.", first_structure));
+  else if (structure > 0)
+    {
+      g_autofree char *where = describe_trees (db, roots, indexes);
+      g_autofree char *then = stopped != NULL
+        ? g_strdup_printf (" before it stopped (%s)", stopped) : g_strdup ("");
+      /* quick_check stops after 100 problems. */
+      const char *least = structure >= 100 ? "at least " : "";
+
+      g_ptr_array_add (problems, *where != '\0'
+        ? g_strdup_printf ("Database structure: SQLite's check found %s%u problem%s%s, in %s.",
+                           least, structure, structure == 1 ? "" : "s", then, where)
+        : g_strdup_printf ("Database structure: SQLite's check found %s%u problem%s%s.",
+                           least, structure, structure == 1 ? "" : "s", then));
+    }
 }
+
+static GPtrArray *
+db_integrity_problems (sqlite3 *db)
+{
+  GPtrArray *problems = g_ptr_array_new_with_free_func (g_free);
+
+  db_integrity_check (db, NULL, problems, NULL);
+  return problems;
+}
+
+/* }}} */
 
 /* Whatever the database said, run the page check so the error names what is damaged. */
 static gboolean
 integrity_error (sqlite3     *db,
                  GError     **error)
 {
-  g_autoptr(GPtrArray) problems = db_integrity_problems (db, NULL);
+  g_autoptr(GPtrArray) problems = db_integrity_problems (db);
 
   if (problems->len == 0)
     return TRUE;
@@ -1784,6 +1988,7 @@ void
 hf_vault_check_clear (HfVaultCheck *check)
 {
   g_clear_pointer (&check->problems, g_ptr_array_unref);
+  g_clear_pointer (&check->details, g_ptr_array_unref);
 }
 
 gboolean
@@ -1793,7 +1998,6 @@ hf_vault_check (HfVault       *self,
 {
   g_autoptr(HfKeyring) on_disk = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) db_problems = NULL;
   g_autoptr(GPtrArray) audit_problems = NULL;
   gint64 db_gen = 0;
 
@@ -1805,6 +2009,7 @@ hf_vault_check (HfVault       *self,
 
   memset (check, 0, sizeof *check);
   check->problems = g_ptr_array_new_with_free_func (g_free);
+  check->details = g_ptr_array_new_with_free_func (g_free);
 
   on_disk = hf_keyring_load (self->keyring_path, &local_error);
   if (on_disk == NULL)
@@ -1820,9 +2025,7 @@ hf_vault_check (HfVault       *self,
                                       on_disk->generation, db_gen));
   g_clear_error (&local_error);
 
-  db_problems = db_integrity_problems (self->db, &check->pages);
-  for (guint i = 0; i < db_problems->len; i++)
-    g_ptr_array_add (check->problems, g_strdup (g_ptr_array_index (db_problems, i)));
+  db_integrity_check (self->db, &check->pages, check->problems, check->details);
 
   if (!hf_audit_verify (self, &audit_problems, &check->audit_entries, &local_error))
     g_ptr_array_add (check->problems, g_strdup_printf ("Activity log: %s",

@@ -93,7 +93,8 @@ gboolean      hf_vault_remove_member     (HfVault             *self,
 typedef struct
 {
   gboolean   ok;
-  GPtrArray *problems;   /* char*, one plain sentence each */
+  GPtrArray *problems;   /* char*, one plain sentence each, at most one per database check */
+  GPtrArray *details;    /* char*, the database checks' own lines, for those who ask */
   guint      pages;
   guint      audit_entries;
 } HfVaultCheck;

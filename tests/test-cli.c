@@ -802,6 +802,76 @@ test_import_dash_file (HfTestDir    *td,
   g_assert_cmpint (status, ==, 0);
 }
 
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; p != NULL && *p; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* A damaged database makes SQLite report a line per page and per b-tree: the check says how
+ * many problems and where, and shows SQLite's own lines only when asked. */
+static void
+test_check_summary (HfTestDir    *td,
+                    gconstpointer data)
+{
+  g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
+  g_autofree char *code = create_vault (td->vault, pass_file);
+  g_autofree char *synthea = g_build_filename (g_getenv ("HF_TEST_DATA"), "synthea", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  JsonArray *problems, *details;
+  gsize pages;
+  int status;
+
+  g_assert_cmpint (hf_test_cli (NULL, NULL, "--vault", td->vault, "--passphrase-file",
+                                pass_file, "import", synthea, NULL), ==, 0);
+
+  /* Six pages in the middle of the records, away from what an unlock reads. */
+  bytes = hf_test_read (td->vault);
+  pages = g_bytes_get_size (bytes) / 4096;
+  g_assert_cmpuint (pages, >, 100);
+  for (gsize p = pages / 2; p < pages / 2 + 6; p++)
+    hf_test_flip_byte (td->vault, p * 4096 + 1000);
+
+  status = hf_test_cli (&out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                        "vault", "check", NULL);
+  g_test_message ("vault check → %d:\n%s", status, err);
+  g_assert_cmpint (status, ==, 4);
+  g_assert_cmpstr (out, ==, "");
+  assert_contains (err, "6 pages");
+  assert_contains (err, "--verbose");
+  assert_lacks (err, "HMAC verification failed");
+  g_assert_cmpuint (count_lines (err), <=, 6);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = hf_test_cli (&out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                        "vault", "check", "--verbose", NULL);
+  g_assert_cmpint (status, ==, 4);
+  assert_contains (err, "6 pages");
+  assert_contains (err, "HMAC verification failed for page");
+  g_assert_cmpuint (count_lines (err), >, 6);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = hf_test_cli (&out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                        "--json", "vault", "check", NULL);
+  g_assert_cmpint (status, ==, 4);
+  root = parse_json (out);
+  problems = json_object_get_array_member (json_node_get_object (root), "problems");
+  details = json_object_get_array_member (json_node_get_object (root), "details");
+  g_assert_nonnull (details);
+  g_assert_cmpuint (json_array_get_length (problems), <=, 3);
+  g_assert_cmpuint (json_array_get_length (details), >=, 6);
+  assert_contains (json_array_get_string_element (details, 0), "HMAC verification failed");
+}
+
 /* }}} */
 
 /* {{{ creating, and which vault */
@@ -1110,6 +1180,7 @@ main (int    argc,
   ADD ("/hf/cli/passphrase-fd", test_passphrase_fd);
   ADD ("/hf/cli/json", test_json);
   ADD ("/hf/cli/import-dash-file", test_import_dash_file);
+  ADD ("/hf/cli/check-summary", test_check_summary);
   ADD ("/hf/cli/create-existing", test_create_existing);
   ADD ("/hf/cli/default-vault", test_default_vault);
   ADD ("/hf/cli/several-vaults", test_several_vaults);
