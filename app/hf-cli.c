@@ -317,6 +317,7 @@ open_vault (Globals  *g,
   g_autofree char *path = vault_path (g, error);
   g_autofree char *prompt = NULL;
   g_autoptr(HfSecret) passphrase = NULL;
+  g_autoptr(HfVault) vault = NULL;
 
   if (path == NULL)
     return NULL;
@@ -331,7 +332,20 @@ open_vault (Globals  *g,
   passphrase = read_passphrase (g, prompt, error);
   if (passphrase == NULL)
     return NULL;
-  return hf_vault_open (path, g->member, passphrase, error);
+  vault = hf_vault_open (path, g->member, passphrase, error);
+
+  /* Tampering is reported as tampering (exit code 4) even when the unlock could undo it: the
+   * command itself is not run, so a script notices. */
+  if (vault != NULL && hf_vault_get_keyring_repair (vault) != NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INTEGRITY,
+                   "The keyring had been altered outside Healthfolio (%s), so it was restored "
+                   "from the vault's own copy and recorded in the activity log; nothing else "
+                   "was done, run the command again.", hf_vault_get_keyring_repair (vault));
+      hf_vault_lock (vault);
+      g_clear_object (&vault);
+    }
+  return g_steal_pointer (&vault);
 }
 
 static gboolean

@@ -94,6 +94,12 @@ HfSecret   *hf_key_slot_unlock         (const HfKeyring *keyring,
                                         const HfKeySlot *slot,
                                         const HfSecret  *passphrase,
                                         GError         **error);
+gboolean    hf_key_slot_same_credentials
+                                       (const HfKeySlot *a,
+                                        const HfKeySlot *b);
+GPtrArray  *hf_keyring_describe_changes
+                                       (const HfKeyring *found,
+                                        const HfKeyring *expected);
 
 void        hf_kdf_params_for_new_slot (HfKdfParams     *params);
 void        hf_kdf_tune                (HfKdfParams     *params,

@@ -17,6 +17,14 @@
  * generation moves on), so an older copy of either file from any earlier session is caught.
  * Transitions are serialised between processes by flock() on the database file, which does
  * not interact with SQLite's own fcntl() locks.
+ *
+ * The commit of step 3 also stores the new keyring's bytes in the database ("keyring" in the
+ * meta table), authenticated with everything else by SQLCipher. The keyring's own MAC says
+ * only that the file changed; that copy says what changed, and lets the next member who
+ * unlocks restore it. A slot is bound to its metadata by its AEAD, which fails the same way for
+ * a wrong passphrase as for an altered role or vault id: the member whose slot was altered
+ * cannot be told more than "wrong passphrase or altered slot", but any other member's unlock
+ * finds the alteration, logs it and restores the slot.
  */
 
 #include "hf-vault-private.h"
@@ -50,6 +58,7 @@ struct _HfVault
   HfKeyring *keyring;
   char      *member;
   HfRole     role;
+  char      *keyring_repair;   /* what this unlock found altered in the keyring and restored */
 };
 
 G_DEFINE_FINAL_TYPE (HfVault, hf_vault, G_TYPE_OBJECT)
@@ -897,6 +906,7 @@ hf_vault_finalize (GObject *object)
   g_free (self->keyring_path);
   g_free (self->next_path);
   g_free (self->member);
+  g_free (self->keyring_repair);
 
   G_OBJECT_CLASS (hf_vault_parent_class)->finalize (object);
 }
@@ -991,6 +1001,8 @@ transition (HfVault         *self,
 
   if (!_hf_db_begin (self->db, error) ||
       !meta_set (self->db, "generation", next->generation, NULL, 0, error) ||
+      !meta_set (self->db, "keyring", 0, g_bytes_get_data (next->raw, NULL),
+                 g_bytes_get_size (next->raw), error) ||
       !meta_set (self->db, "clean", 0, NULL, 0, error) ||
       !_hf_audit_append (self->db, hf_secret_peek (self->audit_key), self->member,
                          action, detail, error) ||
@@ -1101,6 +1113,7 @@ hf_vault_create (const char      *path,
   g_autoptr(HfVault) self = NULL;
   g_autoptr(HfKeyring) keyring = NULL;
   g_autoptr(HfSecret) code = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *detail = NULL;
   HfKdfParams kdf;
@@ -1168,9 +1181,17 @@ hf_vault_create (const char      *path,
       !db_migrate (self->db, error))
     goto fail;
 
+  bytes = hf_keyring_serialize (keyring, self->data_key);
+  if (bytes == NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_FAILED, "Could not seal the data key.");
+      goto fail;
+    }
   detail = g_strdup_printf ("vault created with owner “%s” and a recovery code", owner);
   if (!_hf_db_begin (self->db, error) ||
       !meta_set (self->db, "vault_id", 0, keyring->vault_id, HF_VAULT_ID_SIZE, error) ||
+      !meta_set (self->db, "keyring", 0, g_bytes_get_data (bytes, NULL),
+                 g_bytes_get_size (bytes), error) ||
       !meta_set (self->db, "generation", 1, NULL, 0, error) ||
       !meta_set (self->db, "audit_key", 0, hf_secret_peek (self->audit_key), 32, error) ||
       !meta_set (self->db, "created", g_get_real_time () / G_USEC_PER_SEC, NULL, 0, error) ||
@@ -1180,7 +1201,7 @@ hf_vault_create (const char      *path,
       !_hf_db_commit (self->db, error))
     goto fail;
 
-  if (!hf_keyring_write (keyring, self->data_key, self->keyring_path, error))
+  if (!hf_write_file_atomic (self->keyring_path, bytes, error))
     goto fail;
 
   self->keyring = g_steal_pointer (&keyring);
@@ -1207,14 +1228,44 @@ fail:
 
 /* {{{ open */
 
-static gboolean
-same_credentials (const HfKeySlot *a,
-                  const HfKeySlot *b)
+/* The keyring the database holds, as the last transition committed it, if it is there and
+ * is the one for generation DB_GEN under the data key. */
+static HfKeyring *
+load_keyring_copy (HfVault *self,
+                   gint64   db_gen)
 {
-  return a != NULL && b != NULL &&
-         memcmp (a->salt, b->salt, sizeof a->salt) == 0 &&
-         memcmp (a->wrapped_sk, b->wrapped_sk, sizeof a->wrapped_sk) == 0 &&
-         a->role == b->role;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(HfKeyring) copy = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = 'keyring'", -1, &stmt,
+                          NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) == SQLITE_BLOB)
+    bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (bytes == NULL)
+    return NULL;
+
+  copy = hf_keyring_parse (bytes, NULL);
+  if (copy == NULL || !hf_keyring_verify_mac (copy, self->data_key, NULL) ||
+      copy->generation != (guint64) db_gen)
+    return NULL;
+  return g_steal_pointer (&copy);
+}
+
+static gboolean
+load_audit_key (HfVault  *self,
+                GError  **error)
+{
+  if (self->audit_key != NULL)
+    return TRUE;
+  self->audit_key = hf_secret_new (32);
+  if (!meta_get_blob (self->db, "audit_key", hf_secret_get_data (self->audit_key), 32, error))
+    {
+      g_clear_pointer (&self->audit_key, hf_secret_free);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1222,6 +1273,7 @@ finish_open (HfVault     *self,
              HfKeyring   *keyring,
              gint64       db_gen,
              const char  *extra_action,
+             const char  *extra_detail,
              GError     **error)
 {
   g_autoptr(HfKeyring) next = hf_keyring_copy (keyring);
@@ -1239,8 +1291,7 @@ finish_open (HfVault     *self,
       return FALSE;
     }
 
-  self->audit_key = hf_secret_new (32);
-  if (!meta_get_blob (self->db, "audit_key", hf_secret_get_data (self->audit_key), 32, error))
+  if (!load_audit_key (self, error))
     return FALSE;
 
   /* After a crash, look at every page before trusting the file again. */
@@ -1253,9 +1304,10 @@ finish_open (HfVault     *self,
 
   if (extra_action != NULL)
     {
-      g_autofree char *what = g_strdup_printf ("an interrupted key change (generation %"
-                                               G_GUINT64_FORMAT ") was completed",
-                                               keyring->generation);
+      g_autofree char *what = extra_detail != NULL
+        ? g_strdup (extra_detail)
+        : g_strdup_printf ("an interrupted key change (generation %" G_GUINT64_FORMAT ") was "
+                           "completed", keyring->generation);
       if (!_hf_db_begin (self->db, error) ||
           !_hf_audit_append (self->db, hf_secret_peek (self->audit_key), self->member,
                              extra_action, what, error) ||
@@ -1270,6 +1322,82 @@ finish_open (HfVault     *self,
                      detail, error);
 }
 
+/* What was changed in FOUND, against the genuine COPY, as a list for a sentence. */
+static char *
+describe_changes (const HfKeyring *found,
+                  const HfKeyring *copy)
+{
+  g_autoptr(GPtrArray) changes = hf_keyring_describe_changes (found, copy);
+
+  g_ptr_array_add (changes, NULL);
+  return g_strjoinv ("; ", (char **) changes->pdata);
+}
+
+/* Logs that the keyring was found altered and closes the database again: the unlock is
+ * refused. */
+static void
+refuse_tampered (HfVault    *self,
+                 const char *detail)
+{
+  if (load_audit_key (self, NULL) && _hf_db_begin (self->db, NULL))
+    {
+      if (!_hf_audit_append (self->db, hf_secret_peek (self->audit_key), self->member,
+                             "keyring-tampered", detail, NULL) ||
+          !_hf_db_commit (self->db, NULL))
+        _hf_db_rollback (self->db);
+    }
+  db_close (&self->db);
+  g_clear_pointer (&self->audit_key, hf_secret_free);
+  g_clear_pointer (&self->data_key, hf_secret_free);
+}
+
+/* The member's slot opened, and the key it held opens the database, but the keyring's MAC
+ * fails: something else in the file was changed by someone without the data key. The
+ * database's copy of the keyring says what; the unlock goes on with that copy, which the
+ * unlock's own transition writes back over the altered file. */
+static gboolean
+open_tampered (HfVault          *self,
+               const HfKeyring  *found,
+               const HfKeySlot  *used,
+               gint64            db_gen,
+               GError          **error)
+{
+  g_autoptr(HfKeyring) copy = load_keyring_copy (self, db_gen);
+  g_autofree char *detail = NULL;
+
+  if (copy == NULL)
+    {
+      refuse_tampered (self, "the keyring's authentication code does not match: it was altered "
+                       "outside Healthfolio, and the vault keeps no copy of it to restore");
+      g_set_error (error, HF_ERROR, HF_ERROR_INTEGRITY,
+                   "The keyring was altered outside Healthfolio and this vault keeps no copy of "
+                   "it to restore from, so the unlock was refused and recorded in the activity "
+                   "log; restore the .hfkeys file from a backup.");
+      return FALSE;
+    }
+
+  /* A slot of this member's that the copy does not have: an old one put back, say, to let an
+   * old passphrase in. Genuine, but not current. */
+  if (!hf_key_slot_same_credentials (used, hf_keyring_find_slot (copy, self->member)))
+    {
+      detail = g_strdup_printf ("an unlock as “%s” with a key slot that is not their current "
+                                "one was refused: the keyring was altered outside Healthfolio",
+                                self->member);
+      refuse_tampered (self, detail);
+      g_set_error (error, HF_ERROR, HF_ERROR_INTEGRITY,
+                   "The keyring was altered outside Healthfolio: the key slot of “%s” in it is "
+                   "not the current one, so the unlock was refused and recorded in the activity "
+                   "log; unlock as another member to restore the keyring, or restore the "
+                   ".hfkeys file from a backup.", self->member);
+      return FALSE;
+    }
+
+  self->keyring_repair = describe_changes (found, copy);
+  detail = g_strdup_printf ("the keyring had been altered outside Healthfolio (%s); it was "
+                            "restored from the vault's copy", self->keyring_repair);
+  return finish_open (self, copy, db_gen, "keyring-restored", detail, error);
+}
+
 static HfVault *
 open_locked (const char      *path,
              const char      *member,
@@ -1280,6 +1408,7 @@ open_locked (const char      *path,
   g_autoptr(HfKeyring) main_kr = NULL;
   g_autoptr(HfKeyring) next_kr = NULL;
   g_autoptr(GError) auth_error = NULL;
+  g_autoptr(GError) mac_error = NULL;
   HfKeyring *candidates[2];
   HfKeyring *opened_with = NULL;
   HfKeySlot *main_slot = NULL;
@@ -1328,7 +1457,7 @@ open_locked (const char      *path,
         continue;
       any_slot = TRUE;
       /* The same slot in both files gives the same answer; the KDF is not run twice. */
-      if (i == 1 && main_auth_failed && same_credentials (main_slot, slot))
+      if (i == 1 && main_auth_failed && hf_key_slot_same_credentials (main_slot, slot))
         continue;
 
       typed = slot->role == HF_ROLE_RECOVERY ? recovery_secret (passphrase)
@@ -1347,11 +1476,21 @@ open_locked (const char      *path,
           auth_error = g_steal_pointer (&local_error);
           continue;
         }
-      if (!hf_keyring_verify_mac (kr, key, error))
-        return NULL;
+      if (!hf_keyring_verify_mac (kr, key, i == 0 ? &mac_error : error))
+        {
+          /* The slot opened, so it is genuine; what else changed, the database can tell. */
+          if (i != 0)
+            return NULL;
+        }
 
       if (!db_open (path, key, FALSE, &self->db, &refused, error))
         {
+          if (refused && mac_error != NULL)
+            {
+              /* Not even the data key is the vault's: an old slot from before a re-key. */
+              g_propagate_error (error, g_steal_pointer (&mac_error));
+              return NULL;
+            }
           if (!refused)
             return NULL;
           if (i == 0)
@@ -1386,10 +1525,14 @@ open_locked (const char      *path,
       !meta_get_int (self->db, "generation", &db_gen, error))
     return explain_integrity (self->db, error), NULL;
 
+  if (mac_error != NULL)
+    return open_tampered (self, main_kr, main_slot, db_gen, error)
+           ? g_steal_pointer (&self) : explain_integrity (self->db, error);
+
   if (opened_with == main_kr)
     {
       if ((guint64) db_gen == main_kr->generation)
-        return finish_open (self, main_kr, db_gen, NULL, error)
+        return finish_open (self, main_kr, db_gen, NULL, NULL, error)
                ? g_steal_pointer (&self) : explain_integrity (self->db, error);
 
       if ((guint64) db_gen > main_kr->generation && next_kr != NULL &&
@@ -1398,13 +1541,13 @@ open_locked (const char      *path,
         {
           /* A committed change whose keyring rename was cut off: the .next file is current.
            * The member's slot must still be the one that was used. */
-          if (!same_credentials (main_slot, hf_keyring_find_slot (next_kr, member)))
+          if (!hf_key_slot_same_credentials (main_slot, hf_keyring_find_slot (next_kr, member)))
             {
               g_set_error (error, HF_ERROR, HF_ERROR_AUTH,
                            "Wrong passphrase for “%s”: it was changed.", member);
               return NULL;
             }
-          return finish_open (self, next_kr, db_gen, "key-change-completed", error)
+          return finish_open (self, next_kr, db_gen, "key-change-completed", NULL, error)
                  ? g_steal_pointer (&self) : explain_integrity (self->db, error);
         }
 
@@ -1426,13 +1569,13 @@ open_locked (const char      *path,
 
   /* Opened with the .next keyring. */
   if ((guint64) db_gen == next_kr->generation)
-    return finish_open (self, next_kr, db_gen, "key-change-completed", error)
+    return finish_open (self, next_kr, db_gen, "key-change-completed", NULL, error)
            ? g_steal_pointer (&self) : explain_integrity (self->db, error);
 
   if ((guint64) db_gen == main_kr->generation && main_key_refused)
     {
       /* The re-key committed; the generation update after it did not. */
-      return finish_open (self, next_kr, db_gen, "key-change-completed", error)
+      return finish_open (self, next_kr, db_gen, "key-change-completed", NULL, error)
              ? g_steal_pointer (&self) : explain_integrity (self->db, error);
     }
 
@@ -1667,6 +1810,14 @@ hf_vault_get_member_role (HfVault *self)
   g_return_val_if_fail (HF_IS_VAULT (self), 0);
 
   return self->role;
+}
+
+const char *
+hf_vault_get_keyring_repair (HfVault *self)
+{
+  g_return_val_if_fail (HF_IS_VAULT (self), NULL);
+
+  return self->keyring_repair;
 }
 
 guint64
@@ -2015,7 +2166,23 @@ hf_vault_check (HfVault       *self,
   if (on_disk == NULL)
     g_ptr_array_add (check->problems, g_strdup_printf ("Keyring: %s", local_error->message));
   else if (!hf_keyring_verify_mac (on_disk, self->data_key, &local_error))
-    g_ptr_array_add (check->problems, g_strdup_printf ("Keyring: %s", local_error->message));
+    {
+      g_autoptr(HfKeyring) copy = NULL;
+      g_autofree char *what = NULL;
+
+      if (meta_get_int (self->db, "generation", &db_gen, NULL))
+        copy = load_keyring_copy (self, db_gen);
+      if (copy == NULL)
+        g_ptr_array_add (check->problems, g_strdup_printf ("Keyring: %s", local_error->message));
+      else
+        {
+          what = describe_changes (on_disk, copy);
+          g_ptr_array_add (check->problems,
+                           g_strdup_printf ("Keyring: it was altered outside Healthfolio (%s); "
+                                            "the next unlock restores it from the vault's copy.",
+                                            what));
+        }
+    }
   else if (!meta_get_int (self->db, "generation", &db_gen, &local_error))
     g_ptr_array_add (check->problems, g_strdup_printf ("Database: %s", local_error->message));
   else if ((guint64) db_gen != on_disk->generation)
