@@ -404,6 +404,81 @@ test_unknown_member (HfTestDir    *td,
   assert_lacks (err, OWNER_PASS);
 }
 
+/* Makes bob's slot claim the owner's role and recomputes the keyring's unkeyed checksum, as
+ * someone who can write the file but knows no passphrase would. */
+static void
+forge_bob_owner (const char *keys)
+{
+  g_autoptr(GBytes) bytes = hf_test_read (keys);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize size, len = 32, at = 8 + 16 + 8 + 2;
+  g_autofree guint8 *d = g_bytes_unref_to_data (g_bytes_ref (bytes), &size);
+  guint count = d[8 + 16 + 8] << 8 | d[8 + 16 + 8 + 1];
+
+  for (guint i = 0; i < count; i++)
+    {
+      gsize n = d[at];
+
+      if (n == 3 && memcmp (d + at + 1, "bob", 3) == 0)
+        break;
+      at += 1 + n + 70 + 176;   /* name, metadata, sealed keys */
+    }
+  g_assert_cmpint (d[at + 1 + 3], ==, 3);   /* caregiver-read-only */
+  d[at + 1 + 3] = 1;                          /* owner */
+  g_checksum_update (sum, d, size - 32);
+  g_checksum_get_digest (sum, d + size - 32, &len);
+  g_assert_true (g_file_set_contents (keys, (char *) d, size, NULL));
+}
+
+/* A forged role: bob hears that his passphrase is wrong or his slot altered (exit code 2);
+ * the owner's next command is refused as tampering (exit code 4) after the slot was restored
+ * and the change logged, and then everyone works as before. */
+static void
+test_forged_slot (HfTestDir    *td,
+                  gconstpointer data)
+{
+  g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
+  g_autofree char *bob_file = hf_test_write_file (td, "bob", BOB_PASS "\n");
+  g_autofree char *code = create_vault (td->vault, pass_file);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) actions = NULL;
+  int status;
+
+  g_assert_cmpint (hf_test_cli (NULL, NULL, "--vault", td->vault, "--passphrase-file", pass_file,
+                                "member", "add", "bob", "--role", "caregiver-read-only",
+                                "--new-passphrase-file", bob_file, NULL), ==, 0);
+  forge_bob_owner (td->keys);
+
+  status = vault_info (td->vault, "bob", bob_file, &err);
+  g_test_message ("bob → %d: %s", status, err);
+  g_assert_cmpint (status, ==, 2);
+  assert_contains (err, "altered");
+  g_clear_pointer (&err, g_free);
+
+  status = vault_info (td->vault, NULL, pass_file, &err);
+  g_test_message ("owner → %d: %s", status, err);
+  g_assert_cmpint (status, ==, 4);
+  assert_contains (err, "altered outside Healthfolio");
+  assert_contains (err, "“bob”");
+  assert_contains (err, "from caregiver-read-only to owner");
+  assert_contains (err, "run the command again");
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (vault_info (td->vault, NULL, pass_file, NULL), ==, 0);
+  status = hf_test_cli (&out, &err, "--vault", td->vault, "--member", "bob", "--passphrase-file",
+                        bob_file, "--json", "vault", "info", NULL);
+  g_assert_cmpint (status, ==, 0);
+  root = parse_json (out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "role"), ==,
+                   "caregiver-read-only");
+  actions = audit_actions (td->vault, pass_file);
+  g_assert_cmpuint (count_string (actions, "owner keyring-restored"), ==, 1);
+  g_assert_cmpint (hf_test_cli (NULL, NULL, "--vault", td->vault, "--passphrase-file", pass_file,
+                                "vault", "check", NULL), ==, 0);
+}
+
 /* }}} */
 
 /* {{{ roles */
@@ -751,6 +826,127 @@ test_json (HfTestDir    *td,
   assert_contains (out, "intact");
 }
 
+/* A file whose name starts with a dash is an operand after “--”, as with every other tool. */
+static void
+test_import_dash_file (HfTestDir    *td,
+                       gconstpointer data)
+{
+  g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
+  g_autofree char *code = create_vault (td->vault, pass_file);
+  g_autofree char *file = hf_test_write_file (td, "-x.json",
+                                              "{\"resourceType\":\"Patient\",\"id\":\"dash\"}");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = cli_launcher ();
+  g_autoptr(JsonNode) root = NULL;
+  int status;
+
+  g_subprocess_launcher_set_cwd (launcher, td->dir);
+
+  /* Without “--” it is an unknown option, and the error says what to do. */
+  status = cli_with (launcher, &out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                     "import", "-x.json", NULL);
+  g_test_message ("without -- → %d: %s", status, err);
+  g_assert_cmpint (status, ==, 1);
+  assert_contains (err, "“--”");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = cli_with (launcher, &out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                     "--json", "import", "--", "-x.json", NULL);
+  g_test_message ("with -- → %d: %s", status, err);
+  g_assert_cmpint (status, ==, 0);
+  root = parse_json (out);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "files"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "added"), ==, 1);
+  g_clear_pointer (&root, json_node_unref);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* “--” among other files, and a search for a word that starts with a dash. */
+  status = cli_with (launcher, &out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                     "--json", "import", file, "--", "-x.json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  root = parse_json (out);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "files"), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = cli_with (launcher, &out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                     "search", "--", "-dash", NULL);
+  g_test_message ("search -- -dash → %d: %s", status, err);
+  g_assert_cmpint (status, ==, 0);
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; p != NULL && *p; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* A damaged database makes SQLite report a line per page and per b-tree: the check says how
+ * many problems and where, and shows SQLite's own lines only when asked. */
+static void
+test_check_summary (HfTestDir    *td,
+                    gconstpointer data)
+{
+  g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
+  g_autofree char *code = create_vault (td->vault, pass_file);
+  g_autofree char *synthea = g_build_filename (g_getenv ("HF_TEST_DATA"), "synthea", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  JsonArray *problems, *details;
+  gsize pages;
+  int status;
+
+  g_assert_cmpint (hf_test_cli (NULL, NULL, "--vault", td->vault, "--passphrase-file",
+                                pass_file, "import", synthea, NULL), ==, 0);
+
+  /* Six pages in the middle of the records, away from what an unlock reads. */
+  bytes = hf_test_read (td->vault);
+  pages = g_bytes_get_size (bytes) / 4096;
+  g_assert_cmpuint (pages, >, 100);
+  for (gsize p = pages / 2; p < pages / 2 + 6; p++)
+    hf_test_flip_byte (td->vault, p * 4096 + 1000);
+
+  status = hf_test_cli (&out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                        "vault", "check", NULL);
+  g_test_message ("vault check → %d:\n%s", status, err);
+  g_assert_cmpint (status, ==, 4);
+  g_assert_cmpstr (out, ==, "");
+  assert_contains (err, "6 pages");
+  assert_contains (err, "--verbose");
+  assert_lacks (err, "HMAC verification failed");
+  g_assert_cmpuint (count_lines (err), <=, 6);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = hf_test_cli (&out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                        "vault", "check", "--verbose", NULL);
+  g_assert_cmpint (status, ==, 4);
+  assert_contains (err, "6 pages");
+  assert_contains (err, "HMAC verification failed for page");
+  g_assert_cmpuint (count_lines (err), >, 6);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = hf_test_cli (&out, &err, "--vault", td->vault, "--passphrase-file", pass_file,
+                        "--json", "vault", "check", NULL);
+  g_assert_cmpint (status, ==, 4);
+  root = parse_json (out);
+  problems = json_object_get_array_member (json_node_get_object (root), "problems");
+  details = json_object_get_array_member (json_node_get_object (root), "details");
+  g_assert_nonnull (details);
+  g_assert_cmpuint (json_array_get_length (problems), <=, 3);
+  g_assert_cmpuint (json_array_get_length (details), >=, 6);
+  assert_contains (json_array_get_string_element (details, 0), "HMAC verification failed");
+}
+
 /* }}} */
 
 /* {{{ creating, and which vault */
@@ -1052,12 +1248,15 @@ main (int    argc,
   ADD ("/hf/cli/usage-errors", test_usage_errors);
   ADD ("/hf/cli/wrong-passphrase", test_wrong_passphrase);
   ADD ("/hf/cli/unknown-member", test_unknown_member);
+  ADD ("/hf/cli/forged-slot", test_forged_slot);
   ADD ("/hf/cli/read-only-caregiver", test_read_only_caregiver);
   ADD ("/hf/cli/own-passphrase", test_own_passphrase);
   ADD ("/hf/cli/recovery", test_recovery);
   ADD ("/hf/cli/recovery-typed-loosely", test_recovery_typed_loosely);
   ADD ("/hf/cli/passphrase-fd", test_passphrase_fd);
   ADD ("/hf/cli/json", test_json);
+  ADD ("/hf/cli/import-dash-file", test_import_dash_file);
+  ADD ("/hf/cli/check-summary", test_check_summary);
   ADD ("/hf/cli/create-existing", test_create_existing);
   ADD ("/hf/cli/default-vault", test_default_vault);
   ADD ("/hf/cli/several-vaults", test_several_vaults);

@@ -102,6 +102,21 @@ assert_intact (Fixture    *f,
   hf_vault_check_clear (&check);
 }
 
+/* A kill while a keyring is being written leaves its temporary file; the next open, which
+ * holds the vault's lock, removes it. */
+static void
+assert_no_temp_keyrings (Fixture *f)
+{
+  g_autoptr(GDir) dir = g_dir_open (f->td.dir, 0, NULL);
+  g_autofree char *base = g_path_get_basename (f->td.keys);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, base) && strlen (name) == strlen (base) + strlen (".next.XXXXXX"))
+      g_error ("a temporary keyring was left behind: %s", name);
+}
+
 static GSubprocess *
 spawn_cli (Fixture            *f,
            const char         *crash_at,
@@ -216,6 +231,7 @@ test_crash_points (Fixture       *f,
       break;
     }
   assert_intact (f, alice);
+  assert_no_temp_keyrings (f);
 }
 
 /* Random SIGKILLs at any moment of an operation, many times over. */
@@ -318,6 +334,7 @@ test_random_kills (Fixture       *f,
       if (!bob_member)
         g_assert_false (opens (f, "bob", bob));
 
+      assert_no_temp_keyrings (f);
       if (i % 8 == 7)
         assert_intact (f, alice);
     }
@@ -332,6 +349,7 @@ main (int    argc,
       char **argv)
 {
   static const CrashCase cases[] = {
+    { OP_PASSWD_SELF, "keyring-write:before-rename", FALSE },
     { OP_PASSWD_SELF, "unlock:after-next-written", FALSE },
     { OP_PASSWD_SELF, "unlock:after-commit", FALSE },
     { OP_PASSWD_SELF, "passphrase-changed:after-next-written", FALSE },

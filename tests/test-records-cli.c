@@ -10,9 +10,13 @@
 
 #define _GNU_SOURCE   /* memmem */
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "hf-test-util.h"
 
@@ -315,6 +319,7 @@ test_show (Fixture       *f,
   id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (
                           json_array_get_object_element (json_node_get_array (list), 0), "id"));
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (run (f, &out, &err, "show", id, NULL), ==, 0);
   g_test_message ("%s", out);
@@ -325,6 +330,7 @@ test_show (Fixture       *f,
   g_assert_nonnull (strstr (out, "2019-03-02 08:30"));
   g_assert_nonnull (strstr (out, "Patient:       Ines Okafor"));
   g_assert_nonnull (strstr (out, "Performed by:  Northside Lab"));
+  g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (run (f, &raw, &err, "show", "--raw", id, NULL), ==, 0);
   resource = parse_object (raw);
@@ -571,10 +577,12 @@ test_demo (Fixture       *f,
                    json_object_get_int_member (created, "demo_records"));
   g_assert_cmpint (json_object_get_int_member (counts, "imports"), ==, 1);
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (&d, &out, &err, "vault", "check", NULL), ==, 0);
 
   /* What a trend chart and the timeline need: the patient, repeated HbA1c with ranges. */
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (&d, &out, &err, "--json", "search", "holloway", NULL), ==, 0);
   found = json_from_string (out, NULL);
   rows = json_node_get_array (found);
@@ -584,6 +592,7 @@ test_demo (Fixture       *f,
                                                            "type"), "Patient");
   g_assert_true (patient);
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (&d, &out, &err, "--json", "list", "--category", "lab-results",
                         "--limit", "500", NULL), ==, 0);
   labs = json_from_string (out, NULL);
@@ -630,6 +639,178 @@ test_demo_missing (Fixture       *f,
 
 /* }}} */
 
+/* {{{ terminal escapes */
+
+/* What a terminal could act on: C0 controls but the newline, DEL, and C1 controls in UTF-8. */
+static void
+assert_terminal_safe (const char *what,
+                      const char *text)
+{
+  const guint8 *p = (const guint8 *) text;
+
+  g_assert_nonnull (text);
+  for (gsize i = 0; p[i] != '\0'; i++)
+    if ((p[i] < 0x20 && p[i] != '\n') || p[i] == 0x7f ||
+        (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f))
+      g_error ("%s printed control byte 0x%02x at %" G_GSIZE_FORMAT ":\n%s", what, p[i], i,
+               text);
+}
+
+/* Runs a command with its standard output on a pseudo-terminal; returns what it printed. */
+static char *
+run_on_tty (Fixture    *f,
+            const char *first,
+            ...) G_GNUC_NULL_TERMINATED;
+
+static char *
+run_on_tty (Fixture    *f,
+            const char *first,
+            ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *out = g_string_new (NULL);
+  struct termios t;
+  char buf[4096];
+  ssize_t n;
+  int master, slave;
+  va_list ap;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (slave, >=, 0);
+  /* No "\n" to "\r\n": what arrives is what the program wrote. */
+  g_assert_cmpint (tcgetattr (slave, &t), ==, 0);
+  t.c_oflag &= ~OPOST;
+  g_assert_cmpint (tcsetattr (slave, TCSANOW, &t), ==, 0);
+
+  g_ptr_array_add (args, (gpointer) hf_test_cli_path ());
+  g_ptr_array_add (args, (gpointer) "--vault");
+  g_ptr_array_add (args, f->td.vault);
+  g_ptr_array_add (args, (gpointer) "--passphrase-file");
+  g_ptr_array_add (args, f->pass_file);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_take_stdout_fd (launcher, slave);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  g_clear_object (&launcher);   /* closes our copy of the terminal's end */
+
+  /* Linux answers EIO once the program has closed the terminal. */
+  while ((n = read (master, buf, sizeof buf)) > 0)
+    g_string_append_len (out, buf, n);
+  close (master);
+  g_subprocess_wait_check (proc, NULL, &error);
+  g_assert_no_error (error);
+  return g_string_free (out, FALSE);
+}
+
+/* Record text and error messages quote files and servers: what reaches a terminal holds no
+ * control sequence, in list, search, show, the activity log and errors. */
+static void
+test_terminal_escapes (Fixture       *f,
+                       gconstpointer  data)
+{
+  /* A condition whose text sets the window title, clears the screen, colours and hides
+   * text, with a C1 CSI both escaped and raw, DEL, and a CR LF. */
+  const char *line =
+    "{\"resourceType\":\"Condition\",\"id\":\"esc\",\"code\":{\"text\":\"Flu\\u001b]0;owned"
+    "\\u0007\\u001b[2J\\u001b[31m red\\u009b1m\\u007f\\r\\nsecond line\",\"coding\":[{"
+    "\"system\":\"http://snomed.info/sct\",\"code\":\"6142004\",\"display\":\"raw \xc2\x9b"
+    "2J csi\"}]},\"note\":[{\"text\":\"a note\\u001b[8m hidden\"}],"
+    "\"recordedDate\":\"2022-01-05\"}";
+  g_autofree char *ndjson = g_strconcat (line, "\n", NULL);
+  g_autofree char *path = hf_test_write_file (&f->td, "escapes.ndjson", ndjson);
+  g_autofree char *bad = hf_test_write_file (&f->td, "bad\x1b[31mname\x9b.json", "not JSON");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *expected_raw = NULL;
+  g_autoptr(JsonNode) list = NULL;
+
+  g_assert_cmpint (run (f, NULL, NULL, "import", path, NULL), ==, 0);
+  g_assert_cmpint (run (f, &out, NULL, "--json", "list", NULL), ==, 0);
+  list = json_from_string (out, NULL);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (
+                          json_array_get_object_element (json_node_get_array (list), 0), "id"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run (f, &out, NULL, "list", NULL), ==, 0);
+  g_test_message ("list: %s", out);
+  assert_terminal_safe ("list", out);
+  g_assert_nonnull (strstr (out, "Flu"));
+  g_assert_nonnull (strstr (out, " red"));
+  g_assert_cmpuint (strchr (out, '\n') - out, ==, strlen (out) - 1);   /* one line */
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run (f, &out, NULL, "search", "flu", NULL), ==, 0);
+  assert_terminal_safe ("search", out);
+  g_assert_nonnull (strstr (out, "Flu"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run (f, &out, NULL, "show", id, NULL), ==, 0);
+  g_test_message ("show: %s", out);
+  assert_terminal_safe ("show", out);
+  g_assert_nonnull (strstr (out, "second line"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run (f, &out, NULL, "audit", "list", NULL), ==, 0);
+  assert_terminal_safe ("audit list", out);
+  g_clear_pointer (&out, g_free);
+
+  /* Errors that quote what was given. */
+  g_assert_cmpint (run (f, &out, &err, "import", bad, NULL), ==, 3);
+  g_test_message ("import: %s", err);
+  assert_terminal_safe ("an import error", err);
+  g_assert_nonnull (strstr (err, "name"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (f, &out, &err, "list", "--type", "\x1b]0;owned\x07Obs", NULL), ==, 1);
+  assert_terminal_safe ("a usage error", err);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (f, &out, &err, "\x1b[2Jexplode", NULL), ==, 1);
+  assert_terminal_safe ("an unknown command", err);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* --raw into a pipe or a file: the stored bytes, raw C1 and all. */
+  expected_raw = g_strconcat (line, "\n", NULL);
+  g_assert_cmpint (run (f, &out, NULL, "show", "--raw", id, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, expected_raw);
+  g_clear_pointer (&out, g_free);
+
+  /* --raw on a terminal: the same JSON, with what the terminal would act on escaped. */
+  out = run_on_tty (f, "show", "--raw", id, NULL);
+  g_test_message ("show --raw on a terminal: %s", out);
+  assert_terminal_safe ("show --raw on a terminal", out);
+  g_assert_nonnull (strstr (out, "raw \\u009b2J csi"));
+  {
+    g_autoptr(JsonNode) shown = json_from_string (out, NULL);
+    g_autoptr(JsonNode) stored = json_from_string (line, NULL);
+
+    g_assert_nonnull (shown);
+    g_assert_true (json_node_equal (shown, stored));
+  }
+  g_clear_pointer (&out, g_free);
+
+  /* Human-readable output on a terminal is the same as into a pipe. */
+  out = run_on_tty (f, "show", id, NULL);
+  assert_terminal_safe ("show on a terminal", out);
+}
+
+/* }}} */
+
 int
 main (int    argc,
       char **argv)
@@ -647,6 +828,7 @@ main (int    argc,
   ADD ("/hf/records-cli/huge-string", test_huge_string);
   ADD ("/hf/records-cli/demo", test_demo);
   ADD ("/hf/records-cli/demo-missing", test_demo_missing);
+  ADD ("/hf/records-cli/terminal-escapes", test_terminal_escapes);
 #undef ADD
 
   return g_test_run ();

@@ -32,6 +32,16 @@ typedef struct
   gboolean  json;
 } Globals;
 
+static void
+globals_clear (Globals *g)
+{
+  g_clear_pointer (&g->vault, g_free);
+  g_clear_pointer (&g->member, g_free);
+  g_clear_pointer (&g->passphrase_file, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Globals, globals_clear)
+
 typedef int (*CommandFunc) (Globals *g, int argc, char **argv);
 
 typedef struct
@@ -43,12 +53,157 @@ typedef struct
   CommandFunc  func;
 } Command;
 
+/* {{{ text for a terminal */
+
+/* After ESC or a C1 introducer: the end of the sequence, as ECMA-48 delimits it. */
+static const char *
+skip_escape_sequence (const char *p)
+{
+  gunichar c = g_utf8_get_char (p);
+  char kind;
+
+  p = g_utf8_next_char (p);
+  if (c == 0x1b)
+    {
+      if (*p != '\0' && strchr ("[]PX^_", *p) != NULL)
+        kind = *p++;
+      else
+        {
+          /* nF, Fp, Fe and Fs: intermediates 0x20–0x2F, then one final byte 0x30–0x7E. */
+          while (*p >= 0x20 && *p <= 0x2f)
+            p++;
+          if (*p >= 0x30 && *p <= 0x7e)
+            p++;
+          return p;
+        }
+    }
+  else
+    kind = c == 0x9b ? '[' : c == 0x9d ? ']' : 'P';
+
+  if (kind == '[')
+    {
+      /* CSI: parameters 0x30–0x3F, intermediates 0x20–0x2F, a final byte 0x40–0x7E. */
+      while (*p >= 0x30 && *p <= 0x3f)
+        p++;
+      while (*p >= 0x20 && *p <= 0x2f)
+        p++;
+      if (*p >= 0x40 && *p <= 0x7e)
+        p++;
+      return p;
+    }
+
+  /* OSC, DCS, SOS, PM, APC: a string up to BEL or ST (ESC \ or U+009C). */
+  while (*p != '\0')
+    {
+      gunichar d = g_utf8_get_char (p);
+
+      if (d == 0x07 || d == 0x9c)
+        return g_utf8_next_char (p);
+      if (d == 0x1b)
+        return p[1] == '\\' ? p + 2 : p;
+      p = g_utf8_next_char (p);
+    }
+  return p;
+}
+
+static gboolean
+is_control (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+}
+
+/* Everything healthfolio-cli prints for people passes through here: record text, names,
+ * addresses and error messages come from files and servers, and a control character in them
+ * could make the terminal change its title, hide text or overwrite what was printed above.
+ *
+ * As text: ESC and C1 sequences (CSI, OSC, DCS and the like) are dropped whole, any other
+ * C0 control, DEL or C1 control becomes U+FFFD, and so does invalid UTF-8; a tab, line break
+ * or CR LF becomes a space, so one value stays on one line (text meant to span lines is split
+ * by the caller and printed line by line, and a CR that ends the text is dropped).
+ *
+ * As JSON (show --raw on a terminal): a control character other than whitespace (which valid
+ * JSON can hold only raw in a string: DEL and C1) becomes its \u escape, so the document
+ * means the same. */
+static char *
+terminal_text (const char *text,
+               gboolean    as_json)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_sized_new (strlen (valid) + 1);
+  const char *p = valid;
+
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *next = g_utf8_next_char (p);
+
+      if (as_json)
+        {
+          /* Tab, LF and CR can only be whitespace between tokens: a lone CR, which would
+           * send the cursor back over the line, is written as the LF it is equivalent to. */
+          if (c == '\r' && *next != '\n')
+            g_string_append_c (out, '\n');
+          else if (is_control (c) && c != '\t' && c != '\n' && c != '\r')
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_len (out, p, next - p);
+        }
+      else if (c == 0x1b || c == 0x9b || c == 0x9d || c == 0x90 || c == 0x98 || c == 0x9e ||
+               c == 0x9f)
+        next = skip_escape_sequence (p);
+      else if (c == '\t' || c == '\n')
+        g_string_append_c (out, ' ');
+      else if (c == '\r' && *next == '\n')
+        {
+          g_string_append_c (out, ' ');
+          next++;
+        }
+      else if (c == '\r' && *next == '\0')
+        {
+          /* What is left of a CR LF when the caller split the text into lines. */
+        }
+      else if (is_control (c))
+        g_string_append_unichar (out, 0xfffd);
+      else
+        g_string_append_len (out, p, next - p);
+      p = next;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* terminal_text for printing in a format: the result lives as long as KEEP. */
+static const char *
+printable (GPtrArray  *keep,
+           const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  g_ptr_array_add (keep, terminal_text (text, FALSE));
+  return g_ptr_array_index (keep, keep->len - 1);
+}
+
+static GPtrArray *
+printable_new (void)
+{
+  return g_ptr_array_new_with_free_func (g_free);
+}
+
+/* }}} */
+
+static void
+print_error (const char *message)
+{
+  g_autofree char *shown = terminal_text (message, FALSE);
+
+  g_printerr ("healthfolio-cli: %s\n", shown);
+}
+
 static int
 fail (GError *error)
 {
   int code = hf_error_exit_code (error);
 
-  g_printerr ("healthfolio-cli: %s\n", error->message);
+  print_error (error->message);
   g_error_free (error);
   return code == 0 ? 1 : code;
 }
@@ -67,7 +222,7 @@ usage_error (const char *format,
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
-  g_printerr ("healthfolio-cli: %s\n", msg);
+  print_error (msg);
   return 1;
 }
 
@@ -163,6 +318,7 @@ open_vault (Globals  *g,
   g_autofree char *path = vault_path (g, error);
   g_autofree char *prompt = NULL;
   g_autoptr(HfSecret) passphrase = NULL;
+  g_autoptr(HfVault) vault = NULL;
 
   if (path == NULL)
     return NULL;
@@ -177,7 +333,20 @@ open_vault (Globals  *g,
   passphrase = read_passphrase (g, prompt, error);
   if (passphrase == NULL)
     return NULL;
-  return hf_vault_open (path, g->member, passphrase, error);
+  vault = hf_vault_open (path, g->member, passphrase, error);
+
+  /* Tampering is reported as tampering (exit code 4) even when the unlock could undo it: the
+   * command itself is not run, so a script notices. */
+  if (vault != NULL && hf_vault_get_keyring_repair (vault) != NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INTEGRITY,
+                   "The keyring had been altered outside Healthfolio (%s), so it was restored "
+                   "from the vault's own copy and recorded in the activity log; nothing else "
+                   "was done, run the command again.", hf_vault_get_keyring_repair (vault));
+      hf_vault_lock (vault);
+      g_clear_object (&vault);
+    }
+  return g_steal_pointer (&vault);
 }
 
 static gboolean
@@ -200,10 +369,23 @@ parse_options (GOptionEntry  *entries,
   if (!g_option_context_parse (ctx, argc, argv, error))
     {
       g_autofree char *msg = g_strdup ((*error)->message);
+      gboolean unknown = g_error_matches (*error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION);
+
       g_clear_error (error);
-      g_set_error (error, HF_ERROR, HF_ERROR_USAGE, "%s (see --help).", msg);
+      g_set_error (error, HF_ERROR, HF_ERROR_USAGE, "%s (see --help%s).", msg,
+                   unknown ? "; put “--” before an argument that starts with “-”" : "");
       return FALSE;
     }
+
+  /* GOption keeps a "--" when an argument after it starts with "-" ("import -- -x.json");
+   * everything after it is an operand, and the "--" itself is not. */
+  for (int k = 1; k < *argc; k++)
+    if (g_str_equal ((*argv)[k], "--"))
+      {
+        memmove (*argv + k, *argv + k + 1, (*argc - k) * sizeof (char *));
+        (*argc)--;
+        break;
+      }
   return TRUE;
 }
 
@@ -282,8 +464,10 @@ cmd_vault_create (Globals  *g,
     }
   else
     {
-      g_print ("Created the vault %s with the owner “%s”.\n", path,
-               hf_vault_get_member_name (vault));
+      g_autoptr(GPtrArray) keep = printable_new ();
+
+      g_print ("Created the vault %s with the owner “%s”.\n", printable (keep, path),
+               printable (keep, hf_vault_get_member_name (vault)));
       if (demo)
         g_print ("It holds the demo record: %" G_GUINT64_FORMAT " records of an invented "
                  "patient. Try “healthfolio-cli list”.\n", records);
@@ -292,7 +476,7 @@ cmd_vault_create (Globals  *g,
                "    %s\n\n", hf_secret_get_string (code));
       g_print ("With it, anyone can open the vault as the member “recovery”, for example to set\n"
                "a new owner passphrase: healthfolio-cli --member recovery member passwd %s\n",
-               hf_vault_get_member_name (vault));
+               printable (keep, hf_vault_get_member_name (vault)));
     }
   hf_vault_lock (vault);
   return 0;
@@ -338,9 +522,11 @@ cmd_vault_info (Globals  *g,
     }
   else
     {
-      g_print ("Vault:       %s\n", hf_vault_get_path (vault));
+      g_autoptr(GPtrArray) keep = printable_new ();
+
+      g_print ("Vault:       %s\n", printable (keep, hf_vault_get_path (vault)));
       g_print ("Identifier:  %s\n", id);
-      g_print ("Acting as:   %s (%s)\n", hf_vault_get_member_name (vault),
+      g_print ("Acting as:   %s (%s)\n", printable (keep, hf_vault_get_member_name (vault)),
                hf_role_to_string (hf_vault_get_member_role (vault)));
       g_print ("Generation:  %" G_GUINT64_FORMAT "\n", hf_vault_get_generation (vault));
       g_print ("Members:     %u\n", members->len);
@@ -356,12 +542,20 @@ cmd_vault_check (Globals  *g,
 {
   g_autoptr(HfVault) vault = NULL;
   HfVaultCheck check;
+  gboolean verbose = FALSE;
   GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+      "After the summary, print the database checks' own lines", NULL },
+    { NULL }
+  };
   int code;
 
-  if (!parse_options (NULL, "", "Check the keyring, every database page and the activity log's "
-                      "chain. Exit code 4 if anything is wrong.", &argc, &argv, &error))
+  if (!parse_options (entries, "", "Check the keyring, every database page and the activity "
+                      "log's chain. Exit code 4 if anything is wrong.", &argc, &argv, &error))
     return fail (error);
+  if (argc > 1)
+    return usage_error ("vault check takes no arguments.");
   vault = open_vault (g, &error);
   if (vault == NULL)
     return fail (error);
@@ -383,6 +577,11 @@ cmd_vault_check (Globals  *g,
       for (guint i = 0; i < check.problems->len; i++)
         json_builder_add_string_value (b, g_ptr_array_index (check.problems, i));
       json_builder_end_array (b);
+      json_builder_set_member_name (b, "details");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < check.details->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (check.details, i));
+      json_builder_end_array (b);
       json_builder_end_object (b);
       print_json (b);
     }
@@ -391,10 +590,21 @@ cmd_vault_check (Globals  *g,
              "%u activity-log entries chained.\n", check.pages, check.audit_entries);
   else
     {
+      g_autoptr(GPtrArray) keep = printable_new ();
+
       g_printerr ("healthfolio-cli: the vault has %u problem%s:\n", check.problems->len,
                   check.problems->len == 1 ? "" : "s");
       for (guint i = 0; i < check.problems->len; i++)
-        g_printerr ("  - %s\n", (char *) g_ptr_array_index (check.problems, i));
+        g_printerr ("  - %s\n", printable (keep, g_ptr_array_index (check.problems, i)));
+      if (verbose && check.details->len > 0)
+        {
+          g_printerr ("The database checks reported:\n");
+          for (guint i = 0; i < check.details->len; i++)
+            g_printerr ("    %s\n", printable (keep, g_ptr_array_index (check.details, i)));
+        }
+      else if (check.details->len > 0)
+        g_printerr ("“healthfolio-cli vault check --verbose” prints the %u lines the database "
+                    "checks reported.\n", check.details->len);
     }
   code = check.ok ? 0 : 4;
   hf_vault_check_clear (&check);
@@ -448,7 +658,9 @@ cmd_member_list (Globals  *g,
       {
         HfMemberInfo *m = g_ptr_array_index (members, i);
         g_autofree char *created = format_time (m->created);
-        g_print ("%-24s %-20s since %s\n", m->name, hf_role_to_string (m->role), created);
+        g_autofree char *name = terminal_text (m->name, FALSE);
+
+        g_print ("%-24s %-20s since %s\n", name, hf_role_to_string (m->role), created);
       }
   hf_vault_lock (vault);
   return 0;
@@ -522,7 +734,9 @@ cmd_member_add (Globals  *g,
     }
   else
     {
-      g_print ("Added “%s” as %s.\n", argv[1], hf_role_to_string (role));
+      g_autofree char *name = terminal_text (argv[1], FALSE);
+
+      g_print ("Added “%s” as %s.\n", name, hf_role_to_string (role));
       if (code != NULL)
         g_print ("\nRecovery code (shown only now; write it down):\n\n    %s\n",
                  hf_secret_get_string (code));
@@ -600,11 +814,16 @@ cmd_member_passwd (Globals  *g,
       json_builder_end_object (b);
       print_json (b);
     }
-  else if (code != NULL)
-    g_print ("New recovery code for “%s” (shown only now; write it down):\n\n    %s\n",
-             name, hf_secret_get_string (code));
   else
-    g_print ("Changed the passphrase of “%s”.\n", name);
+    {
+      g_autofree char *shown = terminal_text (name, FALSE);
+
+      if (code != NULL)
+        g_print ("New recovery code for “%s” (shown only now; write it down):\n\n    %s\n",
+                 shown, hf_secret_get_string (code));
+      else
+        g_print ("Changed the passphrase of “%s”.\n", shown);
+    }
   hf_vault_lock (vault);
   return 0;
 }
@@ -643,7 +862,11 @@ cmd_member_remove (Globals  *g,
       print_json (b);
     }
   else
-    g_print ("Removed “%s” and re-keyed the vault.\n", argv[1]);
+    {
+      g_autofree char *name = terminal_text (argv[1], FALSE);
+
+      g_print ("Removed “%s” and re-keyed the vault.\n", name);
+    }
   hf_vault_lock (vault);
   return 0;
 }
@@ -709,8 +932,11 @@ cmd_audit_list (Globals  *g,
       {
         HfAuditEntry *e = g_ptr_array_index (entries, i);
         g_autofree char *when = format_time_us (e->time);
-        g_print ("%5" G_GINT64_FORMAT "  %s  %-16s %-20s %s\n", e->seq, when, e->actor, e->action,
-                 e->detail);
+        g_autoptr(GPtrArray) keep = printable_new ();
+
+        g_print ("%5" G_GINT64_FORMAT "  %s  %-16s %-20s %s\n", e->seq, when,
+                 printable (keep, e->actor), printable (keep, e->action),
+                 printable (keep, e->detail));
       }
   hf_vault_lock (vault);
   return 0;
@@ -765,7 +991,12 @@ cmd_audit_verify (Globals  *g,
     {
       g_printerr ("healthfolio-cli: the activity log was tampered with:\n");
       for (guint i = 0; i < problems->len; i++)
-        g_printerr ("  - %s\n", ((HfAuditProblem *) g_ptr_array_index (problems, i))->message);
+        {
+          HfAuditProblem *p = g_ptr_array_index (problems, i);
+          g_autofree char *message = terminal_text (p->message, FALSE);
+
+          g_printerr ("  - %s\n", message);
+        }
     }
   hf_vault_lock (vault);
   return problems->len == 0 ? 0 : 4;
@@ -852,8 +1083,12 @@ cmd_import (Globals  *g,
                result->files == 1 ? "" : "s", result->added, result->updated, result->history,
                result->deleted, result->unchanged);
       for (GList *l = types; l != NULL; l = l->next)
-        g_print ("  %-28s %u\n", (char *) l->data,
-                 GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, l->data)));
+        {
+          g_autofree char *type = terminal_text (l->data, FALSE);
+
+          g_print ("  %-28s %u\n", type,
+                   GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, l->data)));
+        }
     }
   hf_vault_lock (vault);
   return 0;
@@ -909,9 +1144,12 @@ print_rows (Globals   *g,
   for (guint i = 0; i < rows->len; i++)
     {
       HfRecordRow *r = g_ptr_array_index (rows, i);
+      g_autoptr(GPtrArray) keep = printable_new ();
+
       g_print ("%8" G_GINT64_FORMAT "  %-10.10s  %-20s %s%s%s\n", r->id,
-               r->effective ? r->effective : "", r->resource_type, r->title,
-               r->subtitle ? " · " : "", r->subtitle ? r->subtitle : "");
+               r->effective ? printable (keep, r->effective) : "",
+               printable (keep, r->resource_type), printable (keep, r->title),
+               r->subtitle ? " · " : "", r->subtitle ? printable (keep, r->subtitle) : "");
     }
 }
 
@@ -1044,7 +1282,16 @@ cmd_show (Globals  *g,
     return fail (error);
   if (raw)
     {
-      g_print ("%s\n", json);
+      /* Into a pipe or a file, the stored bytes. On a terminal, the same JSON with its control
+       * characters (valid raw in a JSON string: DEL and C1) written as \u escapes. */
+      if (isatty (STDOUT_FILENO))
+        {
+          g_autofree char *shown = terminal_text (json, TRUE);
+          fputs (shown, stdout);
+        }
+      else
+        fputs (json, stdout);
+      fputc ('\n', stdout);
       hf_vault_lock (vault);
       return 0;
     }
@@ -1077,33 +1324,36 @@ cmd_show (Globals  *g,
     }
   else
     {
+      g_autoptr(GPtrArray) keep = printable_new ();
       glong width = 0;
 
       for (guint i = 0; i < fields->len; i++)
         width = MAX (width, g_utf8_strlen (((HfFhirField *) g_ptr_array_index (fields, i))->label,
                                            -1));
-      g_print ("%s\n", row->title);
+      g_print ("%s\n", printable (keep, row->title));
       if (row->subtitle != NULL)
-        g_print ("%s\n", row->subtitle);
+        g_print ("%s\n", printable (keep, row->subtitle));
       g_print ("\n");
       for (guint i = 0; i < fields->len; i++)
         {
           HfFhirField *f = g_ptr_array_index (fields, i);
           g_auto(GStrv) lines = g_strsplit (f->value, "\n", -1);
-          glong pad = width - g_utf8_strlen (f->label, -1);
+          const char *label = printable (keep, f->label);
+          glong pad = width - g_utf8_strlen (label, -1);
 
           /* Padded by characters, not bytes: labels may be translated one day. */
-          g_print ("  %s:%*s  %s\n", f->label, (int) pad, "", lines[0]);
+          g_print ("  %s:%*s  %s\n", label, (int) MAX (pad, 0), "", printable (keep, lines[0]));
           for (guint k = 1; lines[k] != NULL; k++)
-            g_print ("  %*s   %s\n", (int) width, "", lines[k]);
+            g_print ("  %*s   %s\n", (int) width, "", printable (keep, lines[k]));
         }
       g_print ("\n");
       {
         g_autofree char *source = hf_record_source_dup_label (row->source);
-        g_print ("  Source:  %s\n", source);
+        g_print ("  Source:  %s\n", printable (keep, source));
       }
       if (row->deleted_at != NULL)
-        g_print ("  Deleted at its source %s; kept here with its history.\n", row->deleted_at);
+        g_print ("  Deleted at its source %s; kept here with its history.\n",
+                 printable (keep, row->deleted_at));
       linked = hf_record_store_linked (vault, row->id, &error);
       if (linked == NULL)
         return fail (error);
@@ -1112,12 +1362,14 @@ cmd_show (Globals  *g,
           HfRecordRow *other = g_ptr_array_index (linked, i);
           g_autofree char *source = hf_record_source_dup_label (other->source);
           g_print ("  %s record %" G_GINT64_FORMAT " (%s/%s from %s)\n",
-                   i == 0 ? "Linked:  " : "         ", other->id, other->resource_type,
-                   other->fhir_id, source);
+                   i == 0 ? "Linked:  " : "         ", other->id,
+                   printable (keep, other->resource_type), printable (keep, other->fhir_id),
+                   printable (keep, source));
         }
-      g_print ("\nRecord %" G_GINT64_FORMAT " · %s/%s · %s%s%s\n", row->id, row->resource_type,
-               row->fhir_id, hf_fhir_category_label (row->category),
-               row->effective ? " · " : "", row->effective ? row->effective : "");
+      g_print ("\nRecord %" G_GINT64_FORMAT " · %s/%s · %s%s%s\n", row->id,
+               printable (keep, row->resource_type), printable (keep, row->fhir_id),
+               hf_fhir_category_label (row->category), row->effective ? " · " : "",
+               row->effective ? printable (keep, row->effective) : "");
       g_print ("“healthfolio-cli show --raw %" G_GINT64_FORMAT "” prints the record as "
                "stored.\n", row->id);
     }
@@ -1175,8 +1427,11 @@ cmd_stats (Globals  *g,
   else
     {
       for (GList *l = types; l != NULL; l = l->next)
-        g_print ("%-28s %d\n", (char *) l->data,
-                 GPOINTER_TO_INT (g_hash_table_lookup (counts, l->data)));
+        {
+          g_autofree char *type = terminal_text (l->data, FALSE);
+
+          g_print ("%-28s %d\n", type, GPOINTER_TO_INT (g_hash_table_lookup (counts, l->data)));
+        }
       g_print ("%-28s %" G_GUINT64_FORMAT "\n", "Total", total);
       g_print ("%-28s %" G_GUINT64_FORMAT "\n", "Files imported", imports);
     }
@@ -1250,7 +1505,12 @@ cmd_trend (Globals  *g,
               json_builder_end_object (b);
             }
           else
-            g_print ("%-12s %5u  %s\n", t->code, t->n_points, t->title);
+            {
+              g_autoptr(GPtrArray) keep = printable_new ();
+
+              g_print ("%-12s %5u  %s\n", printable (keep, t->code), t->n_points,
+                       printable (keep, t->title));
+            }
         }
       json_builder_end_array (b);
       if (g->json)
@@ -1306,16 +1566,22 @@ cmd_trend (Globals  *g,
     }
   else
     {
-      g_print ("%s\n", trend->title);
+      g_autoptr(GPtrArray) keep = printable_new ();
+
+      g_print ("%s\n", printable (keep, trend->title));
       for (guint i = 0; i < trend->series->len; i++)
         {
           HfTrendSeries *s = g_ptr_array_index (trend->series, i);
+          const char *unit = s->unit ? printable (keep, s->unit) : "";
+
           if (trend->series->len > 1)
-            g_print ("\n%s\n", s->name);
+            g_print ("\n%s\n", printable (keep, s->name));
           for (guint j = 0; j < s->points->len; j++)
             {
               HfTrendPoint *p = &g_array_index (s->points, HfTrendPoint, j);
-              g_print ("%s  %10g %s", p->date, p->value, s->unit ? s->unit : "");
+              g_autofree char *date = terminal_text (p->date, FALSE);
+
+              g_print ("%s  %10g %s", date, p->value, unit);
               if (!isnan (p->low) && !isnan (p->high))
                 g_print ("   (normal %g–%g)", p->low, p->high);
               else if (!isnan (p->high))
@@ -1338,12 +1604,13 @@ open_in_browser_cb (const char  *uri,
                     GError     **error)
 {
   g_autoptr(GError) launch_error = NULL;
+  g_autoptr(GPtrArray) keep = printable_new ();
 
   /* The address carries no secret: only the PKCE challenge and a state the listener checks. */
   g_printerr ("Sign in with your provider in the web browser. If no browser opens, open this "
-              "address:\n\n  %s\n\nWaiting for the sign-in…\n", uri);
+              "address:\n\n  %s\n\nWaiting for the sign-in…\n", printable (keep, uri));
   if (!g_app_info_launch_default_for_uri (uri, NULL, &launch_error))
-    g_printerr ("(Could not open a browser: %s)\n", launch_error->message);
+    g_printerr ("(Could not open a browser: %s)\n", printable (keep, launch_error->message));
   return TRUE;
 }
 
@@ -1352,31 +1619,34 @@ sync_progress_cb (const HfSyncProgress *p,
                   gpointer              user_data)
 {
   gboolean tty = GPOINTER_TO_INT (user_data);
+  g_autoptr(GPtrArray) keep = printable_new ();
+  const char *source = printable (keep, p->source);
+  const char *type = printable (keep, p->type);
+  const char *message = printable (keep, p->message);
 
   switch (p->event)
     {
     case HF_SYNC_EVENT_PAGE:
       if (tty)
         g_printerr ("\r%-79s\r%s: %s page %u, %" G_GUINT64_FORMAT " records (%u of %u types done)",
-                    "", p->source, p->type, p->pages, p->resources, p->types_done,
-                    p->types_total);
-      if (p->message != NULL)
-        g_printerr ("%s%s: the server notes: %s\n", tty ? "\n" : "", p->type, p->message);
+                    "", source, type, p->pages, p->resources, p->types_done, p->types_total);
+      if (message != NULL)
+        g_printerr ("%s%s: the server notes: %s\n", tty ? "\n" : "", type, message);
       break;
     case HF_SYNC_EVENT_WAITING:
-      g_printerr ("%s%s: %s\n", tty ? "\r" : "", p->type ? p->type : p->source, p->message);
+      g_printerr ("%s%s: %s\n", tty ? "\r" : "", type ? type : source, message);
       break;
     case HF_SYNC_EVENT_DONE:
       if (tty)
         g_printerr ("\r%-79s\r", "");
-      g_printerr ("%s: %u page%s, %" G_GUINT64_FORMAT " records\n", p->type, p->pages,
+      g_printerr ("%s: %u page%s, %" G_GUINT64_FORMAT " records\n", type, p->pages,
                   p->pages == 1 ? "" : "s", p->resources);
       break;
     case HF_SYNC_EVENT_SKIPPED:
-      g_printerr ("%s%s: skipped: %s\n", tty ? "\r" : "", p->type, p->message);
+      g_printerr ("%s%s: skipped: %s\n", tty ? "\r" : "", type, message);
       break;
     case HF_SYNC_EVENT_FAILED:
-      g_printerr ("%s%s\n", tty ? "\r" : "", p->message);
+      g_printerr ("%s%s\n", tty ? "\r" : "", message);
       break;
     case HF_SYNC_EVENT_STARTED:
     case HF_SYNC_EVENT_ATTACHMENT:
@@ -1454,11 +1724,17 @@ cmd_source_add (Globals  *g,
     }
   else
     {
-      g_print ("Added “%s” (%s).\n%s\n", info->name, info->base_url, text);
+      g_autoptr(GPtrArray) keep = printable_new ();
+      const char *name = printable (keep, info->name);
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+      g_print ("Added “%s” (%s).\n", name, printable (keep, info->base_url));
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_print ("%s\n", printable (keep, lines[i]));
       if (!open)
-        g_print ("Next: sign in with “healthfolio-cli source login %s”.\n", info->name);
+        g_print ("Next: sign in with “healthfolio-cli source login %s”.\n", name);
       else
-        g_print ("Next: fetch the records with “healthfolio-cli source sync %s”.\n", info->name);
+        g_print ("Next: fetch the records with “healthfolio-cli source sync %s”.\n", name);
     }
   hf_vault_lock (vault);
   return 0;
@@ -1531,12 +1807,16 @@ cmd_source_list (Globals  *g,
       {
         HfSourceInfo *s = g_ptr_array_index (list, i);
         g_autofree char *t = s->last_sync ? format_time (s->last_sync) : g_strdup ("never");
-        g_print ("%-16s %s\n  %s; last sync: %s%s%s\n", s->name, s->base_url,
+        g_autoptr(GPtrArray) keep = printable_new ();
+
+        g_print ("%-16s %s\n  %s; last sync: %s%s%s\n", printable (keep, s->name),
+                 printable (keep, s->base_url),
                  s->auth == HF_SOURCE_AUTH_OPEN ? "open server"
                  : s->signed_in ? "SMART on FHIR, signed in" : "SMART on FHIR, not signed in",
-                 t, s->last_status ? " — " : "", s->last_status ? s->last_status : "");
+                 t, s->last_status ? " — " : "",
+                 s->last_status ? printable (keep, s->last_status) : "");
         if (s->problem != NULL)
-          g_print ("  Damaged: %s\n", s->problem);
+          g_print ("  Damaged: %s\n", printable (keep, s->problem));
       }
   hf_vault_lock (vault);
   return 0;
@@ -1562,8 +1842,12 @@ cmd_source_login (Globals  *g,
     return fail (error);
   if (!hf_source_login (vault, argv[1], &options, NULL, &error))
     return fail (error);
-  g_print ("Signed in to “%s”. Fetch the records with “healthfolio-cli source sync %s”.\n",
-           argv[1], argv[1]);
+  {
+    g_autofree char *name = terminal_text (argv[1], FALSE);
+
+    g_print ("Signed in to “%s”. Fetch the records with “healthfolio-cli source sync %s”.\n",
+             name, name);
+  }
   hf_vault_lock (vault);
   return 0;
 }
@@ -1666,6 +1950,7 @@ cmd_source_sync (Globals  *g,
   for (guint i = 0; i < names->len; i++)
     {
       g_autoptr(HfSyncResult) result = NULL;
+      g_autoptr(GPtrArray) keep = printable_new ();
       const char *name = g_ptr_array_index (names, i);
       gboolean ok = hf_source_sync (vault, name, &options, g->json ? NULL : sync_progress_cb,
                                     GINT_TO_POINTER (isatty (STDERR_FILENO)), NULL, &result,
@@ -1675,12 +1960,12 @@ cmd_source_sync (Globals  *g,
       else if (result != NULL)
         g_print ("%s: %" G_GUINT64_FORMAT " added, %" G_GUINT64_FORMAT " updated, %"
                  G_GUINT64_FORMAT " unchanged; %u pages, %u documents, %u types skipped, "
-                 "%u failed (%.1f s).\n", name, result->added, result->updated,
+                 "%u failed (%.1f s).\n", printable (keep, name), result->added, result->updated,
                  result->unchanged, result->pages, result->attachments, result->skipped,
                  result->failed, result->elapsed_us / 1e6);
       if (!ok)
         {
-          g_printerr ("healthfolio-cli: %s\n", error->message);
+          print_error (error->message);
           if (first == NULL)
             first = g_steal_pointer (&error);
           g_clear_error (&error);
@@ -1717,7 +2002,11 @@ cmd_source_remove (Globals  *g,
     return fail (error);
   if (!hf_source_remove (vault, argv[1], &error))
     return fail (error);
-  g_print ("Removed “%s”; its records are kept.\n", argv[1]);
+  {
+    g_autofree char *name = terminal_text (argv[1], FALSE);
+
+    g_print ("Removed “%s”; its records are kept.\n", name);
+  }
   hf_vault_lock (vault);
   return 0;
 }
@@ -1730,7 +2019,8 @@ static const Command commands[] = {
     "create a vault; prints the recovery code once", 
     cmd_vault_create },
   { "vault", "info", "", "show the vault and the acting member", cmd_vault_info },
-  { "vault", "check", "", "check keyring, database pages and activity log", cmd_vault_check },
+  { "vault", "check", "[--verbose]", "check keyring, database pages and activity log",
+    cmd_vault_check },
   { "member", "list", "", "list members and roles", cmd_member_list },
   { "member", "add", "NAME --role ROLE [--new-passphrase-file FILE]", "add a member",
     cmd_member_add },
@@ -1815,8 +2105,7 @@ int
 main (int    argc,
       char **argv)
 {
-  Globals g = { .passphrase_fd = -1 };
-  g_autofree char *passphrase_fd = NULL;
+  g_auto(Globals) g = { .passphrase_fd = -1 };
   int i;
 
   setlocale (LC_ALL, "");
@@ -1908,9 +2197,6 @@ main (int    argc,
           g_set_prgname (prog);
           code = commands[c].func (&g, n, sub);
           g_free (sub);
-          g_free (g.vault);
-          g_free (g.member);
-          g_free (g.passphrase_file);
           return code;
         }
     }
@@ -1921,7 +2207,9 @@ main (int    argc,
       known_group |= g_str_equal (argv[i], commands[c].group);
     if (known_group)
       {
-        g_printerr ("healthfolio-cli: “%s” needs one of:", argv[i]);
+        g_autofree char *group = terminal_text (argv[i], FALSE);
+
+        g_printerr ("healthfolio-cli: “%s” needs one of:", group);
         for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
           if (g_str_equal (argv[i], commands[c].group))
             g_printerr (" %s", commands[c].name);

@@ -94,6 +94,12 @@ HfSecret   *hf_key_slot_unlock         (const HfKeyring *keyring,
                                         const HfKeySlot *slot,
                                         const HfSecret  *passphrase,
                                         GError         **error);
+gboolean    hf_key_slot_same_credentials
+                                       (const HfKeySlot *a,
+                                        const HfKeySlot *b);
+GPtrArray  *hf_keyring_describe_changes
+                                       (const HfKeyring *found,
+                                        const HfKeyring *expected);
 
 void        hf_kdf_params_for_new_slot (HfKdfParams     *params);
 void        hf_kdf_tune                (HfKdfParams     *params,
@@ -109,6 +115,9 @@ gboolean    hf_write_file_atomic       (const char      *path,
                                         GError         **error);
 gboolean    hf_fsync_dir_of            (const char      *path,
                                         GError         **error);
+
+void        _hf_crash_point            (const char      *action,
+                                        const char      *point);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfKeyring, hf_keyring_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfKeySlot, hf_key_slot_free)

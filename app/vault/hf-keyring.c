@@ -29,13 +29,18 @@
  * changed. The data key is sealed to a public key per slot rather than wrapped with the
  * passphrase directly so that re-keying can re-wrap every remaining slot without knowing the
  * other members' passphrases. The unkeyed checksum tells damage from a wrong passphrase
- * before any KDF runs; the MAC, checked once the data key is known, tells forgery.
+ * before any KDF runs; the MAC, checked once the data key is known, tells forgery. A forger
+ * who recomputes the checksum and alters a slot's metadata makes that slot's AEAD fail just
+ * as a wrong passphrase does, so its member is told both are possible; any other member's
+ * slot still opens, and the MAC then shows the file was altered (hf-vault.c says how the
+ * change is named and undone).
  */
 
 #include "hf-keyring-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -308,8 +313,12 @@ hf_key_slot_unlock (const HfKeyring  *keyring,
                                                   ad->data, ad->len,
                                                   slot->sk_nonce, hf_secret_peek (kek)) != 0)
     {
+      /* The AEAD fails alike for a wrong passphrase and for altered metadata (its associated
+       * data): only another member's unlock, through the keyring's MAC, can tell them apart. */
       g_set_error (error, HF_ERROR, HF_ERROR_AUTH,
-                   "Wrong passphrase for “%s”.", slot->name);
+                   "Wrong passphrase for “%s”, or the keyring's slot for “%s” was altered; if "
+                   "the passphrase is right, let another member unlock the vault, which checks "
+                   "the whole keyring and restores an altered slot.", slot->name, slot->name);
       return NULL;
     }
 
@@ -609,6 +618,87 @@ hf_keyring_write (HfKeyring       *self,
   return hf_write_file_atomic (path, bytes, error);
 }
 
+/* The same member with the same passphrase: everything the passphrase unwraps, and the
+ * metadata bound to it. What re-sealing the data key changes (the ephemeral key, the sealed
+ * data key) is left out. */
+gboolean
+hf_key_slot_same_credentials (const HfKeySlot *a,
+                              const HfKeySlot *b)
+{
+  return a != NULL && b != NULL &&
+         g_strcmp0 (a->name, b->name) == 0 && a->role == b->role && a->created == b->created &&
+         a->kdf.ops == b->kdf.ops && a->kdf.mem == b->kdf.mem &&
+         memcmp (a->salt, b->salt, sizeof a->salt) == 0 &&
+         memcmp (a->pk, b->pk, sizeof a->pk) == 0 &&
+         memcmp (a->sk_nonce, b->sk_nonce, sizeof a->sk_nonce) == 0 &&
+         memcmp (a->wrapped_sk, b->wrapped_sk, sizeof a->wrapped_sk) == 0;
+}
+
+static gboolean
+key_slot_equal (const HfKeySlot *a,
+                const HfKeySlot *b)
+{
+  return hf_key_slot_same_credentials (a, b) &&
+         memcmp (a->eph_pk, b->eph_pk, sizeof a->eph_pk) == 0 &&
+         memcmp (a->dk_nonce, b->dk_nonce, sizeof a->dk_nonce) == 0 &&
+         memcmp (a->sealed_dk, b->sealed_dk, sizeof a->sealed_dk) == 0;
+}
+
+/* How FOUND differs from EXPECTED, a copy known to be genuine: one phrase per difference
+ * ("the key slot of “bob” was altered: its role was changed from … to …"), for a sentence
+ * that lists them. Never empty when the two differ at all. */
+GPtrArray *
+hf_keyring_describe_changes (const HfKeyring *found,
+                             const HfKeyring *expected)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
+  gboolean same_order = found->slots->len == expected->slots->len;
+
+  if (memcmp (found->vault_id, expected->vault_id, HF_VAULT_ID_SIZE) != 0)
+    g_ptr_array_add (changes, g_strdup ("its vault identifier was changed"));
+  if (found->generation != expected->generation)
+    g_ptr_array_add (changes, g_strdup_printf ("its generation was changed from %"
+                                               G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT,
+                                               expected->generation, found->generation));
+
+  for (guint i = 0; i < expected->slots->len; i++)
+    {
+      const HfKeySlot *e = g_ptr_array_index (expected->slots, i);
+      const HfKeySlot *f = hf_keyring_find_slot (found, e->name);
+
+      if (same_order && f != g_ptr_array_index (found->slots, i))
+        same_order = FALSE;
+      if (f == NULL)
+        g_ptr_array_add (changes, g_strdup_printf ("the key slot of “%s” was removed",
+                                                   e->name));
+      else if (f->role != e->role)
+        g_ptr_array_add (changes, g_strdup_printf ("the key slot of “%s” was altered: its "
+                                                   "role was changed from %s to %s", e->name,
+                                                   hf_role_to_string (e->role),
+                                                   hf_role_to_string (f->role)));
+      else if (!hf_key_slot_same_credentials (f, e))
+        g_ptr_array_add (changes, g_strdup_printf ("the key slot of “%s” was replaced by "
+                                                   "another one", e->name));
+      else if (!key_slot_equal (f, e))
+        g_ptr_array_add (changes, g_strdup_printf ("the sealed data key in the slot of “%s” "
+                                                   "was altered", e->name));
+    }
+  for (guint i = 0; i < found->slots->len; i++)
+    {
+      const HfKeySlot *f = g_ptr_array_index (found->slots, i);
+
+      if (hf_keyring_find_slot (expected, f->name) == NULL)
+        g_ptr_array_add (changes, g_strdup_printf ("a key slot for “%s” as %s was added",
+                                                   f->name, hf_role_to_string (f->role)));
+    }
+
+  if (changes->len == 0 && !same_order)
+    g_ptr_array_add (changes, g_strdup ("its key slots were reordered"));
+  if (changes->len == 0)
+    g_ptr_array_add (changes, g_strdup ("its authentication code was changed"));
+  return g_steal_pointer (&changes);
+}
+
 HfKeySlot *
 hf_keyring_find_slot (const HfKeyring *self,
                       const char      *name)
@@ -732,6 +822,26 @@ hf_kdf_params_for_new_slot (HfKdfParams *params)
 
 /* }}} */
 
+/* {{{ test support */
+
+/* Fault injection for the crash tests: HF_TEST_CRASH_AT=ACTION:POINT kills the process with
+ * SIGKILL at that point of a transition logged as ACTION, as a power cut or kill -9 would. */
+void
+_hf_crash_point (const char *action,
+                 const char *point)
+{
+  const char *at = g_getenv ("HF_TEST_CRASH_AT");
+  gsize n;
+
+  if (at == NULL)
+    return;
+  n = strlen (action);
+  if (strncmp (at, action, n) == 0 && at[n] == ':' && g_str_equal (at + n + 1, point))
+    raise (SIGKILL);
+}
+
+/* }}} */
+
 /* {{{ atomic files */
 
 gboolean
@@ -788,6 +898,7 @@ hf_write_file_atomic (const char  *path,
       goto fail;
     }
   fd = -1;
+  _hf_crash_point ("keyring-write", "before-rename");
   if (rename (tmp, path) != 0)
     goto fail;
   return hf_fsync_dir_of (path, error);

@@ -17,13 +17,20 @@
  * generation moves on), so an older copy of either file from any earlier session is caught.
  * Transitions are serialised between processes by flock() on the database file, which does
  * not interact with SQLite's own fcntl() locks.
+ *
+ * The commit of step 3 also stores the new keyring's bytes in the database ("keyring" in the
+ * meta table), authenticated with everything else by SQLCipher. The keyring's own MAC says
+ * only that the file changed; that copy says what changed, and lets the next member who
+ * unlocks restore it. A slot is bound to its metadata by its AEAD, which fails the same way for
+ * a wrong passphrase as for an altered role or vault id: the member whose slot was altered
+ * cannot be told more than "wrong passphrase or altered slot", but any other member's unlock
+ * finds the alteration, logs it and restores the slot.
  */
 
 #include "hf-vault-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sodium.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -49,6 +56,7 @@ struct _HfVault
   HfKeyring *keyring;
   char      *member;
   HfRole     role;
+  char      *keyring_repair;   /* what this unlock found altered in the keyring and restored */
 };
 
 G_DEFINE_FINAL_TYPE (HfVault, hf_vault, G_TYPE_OBJECT)
@@ -62,26 +70,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* {{{ test support */
-
-/* Fault injection for the crash tests: HF_TEST_CRASH_AT=ACTION:POINT kills the process with
- * SIGKILL at that point of a transition logged as ACTION, as a power cut or kill -9 would. */
-static void
-crash_point (const char *action,
-             const char *point)
-{
-  const char *at = g_getenv ("HF_TEST_CRASH_AT");
-  gsize n;
-
-  if (at == NULL)
-    return;
-  n = strlen (action);
-  if (strncmp (at, action, n) == 0 && at[n] == ':' && g_str_equal (at + n + 1, point))
-    raise (SIGKILL);
-}
-
-/* }}} */
 
 /* {{{ paths */
 
@@ -524,12 +512,135 @@ _hf_vault_schema_version (void)
 
 /* }}} */
 
-static GPtrArray *
-db_integrity_problems (sqlite3 *db,
-                       guint   *pages)
+/* {{{ integrity checks */
+
+/* Up to eight numbers as "6, 7 and 8", with how many more. */
+static char *
+format_numbers (GArray *numbers)
 {
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  GString *s = g_string_new (NULL);
+  guint shown = MIN (numbers->len, 8);
+
+  for (guint i = 0; i < shown; i++)
+    {
+      if (i > 0)
+        g_string_append (s, i + 1 == shown && shown == numbers->len ? " and " : ", ");
+      g_string_append_printf (s, "%u", g_array_index (numbers, guint, i));
+    }
+  if (numbers->len > shown)
+    g_string_append_printf (s, " and %u more", numbers->len - shown);
+  return g_string_free (s, FALSE);
+}
+
+static void
+add_unique (GArray *numbers,
+            guint   n)
+{
+  for (guint i = 0; i < numbers->len; i++)
+    if (g_array_index (numbers, guint, i) == n)
+      return;
+  g_array_append_val (numbers, n);
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The number after WORD in LINE ("page 6", "Tree 5"), if any. */
+static gboolean
+number_after (const char *line,
+              const char *word,
+              guint      *out)
+{
+  const char *p = strstr (line, word);
+  guint64 v;
+  char *end;
+
+  if (p == NULL)
+    return FALSE;
+  p += strlen (word);
+  v = g_ascii_strtoull (p, &end, 10);
+  if (end == p || v > G_MAXUINT)
+    return FALSE;
+  *out = (guint) v;
+  return TRUE;
+}
+
+/* What the b-trees SQLite names by their root page are: tables and indexes by name, when the
+ * schema can still be read. */
+static char *
+describe_trees (sqlite3 *db,
+                GArray  *roots,
+                GPtrArray *indexes)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) unnamed = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GString) s = g_string_new (NULL);
   sqlite3_stmt *stmt = NULL;
+
+  for (guint i = 0; i < roots->len; i++)
+    {
+      guint root = g_array_index (roots, guint, i);
+      char *name = NULL;
+
+      if (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_schema WHERE rootpage = ?", -1, &stmt,
+                              NULL) == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, root);
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        }
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+      if (name != NULL && !g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+        g_ptr_array_add (names, name);
+      else if (name == NULL)
+        add_unique (unnamed, root);
+      else
+        g_free (name);
+    }
+  for (guint i = 0; i < indexes->len; i++)
+    if (!g_ptr_array_find_with_equal_func (names, g_ptr_array_index (indexes, i), g_str_equal,
+                                           NULL))
+      g_ptr_array_add (names, g_strdup (g_ptr_array_index (indexes, i)));
+
+  for (guint i = 0; i < names->len && i < 8; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", (char *) g_ptr_array_index (names, i));
+  if (names->len > 8)
+    g_string_append_printf (s, " and %u more", names->len - 8);
+  if (unnamed->len > 0)
+    {
+      g_autofree char *list = NULL;
+
+      g_array_sort (unnamed, compare_uint);
+      list = format_numbers (unnamed);
+      g_string_append_printf (s, "%sthe b-tree%s at page%s %s", s->len > 0 ? "; " : "",
+                              unnamed->len == 1 ? "" : "s", unnamed->len == 1 ? "" : "s", list);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* SQLCipher's check of every page's HMAC, then SQLite's check of the b-trees. PROBLEMS gets
+ * one sentence per check that failed, saying how many problems and where; DETAILS, if given,
+ * the checks' own lines, which can run to hundreds for a few damaged pages. */
+static void
+db_integrity_check (sqlite3   *db,
+                    guint     *pages,
+                    GPtrArray *problems,
+                    GPtrArray *details)
+{
+  g_autoptr(GArray) bad_pages = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) roots = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) indexes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *first_structure = NULL;
+  g_autofree char *stopped = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint structure = 0;
   int rc;
 
   if (pages != NULL)
@@ -539,46 +650,127 @@ db_integrity_problems (sqlite3 *db,
           sqlite3_step (stmt) == SQLITE_ROW)
         *pages = sqlite3_column_int (stmt, 0);
       sqlite3_finalize (stmt);
+      stmt = NULL;
     }
 
   /* Every page's HMAC: names the pages that were altered. */
   if (sqlite3_prepare_v2 (db, "PRAGMA cipher_integrity_check", -1, &stmt, NULL) == SQLITE_OK)
     {
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (problems, g_strdup_printf ("Database: %s.",
-                                                    sqlite3_column_text (stmt, 0)));
+        {
+          const char *line = (const char *) sqlite3_column_text (stmt, 0);
+          guint page;
+
+          if (line == NULL)
+            continue;
+          if (details != NULL)
+            g_ptr_array_add (details, g_strdup (line));
+          if (number_after (line, "page ", &page))
+            add_unique (bad_pages, page);
+          else
+            g_ptr_array_add (problems, g_strdup_printf ("Database: %s.", line));
+        }
       if (rc != SQLITE_DONE)
         g_ptr_array_add (problems, g_strdup_printf ("Database: the page check stopped: %s.",
                                                     sqlite3_errmsg (db)));
     }
   sqlite3_finalize (stmt);
+  stmt = NULL;
 
-  /* The b-tree structure. */
+  if (bad_pages->len > 0)
+    {
+      g_autofree char *list = NULL;
+
+      g_array_sort (bad_pages, compare_uint);
+      list = format_numbers (bad_pages);
+      g_ptr_array_insert (problems, 0, bad_pages->len == 1
+        ? g_strdup_printf ("Database: page %s fails its authentication check: it was altered "
+                           "or damaged on disk.", list)
+        : g_strdup_printf ("Database: %u pages fail their authentication check (pages %s): "
+                           "they were altered or damaged on disk.", bad_pages->len, list));
+    }
+
+  /* The b-tree structure: SQLite answers "ok", or lines that name b-trees by their root page,
+   * pages, and indexes. */
   if (sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL) == SQLITE_OK)
     {
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          const char *line = (const char *) sqlite3_column_text (stmt, 0);
-          if (g_strcmp0 (line, "ok") != 0)
-            g_ptr_array_add (problems, g_strdup_printf ("Database structure: %s.", line));
+          const char *text = (const char *) sqlite3_column_text (stmt, 0);
+          g_auto(GStrv) lines = NULL;
+
+          if (text == NULL || g_str_equal (text, "ok"))
+            continue;
+          lines = g_strsplit (text, "\n", -1);
+          for (guint i = 0; lines[i] != NULL; i++)
+            {
+              const char *line = lines[i];
+              const char *index;
+              guint root;
+
+              if (*line == '\0' || g_str_has_prefix (line, "*** in database"))
+                continue;
+              if (details != NULL)
+                g_ptr_array_add (details, g_strdup (line));
+              structure++;
+              if (first_structure == NULL)
+                first_structure = g_strdup (line);
+              if (number_after (line, "Tree ", &root))
+                add_unique (roots, root);
+              if ((index = strstr (line, "index ")) != NULL)
+                {
+                  g_autofree char *name = g_strndup (index + 6, strcspn (index + 6, " \t"));
+                  if (*name != '\0' &&
+                      !g_ptr_array_find_with_equal_func (indexes, name, g_str_equal, NULL))
+                    g_ptr_array_add (indexes, g_steal_pointer (&name));
+                }
+            }
         }
       if (rc != SQLITE_DONE)
-        g_ptr_array_add (problems, g_strdup_printf ("Database structure: %s.",
-                                                    sqlite3_errmsg (db)));
+        stopped = g_strdup (sqlite3_errmsg (db));
     }
   else
-    g_ptr_array_add (problems, g_strdup_printf ("Database structure: %s.", sqlite3_errmsg (db)));
+    stopped = g_strdup (sqlite3_errmsg (db));
   sqlite3_finalize (stmt);
 
-  return g_steal_pointer (&problems);
+  if (structure == 0 && stopped != NULL)
+    g_ptr_array_add (problems, g_strdup_printf ("Database structure: the check could not run: "
+                                                "%s.", stopped));
+  else if (structure == 1 && stopped == NULL)
+    g_ptr_array_add (problems, g_strdup_printf ("Database structure: %s.", first_structure));
+  else if (structure > 0)
+    {
+      g_autofree char *where = describe_trees (db, roots, indexes);
+      g_autofree char *then = stopped != NULL
+        ? g_strdup_printf (" before it stopped (%s)", stopped) : g_strdup ("");
+      /* quick_check stops after 100 problems. */
+      const char *least = structure >= 100 ? "at least " : "";
+
+      g_ptr_array_add (problems, *where != '\0'
+        ? g_strdup_printf ("Database structure: SQLite's check found %s%u problem%s%s, in %s.",
+                           least, structure, structure == 1 ? "" : "s", then, where)
+        : g_strdup_printf ("Database structure: SQLite's check found %s%u problem%s%s.",
+                           least, structure, structure == 1 ? "" : "s", then));
+    }
 }
+
+static GPtrArray *
+db_integrity_problems (sqlite3 *db)
+{
+  GPtrArray *problems = g_ptr_array_new_with_free_func (g_free);
+
+  db_integrity_check (db, NULL, problems, NULL);
+  return problems;
+}
+
+/* }}} */
 
 /* Whatever the database said, run the page check so the error names what is damaged. */
 static gboolean
 integrity_error (sqlite3     *db,
                  GError     **error)
 {
-  g_autoptr(GPtrArray) problems = db_integrity_problems (db, NULL);
+  g_autoptr(GPtrArray) problems = db_integrity_problems (db);
 
   if (problems->len == 0)
     return TRUE;
@@ -671,6 +863,51 @@ unlock_vault_file (int fd)
     }
 }
 
+/* hf_write_file_atomic's temporary name: the target, a dot, six letters or digits. */
+static gboolean
+is_temp_of (const char *name,
+            const char *target)
+{
+  gsize n = strlen (target);
+
+  if (strncmp (name, target, n) != 0 || name[n] != '.' || strlen (name + n + 1) != 6)
+    return FALSE;
+  for (const char *p = name + n + 1; *p; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  /* NAME.hfkeys.hfkeys is the keyring of a vault called NAME.hfkeys, not a temporary file. */
+  return !g_str_has_suffix (name, ".hfkeys");
+}
+
+/* A kill during a keyring write leaves its temporary file behind. Every keyring write holds
+ * the vault's flock, and so does the caller: a temporary file that exists now belongs to a
+ * writer that is gone. Only this vault's own temporary keyrings are touched. */
+static void
+remove_stale_temp_keyrings (HfVault *self)
+{
+  g_autofree char *dir_path = g_path_get_dirname (self->keyring_path);
+  g_autofree char *keys = g_path_get_basename (self->keyring_path);
+  g_autofree char *next = g_path_get_basename (self->next_path);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      struct stat st;
+
+      if (!is_temp_of (name, keys) && !is_temp_of (name, next))
+        continue;
+      path = g_build_filename (dir_path, name, NULL);
+      if (lstat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_uid != getuid ())
+        continue;
+      if (unlink (path) == 0)
+        g_debug ("Removed %s, left by an interrupted keyring write", path);
+    }
+}
+
 /* }}} */
 
 /* {{{ GObject */
@@ -684,6 +921,8 @@ hf_vault_finalize (GObject *object)
   g_free (self->path);
   g_free (self->keyring_path);
   g_free (self->next_path);
+  g_free (self->member);
+  g_free (self->keyring_repair);
 
   G_OBJECT_CLASS (hf_vault_parent_class)->finalize (object);
 }
@@ -764,7 +1003,7 @@ transition (HfVault         *self,
 
   if (!hf_keyring_write (next, key, self->next_path, error))
     return FALSE;
-  crash_point (action, "after-next-written");
+  _hf_crash_point (action, "after-next-written");
 
   if (new_key != NULL)
     {
@@ -773,11 +1012,13 @@ transition (HfVault         *self,
           unlink (self->next_path);
           return FALSE;
         }
-      crash_point (action, "after-rekey");
+      _hf_crash_point (action, "after-rekey");
     }
 
   if (!_hf_db_begin (self->db, error) ||
       !meta_set (self->db, "generation", next->generation, NULL, 0, error) ||
+      !meta_set (self->db, "keyring", 0, g_bytes_get_data (next->raw, NULL),
+                 g_bytes_get_size (next->raw), error) ||
       !meta_set (self->db, "clean", 0, NULL, 0, error) ||
       !_hf_audit_append (self->db, hf_secret_peek (self->audit_key), self->member,
                          action, detail, error) ||
@@ -793,7 +1034,7 @@ transition (HfVault         *self,
         }
       return FALSE;
     }
-  crash_point (action, "after-commit");
+  _hf_crash_point (action, "after-commit");
 
   if (rename (self->next_path, self->keyring_path) != 0)
     {
@@ -888,6 +1129,7 @@ hf_vault_create (const char      *path,
   g_autoptr(HfVault) self = NULL;
   g_autoptr(HfKeyring) keyring = NULL;
   g_autoptr(HfSecret) code = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *detail = NULL;
   HfKdfParams kdf;
@@ -955,9 +1197,17 @@ hf_vault_create (const char      *path,
       !db_migrate (self->db, error))
     goto fail;
 
+  bytes = hf_keyring_serialize (keyring, self->data_key);
+  if (bytes == NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_FAILED, "Could not seal the data key.");
+      goto fail;
+    }
   detail = g_strdup_printf ("vault created with owner “%s” and a recovery code", owner);
   if (!_hf_db_begin (self->db, error) ||
       !meta_set (self->db, "vault_id", 0, keyring->vault_id, HF_VAULT_ID_SIZE, error) ||
+      !meta_set (self->db, "keyring", 0, g_bytes_get_data (bytes, NULL),
+                 g_bytes_get_size (bytes), error) ||
       !meta_set (self->db, "generation", 1, NULL, 0, error) ||
       !meta_set (self->db, "audit_key", 0, hf_secret_peek (self->audit_key), 32, error) ||
       !meta_set (self->db, "created", g_get_real_time () / G_USEC_PER_SEC, NULL, 0, error) ||
@@ -967,7 +1217,7 @@ hf_vault_create (const char      *path,
       !_hf_db_commit (self->db, error))
     goto fail;
 
-  if (!hf_keyring_write (keyring, self->data_key, self->keyring_path, error))
+  if (!hf_write_file_atomic (self->keyring_path, bytes, error))
     goto fail;
 
   self->keyring = g_steal_pointer (&keyring);
@@ -994,14 +1244,44 @@ fail:
 
 /* {{{ open */
 
-static gboolean
-same_credentials (const HfKeySlot *a,
-                  const HfKeySlot *b)
+/* The keyring the database holds, as the last transition committed it, if it is there and
+ * is the one for generation DB_GEN under the data key. */
+static HfKeyring *
+load_keyring_copy (HfVault *self,
+                   gint64   db_gen)
 {
-  return a != NULL && b != NULL &&
-         memcmp (a->salt, b->salt, sizeof a->salt) == 0 &&
-         memcmp (a->wrapped_sk, b->wrapped_sk, sizeof a->wrapped_sk) == 0 &&
-         a->role == b->role;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(HfKeyring) copy = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = 'keyring'", -1, &stmt,
+                          NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) == SQLITE_BLOB)
+    bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (bytes == NULL)
+    return NULL;
+
+  copy = hf_keyring_parse (bytes, NULL);
+  if (copy == NULL || !hf_keyring_verify_mac (copy, self->data_key, NULL) ||
+      copy->generation != (guint64) db_gen)
+    return NULL;
+  return g_steal_pointer (&copy);
+}
+
+static gboolean
+load_audit_key (HfVault  *self,
+                GError  **error)
+{
+  if (self->audit_key != NULL)
+    return TRUE;
+  self->audit_key = hf_secret_new (32);
+  if (!meta_get_blob (self->db, "audit_key", hf_secret_get_data (self->audit_key), 32, error))
+    {
+      g_clear_pointer (&self->audit_key, hf_secret_free);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1009,6 +1289,7 @@ finish_open (HfVault     *self,
              HfKeyring   *keyring,
              gint64       db_gen,
              const char  *extra_action,
+             const char  *extra_detail,
              GError     **error)
 {
   g_autoptr(HfKeyring) next = hf_keyring_copy (keyring);
@@ -1026,8 +1307,7 @@ finish_open (HfVault     *self,
       return FALSE;
     }
 
-  self->audit_key = hf_secret_new (32);
-  if (!meta_get_blob (self->db, "audit_key", hf_secret_get_data (self->audit_key), 32, error))
+  if (!load_audit_key (self, error))
     return FALSE;
 
   /* After a crash, look at every page before trusting the file again. */
@@ -1040,9 +1320,10 @@ finish_open (HfVault     *self,
 
   if (extra_action != NULL)
     {
-      g_autofree char *what = g_strdup_printf ("an interrupted key change (generation %"
-                                               G_GUINT64_FORMAT ") was completed",
-                                               keyring->generation);
+      g_autofree char *what = extra_detail != NULL
+        ? g_strdup (extra_detail)
+        : g_strdup_printf ("an interrupted key change (generation %" G_GUINT64_FORMAT ") was "
+                           "completed", keyring->generation);
       if (!_hf_db_begin (self->db, error) ||
           !_hf_audit_append (self->db, hf_secret_peek (self->audit_key), self->member,
                              extra_action, what, error) ||
@@ -1057,6 +1338,82 @@ finish_open (HfVault     *self,
                      detail, error);
 }
 
+/* What was changed in FOUND, against the genuine COPY, as a list for a sentence. */
+static char *
+describe_changes (const HfKeyring *found,
+                  const HfKeyring *copy)
+{
+  g_autoptr(GPtrArray) changes = hf_keyring_describe_changes (found, copy);
+
+  g_ptr_array_add (changes, NULL);
+  return g_strjoinv ("; ", (char **) changes->pdata);
+}
+
+/* Logs that the keyring was found altered and closes the database again: the unlock is
+ * refused. */
+static void
+refuse_tampered (HfVault    *self,
+                 const char *detail)
+{
+  if (load_audit_key (self, NULL) && _hf_db_begin (self->db, NULL))
+    {
+      if (!_hf_audit_append (self->db, hf_secret_peek (self->audit_key), self->member,
+                             "keyring-tampered", detail, NULL) ||
+          !_hf_db_commit (self->db, NULL))
+        _hf_db_rollback (self->db);
+    }
+  db_close (&self->db);
+  g_clear_pointer (&self->audit_key, hf_secret_free);
+  g_clear_pointer (&self->data_key, hf_secret_free);
+}
+
+/* The member's slot opened, and the key it held opens the database, but the keyring's MAC
+ * fails: something else in the file was changed by someone without the data key. The
+ * database's copy of the keyring says what; the unlock goes on with that copy, which the
+ * unlock's own transition writes back over the altered file. */
+static gboolean
+open_tampered (HfVault          *self,
+               const HfKeyring  *found,
+               const HfKeySlot  *used,
+               gint64            db_gen,
+               GError          **error)
+{
+  g_autoptr(HfKeyring) copy = load_keyring_copy (self, db_gen);
+  g_autofree char *detail = NULL;
+
+  if (copy == NULL)
+    {
+      refuse_tampered (self, "the keyring's authentication code does not match: it was altered "
+                       "outside Healthfolio, and the vault keeps no copy of it to restore");
+      g_set_error (error, HF_ERROR, HF_ERROR_INTEGRITY,
+                   "The keyring was altered outside Healthfolio and this vault keeps no copy of "
+                   "it to restore from, so the unlock was refused and recorded in the activity "
+                   "log; restore the .hfkeys file from a backup.");
+      return FALSE;
+    }
+
+  /* A slot of this member's that the copy does not have: an old one put back, say, to let an
+   * old passphrase in. Genuine, but not current. */
+  if (!hf_key_slot_same_credentials (used, hf_keyring_find_slot (copy, self->member)))
+    {
+      detail = g_strdup_printf ("an unlock as “%s” with a key slot that is not their current "
+                                "one was refused: the keyring was altered outside Healthfolio",
+                                self->member);
+      refuse_tampered (self, detail);
+      g_set_error (error, HF_ERROR, HF_ERROR_INTEGRITY,
+                   "The keyring was altered outside Healthfolio: the key slot of “%s” in it is "
+                   "not the current one, so the unlock was refused and recorded in the activity "
+                   "log; unlock as another member to restore the keyring, or restore the "
+                   ".hfkeys file from a backup.", self->member);
+      return FALSE;
+    }
+
+  self->keyring_repair = describe_changes (found, copy);
+  detail = g_strdup_printf ("the keyring had been altered outside Healthfolio (%s); it was "
+                            "restored from the vault's copy", self->keyring_repair);
+  return finish_open (self, copy, db_gen, "keyring-restored", detail, error);
+}
+
 static HfVault *
 open_locked (const char      *path,
              const char      *member,
@@ -1067,12 +1424,14 @@ open_locked (const char      *path,
   g_autoptr(HfKeyring) main_kr = NULL;
   g_autoptr(HfKeyring) next_kr = NULL;
   g_autoptr(GError) auth_error = NULL;
+  g_autoptr(GError) mac_error = NULL;
   HfKeyring *candidates[2];
   HfKeyring *opened_with = NULL;
   HfKeySlot *main_slot = NULL;
   gboolean main_auth_failed = FALSE, main_key_refused = FALSE, any_slot = FALSE;
   gint64 db_gen = 0;
 
+  remove_stale_temp_keyrings (self);
   main_kr = hf_keyring_load (self->keyring_path, error);
   if (main_kr == NULL)
     {
@@ -1114,7 +1473,7 @@ open_locked (const char      *path,
         continue;
       any_slot = TRUE;
       /* The same slot in both files gives the same answer; the KDF is not run twice. */
-      if (i == 1 && main_auth_failed && same_credentials (main_slot, slot))
+      if (i == 1 && main_auth_failed && hf_key_slot_same_credentials (main_slot, slot))
         continue;
 
       typed = slot->role == HF_ROLE_RECOVERY ? recovery_secret (passphrase)
@@ -1133,11 +1492,21 @@ open_locked (const char      *path,
           auth_error = g_steal_pointer (&local_error);
           continue;
         }
-      if (!hf_keyring_verify_mac (kr, key, error))
-        return NULL;
+      if (!hf_keyring_verify_mac (kr, key, i == 0 ? &mac_error : error))
+        {
+          /* The slot opened, so it is genuine; what else changed, the database can tell. */
+          if (i != 0)
+            return NULL;
+        }
 
       if (!db_open (path, key, FALSE, &self->db, &refused, error))
         {
+          if (refused && mac_error != NULL)
+            {
+              /* Not even the data key is the vault's: an old slot from before a re-key. */
+              g_propagate_error (error, g_steal_pointer (&mac_error));
+              return NULL;
+            }
           if (!refused)
             return NULL;
           if (i == 0)
@@ -1172,10 +1541,14 @@ open_locked (const char      *path,
       !meta_get_int (self->db, "generation", &db_gen, error))
     return explain_integrity (self->db, error), NULL;
 
+  if (mac_error != NULL)
+    return open_tampered (self, main_kr, main_slot, db_gen, error)
+           ? g_steal_pointer (&self) : explain_integrity (self->db, error);
+
   if (opened_with == main_kr)
     {
       if ((guint64) db_gen == main_kr->generation)
-        return finish_open (self, main_kr, db_gen, NULL, error)
+        return finish_open (self, main_kr, db_gen, NULL, NULL, error)
                ? g_steal_pointer (&self) : explain_integrity (self->db, error);
 
       if ((guint64) db_gen > main_kr->generation && next_kr != NULL &&
@@ -1184,13 +1557,13 @@ open_locked (const char      *path,
         {
           /* A committed change whose keyring rename was cut off: the .next file is current.
            * The member's slot must still be the one that was used. */
-          if (!same_credentials (main_slot, hf_keyring_find_slot (next_kr, member)))
+          if (!hf_key_slot_same_credentials (main_slot, hf_keyring_find_slot (next_kr, member)))
             {
               g_set_error (error, HF_ERROR, HF_ERROR_AUTH,
                            "Wrong passphrase for “%s”: it was changed.", member);
               return NULL;
             }
-          return finish_open (self, next_kr, db_gen, "key-change-completed", error)
+          return finish_open (self, next_kr, db_gen, "key-change-completed", NULL, error)
                  ? g_steal_pointer (&self) : explain_integrity (self->db, error);
         }
 
@@ -1212,13 +1585,13 @@ open_locked (const char      *path,
 
   /* Opened with the .next keyring. */
   if ((guint64) db_gen == next_kr->generation)
-    return finish_open (self, next_kr, db_gen, "key-change-completed", error)
+    return finish_open (self, next_kr, db_gen, "key-change-completed", NULL, error)
            ? g_steal_pointer (&self) : explain_integrity (self->db, error);
 
   if ((guint64) db_gen == main_kr->generation && main_key_refused)
     {
       /* The re-key committed; the generation update after it did not. */
-      return finish_open (self, next_kr, db_gen, "key-change-completed", error)
+      return finish_open (self, next_kr, db_gen, "key-change-completed", NULL, error)
              ? g_steal_pointer (&self) : explain_integrity (self->db, error);
     }
 
@@ -1453,6 +1826,14 @@ hf_vault_get_member_role (HfVault *self)
   g_return_val_if_fail (HF_IS_VAULT (self), 0);
 
   return self->role;
+}
+
+const char *
+hf_vault_get_keyring_repair (HfVault *self)
+{
+  g_return_val_if_fail (HF_IS_VAULT (self), NULL);
+
+  return self->keyring_repair;
 }
 
 guint64
@@ -1774,6 +2155,7 @@ void
 hf_vault_check_clear (HfVaultCheck *check)
 {
   g_clear_pointer (&check->problems, g_ptr_array_unref);
+  g_clear_pointer (&check->details, g_ptr_array_unref);
 }
 
 gboolean
@@ -1783,7 +2165,6 @@ hf_vault_check (HfVault       *self,
 {
   g_autoptr(HfKeyring) on_disk = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) db_problems = NULL;
   g_autoptr(GPtrArray) audit_problems = NULL;
   gint64 db_gen = 0;
 
@@ -1795,12 +2176,29 @@ hf_vault_check (HfVault       *self,
 
   memset (check, 0, sizeof *check);
   check->problems = g_ptr_array_new_with_free_func (g_free);
+  check->details = g_ptr_array_new_with_free_func (g_free);
 
   on_disk = hf_keyring_load (self->keyring_path, &local_error);
   if (on_disk == NULL)
     g_ptr_array_add (check->problems, g_strdup_printf ("Keyring: %s", local_error->message));
   else if (!hf_keyring_verify_mac (on_disk, self->data_key, &local_error))
-    g_ptr_array_add (check->problems, g_strdup_printf ("Keyring: %s", local_error->message));
+    {
+      g_autoptr(HfKeyring) copy = NULL;
+      g_autofree char *what = NULL;
+
+      if (meta_get_int (self->db, "generation", &db_gen, NULL))
+        copy = load_keyring_copy (self, db_gen);
+      if (copy == NULL)
+        g_ptr_array_add (check->problems, g_strdup_printf ("Keyring: %s", local_error->message));
+      else
+        {
+          what = describe_changes (on_disk, copy);
+          g_ptr_array_add (check->problems,
+                           g_strdup_printf ("Keyring: it was altered outside Healthfolio (%s); "
+                                            "the next unlock restores it from the vault's copy.",
+                                            what));
+        }
+    }
   else if (!meta_get_int (self->db, "generation", &db_gen, &local_error))
     g_ptr_array_add (check->problems, g_strdup_printf ("Database: %s", local_error->message));
   else if ((guint64) db_gen != on_disk->generation)
@@ -1810,9 +2208,7 @@ hf_vault_check (HfVault       *self,
                                       on_disk->generation, db_gen));
   g_clear_error (&local_error);
 
-  db_problems = db_integrity_problems (self->db, &check->pages);
-  for (guint i = 0; i < db_problems->len; i++)
-    g_ptr_array_add (check->problems, g_strdup (g_ptr_array_index (db_problems, i)));
+  db_integrity_check (self->db, &check->pages, check->problems, check->details);
 
   if (!hf_audit_verify (self, &audit_problems, &check->audit_entries, &local_error))
     g_ptr_array_add (check->problems, g_strdup_printf ("Activity log: %s",

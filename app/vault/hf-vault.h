@@ -68,6 +68,10 @@ const char   *hf_vault_get_path          (HfVault             *self);
 const char   *hf_vault_get_member_name   (HfVault             *self);
 HfRole        hf_vault_get_member_role   (HfVault             *self);
 guint64       hf_vault_get_generation    (HfVault             *self);
+/* What this unlock found altered in the keyring and restored from the database's copy, as
+ * a list for a sentence ("the key slot of “bob” was altered: …"); NULL if nothing was. */
+const char   *hf_vault_get_keyring_repair
+                                         (HfVault             *self);
 char         *hf_vault_dup_id            (HfVault             *self);
 gboolean      hf_vault_require           (HfVault             *self,
                                           HfPermission         permission,
@@ -93,7 +97,8 @@ gboolean      hf_vault_remove_member     (HfVault             *self,
 typedef struct
 {
   gboolean   ok;
-  GPtrArray *problems;   /* char*, one plain sentence each */
+  GPtrArray *problems;   /* char*, one plain sentence each, at most one per database check */
+  GPtrArray *details;    /* char*, the database checks' own lines, for those who ask */
   guint      pages;
   guint      audit_entries;
 } HfVaultCheck;
