@@ -1,0 +1,133 @@
+/* hf-cli-private.h — what healthfolio-cli's command groups share
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * hf-cli.c reads the global flags and runs one command; each group of commands is a file of
+ * its own (hf-cli-vault.c, hf-cli-records.c, …) over this interface. A command takes the
+ * global flags and its own arguments and returns the process's exit status.
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "hf-error.h"
+#include "hf-secure.h"
+#include "hf-vault.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char     *vault;
+  char     *member;
+  char     *passphrase_file;
+  int       passphrase_fd;
+  gboolean  json;
+} HfCliGlobals;
+
+void         hf_cli_globals_clear          (HfCliGlobals *g);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HfCliGlobals, hf_cli_globals_clear)
+
+/* Shared by every command (hf-cli-util.c). */
+char       *hf_cli_terminal_text       (const char *text,
+                                        gboolean    as_json);
+const char *hf_cli_printable           (GPtrArray  *keep,
+                                        const char *text);
+GPtrArray  *hf_cli_printable_new       (void);
+void        hf_cli_print_error         (const char *message);
+int         hf_cli_fail                (GError *error);
+int         hf_cli_usage_error         (const char *format,
+                                        ...) G_GNUC_PRINTF (1, 2);
+void        hf_cli_print_json          (JsonBuilder *builder);
+char       *hf_cli_format_time         (gint64 seconds);
+char       *hf_cli_format_time_us      (gint64 usec);
+HfSecret   *hf_cli_read_passphrase     (HfCliGlobals  *g,
+                                        const char    *prompt,
+                                        GError       **error);
+HfSecret   *hf_cli_read_new_passphrase (const char  *file,
+                                        int          fd,
+                                        const char  *who,
+                                        GError     **error);
+char       *hf_cli_vault_path          (HfCliGlobals  *g,
+                                        GError       **error);
+HfVault    *hf_cli_open_vault          (HfCliGlobals  *g,
+                                        GError       **error);
+gboolean    hf_cli_parse_options       (GOptionEntry   *entries,
+                                        const char     *parameter,
+                                        const char     *summary,
+                                        int            *argc,
+                                        char         ***argv,
+                                        GError        **error);
+
+/* Commands: vault and member (hf-cli-vault.c). */
+int hf_cli_vault_create  (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+int hf_cli_vault_info    (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+int hf_cli_vault_check   (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+int hf_cli_member_list   (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+int hf_cli_member_add    (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+int hf_cli_member_passwd (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+int hf_cli_member_remove (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+
+/* Commands: audit (hf-cli-audit.c). */
+int hf_cli_audit_list   (HfCliGlobals  *g,
+                         int            argc,
+                         char         **argv);
+int hf_cli_audit_verify (HfCliGlobals  *g,
+                         int            argc,
+                         char         **argv);
+
+/* Commands: records (hf-cli-records.c). */
+int hf_cli_import (HfCliGlobals  *g,
+                   int            argc,
+                   char         **argv);
+int hf_cli_list   (HfCliGlobals  *g,
+                   int            argc,
+                   char         **argv);
+int hf_cli_search (HfCliGlobals  *g,
+                   int            argc,
+                   char         **argv);
+int hf_cli_show   (HfCliGlobals  *g,
+                   int            argc,
+                   char         **argv);
+int hf_cli_stats  (HfCliGlobals  *g,
+                   int            argc,
+                   char         **argv);
+int hf_cli_trend  (HfCliGlobals  *g,
+                   int            argc,
+                   char         **argv);
+
+/* Commands: sources (hf-cli-sources.c). */
+int hf_cli_source_add    (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+int hf_cli_source_list   (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+int hf_cli_source_login  (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+int hf_cli_source_sync   (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+int hf_cli_source_remove (HfCliGlobals  *g,
+                          int            argc,
+                          char         **argv);
+
+G_END_DECLS

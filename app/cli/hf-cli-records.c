@@ -1,0 +1,617 @@
+/* hf-cli-records.c — the records commands: import, list, search, show, stats, trend
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hf-cli-private.h"
+
+#include "hf-fhir.h"
+#include "hf-import.h"
+#include "hf-records.h"
+#include "hf-trend.h"
+
+/* {{{ records */
+
+static void
+import_progress_cb (const char *file,
+                    guint64     resources,
+                    guint64     bytes_done,
+                    guint64     bytes_total,
+                    gpointer    user_data)
+{
+  if (file == NULL)
+    {
+      g_printerr ("\r%-79s\r", "");
+      return;
+    }
+  g_printerr ("\rImporting: %" G_GUINT64_FORMAT " records, %3.0f%%", resources,
+              bytes_total ? 100.0 * bytes_done / bytes_total : 100.0);
+}
+
+int
+hf_cli_import (HfCliGlobals  *g,
+               int            argc,
+               char         **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(HfImportResult) result = NULL;
+  g_autoptr(GList) types = NULL;
+  GError *error = NULL;
+
+  if (!hf_cli_parse_options (NULL, "FILE|DIR …",
+                             "Import FHIR R4 files: Bundles of any type, single resources, NDJSON "
+                             "(Bulk Data), or folders of them. All files are imported in one "
+                             "transaction: if any is invalid, nothing is imported (exit code 3). "
+                             "Importing the same content again changes nothing.",
+                             &argc, &argv, &error))
+    return hf_cli_fail (error);
+  if (argc < 2)
+    return hf_cli_usage_error ("import needs at least one FILE or DIR.");
+  vault = hf_cli_open_vault (g, &error);
+  if (vault == NULL)
+    return hf_cli_fail (error);
+  if (!hf_vault_import_files (vault, (const char * const *) argv + 1,
+                              isatty (STDERR_FILENO) ? import_progress_cb : NULL, NULL, NULL,
+                              &result, &error))
+    return hf_cli_fail (error);
+  types = g_list_sort (g_hash_table_get_keys (result->by_type), (GCompareFunc) strcmp);
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "files");
+      json_builder_add_int_value (b, result->files);
+      json_builder_set_member_name (b, "added");
+      json_builder_add_int_value (b, result->added);
+      json_builder_set_member_name (b, "updated");
+      json_builder_add_int_value (b, result->updated);
+      json_builder_set_member_name (b, "history");
+      json_builder_add_int_value (b, result->history);
+      json_builder_set_member_name (b, "deleted");
+      json_builder_add_int_value (b, result->deleted);
+      json_builder_set_member_name (b, "unchanged");
+      json_builder_add_int_value (b, result->unchanged);
+      json_builder_set_member_name (b, "by_type");
+      json_builder_begin_object (b);
+      for (GList *l = types; l != NULL; l = l->next)
+        {
+          json_builder_set_member_name (b, l->data);
+          json_builder_add_int_value (b, GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type,
+                                                                                l->data)));
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      hf_cli_print_json (b);
+    }
+  else
+    {
+      g_print ("Imported %u file%s: %" G_GUINT64_FORMAT " added, %" G_GUINT64_FORMAT
+               " updated, %" G_GUINT64_FORMAT " older versions kept as history, %"
+               G_GUINT64_FORMAT " deleted, %" G_GUINT64_FORMAT " unchanged.\n", result->files,
+               result->files == 1 ? "" : "s", result->added, result->updated, result->history,
+               result->deleted, result->unchanged);
+      for (GList *l = types; l != NULL; l = l->next)
+        {
+          g_autofree char *type = hf_cli_terminal_text (l->data, FALSE);
+
+          g_print ("  %-28s %u\n", type,
+                   GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, l->data)));
+        }
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+/* The members every record has in --json output: id, type, fhir_id, category, effective,
+ * title, subtitle (null when absent). */
+static void
+add_row_members (JsonBuilder       *b,
+                 const HfRecordRow *r)
+{
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, r->id);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, r->resource_type);
+  json_builder_set_member_name (b, "fhir_id");
+  json_builder_add_string_value (b, r->fhir_id);
+  json_builder_set_member_name (b, "category");
+  json_builder_add_string_value (b, r->category);
+  json_builder_set_member_name (b, "effective");
+  if (r->effective != NULL)
+    json_builder_add_string_value (b, r->effective);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, r->title);
+  json_builder_set_member_name (b, "subtitle");
+  if (r->subtitle != NULL)
+    json_builder_add_string_value (b, r->subtitle);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+print_rows (HfCliGlobals *g,
+            GPtrArray    *rows)
+{
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_array (b);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          HfRecordRow *r = g_ptr_array_index (rows, i);
+          json_builder_begin_object (b);
+          add_row_members (b, r);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      hf_cli_print_json (b);
+      return;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      HfRecordRow *r = g_ptr_array_index (rows, i);
+      g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
+
+      g_print ("%8" G_GINT64_FORMAT "  %-10.10s  %-20s %s%s%s\n", r->id,
+               r->effective ? hf_cli_printable (keep, r->effective) : "",
+               hf_cli_printable (keep, r->resource_type), hf_cli_printable (keep, r->title),
+               r->subtitle ? " · " : "", r->subtitle ? hf_cli_printable (keep, r->subtitle) : "");
+    }
+}
+
+static gboolean
+valid_date (const char *text)
+{
+  return text == NULL || (strlen (text) >= 4 && g_ascii_isdigit (text[0]) &&
+                          g_ascii_isdigit (text[1]) && g_ascii_isdigit (text[2]) &&
+                          g_ascii_isdigit (text[3]));
+}
+
+int
+hf_cli_list (HfCliGlobals  *g,
+             int            argc,
+             char         **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *type = NULL;
+  g_autofree char *category = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *until = NULL;
+  int limit = 50;
+  HfRecordFilter filter;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "type", 0, 0, G_OPTION_ARG_STRING, &type, "Only this resource type", "TYPE" },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category,
+      "Only this category: problems, medications, allergies, immunizations, lab-results, "
+      "vitals, procedures, encounters, documents, other", "CATEGORY" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since, "Only on or after DATE (YYYY-MM-DD)", "DATE" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until, "Only on or before DATE (YYYY-MM-DD)",
+      "DATE" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Show at most N records (default 50)", "N" },
+    { NULL }
+  };
+
+  if (!hf_cli_parse_options (entries, "", "List records, newest first.", &argc, &argv, &error))
+    return hf_cli_fail (error);
+  if (argc > 1)
+    return hf_cli_usage_error ("list takes no arguments; see --help for its filters.");
+  if (limit <= 0)
+    return hf_cli_usage_error ("--limit must be a positive number.");
+  if (type != NULL && !hf_fhir_is_resource_type (type))
+    return hf_cli_usage_error ("“%s” is not a FHIR R4 resource type.", type);
+  if (category != NULL && !hf_fhir_is_category (category))
+    return hf_cli_usage_error ("Unknown category “%s”; see --help.", category);
+  if (!valid_date (since) || !valid_date (until))
+    return hf_cli_usage_error ("Give dates as YYYY-MM-DD.");
+  vault = hf_cli_open_vault (g, &error);
+  if (vault == NULL)
+    return hf_cli_fail (error);
+  filter = (HfRecordFilter) { type, category, since, until };
+  rows = hf_record_store_query (vault, &filter, NULL, limit, &error);
+  if (rows == NULL)
+    return hf_cli_fail (error);
+  print_rows (g, rows);
+  hf_vault_lock (vault);
+  return 0;
+}
+
+int
+hf_cli_search (HfCliGlobals  *g,
+               int            argc,
+               char         **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *query = NULL;
+  int limit = 50;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Show at most N records (default 50)", "N" },
+    { NULL }
+  };
+
+  if (!hf_cli_parse_options (entries, "QUERY",
+                             "Search the records' titles, codes and notes. Case and "
+                             "accents do not matter; each word matches the start of a word.",
+                             &argc, &argv, &error))
+    return hf_cli_fail (error);
+  if (argc < 2)
+    return hf_cli_usage_error ("search needs a QUERY.");
+  if (limit <= 0)
+    return hf_cli_usage_error ("--limit must be a positive number.");
+  query = g_strjoinv (" ", argv + 1);
+  vault = hf_cli_open_vault (g, &error);
+  if (vault == NULL)
+    return hf_cli_fail (error);
+  rows = hf_record_store_search (vault, query, limit, &error);
+  if (rows == NULL)
+    return hf_cli_fail (error);
+  print_rows (g, rows);
+  hf_vault_lock (vault);
+  return 0;
+}
+
+int
+hf_cli_show (HfCliGlobals  *g,
+             int            argc,
+             char         **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(HfRecordRow) row = NULL;
+  g_autoptr(JsonNode) resource = NULL;
+  g_autoptr(GPtrArray) fields = NULL;
+  g_autoptr(GPtrArray) linked = NULL;
+  g_autofree char *json = NULL;
+  gboolean raw = FALSE;
+  guint64 id;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, "Print the resource's JSON as stored", NULL },
+    { NULL }
+  };
+
+  if (!hf_cli_parse_options (entries, "ID",
+                             "Show one record as a patient reads it: what it is, its "
+                             "result or dosage, status, dates, who and where. With --raw, the "
+                             "resource's JSON as stored.", &argc, &argv, &error))
+    return hf_cli_fail (error);
+  if (argc != 2 || !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
+    return hf_cli_usage_error ("show takes one record number, as printed by list or search.");
+  vault = hf_cli_open_vault (g, &error);
+  if (vault == NULL)
+    return hf_cli_fail (error);
+  if (!hf_record_store_get (vault, (gint64) id, &row, &json, &error))
+    return hf_cli_fail (error);
+  resource = json_from_string (json, NULL);
+  if (!hf_record_store_note_view (vault, row, resource != NULL && JSON_NODE_HOLDS_OBJECT (resource)
+                                  ? json_node_get_object (resource) : NULL, &error))
+    return hf_cli_fail (error);
+  if (raw)
+    {
+      /* Into a pipe or a file, the stored bytes. On a terminal, the same JSON with its control
+       * characters (valid raw in a JSON string: DEL and C1) written as \u escapes. */
+      if (isatty (STDOUT_FILENO))
+        {
+          g_autofree char *shown = hf_cli_terminal_text (json, TRUE);
+          fputs (shown, stdout);
+        }
+      else
+        fputs (json, stdout);
+      fputc ('\n', stdout);
+      hf_vault_lock (vault);
+      return 0;
+    }
+  if (resource != NULL && JSON_NODE_HOLDS_OBJECT (resource))
+    fields = hf_fhir_describe (json_node_get_object (resource), hf_record_store_resolve, vault);
+  else
+    fields = g_ptr_array_new ();
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      add_row_members (b, row);
+      json_builder_set_member_name (b, "details");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < fields->len; i++)
+        {
+          HfFhirField *f = g_ptr_array_index (fields, i);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "label");
+          json_builder_add_string_value (b, f->label);
+          json_builder_set_member_name (b, "value");
+          json_builder_add_string_value (b, f->value);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "resource");
+      json_builder_add_value (b, g_steal_pointer (&resource));
+      json_builder_end_object (b);
+      hf_cli_print_json (b);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
+      glong width = 0;
+
+      for (guint i = 0; i < fields->len; i++)
+        width = MAX (width, g_utf8_strlen (((HfFhirField *) g_ptr_array_index (fields, i))->label,
+                                           -1));
+      g_print ("%s\n", hf_cli_printable (keep, row->title));
+      if (row->subtitle != NULL)
+        g_print ("%s\n", hf_cli_printable (keep, row->subtitle));
+      g_print ("\n");
+      for (guint i = 0; i < fields->len; i++)
+        {
+          HfFhirField *f = g_ptr_array_index (fields, i);
+          g_auto(GStrv) lines = g_strsplit (f->value, "\n", -1);
+          const char *label = hf_cli_printable (keep, f->label);
+          glong pad = width - g_utf8_strlen (label, -1);
+
+          /* Padded by characters, not bytes: labels may be translated one day. */
+          g_print ("  %s:%*s  %s\n", label, (int) MAX (pad, 0), "", hf_cli_printable (keep,
+                                                                                      lines[0]));
+          for (guint k = 1; lines[k] != NULL; k++)
+            g_print ("  %*s   %s\n", (int) width, "", hf_cli_printable (keep, lines[k]));
+        }
+      g_print ("\n");
+      {
+        g_autofree char *source = hf_record_source_dup_label (row->source);
+        g_print ("  Source:  %s\n", hf_cli_printable (keep, source));
+      }
+      if (row->deleted_at != NULL)
+        g_print ("  Deleted at its source %s; kept here with its history.\n",
+                 hf_cli_printable (keep, row->deleted_at));
+      linked = hf_record_store_linked (vault, row->id, &error);
+      if (linked == NULL)
+        return hf_cli_fail (error);
+      for (guint i = 0; i < linked->len; i++)
+        {
+          HfRecordRow *other = g_ptr_array_index (linked, i);
+          g_autofree char *source = hf_record_source_dup_label (other->source);
+          g_print ("  %s record %" G_GINT64_FORMAT " (%s/%s from %s)\n",
+                   i == 0 ? "Linked:  " : "         ", other->id,
+                   hf_cli_printable (keep, other->resource_type), hf_cli_printable (keep,
+                                                                                    other->fhir_id),
+                   hf_cli_printable (keep, source));
+        }
+      g_print ("\nRecord %" G_GINT64_FORMAT " · %s/%s · %s%s%s\n", row->id,
+               hf_cli_printable (keep, row->resource_type), hf_cli_printable (keep, row->fhir_id),
+               hf_fhir_category_label (row->category), row->effective ? " · " : "",
+               row->effective ? hf_cli_printable (keep, row->effective) : "");
+      g_print ("“healthfolio-cli show --raw %" G_GINT64_FORMAT "” prints the record as "
+               "stored.\n", row->id);
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+int
+hf_cli_stats (HfCliGlobals  *g,
+              int            argc,
+              char         **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autoptr(GList) types = NULL;
+  guint64 total = 0;
+  guint64 imports = 0;
+  GError *error = NULL;
+
+  if (!hf_cli_parse_options (NULL, "", "Count the current records per resource type, and the files "
+                             "imported (those that added or changed something).", &argc, &argv,
+                             &error))
+    return hf_cli_fail (error);
+  if (argc > 1)
+    return hf_cli_usage_error ("stats takes no arguments.");
+  vault = hf_cli_open_vault (g, &error);
+  if (vault == NULL)
+    return hf_cli_fail (error);
+  counts = hf_record_store_stats (vault, &total, &error);
+  if (counts == NULL)
+    return hf_cli_fail (error);
+  imports = hf_record_store_count_provenance (vault, &error);
+  if (error != NULL)
+    return hf_cli_fail (error);
+  types = g_list_sort (g_hash_table_get_keys (counts), (GCompareFunc) strcmp);
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "total");
+      json_builder_add_int_value (b, total);
+      json_builder_set_member_name (b, "imports");
+      json_builder_add_int_value (b, imports);
+      json_builder_set_member_name (b, "by_type");
+      json_builder_begin_object (b);
+      for (GList *l = types; l != NULL; l = l->next)
+        {
+          json_builder_set_member_name (b, l->data);
+          json_builder_add_int_value (b, GPOINTER_TO_INT (g_hash_table_lookup (counts, l->data)));
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      hf_cli_print_json (b);
+    }
+  else
+    {
+      for (GList *l = types; l != NULL; l = l->next)
+        {
+          g_autofree char *type = hf_cli_terminal_text (l->data, FALSE);
+
+          g_print ("%-28s %d\n", type, GPOINTER_TO_INT (g_hash_table_lookup (counts, l->data)));
+        }
+      g_print ("%-28s %" G_GUINT64_FORMAT "\n", "Total", total);
+      g_print ("%-28s %" G_GUINT64_FORMAT "\n", "Files imported", imports);
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
+
+/* }}} */
+
+static void
+add_number_or_null (JsonBuilder *b,
+                    const char  *name,
+                    double       value)
+{
+  json_builder_set_member_name (b, name);
+  if (isnan (value))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, value);
+}
+
+int
+hf_cli_trend (HfCliGlobals  *g,
+              int            argc,
+              char         **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(HfTrend) trend = NULL;
+  g_autofree char *system = NULL;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "system", 0, 0, G_OPTION_ARG_STRING, &system,
+      "The code's system, when the same code exists in several (e.g. http://loinc.org)",
+      "URI" },
+    { NULL }
+  };
+
+  if (!hf_cli_parse_options (entries, "[CODE]",
+                             "Without CODE, list the observation codes that have several numeric "
+                             "values; with CODE, print its values over time, oldest first, with "
+                             "their reference ranges.", &argc, &argv, &error))
+    return hf_cli_fail (error);
+  if (argc > 2)
+    return hf_cli_usage_error ("trend takes at most one code, as listed by “trend” alone.");
+  vault = hf_cli_open_vault (g, &error);
+  if (vault == NULL)
+    return hf_cli_fail (error);
+
+  if (argc == 1)
+    {
+      g_autoptr(GPtrArray) trends = hf_trend_list (vault, 2, &error);
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      if (trends == NULL)
+        return hf_cli_fail (error);
+      json_builder_begin_array (b);
+      for (guint i = 0; i < trends->len; i++)
+        {
+          HfTrend *t = g_ptr_array_index (trends, i);
+          if (g->json)
+            {
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "system");
+              json_builder_add_string_value (b, t->code_system);
+              json_builder_set_member_name (b, "code");
+              json_builder_add_string_value (b, t->code);
+              json_builder_set_member_name (b, "title");
+              json_builder_add_string_value (b, t->title);
+              json_builder_set_member_name (b, "observations");
+              json_builder_add_int_value (b, t->n_points);
+              json_builder_end_object (b);
+            }
+          else
+            {
+              g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
+
+              g_print ("%-12s %5u  %s\n", hf_cli_printable (keep, t->code), t->n_points,
+                       hf_cli_printable (keep, t->title));
+            }
+        }
+      json_builder_end_array (b);
+      if (g->json)
+        hf_cli_print_json (b);
+      else if (trends->len == 0)
+        g_print ("No observation code has two or more numeric values yet.\n");
+      hf_vault_lock (vault);
+      return 0;
+    }
+
+  trend = hf_trend_load (vault, system, argv[1], &error);
+  if (trend == NULL)
+    return hf_cli_fail (error);
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, trend->code);
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, trend->title);
+      json_builder_set_member_name (b, "series");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < trend->series->len; i++)
+        {
+          HfTrendSeries *s = g_ptr_array_index (trend->series, i);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, s->name);
+          json_builder_set_member_name (b, "unit");
+          json_builder_add_string_value (b, s->unit);
+          json_builder_set_member_name (b, "points");
+          json_builder_begin_array (b);
+          for (guint j = 0; j < s->points->len; j++)
+            {
+              HfTrendPoint *p = &g_array_index (s->points, HfTrendPoint, j);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "record");
+              json_builder_add_int_value (b, p->record_id);
+              json_builder_set_member_name (b, "date");
+              json_builder_add_string_value (b, p->date);
+              add_number_or_null (b, "value", p->value);
+              add_number_or_null (b, "low", p->low);
+              add_number_or_null (b, "high", p->high);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      hf_cli_print_json (b);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
+
+      g_print ("%s\n", hf_cli_printable (keep, trend->title));
+      for (guint i = 0; i < trend->series->len; i++)
+        {
+          HfTrendSeries *s = g_ptr_array_index (trend->series, i);
+          const char *unit = s->unit ? hf_cli_printable (keep, s->unit) : "";
+
+          if (trend->series->len > 1)
+            g_print ("\n%s\n", hf_cli_printable (keep, s->name));
+          for (guint j = 0; j < s->points->len; j++)
+            {
+              HfTrendPoint *p = &g_array_index (s->points, HfTrendPoint, j);
+              g_autofree char *date = hf_cli_terminal_text (p->date, FALSE);
+
+              g_print ("%s  %10g %s", date, p->value, unit);
+              if (!isnan (p->low) && !isnan (p->high))
+                g_print ("   (normal %g–%g)", p->low, p->high);
+              else if (!isnan (p->high))
+                g_print ("   (normal below %g)", p->high);
+              else if (!isnan (p->low))
+                g_print ("   (normal above %g)", p->low);
+              g_print ("   #%" G_GINT64_FORMAT "\n", p->record_id);
+            }
+        }
+    }
+  hf_vault_lock (vault);
+  return 0;
+}
