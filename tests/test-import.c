@@ -1115,7 +1115,8 @@ test_valid_odd_input (Fixture       *f,
     "{\"resourceType\":\"Condition\",\"code\":{\"text\":\"Asthma\"}},"
     "\"request\":{\"method\":\"POST\",\"url\":\"Condition\"}},"
     "{\"request\":{\"method\":\"DELETE\",\"url\":\"Condition/never-imported\"}},"
-    "{\"request\":{\"method\":\"DELETE\",\"url\":\"Condition?identifier=x|1\"}}]}");
+    "{\"request\":{\"method\":\"DELETE\",\"url\":\"Condition?identifier=x|1\"}},"
+    "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name=peter\"}}]}");
   g_autofree char *response = hf_test_write_file (&f->td, "response.json",
     "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":["
     "{\"response\":{\"status\":\"201 Created\",\"location\":\"Patient/9/_history/1\"}},"

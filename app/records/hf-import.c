@@ -1196,11 +1196,15 @@ import_bundle (Import      *imp,
         {
           const char *method = hf_json_string (hf_json_object (entry, "request"), "method");
 
-          /* Deletions are entries without a resource: a history's, a transaction's or a
-           * batch's; so are the answers of a batch or transaction response. */
-          if (entry != NULL && ((g_strcmp0 (method, "DELETE") == 0 &&
-                                 (history || g_strcmp0 (bundle_type, "transaction") == 0 ||
-                                  g_strcmp0 (bundle_type, "batch") == 0)) ||
+          gboolean request = g_strcmp0 (bundle_type, "transaction") == 0 ||
+                             g_strcmp0 (bundle_type, "batch") == 0;
+
+          /* Entries without a resource: a history's, a transaction's or a batch's deletions,
+           * a transaction's or a batch's reads (nothing to keep), and the answers of a batch
+           * or transaction response. */
+          if (entry != NULL && ((g_strcmp0 (method, "DELETE") == 0 && (history || request)) ||
+                                (request && (g_strcmp0 (method, "GET") == 0 ||
+                                             g_strcmp0 (method, "HEAD") == 0)) ||
                                 g_strcmp0 (bundle_type, "batch-response") == 0 ||
                                 g_strcmp0 (bundle_type, "transaction-response") == 0))
             {
