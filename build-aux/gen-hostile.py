@@ -436,7 +436,8 @@ def wrong_types():
          "Bundle.entry[1].resource is an array"),
         ("resource-string", bundle([good, {"resource": "Observation/x"}]),
          "Bundle.entry[1].resource is a string"),
-        ("resource-number", bundle([good, {"resource": 5}]), "Bundle.entry[1].resource is a number"),
+        ("resource-number", bundle([good, {"resource": 5}]),
+         "Bundle.entry[1].resource is a number"),
         ("resource-null", bundle([good, {"resource": None}]), "Bundle.entry[1].resource is null"),
         ("resource-true", bundle([good, {"resource": True}]), "Bundle.entry[1].resource is true"),
         ("resource-empty-object", bundle([good, {"resource": {}}]),
@@ -580,7 +581,7 @@ def depth():
     text = nested(255, "deep-bundle-ok")
     data = (b'{\n"resourceType":"Bundle","type":"collection","entry":[{"resource":' + text +
             b"}]}\n")
-    add("depth-257-bundle-ok.json", "invalid", "depth",
+    add("depth-258-with-bundle.json", "invalid", "depth",
         "a resource of 255 levels inside a Bundle: 258 levels in all, over the limit", data)
     add("depth-brackets-5000.json", "invalid", "depth",
         "5,000 nested arrays inside an extension",
