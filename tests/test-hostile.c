@@ -815,7 +815,7 @@ check_unchanged (const Case *c,
 
       g_hash_table_add (cli_checked, g_strdup (c->category));
       if (stats != NULL && !g_str_equal (stats, base.cli_stats))
-        g_string_append_printf (problems, "stats --json changed: %s; ", stats);
+        g_string_append (problems, "stats --json prints other counts; ");
     }
 }
 
@@ -1013,6 +1013,8 @@ test_case (gconstpointer data)
   if (problems->len > 0)
     {
       g_string_truncate (problems, problems->len - 2);
+      /* One line: TAP reads anything after a line break as more protocol. */
+      g_strdelimit (problems->str, "\r\n", ' ');
       g_test_fail_printf ("%s (%s, expected %s): %s", c->file, c->category,
                           c->valid ? "valid" : "invalid", problems->str);
     }
