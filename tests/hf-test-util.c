@@ -48,7 +48,9 @@ remove_tree (const char *path)
     while ((name = g_dir_read_name (dir)) != NULL)
       {
         g_autofree char *child = g_build_filename (path, name, NULL);
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        /* A link is removed, never followed: it may lead out of the folder, or back into it. */
+        if (!g_file_test (child, G_FILE_TEST_IS_SYMLINK) &&
+            g_file_test (child, G_FILE_TEST_IS_DIR))
           remove_tree (child);
         else
           g_unlink (child);

@@ -1,4 +1,4 @@
-/* test-crash.c — kill -9 during key changes: the vault always opens afterwards
+/* test-crash.c — kill -9 during key changes, imports and syncs: the vault always opens after
  *
  * Copyright 2026 The Healthfolio authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,11 +7,19 @@
  * transition (HF_TEST_CRASH_AT) or at random moments. Afterwards every passphrase that should
  * still work must open the vault, a changed passphrase must work in exactly one of its two
  * versions, the recovery code must always work, and the vault check must find nothing wrong.
+ *
+ * An import of tens of thousands of resources is one transaction: killed at any moment, the
+ * vault holds the old counts or the new ones. A sync stores each page in its own transaction
+ * with where its type's paging stands (so that the next sync goes on from there): killed, each
+ * type holds a whole number of pages, and the next sync ends with exactly the server's
+ * records. tests/bench/bench-kill does the same 100 times each and counts where kills landed.
  */
 
 #include <signal.h>
 
 #include "hf-error.h"
+#include "hf-fhir-server.h"
+#include "hf-kill.h"
 #include "hf-test-util.h"
 
 static const char A1[] = "alice passphrase one";
@@ -344,6 +352,237 @@ test_random_kills (Fixture       *f,
   assert_intact (f, alice);
 }
 
+/* {{{ imports and syncs killed */
+
+#define KILLS            5
+#define IMPORT_RESOURCES 20000
+#define SYNC_EACH        1250   /* per type: 12 whole pages of 100 and a last one of 50 */
+
+typedef struct
+{
+  HfTestDir  td;
+  char      *pass_file;
+  char      *base;        /* the vault every run starts from */
+  char      *work;        /* the copy a run is killed in */
+} Work;
+
+static void
+work_setup (Work          *w,
+            gconstpointer  data)
+{
+  const char *create[] = { "--vault", NULL, "--passphrase-file", NULL, "vault", "create", NULL };
+
+  hf_test_dir_setup (&w->td, data);
+  w->pass_file = hf_test_write_file (&w->td, "pass.txt", A1);
+  w->base = g_build_filename (w->td.dir, "base.hfvault", NULL);
+  w->work = g_build_filename (w->td.dir, "work.hfvault", NULL);
+  create[1] = w->base;
+  create[3] = w->pass_file;
+  g_assert_cmpint (hf_test_cli_v (NULL, NULL, create), ==, 0);
+}
+
+static void
+work_teardown (Work          *w,
+               gconstpointer  data)
+{
+  g_free (w->pass_file);
+  g_free (w->base);
+  g_free (w->work);
+  hf_test_dir_teardown (&w->td, data);
+}
+
+static GHashTable *
+inspect (Work       *w,
+         const char *vault)
+{
+  g_autofree char *problem = NULL;
+  GHashTable *counts = hf_kill_inspect (vault, w->pass_file, &problem);
+
+  if (counts == NULL)
+    g_error ("after a kill: %s", problem);
+  return counts;
+}
+
+static void
+test_import_kills (Work          *w,
+                   gconstpointer  data)
+{
+  g_autofree char *luigi = g_build_filename (g_getenv ("HF_TEST_DATA"), "synthea",
+                                             "Luigi_Wiegand_e27d88b0-c5e5-4042-ad49-"
+                                             "184f6a900ee3.json", NULL);
+  g_autofree char *bulk = g_build_filename (w->td.dir, "bulk.ndjson", NULL);
+  const char *first[] = { "--vault", w->base, "--passphrase-file", w->pass_file, "import", luigi,
+                          NULL };
+  const char *args[] = { "import", bulk, NULL };
+  g_autoptr(GHashTable) old = NULL;
+  g_autoptr(GHashTable) fresh = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  HfKillRun run;
+  gint64 unlock, whole;
+  guint mid = 0;
+
+  /* Old: one Synthea patient. New: that and the bulk data's copies. */
+  g_assert_cmpint (hf_test_cli_v (NULL, NULL, first), ==, 0);
+  old = inspect (w, w->base);
+  fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init (&iter, old);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      g_hash_table_insert (fresh, g_strdup (key), value);
+  }
+  hf_kill_write_bulk (NULL, bulk, IMPORT_RESOURCES, fresh);
+
+  hf_kill_copy_vault (w->base, w->work);
+  hf_kill_run (w->work, w->pass_file, args, -1, TRUE, &run);
+  g_assert_false (run.killed);
+  g_assert_cmpint (run.status, ==, 0);
+  unlock = run.unlocked_us;
+  whole = run.elapsed_us;
+  g_test_message ("import of %u resources, not killed: unlocked after %.2f s, done after %.2f s",
+                  IMPORT_RESOURCES, unlock / 1e6, whole / 1e6);
+  counts = inspect (w, w->work);
+  g_assert_true (hf_kill_counts_equal (counts, fresh));
+  g_clear_pointer (&counts, g_hash_table_unref);
+
+  /* Kills spread over the import itself, after the unlock. */
+  for (guint i = 0; i < KILLS; i++)
+    {
+      gint64 delay = unlock + (whole - unlock) * (i + g_test_rand_double ()) / KILLS;
+      gboolean is_old, is_new;
+      g_autofree char *shown = NULL;
+
+      hf_kill_copy_vault (w->base, w->work);
+      hf_kill_run (w->work, w->pass_file, args, delay, FALSE, &run);
+      counts = inspect (w, w->work);
+      is_old = hf_kill_counts_equal (counts, old);
+      is_new = hf_kill_counts_equal (counts, fresh);
+      shown = hf_kill_describe (counts);
+      g_test_message ("kill %u at %.2f s: %s, %s; the vault holds %s", i + 1, delay / 1e6,
+                      !run.killed ? "it had finished" : run.unlocked ? "unlocked" : "unlocking",
+                      is_old ? "the old counts" : is_new ? "the new counts" : "neither", shown);
+      if (!is_old && !is_new)
+        g_error ("a killed import left counts that are neither the old nor the new ones: %s",
+                 shown);
+      mid += run.killed && run.unlocked && is_old;
+      g_clear_pointer (&counts, g_hash_table_unref);
+    }
+  g_assert_cmpuint (mid, >, 0);
+
+  /* After a kill, the same import again brings the new counts. */
+  hf_kill_copy_vault (w->base, w->work);
+  hf_kill_run (w->work, w->pass_file, args, unlock + (whole - unlock) / 2, FALSE, &run);
+  hf_kill_run (w->work, w->pass_file, args, -1, FALSE, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  counts = inspect (w, w->work);
+  g_assert_true (hf_kill_counts_equal (counts, fresh));
+}
+
+static const char *const sync_types[] = {
+  "AllergyIntolerance", "Condition", "Encounter", "Immunization", "MedicationRequest",
+  "Observation", "Procedure", NULL,
+};
+
+/* How many whole pages COUNTS holds, or -1 if a type holds part of a page. */
+static int
+whole_pages (GHashTable *counts,
+             guint       page)
+{
+  int pages = 0;
+
+  for (guint t = 0; sync_types[t] != NULL; t++)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, sync_types[t]));
+      if (n == SYNC_EACH)
+        pages += (SYNC_EACH + page - 1) / page;
+      else if (n % page == 0)
+        pages += n / page;
+      else
+        return -1;
+    }
+  return GPOINTER_TO_UINT (g_hash_table_lookup (counts, "Patient")) > 1 ? -1 : pages;
+}
+
+static void
+test_sync_kills (Work          *w,
+                 gconstpointer  data)
+{
+  HfFhirServer *server = hf_fhir_server_new (FALSE);
+  HfFhirFaults *faults;
+  const char *add[] = { "--vault", w->base, "--passphrase-file", w->pass_file, "source", "add",
+                        "clinic", hf_fhir_server_get_base (server), "--open", "--patient", "p1",
+                        NULL };
+  const char *args[] = { "source", "sync", "clinic", NULL };
+  g_autoptr(GHashTable) fresh = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autofree char *query = NULL;
+  const char *count_param;
+  HfKillRun run;
+  gint64 unlock, whole;
+  guint page, all_pages = 0, partial = 0;
+
+  hf_fhir_server_populate (server, sync_types, SYNC_EACH);
+  faults = hf_fhir_server_lock_faults (server);
+  faults->latency_ms = 10;
+  hf_fhir_server_unlock_faults (server);
+  g_assert_cmpint (hf_test_cli_v (NULL, NULL, add), ==, 0);
+
+  hf_kill_copy_vault (w->base, w->work);
+  hf_kill_run (w->work, w->pass_file, args, -1, TRUE, &run);
+  g_assert_false (run.killed);
+  g_assert_cmpint (run.status, ==, 0);
+  unlock = run.unlocked_us;
+  whole = run.elapsed_us;
+  fresh = inspect (w, w->work);
+  for (guint t = 0; sync_types[t] != NULL; t++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (fresh, sync_types[t])), ==,
+                      SYNC_EACH);
+  query = hf_fhir_server_dup_last_query (server, "Condition");
+  count_param = strstr (query, "_count=");
+  g_assert_nonnull (count_param);
+  page = atoi (count_param + strlen ("_count="));
+  g_assert_cmpuint (page, >, 0);
+  g_assert_cmpuint (SYNC_EACH % page, !=, 0);
+  for (guint t = 0; sync_types[t] != NULL; t++)
+    all_pages += (SYNC_EACH + page - 1) / page;
+  g_test_message ("sync of %u pages of %u, not killed: unlocked after %.2f s, done after %.2f s",
+                  all_pages, page, unlock / 1e6, whole / 1e6);
+
+  for (guint i = 0; i < KILLS; i++)
+    {
+      gint64 delay = unlock + (whole - unlock) * (i + g_test_rand_double ()) / KILLS;
+      g_autofree char *shown = NULL;
+      int pages;
+
+      hf_kill_copy_vault (w->base, w->work);
+      hf_kill_run (w->work, w->pass_file, args, delay, FALSE, &run);
+      counts = inspect (w, w->work);
+      pages = whole_pages (counts, page);
+      shown = hf_kill_describe (counts);
+      g_test_message ("kill %u at %.2f s: %s; %d of %u pages stored: %s", i + 1, delay / 1e6,
+                      !run.killed ? "it had finished" : run.unlocked ? "unlocked" : "unlocking",
+                      pages, all_pages, shown);
+      if (pages < 0)
+        g_error ("a killed sync left part of a page: %s", shown);
+      partial += pages > 0 && (guint) pages < all_pages;
+      g_clear_pointer (&counts, g_hash_table_unref);
+    }
+  g_assert_cmpuint (partial, >, 0);
+
+  /* After a kill, the next sync ends with the server's records, each once. */
+  hf_kill_copy_vault (w->base, w->work);
+  hf_kill_run (w->work, w->pass_file, args, unlock + (whole - unlock) / 2, FALSE, &run);
+  hf_kill_run (w->work, w->pass_file, args, -1, FALSE, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  counts = inspect (w, w->work);
+  g_assert_true (hf_kill_counts_equal (counts, fresh));
+
+  hf_fhir_server_free (server);
+}
+
+/* }}} */
+
 int
 main (int    argc,
       char **argv)
@@ -375,6 +614,9 @@ main (int    argc,
       g_test_add (path, Fixture, &cases[i], setup, test_crash_points, teardown);
     }
   g_test_add ("/hf/crash/random-kills", Fixture, NULL, setup, test_random_kills, teardown);
+  g_test_add ("/hf/crash/import-kills", Work, NULL, work_setup, test_import_kills,
+              work_teardown);
+  g_test_add ("/hf/crash/sync-kills", Work, NULL, work_setup, test_sync_kills, work_teardown);
 
   return g_test_run ();
 }
