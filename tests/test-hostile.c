@@ -13,6 +13,8 @@
  *   `stats --json` prints, an activity log whose chain verifies and which holds the old entries
  *   unchanged plus only unlocks and locks, and every row of every table (records, history,
  *   provenance, search index, sources) the same.
+ * invalid-open: as invalid, by a check not built yet (its issue is in the description): a
+ * case that is not refused yet is reported as incomplete (TODO), not as a failure.
  * valid: exit code 0 and a log that verifies; where stored/STEM.json lists the texts the
  *   import must store, the new records are exactly those texts, each under the resourceType
  *   and id it holds (for span decoys, read back with `show --raw` too).
@@ -43,6 +45,7 @@ typedef struct
 {
   char     *file;         /* a name in tests/data/hostile, or "@recipe" */
   gboolean  valid;
+  gboolean  open;         /* invalid, by a check that is not built yet: incomplete, not failed */
   char     *category;
   char     *description;
 } Case;
@@ -1015,8 +1018,12 @@ test_case (gconstpointer data)
       g_string_truncate (problems, problems->len - 2);
       /* One line: TAP reads anything after a line break as more protocol. */
       g_strdelimit (problems->str, "\r\n", ' ');
-      g_test_fail_printf ("%s (%s, expected %s): %s", c->file, c->category,
-                          c->valid ? "valid" : "invalid", problems->str);
+      if (c->open)
+        g_test_incomplete_printf ("%s (%s, to be refused: %s): %s", c->file, c->category,
+                                  c->description, problems->str);
+      else
+        g_test_fail_printf ("%s (%s, expected %s): %s", c->file, c->category,
+                            c->valid ? "valid" : "invalid", problems->str);
     }
 }
 
@@ -1066,10 +1073,12 @@ read_manifest (void)
         continue;
       fields = g_strsplit (lines[i], "\t", 4);
       g_assert_cmpuint (g_strv_length (fields), ==, 4);
-      g_assert_true (g_str_equal (fields[1], "valid") || g_str_equal (fields[1], "invalid"));
+      g_assert_true (g_str_equal (fields[1], "valid") || g_str_equal (fields[1], "invalid") ||
+                     g_str_equal (fields[1], "invalid-open"));
       c = g_new0 (Case, 1);
       c->file = g_strdup (fields[0]);
       c->valid = g_str_equal (fields[1], "valid");
+      c->open = g_str_equal (fields[1], "invalid-open");
       c->category = g_strdup (fields[2]);
       c->description = g_strdup (fields[3]);
       g_ptr_array_add (cases, c);

@@ -1033,6 +1033,125 @@ store_deletion (Import      *imp,
 /* }}} */
 /* {{{ values: a resource or a Bundle */
 
+static gboolean
+is_text (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+/* An R4 id: 1 to 64 of A–Z, a–z, 0–9, "-" and ".". */
+static gboolean
+is_fhir_id (JsonNode *node)
+{
+  const char *id;
+  gsize n;
+
+  if (!is_text (node))
+    return FALSE;
+  id = json_node_get_string (node);
+  n = strlen (id);
+  return n >= 1 && n <= 64 && strspn (id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                          "0123456789-.") == n;
+}
+
+/* Every "reference" member under NODE is text (a reference's reference is a string). */
+static gboolean
+references_are_text (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        if (!references_are_text (json_array_get_element (a, i)))
+          return FALSE;
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        {
+          if (g_str_equal (name, "reference") ? !is_text (member)
+                                              : !references_are_text (member))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+identifier_shaped (JsonNode *node)
+{
+  JsonObject *o;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  o = json_node_get_object (node);
+  return (!json_object_has_member (o, "system") ||
+          is_text (json_object_get_member (o, "system"))) &&
+         (!json_object_has_member (o, "value") || is_text (json_object_get_member (o, "value")));
+}
+
+/* What the importer and the summaries read has the shape R4 gives it: a wrong shape is
+ * refused, never read as absent and stored as if it were valid. A Resource is a Bundle
+ * entry's resource too, so the members of an entry are checked where entries are read. */
+static gboolean
+checked_shape (Import      *imp,
+               JsonObject  *r,
+               const char  *type,
+               const char  *where,
+               GError     **error)
+{
+  JsonNode *node;
+  JsonObject *meta;
+
+  if ((node = json_object_get_member (r, "id")) != NULL && !is_fhir_id (node))
+    return invalid (imp, error, "%s has an id that is not a FHIR id (1 to 64 letters, digits, "
+                    "“-” or “.”)", where);
+  if ((node = json_object_get_member (r, "meta")) != NULL)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (imp, error, "%s has a “meta” that is not an object", where);
+      meta = json_node_get_object (node);
+      for (guint i = 0; i < 2; i++)
+        {
+          const char *name = i == 0 ? "versionId" : "lastUpdated";
+          if (json_object_has_member (meta, name) &&
+              !is_text (json_object_get_member (meta, name)))
+            return invalid (imp, error, "%s has a meta.%s that is not text", where, name);
+        }
+    }
+  if ((node = json_object_get_member (r, "identifier")) != NULL)
+    {
+      /* One Identifier in a Bundle, a Composition and a QuestionnaireResponse; a list in
+       * every other type. */
+      gboolean single = g_str_equal (type, "Bundle") || g_str_equal (type, "Composition") ||
+                        g_str_equal (type, "QuestionnaireResponse");
+      gboolean shaped = single ? identifier_shaped (node) : JSON_NODE_HOLDS_ARRAY (node);
+
+      for (guint i = 0; shaped && !single && i < json_array_get_length (json_node_get_array (node));
+           i++)
+        shaped = identifier_shaped (json_array_get_element (json_node_get_array (node), i));
+      if (!shaped)
+        return invalid (imp, error, "%s has an “identifier” that is not %s", where,
+                        single ? "an Identifier" : "a list of Identifiers");
+    }
+  if (g_str_equal (type, "Bundle") && (node = json_object_get_member (r, "type")) != NULL &&
+      !is_text (node))
+    return invalid (imp, error, "%s is a Bundle whose “type” is not text", where);
+  if (!g_str_equal (type, "Bundle"))
+    {
+      g_autoptr(JsonNode) whole = json_node_init_object (json_node_alloc (), r);
+      if (!references_are_text (whole))
+        return invalid (imp, error, "%s has a reference whose “reference” is not text", where);
+    }
+  return TRUE;
+}
+
 static const char *
 checked_type (Import      *imp,
               JsonObject  *r,
@@ -1053,6 +1172,8 @@ checked_type (Import      *imp,
                where, shown);
       return NULL;
     }
+  if (!checked_shape (imp, r, type, where, error))
+    return NULL;
   return type;
 }
 
@@ -1118,7 +1239,53 @@ text_holds (const char *text,
          g_strcmp0 (id, hf_json_string (r, "id")) == 0;
 }
 
-/* What a DELETE entry deletes: request.url "Type/id[/_history/n]", else the fullUrl's tail. */
+/* A Bundle entry's own members have the shape R4 gives them: fullUrl a uri, request and
+ * response objects, request.method one of R4's codes. */
+static gboolean
+entry_shaped (Import      *imp,
+              JsonObject  *entry,
+              const char  *where,
+              GError     **error)
+{
+  static const char *const methods[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH" };
+  JsonNode *node;
+
+  if ((node = json_object_get_member (entry, "fullUrl")) != NULL && !is_text (node))
+    return invalid (imp, error, "%s has a “fullUrl” that is not text", where);
+  for (guint k = 0; k < 2; k++)
+    {
+      const char *part = k == 0 ? "request" : "response";
+      const char *const *texts = k == 0 ? (const char *const[]) { "method", "url", NULL }
+                                        : (const char *const[]) { "lastModified", NULL };
+      JsonObject *o;
+
+      if ((node = json_object_get_member (entry, part)) == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (imp, error, "%s has a “%s” that is not an object", where, part);
+      o = json_node_get_object (node);
+      for (guint t = 0; texts[t] != NULL; t++)
+        if (json_object_has_member (o, texts[t]) && !is_text (json_object_get_member (o, texts[t])))
+          return invalid (imp, error, "%s has a %s.%s that is not text", where, part, texts[t]);
+      if (k == 0 && json_object_has_member (o, "method"))
+        {
+          const char *method = json_object_get_string_member (o, "method");
+          gboolean known = FALSE;
+
+          for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+            known = known || g_str_equal (method, methods[m]);
+          if (!known)
+            {
+              g_autofree char *shown = g_utf8_make_valid (method, MIN (strlen (method), 16));
+              return invalid (imp, error, "%s has the request.method “%s”, which is not one "
+                              "of R4's (GET, HEAD, POST, PUT, DELETE, PATCH)", where, shown);
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* What a DELETE entry deletes: request.url "Type/id[/_history/n]". */
 static gboolean
 deleted_key (JsonObject  *entry,
              char       **type,
@@ -1129,8 +1296,7 @@ deleted_key (JsonObject  *entry,
   g_auto(GStrv) parts = NULL;
   guint n;
 
-  if (url == NULL)
-    url = hf_json_string (entry, "fullUrl");
+  /* The request names what it deleted; a fullUrl names a resource, not an operation. */
   if (url == NULL)
     return FALSE;
   path = g_strndup (url, strcspn (url, "?"));
@@ -1186,16 +1352,18 @@ import_bundle (Import      *imp,
       JsonNode *e = json_array_get_element (entries, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
       JsonObject *r = hf_json_object (entry, "resource");
-      g_autofree char *here = g_strdup_printf ("%s%sBundle.entry[%u]", where, *where ? ", " : "", i);
+      g_autofree char *here = g_strdup_printf ("%s%sBundle.entry[%u]", where,
+                                               *where ? ", " : "", i);
       const char *full_url = hf_json_string (entry, "fullUrl");
       const HfJsonSpan *span;
       const char *type;
       char *id;
 
+      if (entry != NULL && !entry_shaped (imp, entry, here, error))
+        return FALSE;
       if (r == NULL)
         {
           const char *method = hf_json_string (hf_json_object (entry, "request"), "method");
-
           gboolean request = g_strcmp0 (bundle_type, "transaction") == 0 ||
                              g_strcmp0 (bundle_type, "batch") == 0;
 
@@ -1730,9 +1898,9 @@ open_regular (const char  *path,
     {
       close (fd);
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                   "“%s” is not a regular file (it is a named pipe, a device or a socket); "
-                   "nothing was imported. To import from a pipe, give “-” and pass it on "
-                   "standard input.", display);
+                   "“%s” is a named pipe, a device or a socket, not a regular file, so "
+                   "nothing was imported (to import from a pipe, give “-” and pass it on "
+                   "standard input).", display);
       return -1;
     }
   fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
@@ -1833,9 +2001,9 @@ collect_tree (const char  *path,
   if (!S_ISDIR (st.st_mode))
     {
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                   "“%s” is not a regular file (it is a named pipe, a device or a socket); "
-                   "nothing was imported. To import from a pipe, give “-” and pass it on "
-                   "standard input.", shown);
+                   "“%s” is a named pipe, a device or a socket, not a regular file, so "
+                   "nothing was imported (to import from a pipe, give “-” and pass it on "
+                   "standard input).", shown);
       return FALSE;
     }
   /* A folder reached twice (through a link) is read once. */
