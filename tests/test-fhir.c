@@ -471,6 +471,46 @@ test_details (void)
   g_assert_cmpuint (odd->len, ==, 0);
 }
 
+/* A date that is not a date may hold any text: cut at ten bytes, it must stay text (found by
+ * fuzz-fhir: a two-byte character across the tenth byte). */
+static void
+test_dates_stay_text (void)
+{
+  static const char *const json[] = {
+    "{\"resourceType\":\"Bundle\",\"meta\":{\"lastUpdated\":\"2020-01-0é9\"}}",
+    "{\"resourceType\":\"Condition\",\"clinicalStatus\":{\"coding\":[{\"code\":\"active\"}]},"
+    "\"code\":{\"text\":\"Asthma\"},\"onsetDateTime\":\"202ééééé-01\"}",
+    "{\"resourceType\":\"Condition\",\"clinicalStatus\":{\"coding\":[{\"code\":\"resolved\"}]},"
+    "\"code\":{\"text\":\"Asthma\"},\"abatementDateTime\":\"2020-01-0€\"}",
+    "{\"resourceType\":\"Observation\",\"code\":{\"text\":\"Pulse\"},"
+    "\"effectiveDateTime\":\"2020-01-0€T10:0€:00\"}",
+    "{\"resourceType\":\"Encounter\",\"period\":{\"start\":\"2020-01-0éT08:3é\","
+    "\"end\":\"2020-01-0éT09:1é\"}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (json); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (json[i], NULL);
+      g_autoptr(GPtrArray) fields = NULL;
+      g_autofree char *line = NULL;
+      HfFhirSummary s;
+
+      g_assert_nonnull (node);
+      hf_fhir_summarize (json_node_get_object (node), NULL, NULL, &s);
+      line = hf_fhir_summary_line (&s);
+      g_assert_true (g_utf8_validate (line, -1, NULL));
+      g_assert_true (s.effective == NULL || g_utf8_validate (s.effective, -1, NULL));
+      g_assert_true (s.subtitle == NULL || g_utf8_validate (s.subtitle, -1, NULL));
+      fields = hf_fhir_describe (json_node_get_object (node), NULL, NULL);
+      for (guint k = 0; k < fields->len; k++)
+        {
+          HfFhirField *f = g_ptr_array_index (fields, k);
+          g_assert_true (g_utf8_validate (f->value, -1, NULL));
+        }
+      hf_fhir_summary_clear (&s);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -484,6 +524,7 @@ main (int    argc,
   g_test_add_func ("/hf/fhir/condition-allergy", test_condition_allergy);
   g_test_add_func ("/hf/fhir/others", test_others);
   g_test_add_func ("/hf/fhir/details", test_details);
+  g_test_add_func ("/hf/fhir/dates-stay-text", test_dates_stay_text);
 
   return g_test_run ();
 }

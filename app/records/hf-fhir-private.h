@@ -74,6 +74,8 @@ char       *_hf_fhir_reference_text_resolved    (HfFhirContext *ctx,
 char       *_hf_fhir_references_text            (HfFhirContext *ctx,
                                                  JsonArray     *refs,
                                                  const char    *member);
+char       *_hf_fhir_text_prefix                (const char *text,
+                                                 gsize       max);
 char       *_hf_fhir_sortable_date              (const char *text);
 char       *_hf_fhir_timing_text                (JsonObject *dosage);
 const char *_hf_fhir_type_of                    (JsonObject *r);

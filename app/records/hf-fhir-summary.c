@@ -201,9 +201,15 @@ summarize_condition (HfFhirContext *ctx)
   if (g_strcmp0 (verification, "refuted") == 0 || g_strcmp0 (verification, "entered-in-error") == 0)
     g_string_append_printf (ctx->title, " — %s", verification);
   else if (g_strcmp0 (status, "active") == 0 && onset != NULL)
-    g_string_append_printf (ctx->title, " — active since %.10s", onset);
+    {
+      g_autofree char *since = _hf_fhir_text_prefix (onset, 10);
+      g_string_append_printf (ctx->title, " — active since %s", since);
+    }
   else if (g_strcmp0 (status, "resolved") == 0 && abated != NULL)
-    g_string_append_printf (ctx->title, " — resolved %.10s", abated);
+    {
+      g_autofree char *when = _hf_fhir_text_prefix (abated, 10);
+      g_string_append_printf (ctx->title, " — resolved %s", when);
+    }
   else if (status != NULL)
     g_string_append_printf (ctx->title, " — %s", status);
   _hf_fhir_append_part (ctx->subtitle, " · ", category);

@@ -281,6 +281,19 @@ _hf_fhir_references_text (HfFhirContext *ctx,
 
 /* "2019-03-02T10:00:00-05:00" → "2019-03-02T15:00:00Z"; dates and partial dates stay as they
  * are, so text order is time order. */
+/* At most MAX bytes of TEXT, never half a character: a date that is not one may hold any
+ * text. */
+char *
+_hf_fhir_text_prefix (const char *text,
+                      gsize       max)
+{
+  const char *end = text;
+
+  while (*end != '\0' && (gsize) (g_utf8_next_char (end) - text) <= max)
+    end = g_utf8_next_char (end);
+  return g_strndup (text, end - text);
+}
+
 char *
 _hf_fhir_sortable_date (const char *text)
 {
@@ -293,7 +306,7 @@ _hf_fhir_sortable_date (const char *text)
     return g_strdup (text);
   dt = g_date_time_new_from_iso8601 (text, NULL);
   if (dt == NULL)
-    return g_strndup (text, 10);
+    return _hf_fhir_text_prefix (text, 10);
   utc = g_date_time_to_utc (dt);
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }
@@ -325,7 +338,7 @@ _hf_fhir_first_date (JsonObject *r,
 char *
 _hf_fhir_display_date (const char *text)
 {
-  return text ? g_strndup (text, 10) : NULL;
+  return text ? _hf_fhir_text_prefix (text, 10) : NULL;
 }
 
 /* For the detail view: the date, and the time of day as the source wrote it, without seconds
@@ -333,14 +346,18 @@ _hf_fhir_display_date (const char *text)
 char *
 _hf_fhir_readable_date (const char *text)
 {
+  g_autofree char *date = NULL;
+  g_autofree char *time = NULL;
   const char *t;
 
   if (text == NULL)
     return NULL;
+  date = _hf_fhir_text_prefix (text, 10);
   t = strchr (text, 'T');
   if (t == NULL || strlen (t) < 6 || g_str_has_prefix (t, "T00:00:00"))
-    return g_strndup (text, MIN (strlen (text), 10));
-  return g_strdup_printf ("%.10s %.5s", text, t + 1);
+    return g_steal_pointer (&date);
+  time = _hf_fhir_text_prefix (t + 1, 5);
+  return g_strdup_printf ("%s %s", date, time);
 }
 
 char *
