@@ -316,12 +316,12 @@ header_cb (char   *data,
   if (g_ascii_strcasecmp (line, "Retry-After") == 0)
     {
       g_free (request->retry_after);
-      request->retry_after = g_strdup (colon + 1);
+      request->retry_after = g_utf8_make_valid (colon + 1, -1);
     }
   else if (g_ascii_strcasecmp (line, "Date") == 0)
     {
       g_free (request->date);
-      request->date = g_strdup (colon + 1);
+      request->date = g_utf8_make_valid (colon + 1, -1);
     }
   return len;
 }
@@ -445,7 +445,8 @@ finish_easy (HfHttp        *http,
 
   curl_easy_getinfo (priv->easy, CURLINFO_RESPONSE_CODE, &request->status);
   curl_easy_getinfo (priv->easy, CURLINFO_CONTENT_TYPE, &type);
-  request->content_type = g_strdup (type);
+  /* A server's header may hold any bytes; what is kept of it is text, for messages. */
+  request->content_type = type != NULL ? g_utf8_make_valid (type, -1) : NULL;
   if (code == CURLE_OK)
     return;
 
