@@ -1802,7 +1802,6 @@ main (int    argc,
       char **argv)
 {
   Globals g = { .passphrase_fd = -1 };
-  g_autofree char *passphrase_fd = NULL;
   int i;
 
   setlocale (LC_ALL, "");

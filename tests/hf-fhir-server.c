@@ -264,7 +264,6 @@ search (HfFhirServer      *server,
   guint offset = query_get (query, "_offset") ? atoi (query_get (query, "_offset")) : 0;
   g_autoptr(GPtrArray) hits = g_ptr_array_new ();
   g_autoptr(GString) body = g_string_new (NULL);
-  g_autofree char *self_query = NULL;
   guint end;
 
   if (g_strcmp0 (patient, PATIENT) != 0)
