@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The input's first line sets the scene: "open" (no sign-in) or "smart" (signed in, with
- * stored tokens), and "expired" (the access token must be renewed before the first request).
+ * stored tokens), "expired" (the access token must be renewed before the first request) and
+ * "cancel" (the sync is cancelled once the first page of a search is stored, with other
+ * requests still out).
  * The rest is a script of HTTP answers (tests/fuzz/hf-fuzz-http.h), in the order the code
  * asks: discovery (.well-known/smart-configuration, metadata), then the sync's requests:
  * the Patient, a search per type and its next pages, retries, token renewals, documents.
@@ -38,6 +40,11 @@ static void
 progress_cb (const HfSyncProgress *progress,
              gpointer              user_data)
 {
+  GCancellable *cancellable = user_data;
+
+  if (cancellable != NULL && progress->event == HF_SYNC_EVENT_PAGE &&
+      g_strcmp0 (progress->type, "Patient") != 0)
+    g_cancellable_cancel (cancellable);
   g_assert_nonnull (progress->source);
   if (progress->message != NULL)
     g_assert_true (g_utf8_validate (progress->message, -1, NULL));
@@ -93,6 +100,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *name = g_strdup_printf ("fuzz-%u", serial++);
   gboolean smart = strstr (scene, "smart") != NULL;
   HfSourceOptions options = { .backoff_ms = 1 };
+  g_autoptr(GCancellable) cancellable = strstr (scene, "cancel") ? g_cancellable_new () : NULL;
   g_autoptr(HfSourceInfo) info = NULL;
   g_autoptr(HfSyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -111,7 +119,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (smart)
     sign_in (db, name, strstr (scene, "expired") != NULL);
 
-  ok = hf_source_sync (vault, name, &options, progress_cb, NULL, NULL, &result, &error);
+  ok = hf_source_sync (vault, name, &options, progress_cb, cancellable, cancellable, &result,
+                       &error);
   g_assert_true (sqlite3_get_autocommit (db));
   g_assert_nonnull (result);
   g_assert_cmpstr (result->source, ==, name);

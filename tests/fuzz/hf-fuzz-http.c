@@ -227,11 +227,12 @@ answer (HfHttpRequest  *request,
   if (a.status == 0)
     {
       trace (request, a.failure);
+      /* The message is the engine's, never text from the input. */
       request->retryable = g_strcmp0 (a.failure, "timeout") == 0 ||
                            g_strcmp0 (a.failure, "reset") == 0;
       g_set_error (&request->error, HF_ERROR, HF_ERROR_NETWORK,
                    "Could not talk to the server: %s. Check the network connection and the "
-                   "address.", a.failure);
+                   "address.", request->retryable ? a.failure : "Connection refused");
       return TRUE;
     }
   g_byte_array_append (request->response, a.body, MIN (a.body_length, limit));
@@ -325,6 +326,39 @@ pop_for (HfHttp *http)
   return NULL;
 }
 
+/* As app/hf-http.c does: DONE once more, cancelled, for every request not done. */
+static void
+cancel_all (HfHttp        *http,
+            HfHttpRequest *first)
+{
+  g_autoptr(GPtrArray) unfinished = g_ptr_array_new ();
+  Queued *q;
+
+  g_ptr_array_add (unfinished, first);
+  while ((q = pop_for (http)) != NULL)
+    {
+      g_ptr_array_add (unfinished, q->request);
+      g_free (q);
+    }
+  for (guint i = 0; i < unfinished->len; i++)
+    {
+      HfHttpRequest *request = g_ptr_array_index (unfinished, i);
+
+      request->status = 0;
+      request->retryable = FALSE;
+      g_clear_error (&request->error);
+      g_set_error_literal (&request->error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled.");
+      request->done (http, request, request->user_data);
+      if (!is_queued (request))
+        hf_http_request_free (request);
+    }
+  while ((q = pop_for (http)) != NULL)
+    {
+      hf_http_request_free (q->request);
+      g_free (q);
+    }
+}
+
 gboolean
 __wrap_hf_http_run (HfHttp        *http,
                     GCancellable  *cancellable,
@@ -343,12 +377,7 @@ __wrap_hf_http_run (HfHttp        *http,
       g_free (q);
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
-          hf_http_request_free (request);
-          while ((q = pop_for (http)) != NULL)
-            {
-              hf_http_request_free (q->request);
-              g_free (q);
-            }
+          cancel_all (http, request);
           return FALSE;
         }
       now_ms = MAX (now_ms, due_ms);

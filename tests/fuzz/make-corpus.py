@@ -323,6 +323,11 @@ def sync():
         answer(404, ''), fhir(200, json.loads(read('r4-examples', 'capabilitystatement-phr-example.json'))),
         fhir(200, patient), fhir(200, searchset(conditions[:2])), fhir(404, searchfail),
         fhir(200, json.loads(read('r4-examples', 'bundle-example.json')))))
+    put('sync', 'open-cancelled.txt', 'open cancel\n' + script(
+        answer(404, ''), fhir(200, caps), fhir(200, patient),
+        fhir(200, searchset(conditions[:2], BASE + '/Condition?patient=example&page=2')),
+        fhir(200, searchset(allergies)), fhir(200, searchset([doc])),
+        fhir(200, searchset(conditions[2:]))))
     put('sync', 'open-patient-missing.txt', 'open\n' + script(
         answer(404, ''), fhir(200, caps), fhir(404, searchfail)))
 
