@@ -397,9 +397,11 @@ test_remove_rekeys (Fixture       *f,
   hf_test_copy (f->td.keys, saved);
   {
     g_autoptr(HfVault) vault = open_ok (f, NULL, OWNER_PASS);
+    g_autoptr(GPtrArray) members = NULL;
     g_assert_true (hf_vault_remove_member (vault, "bob", &error));
     g_assert_no_error (error);
-    g_assert_cmpuint (hf_vault_list_members (vault)->len, ==, 2);
+    members = hf_vault_list_members (vault);
+    g_assert_cmpuint (members->len, ==, 2);
   }
 
   assert_open_fails (f, "bob", BOB_PASS, HF_ERROR_AUTH);
@@ -443,6 +445,7 @@ test_roles (Fixture       *f,
 {
   g_autoptr(HfSecret) pass = hf_test_secret ("whatever passphrase");
   g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GPtrArray) members = NULL;
   GError *error = NULL;
 
   add_bob (f, HF_ROLE_CAREGIVER_READ_ONLY);
@@ -462,7 +465,8 @@ test_roles (Fixture       *f,
   g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
   g_assert_nonnull (strstr (error->message, "read-only caregiver"));
   g_clear_error (&error);
-  g_assert_cmpuint (hf_vault_list_members (vault)->len, ==, 3);
+  members = hf_vault_list_members (vault);
+  g_assert_cmpuint (members->len, ==, 3);
 
   /* Their own credential is theirs to change. */
   g_assert_true (hf_vault_change_passphrase (vault, NULL, pass, NULL, &error));
