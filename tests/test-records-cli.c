@@ -315,6 +315,7 @@ test_show (Fixture       *f,
   id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (
                           json_array_get_object_element (json_node_get_array (list), 0), "id"));
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (run (f, &out, &err, "show", id, NULL), ==, 0);
   g_test_message ("%s", out);
@@ -326,6 +327,7 @@ test_show (Fixture       *f,
   g_assert_nonnull (strstr (out, "Patient:       Ines Okafor"));
   g_assert_nonnull (strstr (out, "Performed by:  Northside Lab"));
 
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (f, &raw, &err, "show", "--raw", id, NULL), ==, 0);
   resource = parse_object (raw);
   g_assert_cmpstr (json_object_get_string_member (resource, "resourceType"), ==, "Observation");
@@ -571,10 +573,12 @@ test_demo (Fixture       *f,
                    json_object_get_int_member (created, "demo_records"));
   g_assert_cmpint (json_object_get_int_member (counts, "imports"), ==, 1);
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (&d, &out, &err, "vault", "check", NULL), ==, 0);
 
   /* What a trend chart and the timeline need: the patient, repeated HbA1c with ranges. */
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (&d, &out, &err, "--json", "search", "holloway", NULL), ==, 0);
   found = json_from_string (out, NULL);
   rows = json_node_get_array (found);
@@ -584,6 +588,7 @@ test_demo (Fixture       *f,
                                                            "type"), "Patient");
   g_assert_true (patient);
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (&d, &out, &err, "--json", "list", "--category", "lab-results",
                         "--limit", "500", NULL), ==, 0);
   labs = json_from_string (out, NULL);
