@@ -55,12 +55,6 @@ hf_fuzz_http_set_script (const guint8 *data,
   answered = 0;
 }
 
-guint
-hf_fuzz_http_requests (void)
-{
-  return answered;
-}
-
 void
 hf_fuzz_http_reset (void)
 {
@@ -184,7 +178,6 @@ clear_response (HfHttpRequest *request)
   g_clear_pointer (&request->response, g_byte_array_unref);
 }
 
-/* As setup_easy, the request, and finish_easy in app/hf-http.c. FALSE: the URL is refused. */
 /* HF_FUZZ_VERBOSE=1: which request took which answer, to check what a seed reaches. */
 static void
 trace (HfHttpRequest *request,
@@ -199,6 +192,7 @@ trace (HfHttpRequest *request,
                 request->method ? request->method : "GET", request->url, outcome);
 }
 
+/* As setup_easy, the request, and finish_easy in app/hf-http.c. FALSE: the URL is refused. */
 static gboolean
 answer (HfHttpRequest  *request,
         GError        **error)

@@ -33,8 +33,6 @@ G_BEGIN_DECLS
 /* Answers the next requests from DATA (copied); forgets any earlier script. */
 void   hf_fuzz_http_set_script   (const guint8 *data,
                                   gsize         size);
-/* The requests answered since the script was set. */
-guint  hf_fuzz_http_requests     (void);
 /* Frees requests still queued, e.g. after a caller stopped without running them. */
 void   hf_fuzz_http_reset        (void);
 
