@@ -277,9 +277,17 @@ resume_cb (gpointer data)
   Delayed *d = data;
 
   soup_server_message_unpause (d->msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* Also when the server stops before the answer was due (a cancelled sync). */
+static void
+delayed_free (gpointer data)
+{
+  Delayed *d = data;
+
   g_object_unref (d->msg);
   g_free (d);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -299,7 +307,7 @@ delay (HfFhirServer      *server,
   d->msg = g_object_ref (msg);
   soup_server_message_pause (msg);
   source = g_timeout_source_new (ms);
-  g_source_set_callback (source, resume_cb, d, NULL);
+  g_source_set_callback (source, resume_cb, d, delayed_free);
   g_source_attach (source, server->context);
   g_source_unref (source);
 }
@@ -838,23 +846,53 @@ handler (SoupServer        *soup,
   g_mutex_unlock (&server->lock);
 }
 
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             gpointer           user_data)
+{
+  HfFhirServer *server = user_data;
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+
+  /* TLS here too, since the connection does not come through libsoup's listener. */
+  if (server->https)
+    {
+      tls = g_tls_server_connection_new (G_IO_STREAM (connection), certificate ()->tls, &error);
+      g_assert_no_error (error);
+    }
+  soup_server_accept_iostream (server->soup, tls ? tls : G_IO_STREAM (connection), local, remote,
+                               &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
 static gpointer
 server_thread (gpointer data)
 {
   HfFhirServer *server = data;
   g_autoptr(GError) error = NULL;
-  GSList *uris;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocketService) service = NULL;
 
   g_main_context_push_thread_default (server->context);
   server->soup = soup_server_new ("tls-certificate",
                                    server->https ? certificate ()->tls : NULL, NULL);
   soup_server_add_handler (server->soup, NULL, handler, server, NULL);
-  soup_server_listen_local (server->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY |
-                            (server->https ? SOUP_SERVER_LISTEN_HTTPS : 0), &error);
+  /* Connections are accepted here and handed to libsoup: its own listener (3.2) leaks every
+   * accepted socket and its address, which would hide our leaks among libsoup's. */
+  service = g_socket_service_new ();
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), any_port, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (server->soup);
-  server->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_signal_connect (service, "incoming", G_CALLBACK (incoming_cb), server);
+  g_socket_service_start (service);
+  server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   server->origin = g_strdup_printf ("%s://127.0.0.1:%u", server->https ? "https" : "http",
                                     server->port);
   server->base = g_strdup_printf ("%s/fhir", server->origin);
@@ -868,6 +906,8 @@ server_thread (gpointer data)
   g_mutex_lock (&server->lock);
   release_held (server);
   g_mutex_unlock (&server->lock);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
   soup_server_disconnect (server->soup);
   g_clear_object (&server->soup);
   g_main_context_pop_thread_default (server->context);

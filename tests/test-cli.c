@@ -303,7 +303,7 @@ test_usage_errors (HfTestDir    *td,
     { "audit", "list", "--no-such-option" },
   };
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *before = hf_test_digest_dir (td->dir);
   g_autofree char *after = NULL;
 
@@ -364,7 +364,7 @@ test_wrong_passphrase (HfTestDir    *td,
 {
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
   g_autofree char *wrong_file = hf_test_write_file (td, "wrong", WRONG_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GPtrArray) actions = NULL;
@@ -393,7 +393,7 @@ test_unknown_member (HfTestDir    *td,
                      gconstpointer data)
 {
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *err = NULL;
   int status;
 
@@ -490,7 +490,7 @@ test_read_only_caregiver (HfTestDir    *td,
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
   g_autofree char *bob_file = hf_test_write_file (td, "bob", BOB_PASS "\n");
   g_autofree char *new_file = hf_test_write_file (td, "new", NEW_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *members_before = NULL;
@@ -568,7 +568,7 @@ test_own_passphrase (HfTestDir    *td,
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
   g_autofree char *bob_file = hf_test_write_file (td, "bob", BOB_PASS "\n");
   g_autofree char *new_file = hf_test_write_file (td, "new", NEW_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GPtrArray) actions = NULL;
@@ -694,7 +694,7 @@ test_passphrase_fd (HfTestDir    *td,
                     gconstpointer data)
 {
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *new_file = hf_test_write_file (td, "new", NEW_PASS "\n");
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -761,7 +761,7 @@ test_json (HfTestDir    *td,
            gconstpointer data)
 {
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -966,7 +966,7 @@ test_create_existing (HfTestDir    *td,
 {
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
   g_autofree char *new_file = hf_test_write_file (td, "new", NEW_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *before = hf_test_digest_dir (td->dir);
   g_autofree char *after = NULL;
   g_autofree char *out = NULL;

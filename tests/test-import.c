@@ -385,7 +385,7 @@ test_bad_input (Fixture       *f,
   };
   g_autofree char *seed = hf_test_write_file (&f->td, "seed.json",
                                               "{\"resourceType\":\"Patient\",\"id\":\"seed\"}");
-  g_autoptr(HfImportResult) result = import_ok (f, seed, NULL);
+  G_GNUC_UNUSED g_autoptr(HfImportResult) result = import_ok (f, seed, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -463,7 +463,7 @@ test_canary (Fixture       *f,
                                            "\"code\":{\"text\":\"Note\"},\"note\":[{\"text\":"
                                            "\"patient said %s twice\"}]}", canary);
   g_autofree char *path = hf_test_write_file (&f->td, "canary.json", json);
-  g_autoptr(HfImportResult) result = import_ok (f, path, NULL);
+  G_GNUC_UNUSED g_autoptr(HfImportResult) result = import_ok (f, path, NULL);
   g_autoptr(GPtrArray) found = hf_record_store_search (f->vault, "zqxcanary7731", 5, NULL);
   g_autoptr(GDir) dir = NULL;
   const char *name;
@@ -869,7 +869,7 @@ test_cancel (Fixture       *f,
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(HfImportResult) seeded = import_ok (f, seed, NULL);
+  G_GNUC_UNUSED g_autoptr(HfImportResult) seeded = import_ok (f, seed, NULL);
   g_autoptr(HfImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
   const char *paths[2] = { NULL, NULL };
@@ -911,7 +911,7 @@ test_linked_sources (Fixture       *f,
     "{\"resourceType\":\"Immunization\",\"id\":\"H-78\",\"identifier\":[{\"system\":"
     "\"urn:oid:1.2.36.146.595.217.0.1\",\"value\":\"IMM-43\"}],\"status\":\"completed\","
     "\"vaccineCode\":{\"text\":\"Tetanus\"},\"occurrenceDateTime\":\"2022-11-01\"}\n");
-  g_autoptr(HfImportResult) r1 = import_ok (f, clinic, NULL);
+  G_GNUC_UNUSED g_autoptr(HfImportResult) r1 = import_ok (f, clinic, NULL);
   g_autoptr(HfImportResult) r2 = import_ok (f, hospital, NULL);
   gint64 first = record_id (f, "Immunization", "clinic-9", "clinic.json");
   gint64 second = record_id (f, "Immunization", "H-77", "hospital.ndjson");

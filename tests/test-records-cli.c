@@ -332,6 +332,7 @@ test_show (Fixture       *f,
   g_assert_nonnull (strstr (out, "Performed by:  Northside Lab"));
   g_clear_pointer (&err, g_free);
 
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (f, &raw, &err, "show", "--raw", id, NULL), ==, 0);
   resource = parse_object (raw);
   g_assert_cmpstr (json_object_get_string_member (resource, "resourceType"), ==, "Observation");

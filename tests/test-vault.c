@@ -204,7 +204,6 @@ test_keyring_byte_flipped (Fixture       *f,
       g_autoptr(GError) error = NULL;
       g_autoptr(HfVault) vault = NULL;
       g_autofree char *vault_after = NULL;
-      g_autofree char *flipped = NULL;
 
       hf_test_write (f->td.keys, orig);
       hf_test_flip_byte (f->td.keys, i);

@@ -688,6 +688,45 @@ start_due (HfHttp *http)
   return g_queue_is_empty (&http->waiting) ? -1 : 0;
 }
 
+/* Every request still in flight or waiting gets its DONE once more, with G_IO_ERROR_CANCELLED,
+ * so that its owner can free what the request's user data holds. What DONE queues again now
+ * is freed without another call. */
+static void
+cancel_all (HfHttp *http)
+{
+  g_autoptr(GPtrArray) unfinished = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  http->in_run = FALSE;
+  g_hash_table_iter_init (&iter, http->running);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      HfHttpRequest *request = value;
+      curl_multi_remove_handle (http->multi, ((RequestPrivate *) request->priv)->easy);
+      g_ptr_array_add (unfinished, request);
+    }
+  g_hash_table_remove_all (http->running);
+  while (!g_queue_is_empty (&http->waiting))
+    g_ptr_array_add (unfinished, g_queue_pop_head (&http->waiting));
+
+  for (guint i = 0; i < unfinished->len; i++)
+    {
+      HfHttpRequest *request = g_ptr_array_index (unfinished, i);
+      RequestPrivate *priv = request->priv;
+      guint submissions = priv->submissions;
+
+      request->status = 0;
+      request->retryable = FALSE;
+      g_clear_error (&request->error);
+      g_set_error_literal (&request->error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled.");
+      request->done (http, request, request->user_data);
+      if (priv->submissions == submissions)
+        hf_http_request_free (request);
+    }
+  g_queue_clear_full (&http->waiting, (GDestroyNotify) hf_http_request_free);
+}
+
 gboolean
 hf_http_run (HfHttp        *http,
              GCancellable  *cancellable,
@@ -707,19 +746,7 @@ hf_http_run (HfHttp        *http,
         break;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
-          GHashTableIter iter;
-          gpointer value;
-
-          g_hash_table_iter_init (&iter, http->running);
-          while (g_hash_table_iter_next (&iter, NULL, &value))
-            {
-              HfHttpRequest *request = value;
-              curl_multi_remove_handle (http->multi, ((RequestPrivate *) request->priv)->easy);
-              hf_http_request_free (request);
-            }
-          g_hash_table_remove_all (http->running);
-          g_queue_clear_full (&http->waiting, (GDestroyNotify) hf_http_request_free);
-          http->in_run = FALSE;
+          cancel_all (http);
           return FALSE;
         }
 

@@ -71,7 +71,9 @@ void           hf_http_request_set_form (HfHttpRequest *request,
 void           hf_http_submit        (HfHttp          *http,
                                       HfHttpRequest   *request,
                                       guint            delay_ms);
-/* Runs queued requests, several at once, until none is left or CANCELLABLE fires. */
+/* Runs queued requests, several at once, until none is left or CANCELLABLE fires. Once it
+ * fires, every request not yet done gets its DONE with G_IO_ERROR_CANCELLED (and is freed
+ * after it, even if DONE queues it again), so that DONE always frees what it owns. */
 gboolean       hf_http_run           (HfHttp          *http,
                                       GCancellable    *cancellable,
                                       GError         **error);
