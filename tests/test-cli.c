@@ -439,7 +439,7 @@ test_forged_slot (HfTestDir    *td,
 {
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
   g_autofree char *bob_file = hf_test_write_file (td, "bob", BOB_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -613,7 +613,7 @@ test_recovery (HfTestDir    *td,
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
   g_autofree char *new_file = hf_test_write_file (td, "new", NEW_PASS "\n");
   g_autofree char *wrong_file = hf_test_write_file (td, "wrong", WRONG_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *code_line = g_strconcat (code, "\n", NULL);
   g_autofree char *code_file = hf_test_write_file (td, "code", code_line);
   g_autofree char *out = NULL;
@@ -658,7 +658,7 @@ test_recovery_typed_loosely (HfTestDir    *td,
                              gconstpointer data)
 {
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *loose = NULL;
   g_autofree char *loose_line = NULL;
   g_autofree char *loose_file = NULL;
@@ -832,7 +832,7 @@ test_import_dash_file (HfTestDir    *td,
                        gconstpointer data)
 {
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *file = hf_test_write_file (td, "-x.json",
                                               "{\"resourceType\":\"Patient\",\"id\":\"dash\"}");
   g_autofree char *out = NULL;
@@ -894,7 +894,7 @@ test_check_summary (HfTestDir    *td,
                     gconstpointer data)
 {
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
-  g_autofree char *code = create_vault (td->vault, pass_file);
+  G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
   g_autofree char *synthea = g_build_filename (g_getenv ("HF_TEST_DATA"), "synthea", NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;

@@ -97,7 +97,8 @@ set_str (char       **field,
          const char  *value)
 {
   g_free (*field);
-  *field = g_strdup (value);
+  /* As the real transport keeps them (hf-http.c): a header's value as text. */
+  *field = g_utf8_make_valid (value, -1);
 }
 
 /* The line at *P (before END), without its end; moves *P past it. */
