@@ -302,3 +302,27 @@ hf_kill_counts_equal (GHashTable *a,
 }
 
 /* }}} */
+
+const char *const hf_kill_sync_types[] = {
+  "AllergyIntolerance", "Condition", "Encounter", "Immunization", "MedicationRequest",
+  "Observation", "Procedure", NULL,
+};
+
+int
+hf_kill_whole_pages (GHashTable *counts,
+                     guint       page)
+{
+  int pages = 0;
+
+  for (guint t = 0; hf_kill_sync_types[t] != NULL; t++)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, hf_kill_sync_types[t]));
+      if (n == HF_KILL_SYNC_EACH)
+        pages += (HF_KILL_SYNC_EACH + page - 1) / page;
+      else if (n % page == 0)
+        pages += n / page;
+      else
+        return -1;
+    }
+  return GPOINTER_TO_UINT (g_hash_table_lookup (counts, "Patient")) > 1 ? -1 : pages;
+}

@@ -53,4 +53,14 @@ char     *hf_kill_describe     (GHashTable         *counts);
 gboolean  hf_kill_counts_equal (GHashTable         *a,
                                 GHashTable         *b);
 
+/* The sync the kill tests run: these types, HF_KILL_SYNC_EACH of each (12 whole pages of 100
+ * and a last one of 50). */
+#define HF_KILL_SYNC_EACH 1250
+extern const char *const hf_kill_sync_types[];
+
+/* How many whole pages of PAGE resources COUNTS holds of that sync, or -1 if a type holds part
+ * of a page (or there is more than one Patient). */
+int       hf_kill_whole_pages  (GHashTable         *counts,
+                                guint               page);
+
 G_END_DECLS

@@ -356,7 +356,6 @@ test_random_kills (Fixture       *f,
 
 #define KILLS            5
 #define IMPORT_RESOURCES 20000
-#define SYNC_EACH        1250   /* per type: 12 whole pages of 100 and a last one of 50 */
 
 typedef struct
 {
@@ -479,31 +478,6 @@ test_import_kills (Work          *w,
   g_assert_true (hf_kill_counts_equal (counts, fresh));
 }
 
-static const char *const sync_types[] = {
-  "AllergyIntolerance", "Condition", "Encounter", "Immunization", "MedicationRequest",
-  "Observation", "Procedure", NULL,
-};
-
-/* How many whole pages COUNTS holds, or -1 if a type holds part of a page. */
-static int
-whole_pages (GHashTable *counts,
-             guint       page)
-{
-  int pages = 0;
-
-  for (guint t = 0; sync_types[t] != NULL; t++)
-    {
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, sync_types[t]));
-      if (n == SYNC_EACH)
-        pages += (SYNC_EACH + page - 1) / page;
-      else if (n % page == 0)
-        pages += n / page;
-      else
-        return -1;
-    }
-  return GPOINTER_TO_UINT (g_hash_table_lookup (counts, "Patient")) > 1 ? -1 : pages;
-}
-
 static void
 test_sync_kills (Work          *w,
                  gconstpointer  data)
@@ -522,7 +496,7 @@ test_sync_kills (Work          *w,
   gint64 unlock, whole;
   guint page, all_pages = 0, partial = 0;
 
-  hf_fhir_server_populate (server, sync_types, SYNC_EACH);
+  hf_fhir_server_populate (server, hf_kill_sync_types, HF_KILL_SYNC_EACH);
   faults = hf_fhir_server_lock_faults (server);
   faults->latency_ms = 10;
   hf_fhir_server_unlock_faults (server);
@@ -535,17 +509,17 @@ test_sync_kills (Work          *w,
   unlock = run.unlocked_us;
   whole = run.elapsed_us;
   fresh = inspect (w, w->work);
-  for (guint t = 0; sync_types[t] != NULL; t++)
-    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (fresh, sync_types[t])), ==,
-                      SYNC_EACH);
+  for (guint t = 0; hf_kill_sync_types[t] != NULL; t++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (fresh, hf_kill_sync_types[t])), ==,
+                      HF_KILL_SYNC_EACH);
   query = hf_fhir_server_dup_last_query (server, "Condition");
   count_param = strstr (query, "_count=");
   g_assert_nonnull (count_param);
   page = atoi (count_param + strlen ("_count="));
   g_assert_cmpuint (page, >, 0);
-  g_assert_cmpuint (SYNC_EACH % page, !=, 0);
-  for (guint t = 0; sync_types[t] != NULL; t++)
-    all_pages += (SYNC_EACH + page - 1) / page;
+  g_assert_cmpuint (HF_KILL_SYNC_EACH % page, !=, 0);
+  for (guint t = 0; hf_kill_sync_types[t] != NULL; t++)
+    all_pages += (HF_KILL_SYNC_EACH + page - 1) / page;
   g_test_message ("sync of %u pages of %u, not killed: unlocked after %.2f s, done after %.2f s",
                   all_pages, page, unlock / 1e6, whole / 1e6);
 
@@ -558,7 +532,7 @@ test_sync_kills (Work          *w,
       hf_kill_copy_vault (w->base, w->work);
       hf_kill_run (w->work, w->pass_file, args, delay, FALSE, &run);
       counts = inspect (w, w->work);
-      pages = whole_pages (counts, page);
+      pages = hf_kill_whole_pages (counts, page);
       shown = hf_kill_describe (counts);
       g_test_message ("kill %u at %.2f s: %s; %d of %u pages stored: %s", i + 1, delay / 1e6,
                       !run.killed ? "it had finished" : run.unlocked ? "unlocked" : "unlocking",

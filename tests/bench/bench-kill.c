@@ -33,13 +33,8 @@
 #include "hf-test-util.h"
 
 #define PASSPHRASE "bench-kill passphrase, long enough"
-#define SYNC_EACH  1250
 #define RESUME_EVERY 10
 
-static const char *const sync_types[] = {
-  "AllergyIntolerance", "Condition", "Encounter", "Immunization", "MedicationRequest",
-  "Observation", "Procedure", NULL,
-};
 
 static char *
 machine (void)
@@ -239,26 +234,6 @@ static const char *const sync_phases[] = {
   "killed with some pages stored", "killed with every page stored", "finished before the kill",
 };
 
-/* Whole pages stored, or -1 if a type holds part of a page. */
-static int
-whole_pages (GHashTable *counts,
-             guint       page)
-{
-  int pages = 0;
-
-  for (guint t = 0; sync_types[t] != NULL; t++)
-    {
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, sync_types[t]));
-      if (n == SYNC_EACH)
-        pages += (SYNC_EACH + page - 1) / page;
-      else if (n % page == 0)
-        pages += n / page;
-      else
-        return -1;
-    }
-  return GPOINTER_TO_UINT (g_hash_table_lookup (counts, "Patient")) > 1 ? -1 : pages;
-}
-
 static guint
 bench_sync (guint kills)
 {
@@ -276,7 +251,7 @@ bench_sync (guint kills)
   gint64 unlock, whole;
   Place p;
 
-  hf_fhir_server_populate (server, sync_types, SYNC_EACH);
+  hf_fhir_server_populate (server, hf_kill_sync_types, HF_KILL_SYNC_EACH);
   faults = hf_fhir_server_lock_faults (server);
   faults->latency_ms = 10;
   hf_fhir_server_unlock_faults (server);
@@ -299,11 +274,11 @@ bench_sync (guint kills)
   g_assert_nonnull (strstr (query, "_count="));
   page = atoi (strstr (query, "_count=") + strlen ("_count="));
   g_assert_cmpuint (page, >, 0);
-  for (guint t = 0; sync_types[t] != NULL; t++)
-    all_pages += (SYNC_EACH + page - 1) / page;
+  for (guint t = 0; hf_kill_sync_types[t] != NULL; t++)
+    all_pages += (HF_KILL_SYNC_EACH + page - 1) / page;
   printf ("sync of %u resources in %u pages of %u (7 types, 10 ms latency) into an empty vault; "
           "unkilled: unlocked after %.2f s, done after %.2f s\n", g_strv_length ((char **)
-          sync_types) * SYNC_EACH, all_pages, page, unlock / 1e6, whole / 1e6);
+          hf_kill_sync_types) * HF_KILL_SYNC_EACH, all_pages, page, unlock / 1e6, whole / 1e6);
   fflush (stdout);
 
   for (guint i = 0; i < kills; i++)
@@ -315,7 +290,7 @@ bench_sync (guint kills)
       hf_kill_run (p.work, p.pass_file, args, delay, FALSE, &run);
       if ((counts = inspect (&p, &failures)) == NULL)
         continue;
-      pages = whole_pages (counts, page);
+      pages = hf_kill_whole_pages (counts, page);
       if (pages < 0)
         {
           g_autofree char *shown = hf_kill_describe (counts);
