@@ -34,6 +34,7 @@
  */
 
 #include "hf-import.h"
+#include "hf-import-files.h"
 #include "hf-import-private.h"
 
 #include <errno.h>
@@ -52,7 +53,6 @@
 #include "hf-records-private.h"
 #include "hf-vault-private.h"
 
-#define MAX_DOCUMENT_SIZE (G_GINT64_CONSTANT (1) << 30)   /* a non-NDJSON file */
 #define PROGRESS_EVERY    1000
 #define BATCH             64
 #define BATCH_BYTES       (16 * 1024 * 1024)   /* of JSON held before a batch is written */
@@ -94,7 +94,7 @@ typedef struct
   /* The file being read. */
   const char           *path;
   char                 *display;
-  char                 *origin;         /* the file's source (FileToImport.origin) */
+  char                 *origin;         /* the file's source (HfImportFile.origin) */
   char                 *source;         /* the source key of what is read: ORIGIN, or ORIGIN
                                          * and the identity of the Bundle being read */
   char                 *sha256;
@@ -1197,9 +1197,9 @@ resource_id (JsonObject *r,
 }
 
 static gboolean
-tick (Import  *imp,
-      guint64  bytes_in_file,
-      GError **error)
+tick (Import   *imp,
+      guint64   bytes_in_file,
+      GError  **error)
 {
   if (++imp->resources % PROGRESS_EVERY != 0)
     return TRUE;
@@ -1512,11 +1512,11 @@ import_value (Import      *imp,
 
 /* json-glib says "<data>:LINE:COLUMN: Parse error: WHAT"; keep the position and the words. */
 static gboolean
-parse_failed (Import     *imp,
-              GError    **error,
-              const char *where,
-              guint       line_offset,
-              GError     *parse_error)
+parse_failed (Import      *imp,
+              GError     **error,
+              const char  *where,
+              guint        line_offset,
+              GError      *parse_error)
 {
   const char *text = parse_error->message;
   const char *what = strstr (text, "Parse error: ");
@@ -1572,168 +1572,6 @@ import_text (Import      *imp,
   return ok;
 }
 
-/* Files are read once, through this: every byte read goes into the file's hash, lines are
- * handed out one at a time, and no line grows past the limit it is read with. */
-typedef struct
-{
-  int         fd;           /* or -1: MEMORY holds the whole input */
-  GBytes     *memory;
-  gsize       memory_pos;
-  GChecksum  *sum;
-  guint8     *chunk;
-  gsize       pos, fill;
-  gboolean    eof;
-  gboolean    started;      /* the first chunk was read (and a BOM skipped) */
-  guint64     consumed;     /* bytes handed out, newlines and BOM included */
-  GByteArray *line;
-} Reader;
-
-#define READ_CHUNK      (1 << 16)
-/* The first line decides between NDJSON and one document spread over lines. */
-#define FIRST_LINE_MAX  (16 * 1024 * 1024)
-/* One NDJSON line: a resource with a text value at the guard's 64 MiB limit fits. */
-#define LINE_MAX_BYTES  (128 * 1024 * 1024)
-
-static void
-reader_init (Reader *r,
-             int     fd,
-             GBytes *memory)
-{
-  memset (r, 0, sizeof *r);
-  r->fd = fd;
-  r->memory = memory != NULL ? g_bytes_ref (memory) : NULL;
-  r->sum = g_checksum_new (G_CHECKSUM_SHA256);
-  r->chunk = g_malloc (READ_CHUNK);
-  r->line = g_byte_array_new ();
-}
-
-static void
-reader_clear (Reader *r)
-{
-  if (r->fd >= 0)
-    close (r->fd);
-  g_clear_pointer (&r->memory, g_bytes_unref);
-  g_clear_pointer (&r->sum, g_checksum_free);
-  g_clear_pointer (&r->chunk, g_free);
-  g_clear_pointer (&r->line, g_byte_array_unref);
-}
-
-static gboolean
-reader_fill (Reader      *r,
-             const char  *display,
-             GError     **error)
-{
-  gssize n;
-
-  if (r->memory != NULL)
-    {
-      gsize size;
-      const guint8 *data = g_bytes_get_data (r->memory, &size);
-      n = MIN (READ_CHUNK, size - r->memory_pos);
-      memcpy (r->chunk, data + r->memory_pos, n);
-      r->memory_pos += n;
-    }
-  else
-    {
-      do
-        n = read (r->fd, r->chunk, READ_CHUNK);
-      while (n < 0 && errno == EINTR);
-      if (n < 0)
-        {
-          int saved = errno;
-          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                       "Cannot read “%s”: %s; nothing was imported.", display,
-                       g_strerror (saved));
-          return FALSE;
-        }
-    }
-  g_checksum_update (r->sum, r->chunk, n);
-  r->pos = 0;
-  r->fill = n;
-  r->eof = n == 0;
-  if (!r->started)
-    {
-      r->started = TRUE;
-      /* A UTF-8 byte order mark is not part of the JSON (RFC 8259 §8.1 lets a reader skip it). */
-      if (n >= 3 && memcmp (r->chunk, "\xef\xbb\xbf", 3) == 0)
-        {
-          r->pos = 3;
-          r->consumed = 3;
-        }
-    }
-  return TRUE;
-}
-
-typedef enum { LINE_NONE, LINE_READ, LINE_TOO_LONG, LINE_ERROR } LineResult;
-
-/* The next line, without its "\n", in R->line. LINE_TOO_LONG: more than MAX bytes without a
- * newline; what was read stays in R->line and nothing more is read. */
-static LineResult
-reader_line (Reader      *r,
-             gsize        max,
-             const char  *display,
-             GError     **error)
-{
-  g_byte_array_set_size (r->line, 0);
-  for (;;)
-    {
-      const guint8 *nl;
-      gsize take;
-
-      if (r->pos == r->fill)
-        {
-          if (r->eof)
-            return r->line->len > 0 ? LINE_READ : LINE_NONE;
-          if (!reader_fill (r, display, error))
-            return LINE_ERROR;
-          continue;
-        }
-      nl = memchr (r->chunk + r->pos, '\n', r->fill - r->pos);
-      take = (nl != NULL ? (gsize) (nl - r->chunk) : r->fill) - r->pos;
-      if (r->line->len + take > max)
-        return LINE_TOO_LONG;
-      g_byte_array_append (r->line, r->chunk + r->pos, take);
-      r->pos += take;
-      r->consumed += take;
-      if (nl != NULL)
-        {
-          r->pos++;
-          r->consumed++;
-          return LINE_READ;
-        }
-    }
-}
-
-/* Appends the rest of the input to R->line, up to MAX bytes in all. */
-static gboolean
-reader_rest (Reader      *r,
-             gsize        max,
-             gboolean    *too_long,
-             const char  *display,
-             GError     **error)
-{
-  *too_long = FALSE;
-  for (;;)
-    {
-      if (r->pos < r->fill)
-        {
-          gsize take = r->fill - r->pos;
-          if (r->line->len + take > max)
-            {
-              *too_long = TRUE;
-              return TRUE;
-            }
-          g_byte_array_append (r->line, r->chunk + r->pos, take);
-          r->consumed += take;
-          r->pos = r->fill;
-        }
-      if (r->eof)
-        return TRUE;
-      if (!reader_fill (r, display, error))
-        return FALSE;
-    }
-}
-
 static gboolean
 is_blank (const char *line,
           gsize       length)
@@ -1782,10 +1620,10 @@ import_lines (Import      *imp,
 
 /* Reads the file open at R: NDJSON a line at a time, or one document whole. */
 static gboolean
-import_reader (Import      *imp,
-               Reader      *r,
-               guint64      size,
-               GError     **error)
+import_reader (Import          *imp,
+               HfImportReader  *r,
+               guint64          size,
+               GError         **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gboolean ndjson = FALSE;
@@ -1793,29 +1631,30 @@ import_reader (Import      *imp,
 
   for (;;)
     {
-      LineResult got = reader_line (r, ndjson ? LINE_MAX_BYTES : FIRST_LINE_MAX, imp->display,
-                                    error);
+      gsize max = ndjson ? HF_IMPORT_LINE_MAX : HF_IMPORT_FIRST_LINE_MAX;
+      HfImportLine got = _hf_import_reader_line (r, max, imp->display, error);
       const char *line = (const char *) r->line->data;
       gsize length;
 
-      if (got == LINE_ERROR)
+      if (got == HF_IMPORT_LINE_ERROR)
         return FALSE;
-      if (got == LINE_NONE)
+      if (got == HF_IMPORT_LINE_NONE)
         break;
       line_no++;
-      if (got == LINE_TOO_LONG && ndjson)
+      if (got == HF_IMPORT_LINE_TOO_LONG && ndjson)
         return invalid (imp, error, "line %u is longer than the limit of %d MiB for one "
-                        "resource", line_no, LINE_MAX_BYTES / (1024 * 1024));
+                        "resource", line_no, HF_IMPORT_LINE_MAX / (1024 * 1024));
       length = r->line->len;
-      if (got == LINE_READ && length > 0 && line[length - 1] == '\r')
+      if (got == HF_IMPORT_LINE_READ && length > 0 && line[length - 1] == '\r')
         length--;
-      if (got == LINE_READ && is_blank (line, length))
+      if (got == HF_IMPORT_LINE_READ && is_blank (line, length))
         continue;
       if (!ndjson)
         {
           HfJsonProblem problem = { 0 };
-          gboolean whole = got == LINE_READ && hf_json_guard_check (line, length, &problem);
-          gboolean partial = got == LINE_TOO_LONG || (!whole && problem.truncated);
+          gboolean whole = got == HF_IMPORT_LINE_READ &&
+                           hf_json_guard_check (line, length, &problem);
+          gboolean partial = got == HF_IMPORT_LINE_TOO_LONG || (!whole && problem.truncated);
 
           hf_json_problem_clear (&problem);
           if (partial)
@@ -1825,9 +1664,9 @@ import_reader (Import      *imp,
               gboolean too_long;
               const char *nl;
 
-              if (size > MAX_DOCUMENT_SIZE)
+              if (size > HF_IMPORT_MAX_DOCUMENT)
                 return too_big_document (imp, error);
-              if (got == LINE_READ)
+              if (got == HF_IMPORT_LINE_READ)
                 g_byte_array_append (r->line, (const guint8 *) "\n", 1);
               if (skipped > 0)
                 {
@@ -1836,7 +1675,8 @@ import_reader (Import      *imp,
                   memset (newlines, '\n', skipped);
                   g_byte_array_prepend (r->line, newlines, skipped);
                 }
-              if (!reader_rest (r, MAX_DOCUMENT_SIZE, &too_long, imp->display, error))
+              if (!_hf_import_reader_rest (r, HF_IMPORT_MAX_DOCUMENT, &too_long, imp->display,
+                                           error))
                 return FALSE;
               if (too_long)
                 return too_big_document (imp, error);
@@ -1844,7 +1684,7 @@ import_reader (Import      *imp,
               length = r->line->len;
               /* A first NDJSON line too long to tell from a document at first sight. */
               nl = memchr (line + skipped, '\n', length - skipped);
-              if (got == LINE_TOO_LONG && nl != NULL &&
+              if (got == HF_IMPORT_LINE_TOO_LONG && nl != NULL &&
                   hf_json_guard_check (line + skipped, nl - (line + skipped), &problem))
                 return import_lines (imp, parser, line, length, error);
               hf_json_problem_clear (&problem);
@@ -1860,61 +1700,13 @@ import_reader (Import      *imp,
   return TRUE;
 }
 
-typedef struct
-{
-  char *path;     /* a regular file, or "-" for standard input */
-  char *origin;   /* its source: "file:" and its real path, the same however it is reached
-                   * (alone, in a folder, through a link), so importing it again changes
-                   * nothing, and two files are two sources whatever their names */
-} FileToImport;
-
-static void
-file_to_import_free (FileToImport *f)
-{
-  g_free (f->path);
-  g_free (f->origin);
-  g_free (f);
-}
-
-/* Opens PATH only if it is a regular file: never blocks on a named pipe or a device, even
- * one swapped in after the folder was listed. */
-static int
-open_regular (const char  *path,
-              const char  *display,
-              guint64     *size,
-              GError     **error)
-{
-  int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
-  struct stat st;
-
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, HF_ERROR, saved == ENOENT ? HF_ERROR_NOT_FOUND : HF_ERROR_INVALID_INPUT,
-                   "Cannot read “%s”: %s; nothing was imported.", display, g_strerror (saved));
-      return -1;
-    }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                   "“%s” is a named pipe, a device or a socket, not a regular file, so "
-                   "nothing was imported (to import from a pipe, give “-” and pass it on "
-                   "standard input).", display);
-      return -1;
-    }
-  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
-  *size = st.st_size;
-  return fd;
-}
-
 static gboolean
 import_file (Import        *imp,
-             FileToImport  *file,
+             HfImportFile  *file,
              GBytes        *standard_input,
              GError       **error)
 {
-  Reader r;
+  HfImportReader r;
   guint64 size = 0;
   gboolean ok;
   int fd = -1;
@@ -1932,7 +1724,7 @@ import_file (Import        *imp,
   g_hash_table_remove_all (imp->file_counts);
 
   if (standard_input == NULL &&
-      (fd = open_regular (file->path, imp->display, &size, error)) < 0)
+      (fd = _hf_import_open_regular (file->path, imp->display, &size, error)) < 0)
     return FALSE;
   if (standard_input != NULL)
     size = g_bytes_get_size (standard_input);
@@ -1940,7 +1732,7 @@ import_file (Import        *imp,
     imp->progress (file->path, imp->resources, imp->bytes_before, imp->bytes_total,
                    imp->progress_data);
 
-  reader_init (&r, fd, standard_input);
+  _hf_import_reader_init (&r, fd, standard_input);
   ok = import_reader (imp, &r, size, error) && flush (imp, error);
   if (ok)
     {
@@ -1948,142 +1740,8 @@ import_file (Import        *imp,
       imp->bytes_before += size;
       ok = finish_provenance (imp, error);
     }
-  reader_clear (&r);
+  _hf_import_reader_clear (&r);
   return ok;
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-#define MAX_FOLDER_DEPTH 1024
-
-static gboolean
-collect_tree (const char  *path,
-              GPtrArray   *files,
-              GHashTable  *folders_seen,
-              guint        depth,
-              GError     **error)
-{
-  g_autofree char *shown = g_filename_display_name (path);
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) names = NULL;
-  const char *name;
-  char *folder_id;
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0)
-    {
-      int saved = errno;
-      if (saved == ENOENT)
-        g_set_error (error, HF_ERROR, HF_ERROR_NOT_FOUND,
-                     "There is no file or folder “%s”; nothing was imported.", shown);
-      else
-        g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                     "Cannot read “%s”: %s; nothing was imported.", shown, g_strerror (saved));
-      return FALSE;
-    }
-  if (S_ISREG (st.st_mode))
-    {
-      FileToImport *f = g_new0 (FileToImport, 1);
-      g_autofree char *real = realpath (path, NULL);
-
-      if (real == NULL)
-        real = g_canonicalize_filename (path, NULL);
-      f->path = g_strdup (path);
-      f->origin = g_strconcat ("file:", real, NULL);
-      g_ptr_array_add (files, f);
-      return TRUE;
-    }
-  if (!S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                   "“%s” is a named pipe, a device or a socket, not a regular file, so "
-                   "nothing was imported (to import from a pipe, give “-” and pass it on "
-                   "standard input).", shown);
-      return FALSE;
-    }
-  /* A folder reached twice (through a link) is read once. */
-  folder_id = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
-                               (guint64) st.st_dev, (guint64) st.st_ino);
-  if (!g_hash_table_add (folders_seen, folder_id))
-    return TRUE;
-  if (depth > MAX_FOLDER_DEPTH)
-    {
-      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                   "The folder “%s” is nested more than %d folders deep; nothing was "
-                   "imported.", shown, MAX_FOLDER_DEPTH);
-      return FALSE;
-    }
-  dir = g_dir_open (path, 0, error);
-  if (dir == NULL)
-    return FALSE;
-  names = g_ptr_array_new_with_free_func (g_free);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (name[0] != '.')
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *child = g_build_filename (path, g_ptr_array_index (names, i), NULL);
-      if (!collect_tree (child, files, folders_seen, depth + 1, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* What the user named: "-" (standard input), a file, or a folder of files. */
-static gboolean
-collect_files (const char  *path,
-               GPtrArray   *files,
-               GHashTable  *folders_seen,
-               GError     **error)
-{
-  if (g_str_equal (path, "-"))
-    {
-      FileToImport *f = g_new0 (FileToImport, 1);
-      f->path = g_strdup ("-");
-      g_ptr_array_add (files, f);
-      return TRUE;
-    }
-  return collect_tree (path, files, folders_seen, 0, error);
-}
-
-/* Standard input, read once and whole (up to the limit of one document). */
-static GBytes *
-read_standard_input (GError **error)
-{
-  g_autoptr(GByteArray) data = g_byte_array_new ();
-  guint8 buf[READ_CHUNK];
-
-  for (;;)
-    {
-      gssize n = read (STDIN_FILENO, buf, sizeof buf);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                       "Cannot read standard input: %s; nothing was imported.",
-                       g_strerror (saved));
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      if (data->len + n > MAX_DOCUMENT_SIZE)
-        {
-          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                       "Standard input is larger than the limit of 1 GiB; nothing was "
-                       "imported. Save it to a file and import the file.");
-          return NULL;
-        }
-      g_byte_array_append (data, buf, n);
-    }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 
 /* }}} */
@@ -2117,7 +1775,7 @@ hf_vault_import_files (HfVault               *vault,
                        GError               **error)
 {
   g_autoptr(GPtrArray) files =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) file_to_import_free);
+    g_ptr_array_new_with_free_func ((GDestroyNotify) _hf_import_file_free);
   g_autoptr(GHashTable) folders_seen =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GBytes) standard_input = NULL;
@@ -2139,14 +1797,14 @@ hf_vault_import_files (HfVault               *vault,
                        "Standard input (“-”) can be read only once; nothing was imported.");
           return FALSE;
         }
-      if (!collect_files (paths[i], files, folders_seen, error))
+      if (!_hf_import_collect (paths[i], files, folders_seen, error))
         return FALSE;
       if (g_str_equal (paths[i], "-"))
         {
-          FileToImport *f = g_ptr_array_index (files, files->len - 1);
+          HfImportFile *f = g_ptr_array_index (files, files->len - 1);
           g_autofree char *sum = NULL;
 
-          standard_input = read_standard_input (error);
+          standard_input = _hf_import_read_standard_input (error);
           if (standard_input == NULL)
             return FALSE;
           /* Its own source, named by its content: the same text twice is the same source. */
@@ -2178,7 +1836,7 @@ hf_vault_import_files (HfVault               *vault,
   imp.vocab_new = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < files->len; i++)
     {
-      FileToImport *f = g_ptr_array_index (files, i);
+      HfImportFile *f = g_ptr_array_index (files, i);
       GStatBuf st;
 
       if (g_str_equal (f->path, "-"))
@@ -2201,7 +1859,7 @@ hf_vault_import_files (HfVault               *vault,
     }
   for (guint i = 0; i < files->len; i++)
     {
-      FileToImport *f = g_ptr_array_index (files, i);
+      HfImportFile *f = g_ptr_array_index (files, i);
       if (!import_file (&imp, f, g_str_equal (f->path, "-") ? standard_input : NULL, error))
         {
           _hf_db_rollback (imp.db);
