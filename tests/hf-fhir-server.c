@@ -1062,6 +1062,22 @@ hf_fhir_server_put (HfFhirServer *server,
 }
 
 void
+hf_fhir_server_put_json (HfFhirServer *server,
+                         const char   *type,
+                         const char   *id,
+                         const char   *json)
+{
+  Resource *r;
+
+  hf_fhir_server_put (server, type, id);
+  g_mutex_lock (&server->lock);
+  r = find (server, type, id);
+  g_free (r->json);
+  r->json = g_strdup (json);
+  g_mutex_unlock (&server->lock);
+}
+
+void
 hf_fhir_server_add_document (HfFhirServer *server,
                              const char   *id,
                              gsize         size)

@@ -60,6 +60,11 @@ void          hf_fhir_server_populate     (HfFhirServer *server,
 void          hf_fhir_server_put          (HfFhirServer *server,
                                            const char   *type,
                                            const char   *id);
+/* The same, with JSON as the resource's text, exactly (its lastUpdated is not changed). */
+void          hf_fhir_server_put_json     (HfFhirServer *server,
+                                           const char   *type,
+                                           const char   *id,
+                                           const char   *json);
 void          hf_fhir_server_add_document (HfFhirServer *server,
                                            const char   *id,
                                            gsize         size);

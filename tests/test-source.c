@@ -1459,6 +1459,50 @@ test_cli (Fixture       *f,
 
 /* }}} */
 
+/* A resource that holds a Bundle of its own (here in "contained") shifted every following
+ * entry's bytes onto the one before: each record holds its own entry's bytes. */
+static void
+test_open_nested_bundle (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(HfSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint checked = 0;
+
+  hf_fhir_server_put_json (f->server, "Observation", "o00002",
+    "{\"resourceType\":\"Observation\",\"id\":\"o00002\",\"status\":\"final\","
+    "\"code\":{\"text\":\"Heart rate\"},\"subject\":{\"reference\":\"Patient/p1\"},"
+    "\"contained\":[{\"resourceType\":\"Bundle\",\"id\":\"inner\",\"type\":\"collection\","
+    "\"entry\":[{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"decoy\"}},"
+    "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"decoy-2\"}}]}]}");
+  add_open (f);
+  g_assert_true (sync_ok (f, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (records_of (f, "Observation"), ==, 12);
+
+  sqlite3_prepare_v2 (_hf_vault_get_db (f->vault),
+                      "SELECT fhir_id, json FROM resource WHERE resource_type = 'Observation'",
+                      -1, &stmt, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 1),
+                                                   NULL);
+      JsonObject *o;
+
+      g_assert_nonnull (node);
+      o = json_node_get_object (node);
+      g_assert_cmpstr (json_object_get_string_member (o, "resourceType"), ==, "Observation");
+      g_assert_cmpstr (json_object_get_string_member (o, "id"), ==, id);
+      checked++;
+    }
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (checked, ==, 12);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM resource WHERE fhir_id LIKE 'decoy%'"),
+                   ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1475,6 +1519,7 @@ main (int    argc,
   ADD ("/hf/source/migration-from-v2", setup_open, test_migration_from_v2);
   ADD ("/hf/source/metadata-error", setup_open, test_metadata_error);
   ADD ("/hf/source/open/sync-paging-incremental", setup_open, test_open_sync);
+  ADD ("/hf/source/open/nested-bundle", setup_open, test_open_nested_bundle);
   ADD ("/hf/source/open/parallel", setup_open, test_parallel);
   ADD ("/hf/source/open/cancel-and-resume", setup_open, test_cancel_and_resume);
   ADD ("/hf/source/open/async", setup_open, test_async);
