@@ -229,7 +229,8 @@ run_cli (const char         *vault,
   r->out = g_strndup (data != NULL ? data : "", length);
   r->err = g_malloc (g_bytes_get_size (c.err) + 1);
   r->err_length = g_bytes_get_size (c.err);
-  memcpy (r->err, g_bytes_get_data (c.err, NULL), r->err_length);
+  if (r->err_length > 0)
+    memcpy (r->err, g_bytes_get_data (c.err, NULL), r->err_length);
   r->err[r->err_length] = '\0';
   g_bytes_unref (c.out);
   g_bytes_unref (c.err);

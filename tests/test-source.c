@@ -108,8 +108,10 @@ teardown (Fixture       *f,
 static HfSourceOptions
 quick_options (Fixture *f)
 {
+  /* Long enough for a TLS handshake under the sanitizers on a loaded machine; the timeout
+   * test sets its own. */
   HfSourceOptions o = {
-    .timeout_ms = 2000,
+    .timeout_ms = 10000,
     .page_size = 5,
     .backoff_ms = 50,
     .login_timeout_s = 20,
