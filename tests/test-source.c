@@ -179,8 +179,11 @@ sync_ok (Fixture       *f,
          GError       **error)
 {
   HfSourceOptions o = quick_options (f);
+  gboolean ok = hf_source_sync (f->vault, "clinic", &o, NULL, NULL, NULL, result, error);
 
-  return hf_source_sync (f->vault, "clinic", &o, NULL, NULL, NULL, result, error);
+  if (!ok && error != NULL && *error != NULL)
+    g_test_message ("sync failed: %s", (*error)->message);
+  return ok;
 }
 
 static HfSyncTypeResult *
