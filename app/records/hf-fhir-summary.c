@@ -780,6 +780,9 @@ hf_fhir_summarize (JsonObject        *resource,
   if (subject == NULL && hf_json_object (resource, "beneficiary") != NULL)
     subject = hf_json_object (resource, "beneficiary");
   out->subject = g_strdup (hf_json_string (subject, "reference"));
+  out->context = g_strdup (hf_json_string (hf_json_object (resource, "encounter"), "reference"));
+  if (out->context == NULL)
+    out->context = g_strdup (hf_json_string (hf_json_object (resource, "context"), "reference"));
 
   _hf_fhir_add_concept_codes (codes, hf_json_object (resource, "code"));
   _hf_fhir_add_concept_codes (codes, hf_json_object (resource, "vaccineCode"));
@@ -808,6 +811,7 @@ hf_fhir_summary_clear (HfFhirSummary *s)
   g_clear_pointer (&s->code_display, g_free);
   g_clear_pointer (&s->value_unit, g_free);
   g_clear_pointer (&s->subject, g_free);
+  g_clear_pointer (&s->context, g_free);
   g_clear_pointer (&s->title, g_free);
   g_clear_pointer (&s->subtitle, g_free);
   g_clear_pointer (&s->search_codes, g_free);

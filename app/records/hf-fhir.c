@@ -77,6 +77,9 @@ static const struct { const char *id; const char *label; } categories[] = {
   { HF_CATEGORY_PROCEDURES, "Procedures" },
   { HF_CATEGORY_ENCOUNTERS, "Visits" },
   { HF_CATEGORY_DOCUMENTS, "Documents" },
+  { HF_CATEGORY_CARE_PLANS, "Care plans" },
+  { HF_CATEGORY_BILLING, "Insurance and billing" },
+  { HF_CATEGORY_DIRECTORY, "People and places" },
   { HF_CATEGORY_OTHER, "Other" },
 };
 

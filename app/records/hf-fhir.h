@@ -20,6 +20,10 @@ G_BEGIN_DECLS
 #define HF_CATEGORY_PROCEDURES    "procedures"
 #define HF_CATEGORY_ENCOUNTERS    "encounters"
 #define HF_CATEGORY_DOCUMENTS     "documents"
+#define HF_CATEGORY_CARE_PLANS    "care-plans"
+#define HF_CATEGORY_BILLING       "billing"     /* insurance and claims: not in "All records" */
+#define HF_CATEGORY_DIRECTORY     "directory"   /* people and places records refer to: not
+                                                 * timeline records */
 #define HF_CATEGORY_OTHER         "other"
 
 /* Returns the display name of the resource REFERENCE ("Type/id") points to, or NULL. */
@@ -39,6 +43,7 @@ typedef struct
   double      value_num;
   char       *value_unit;
   char       *subject;        /* "Patient/id" */
+  char       *context;        /* the visit it was made at: "Encounter/id" as written, or NULL */
   char       *title;          /* never NULL */
   char       *subtitle;
   char       *search_codes;   /* every coding's display and code, for full-text search */
