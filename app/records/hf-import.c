@@ -58,7 +58,7 @@
 #define BATCH_BYTES       (16 * 1024 * 1024)   /* of JSON held before a batch is written */
 #define IMPORT_CACHE_KIB  32768
 #define MAX_CACHED_NAMES  20000
-#define INSERT_COLUMNS    23
+#define INSERT_COLUMNS    24
 #define FTS_COLUMNS       5
 
 /* A resource read but not yet written. */
@@ -300,7 +300,7 @@ append_groups (GString *sql,
   "INSERT INTO resource (id, resource_type, fhir_id, source_key, source_id, version_id, " \
   "last_updated, json, category, effective, status, code_system, code, code_display, " \
   "value_num, value_unit, subject, title, subtitle, content_hash, superseded_by, linked_to, " \
-  "ident_key) VALUES "
+  "ident_key, context) VALUES "
 #define FTS_SQL "INSERT INTO resource_fts (rowid, title, subtitle, codes, notes) VALUES "
 
 static gboolean
@@ -663,20 +663,32 @@ bind_row (Import       *imp,
   else
     sqlite3_bind_null (stmt, base + 22);
   bind_text_or_null (stmt, base + 23, p->ident_key);
+  bind_text_or_null (stmt, base + 24, p->s.context);
   return id;
 }
 
+/* The index holds the text folded (_hf_search_fold_text), documents' text in the notes. */
 static void
 bind_fts (sqlite3_stmt *stmt,
           int           base,
           gint64        id,
           Pending      *p)
 {
+  char *texts[] = {
+    _hf_search_fold_text (p->s.title),
+    _hf_search_fold_text (p->s.subtitle),
+    _hf_search_fold_text (p->s.search_codes),
+    _hf_records_search_notes (p->type, p->json, p->s.search_notes),
+  };
+
   sqlite3_bind_int64 (stmt, base + 1, id);
-  sqlite3_bind_text (stmt, base + 2, p->s.title, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, base + 3, p->s.subtitle);
-  bind_text_or_null (stmt, base + 4, p->s.search_codes);
-  bind_text_or_null (stmt, base + 5, p->s.search_notes);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      if (texts[i] != NULL)
+        sqlite3_bind_text (stmt, base + 2 + i, texts[i], -1, g_free);
+      else
+        sqlite3_bind_null (stmt, base + 2 + i);
+    }
 }
 
 static gboolean
@@ -961,6 +973,13 @@ store_resource (Import      *imp,
       char *mapped = g_strdup (g_hash_table_lookup (imp->rewrite, p->s.subject));
       g_free (p->s.subject);
       p->s.subject = mapped;
+    }
+  /* The visit, as the stored text names it once its references are rewritten. */
+  if (p->s.context != NULL && g_hash_table_lookup (imp->rewrite, p->s.context) != NULL)
+    {
+      char *mapped = g_strdup (g_hash_table_lookup (imp->rewrite, p->s.context));
+      g_free (p->s.context);
+      p->s.context = mapped;
     }
   /* Resources later in the file may refer to this one before it is written. */
   if ((name = hf_fhir_display_name (r)) != NULL)

@@ -19,6 +19,7 @@
 #include "hf-audit.h"
 #include "hf-error.h"
 #include "hf-fhir.h"
+#include "hf-json-util.h"
 #include "hf-vault-private.h"
 
 gboolean
@@ -115,6 +116,468 @@ _hf_records_migrate_v2 (sqlite3  *db,
     ");",
     error);
 }
+
+/* {{{ schema 4 */
+
+/* What a patient reads: current, not deleted at the source, not a copy of another record. */
+#define SHOWN "superseded_by IS NULL AND deleted_at IS NULL AND linked_to IS NULL"
+/* … and in "All records": no insurance papers, no people and places. */
+#define IN_ALL "category NOT IN ('" HF_CATEGORY_BILLING "', '" HF_CATEGORY_DIRECTORY "')"
+
+gboolean
+_hf_records_migrate_v4 (sqlite3  *db,
+                        GError  **error)
+{
+  if (!_hf_db_exec (db,
+    "ALTER TABLE resource ADD COLUMN context TEXT;"   /* the visit: "Encounter/id" */
+    "CREATE INDEX resource_context ON resource (context)"
+    "  WHERE context IS NOT NULL AND superseded_by IS NULL;"
+    /* The timelines leave out linked copies; the one without a category or type is
+     * "All records", which leaves out billing and the directory, and one holds them all. */
+    "DROP INDEX resource_timeline;"
+    "DROP INDEX resource_type_timeline;"
+    "DROP INDEX resource_category_timeline;"
+    "CREATE INDEX resource_timeline ON resource (effective DESC, id DESC)"
+    "  WHERE " SHOWN " AND " IN_ALL ";"
+    "CREATE INDEX resource_every_timeline ON resource (effective DESC, id DESC)"
+    "  WHERE " SHOWN ";"
+    "CREATE INDEX resource_type_timeline ON resource (resource_type, effective DESC, id DESC)"
+    "  WHERE " SHOWN ";"
+    "CREATE INDEX resource_category_timeline ON resource (category, effective DESC, id DESC)"
+    "  WHERE " SHOWN ";"
+    /* Search picks the shown matches in this small index before reading any row. */
+    "CREATE INDEX resource_shown ON resource (id, category) WHERE " SHOWN ";"
+    /* The counts tell copies apart (linked = 1): the timeline counts only the others, the
+     * import statistics every current row, as before. */
+    "DROP TRIGGER record_count_insert;"
+    "DROP TRIGGER record_count_update;"
+    "DROP TRIGGER record_count_delete;"
+    "DROP TABLE record_count;"
+    "CREATE TABLE record_count ("
+    "  resource_type TEXT NOT NULL,"
+    "  category      TEXT NOT NULL,"
+    "  linked        INTEGER NOT NULL,"
+    "  n             INTEGER NOT NULL,"
+    "  PRIMARY KEY (resource_type, category, linked)"
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER record_count_insert AFTER INSERT ON resource "
+    "  WHEN NEW.superseded_by IS NULL AND NEW.deleted_at IS NULL BEGIN"
+    "  INSERT INTO record_count VALUES (NEW.resource_type, NEW.category,"
+    "    NEW.linked_to IS NOT NULL, 1) ON CONFLICT DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER record_count_update AFTER UPDATE OF superseded_by, deleted_at, category,"
+    "  resource_type, linked_to ON resource BEGIN"
+    "  UPDATE record_count SET n = n - 1 WHERE OLD.superseded_by IS NULL"
+    "    AND OLD.deleted_at IS NULL AND resource_type = OLD.resource_type"
+    "    AND category = OLD.category AND linked = (OLD.linked_to IS NOT NULL);"
+    "  INSERT INTO record_count SELECT NEW.resource_type, NEW.category,"
+    "    NEW.linked_to IS NOT NULL, 1"
+    "    WHERE NEW.superseded_by IS NULL AND NEW.deleted_at IS NULL"
+    "    ON CONFLICT DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER record_count_delete AFTER DELETE ON resource "
+    "  WHEN OLD.superseded_by IS NULL AND OLD.deleted_at IS NULL BEGIN"
+    "  UPDATE record_count SET n = n - 1 WHERE resource_type = OLD.resource_type"
+    "    AND category = OLD.category AND linked = (OLD.linked_to IS NOT NULL);"
+    "END;"
+    /* Copies point at the first record of their group, the one shown. When it gives way to
+     * a newer version (the importer first points superseded_by at the row itself, then at
+     * the new row), the copies follow the new version; when its source deletes it, the
+     * oldest current copy is shown instead and the others (and it) point there. */
+    "CREATE TRIGGER resource_link_newer AFTER UPDATE OF superseded_by ON resource"
+    "  WHEN OLD.linked_to IS NULL AND NEW.superseded_by IS NOT NULL"
+    "  AND NEW.superseded_by <> NEW.id BEGIN"
+    "  UPDATE resource SET linked_to = NEW.superseded_by WHERE linked_to = OLD.id;"
+    "END;"
+    "CREATE TRIGGER resource_link_copy_newer AFTER UPDATE OF superseded_by ON resource"
+    "  WHEN OLD.linked_to IS NOT NULL AND NEW.superseded_by IS NOT NULL"
+    "  AND NEW.superseded_by <> NEW.id BEGIN"
+    "  UPDATE resource SET linked_to = OLD.linked_to"
+    "    WHERE id = NEW.superseded_by AND linked_to IS NULL;"
+    "END;"
+    "CREATE TRIGGER resource_link_deleted AFTER UPDATE OF deleted_at ON resource"
+    "  WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL"
+    "  AND NEW.superseded_by IS NULL AND NEW.linked_to IS NULL BEGIN"
+    "  UPDATE resource SET linked_to = (SELECT min (id) FROM resource WHERE linked_to = OLD.id"
+    "      AND superseded_by IS NULL AND deleted_at IS NULL)"
+    "    WHERE (linked_to = OLD.id OR id = OLD.id) AND id <> (SELECT min (id) FROM resource"
+    "      WHERE linked_to = OLD.id AND superseded_by IS NULL AND deleted_at IS NULL);"
+    "  UPDATE resource SET linked_to = NULL WHERE id = (SELECT min (id) FROM resource"
+    "      WHERE linked_to = OLD.id AND superseded_by IS NULL AND deleted_at IS NULL);"
+    "END;"
+    /* Search inside words: every three characters of the folded text (see
+     * _hf_search_fold_text) are a term. Still contentless. */
+    "DROP TABLE resource_fts;"
+    "CREATE VIRTUAL TABLE resource_fts USING fts5 ("
+    "  title, subtitle, codes, notes,"
+    "  content = '', contentless_delete = 1,"
+    "  tokenize = 'trigram'"
+    ");",
+    error))
+    return FALSE;
+  return _hf_records_rebuild (db, error);
+}
+
+#define REBUILD_CHUNK 256
+
+typedef struct
+{
+  sqlite3      *db;
+  sqlite3_stmt *find_title;
+} Rebuild;
+
+static char *
+rebuild_resolve (const char *reference,
+                 gpointer    user_data)
+{
+  Rebuild *rb = user_data;
+  const char *slash = strchr (reference, '/');
+  char *title = NULL;
+
+  if (slash == NULL || strchr (slash + 1, '/') != NULL || strchr (reference, '?') != NULL)
+    return NULL;
+  sqlite3_bind_text (rb->find_title, 1, reference, slash - reference, SQLITE_TRANSIENT);
+  sqlite3_bind_text (rb->find_title, 2, slash + 1, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (rb->find_title) == SQLITE_ROW)
+    title = g_strdup ((const char *) sqlite3_column_text (rb->find_title, 0));
+  sqlite3_reset (rb->find_title);
+  sqlite3_clear_bindings (rb->find_title);
+  return title;
+}
+
+static void
+bind_or_null (sqlite3_stmt *stmt,
+              int           col,
+              const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, col, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, col);
+}
+
+/* One stored row summarized again from its JSON, and indexed again unless deleted. */
+static gboolean
+rebuild_row (Rebuild       *rb,
+             sqlite3_stmt  *update,
+             sqlite3_stmt  *index,
+             gint64         id,
+             const char    *type,
+             const char    *json,
+             gboolean       deleted,
+             GError       **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  HfFhirSummary s = { NULL };
+  JsonNode *root;
+  int rc;
+
+  /* The text passed the import's checks once; a row that no longer parses keeps its words. */
+  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return TRUE;
+  hf_fhir_summarize (json_node_get_object (root), rebuild_resolve, rb, &s);
+
+  sqlite3_bind_text (update, 1, s.category, -1, SQLITE_STATIC);
+  sqlite3_bind_text (update, 2, s.effective ? s.effective : "", -1, SQLITE_TRANSIENT);
+  bind_or_null (update, 3, s.status);
+  bind_or_null (update, 4, s.code_system);
+  bind_or_null (update, 5, s.code);
+  bind_or_null (update, 6, s.code_display);
+  if (s.has_value)
+    sqlite3_bind_double (update, 7, s.value_num);
+  else
+    sqlite3_bind_null (update, 7);
+  bind_or_null (update, 8, s.value_unit);
+  bind_or_null (update, 9, s.subject);
+  sqlite3_bind_text (update, 10, s.title, -1, SQLITE_TRANSIENT);
+  bind_or_null (update, 11, s.subtitle);
+  bind_or_null (update, 12, s.context);
+  sqlite3_bind_int64 (update, 13, id);
+  rc = sqlite3_step (update);
+  sqlite3_reset (update);
+  sqlite3_clear_bindings (update);
+  if (rc == SQLITE_DONE && !deleted)
+    {
+      g_autofree char *title = _hf_search_fold_text (s.title);
+      g_autofree char *subtitle = _hf_search_fold_text (s.subtitle);
+      g_autofree char *codes = _hf_search_fold_text (s.search_codes);
+      g_autofree char *notes = _hf_records_search_notes (type, json, s.search_notes);
+
+      sqlite3_bind_int64 (index, 1, id);
+      bind_or_null (index, 2, title);
+      bind_or_null (index, 3, subtitle);
+      bind_or_null (index, 4, codes);
+      bind_or_null (index, 5, notes);
+      rc = sqlite3_step (index);
+      sqlite3_reset (index);
+      sqlite3_clear_bindings (index);
+    }
+  hf_fhir_summary_clear (&s);
+  if (rc != SQLITE_DONE)
+    return _hf_db_fail (rb->db, rc, "rebuilding the records", error);
+  return TRUE;
+}
+
+gboolean
+_hf_records_rebuild (sqlite3  *db,
+                     GError  **error)
+{
+  Rebuild rb = { db, NULL };
+  sqlite3_stmt *read = NULL, *update = NULL, *index = NULL;
+  gint64 last = 0;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (!_hf_db_exec (db, "INSERT INTO resource_fts (resource_fts) VALUES ('delete-all');",
+                    error))
+    return FALSE;
+  if ((rc = sqlite3_prepare_v2 (db, "SELECT title FROM resource WHERE resource_type = ? "
+                                    "AND fhir_id = ? AND superseded_by IS NULL "
+                                    "ORDER BY id LIMIT 1", -1, &rb.find_title, NULL))
+        != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2 (db, "SELECT id, resource_type, json, deleted_at IS NOT NULL "
+                                    "FROM resource WHERE id > ? AND superseded_by IS NULL "
+                                    "ORDER BY id LIMIT " G_STRINGIFY (REBUILD_CHUNK), -1,
+                                &read, NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2 (db, "UPDATE resource SET category = ?1, effective = ?2, "
+                                    "status = ?3, code_system = ?4, code = ?5, "
+                                    "code_display = ?6, value_num = ?7, value_unit = ?8, "
+                                    "subject = ?9, title = ?10, subtitle = ?11, context = ?12 "
+                                    "WHERE id = ?13", -1, &update, NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2 (db, "INSERT INTO resource_fts (rowid, title, subtitle, codes, "
+                                    "notes) VALUES (?, ?, ?, ?, ?)", -1, &index, NULL))
+        != SQLITE_OK)
+    {
+      _hf_db_fail (db, rc, "rebuilding the records", error);
+      goto out;
+    }
+
+  /* A chunk of rows is read, then written: the reading statement never sees its own
+   * updates, and memory holds REBUILD_CHUNK records at most. */
+  for (;;)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+      g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (gboolean));
+
+      sqlite3_bind_int64 (read, 1, last);
+      while ((rc = sqlite3_step (read)) == SQLITE_ROW)
+        {
+          gboolean deleted = sqlite3_column_int (read, 3);
+
+          last = sqlite3_column_int64 (read, 0);
+          g_ptr_array_add (ids, GSIZE_TO_POINTER ((gsize) last));
+          g_ptr_array_add (types, g_strdup ((const char *) sqlite3_column_text (read, 1)));
+          g_ptr_array_add (texts, g_strdup ((const char *) sqlite3_column_text (read, 2)));
+          g_array_append_val (gone, deleted);
+        }
+      sqlite3_reset (read);
+      if (rc != SQLITE_DONE)
+        {
+          _hf_db_fail (db, rc, "rebuilding the records", error);
+          goto out;
+        }
+      if (ids->len == 0)
+        break;
+      for (guint i = 0; i < ids->len; i++)
+        if (!rebuild_row (&rb, update, index, (gint64) GPOINTER_TO_SIZE (ids->pdata[i]),
+                          types->pdata[i], texts->pdata[i],
+                          g_array_index (gone, gboolean, i), error))
+          goto out;
+    }
+
+  ok = _hf_db_exec (db,
+                    "DELETE FROM record_count;"
+                    "INSERT INTO record_count SELECT resource_type, category, "
+                    "  linked_to IS NOT NULL, count(*) FROM resource "
+                    "  WHERE superseded_by IS NULL AND deleted_at IS NULL "
+                    "  GROUP BY 1, 2, 3;",
+                    error);
+out:
+  sqlite3_finalize (rb.find_title);
+  sqlite3_finalize (read);
+  sqlite3_finalize (update);
+  sqlite3_finalize (index);
+  return ok;
+}
+
+/* }}} */
+/* {{{ words for the search index */
+
+char *
+_hf_search_fold_text (const char *text)
+{
+  g_autofree char *decomposed = NULL;
+  GString *out;
+  gboolean in_word = FALSE;
+
+  if (text == NULL || (decomposed = g_utf8_normalize (text, -1, G_NORMALIZE_NFD)) == NULL)
+    return NULL;
+  out = g_string_new (" ");
+  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_type (c) == G_UNICODE_NON_SPACING_MARK)
+        continue;
+      if (g_unichar_isalnum (c))
+        {
+          g_string_append_unichar (out, g_unichar_tolower (c));
+          in_word = TRUE;
+        }
+      else if (in_word)
+        {
+          g_string_append_c (out, ' ');
+          in_word = FALSE;
+        }
+    }
+  if (in_word)
+    g_string_append_c (out, ' ');
+  if (out->len == 1)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* TEXT (HTML) as plain text: tags and the contents of script and style dropped, the common
+ * entities read. */
+static char *
+html_text (const char *html,
+           gsize       length)
+{
+  GString *out = g_string_sized_new (length);
+  const char *end = html + length;
+
+  for (const char *p = html; p < end; )
+    {
+      if (*p == '<')
+        {
+          const char *close = memchr (p, '>', end - p);
+          gboolean skip = g_ascii_strncasecmp (p, "<script", 7) == 0 ||
+                          g_ascii_strncasecmp (p, "<style", 6) == 0;
+
+          if (close == NULL)
+            break;
+          if (skip)
+            {
+              const char *stop = g_strstr_len (close, end - close,
+                                               g_ascii_tolower (p[2]) == 'c' ? "</script" :
+                                                                               "</style");
+              if (stop == NULL)
+                stop = g_strstr_len (close, end - close,
+                                     g_ascii_tolower (p[2]) == 'c' ? "</SCRIPT" : "</STYLE");
+              if (stop == NULL)
+                break;
+              close = memchr (stop, '>', end - stop);
+              if (close == NULL)
+                break;
+            }
+          g_string_append_c (out, ' ');
+          p = close + 1;
+          continue;
+        }
+      if (*p == '&')
+        {
+          static const struct { const char *name; const char *text; } entities[] = {
+            { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
+            { "&#39;", "'" }, { "&apos;", "'" }, { "&nbsp;", " " },
+          };
+          gboolean found = FALSE;
+
+          for (guint i = 0; i < G_N_ELEMENTS (entities) && !found; i++)
+            {
+              gsize n = strlen (entities[i].name);
+              if ((gsize) (end - p) >= n && g_ascii_strncasecmp (p, entities[i].name, n) == 0)
+                {
+                  g_string_append (out, entities[i].text);
+                  p += n;
+                  found = TRUE;
+                }
+            }
+          if (found)
+            continue;
+        }
+      g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The words of one attachment (contentType and base64 data) when it is text, or NULL. */
+static char *
+attachment_text (const char *content_type,
+                 const char *data)
+{
+  g_autofree guchar *bytes = NULL;
+  gsize length = 0;
+  gboolean html;
+
+  if (content_type == NULL || data == NULL)
+    return NULL;
+  html = g_ascii_strncasecmp (content_type, "text/html", 9) == 0;
+  if (!html && g_ascii_strncasecmp (content_type, "text/plain", 10) != 0)
+    return NULL;
+  bytes = g_base64_decode (data, &length);
+  if (bytes == NULL || length == 0 || !g_utf8_validate ((const char *) bytes, length, NULL))
+    return NULL;
+  return html ? html_text ((const char *) bytes, length)
+              : g_strndup ((const char *) bytes, length);
+}
+
+char *
+_hf_records_attachment_text (JsonObject *resource)
+{
+  const char *type = hf_json_string (resource, "resourceType");
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonArray *content;
+
+  if (g_strcmp0 (type, "Binary") == 0)
+    return attachment_text (hf_json_string (resource, "contentType"),
+                            hf_json_string (resource, "data"));
+  if (g_strcmp0 (type, "DocumentReference") != 0 ||
+      (content = hf_json_array (resource, "content")) == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (content); i++)
+    {
+      JsonNode *n = json_array_get_element (content, i);
+      JsonObject *a = JSON_NODE_HOLDS_OBJECT (n)
+                    ? hf_json_object (json_node_get_object (n), "attachment") : NULL;
+      g_autofree char *words = attachment_text (hf_json_string (a, "contentType"),
+                                                hf_json_string (a, "data"));
+      if (words != NULL)
+        g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", words);
+    }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+char *
+_hf_records_search_notes (const char *type,
+                          const char *json,
+                          const char *notes)
+{
+  g_autofree char *document = NULL;
+  g_autofree char *all = NULL;
+
+  if (json != NULL && (g_strcmp0 (type, "DocumentReference") == 0 ||
+                       g_strcmp0 (type, "Binary") == 0))
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonNode *root;
+
+      if (json_parser_load_from_data (parser, json, -1, NULL) &&
+          (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        document = _hf_records_attachment_text (json_node_get_object (root));
+    }
+  if (document == NULL)
+    return _hf_search_fold_text (notes);
+  all = g_strconcat (notes ? notes : "", "\n", document, NULL);
+  return _hf_search_fold_text (all);
+}
+
+/* }}} */
 
 char *
 hf_record_source_dup_label (const char *source)
@@ -234,6 +697,13 @@ collect_rows (sqlite3       *db,
   return g_steal_pointer (&rows);
 }
 
+/* Does FILTER mean "All records", which leaves out billing and the directory? */
+static gboolean
+in_all (const HfRecordFilter *filter)
+{
+  return !filter->all && filter->resource_type == NULL && filter->category == NULL;
+}
+
 /* The WHERE clause and its bindings shared by the paged queries, the counts and the seeks. */
 typedef struct
 {
@@ -249,8 +719,12 @@ where_build (Where                *w,
 {
   w->sql = g_string_new (select);
   g_string_append (w->sql, " FROM resource r WHERE r.superseded_by IS NULL "
-                           "AND r.deleted_at IS NULL");
+                           "AND r.deleted_at IS NULL AND r.linked_to IS NULL");
   w->until_key = NULL;
+
+  /* Written as the partial index says it, for the planner to see they are one condition. */
+  if (in_all (filter))
+    g_string_append (w->sql, " AND r." IN_ALL);
 
   if (filter->resource_type != NULL)
     g_string_append (w->sql, " AND r.resource_type = ?1");
@@ -357,9 +831,12 @@ hf_record_store_count (HfVault              *vault,
   /* Without dates, the kept counts answer at once; with them, a range of the timeline. */
   if (filter->since == NULL && filter->until == NULL)
     {
-      rc = sqlite3_prepare_v2 (db, "SELECT coalesce (sum (n), 0) FROM record_count "
-                                   "WHERE (?1 IS NULL OR resource_type = ?1) "
-                                   "AND (?2 IS NULL OR category = ?2)", -1, &stmt, NULL);
+      rc = sqlite3_prepare_v2 (db, in_all (filter)
+                               ? "SELECT coalesce (sum (n), 0) FROM record_count "
+                                 "WHERE linked = 0 AND " IN_ALL
+                               : "SELECT coalesce (sum (n), 0) FROM record_count "
+                                 "WHERE linked = 0 AND (?1 IS NULL OR resource_type = ?1) "
+                                 "AND (?2 IS NULL OR category = ?2)", -1, &stmt, NULL);
       if (rc != SQLITE_OK)
         return _hf_db_fail (db, rc, "counting records", error);
       sqlite3_bind_text (stmt, 1, filter->resource_type, -1, SQLITE_STATIC);
@@ -434,7 +911,6 @@ hf_record_store_seek (HfVault              *vault,
 }
 #define SEARCH_WINDOW 200
 
-#define SEARCH_TERMS_PER_WORD 32
 
 void
 _hf_search_fold_words (const char *text,
@@ -488,68 +964,128 @@ search_words (const char *text)
   return g_steal_pointer (&words);
 }
 
-/* Each word is a prefix, as the user types it. FTS5 answers a prefix term by merging every
- * matching doclist before the first row (seconds for a common word at a million records),
- * while a plain term streams newest first and stops at the window. So the prefix is turned
- * into the index's own terms that start with it, from search_vocab, and OR-ed: the shortest
- * SEARCH_TERMS_PER_WORD of them, the word itself first when it is one. Terms are quoted: no
- * FTS5 syntax leaks through. NULL when some word starts no term: nothing can match. */
+/* The FTS5 query for the user's TEXT, or NULL when it has no word. Every word must be in the
+ * record: one of three letters or more anywhere, inside a word too ("diabetes" finds
+ * "prediabetes"); a word of two starts a word (" hb" finds "HbA1c"; trigrams cannot see
+ * less); a word of one is a whole word (" a "). Each is a quoted phrase of the folded text,
+ * which holds only letters, digits and spaces: no FTS5 syntax leaks through. */
 static char *
-fts_query (sqlite3    *db,
-           const char *text,
-           gboolean   *empty,
-           GError    **error)
+fts_query (const char *text)
 {
   g_autoptr(GPtrArray) words = search_words (text);
   g_autoptr(GString) q = g_string_new (NULL);
-  sqlite3_stmt *stmt = NULL;
 
-  *empty = words->len == 0;
-  if (*empty)
+  if (words->len == 0)
     return NULL;
-  if (sqlite3_prepare_v2 (db, "SELECT term FROM search_vocab WHERE term >= ?1 AND "
-                              "term < ?2 ORDER BY length (term), term LIMIT "
-                              G_STRINGIFY (SEARCH_TERMS_PER_WORD), -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _hf_db_fail (db, sqlite3_errcode (db), "searching records", error);
-      return NULL;
-    }
-
   for (guint i = 0; i < words->len; i++)
     {
       const char *word = g_ptr_array_index (words, i);
-      /* Every term that starts with WORD sorts below WORD followed by U+10FFFF. */
-      g_autofree char *bound = g_strconcat (word, "\xf4\x8f\xbf\xbf", NULL);
-      guint n = 0;
-      int rc;
+      glong n = g_utf8_strlen (word, -1);
 
-      sqlite3_reset (stmt);
-      sqlite3_bind_text (stmt, 1, word, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, bound, -1, SQLITE_TRANSIENT);
-      g_string_append (q, i > 0 ? " AND (" : "(");
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          g_auto(GStrv) parts = g_strsplit ((const char *) sqlite3_column_text (stmt, 0), "\"", -1);
-          g_autofree char *escaped = g_strjoinv ("\"\"", parts);
-
-          g_string_append_printf (q, "%s\"%s\"", n++ > 0 ? " OR " : "", escaped);
-        }
-      if (rc != SQLITE_DONE)
-        {
-          sqlite3_finalize (stmt);
-          _hf_db_fail (db, rc, "searching records", error);
-          return NULL;
-        }
-      if (n == 0)
-        {
-          sqlite3_finalize (stmt);
-          *empty = TRUE;
-          return NULL;
-        }
-      g_string_append_c (q, ')');
+      g_string_append_printf (q, "%s\"%s%s%s\"", i > 0 ? " AND " : "", n < 3 ? " " : "", word,
+                              n < 2 ? " " : "");
     }
-  sqlite3_finalize (stmt);
   return g_string_free (g_steal_pointer (&q), FALSE);
+}
+
+/* Matches shown by one search at most, newest first by when they were stored; and matches
+ * counted exactly up to HF_RECORD_SEARCH_COUNT_MAX. */
+#define SEARCH_FILTER(alias) \
+  " FROM resource_fts f CROSS JOIN resource " alias " INDEXED BY resource_shown " \
+  "ON " alias ".id = f.rowid WHERE f.resource_fts MATCH ?1 AND " alias ".superseded_by IS NULL " \
+  "AND " alias ".deleted_at IS NULL AND " alias ".linked_to IS NULL"
+
+GPtrArray *
+hf_record_store_find (HfVault              *vault,
+                      const HfRecordFilter *filter,
+                      const char           *query,
+                      guint                 limit,
+                      guint64              *matched,
+                      GError              **error)
+{
+  HfRecordFilter none = { NULL };
+  g_autofree char *match = NULL;
+  g_autoptr(GString) where = g_string_new (SEARCH_FILTER ("s"));
+  g_autoptr(GString) sql = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  if (matched != NULL)
+    *matched = 0;
+  if ((db = readable_db (vault, error)) == NULL)
+    return NULL;
+  if (filter == NULL)
+    filter = &none;
+  match = fts_query (query);
+  if (match == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) hf_record_row_free);
+
+  /* The type is not in resource_shown: a type filter reads the rows. */
+  if (filter->category != NULL)
+    g_string_append (where, " AND s.category = ?2");
+  if (in_all (filter))
+    g_string_append (where, " AND s." IN_ALL);
+
+  /* Matches are picked in the index and resource_shown alone, newest stored first, before
+   * any row is read: the newest SEARCH_WINDOW of them, shown as the timeline shows records,
+   * by date. (Ranking by relevance read every match's sizes: 35 ms for 400 matches at a
+   * million records, more than all the rest.) */
+  sql = g_string_new ("SELECT " ROW_COLUMNS " FROM (SELECT f.rowid AS id");
+  g_string_append (sql, where->str);
+  g_string_append (sql, " ORDER BY f.rowid DESC LIMIT " G_STRINGIFY (SEARCH_WINDOW) ") m "
+                        "JOIN resource r ON r.id = m.id");
+  if (filter->resource_type != NULL)
+    g_string_append (sql, " WHERE r.resource_type = ?3");
+  g_string_append (sql, " ORDER BY r.effective DESC, r.id DESC LIMIT ?4");
+  rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _hf_db_fail (db, rc, "searching records", error);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, filter->category, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, filter->resource_type, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, limit);
+  rows = collect_rows (db, stmt, error);
+  if (rows == NULL || matched == NULL)
+    return g_steal_pointer (&rows);
+
+  /* How many: exact up to the cap, which keeps a common word's count as quick as its page. */
+  if (filter->resource_type != NULL)
+    {
+      g_string_append (where, " AND EXISTS (SELECT 1 FROM resource t WHERE t.id = f.rowid "
+                              "AND t.resource_type = ?3)");
+    }
+  g_string_free (sql, TRUE);
+  sql = g_string_new ("SELECT count(*) FROM (SELECT 1");
+  g_string_append (sql, where->str);
+  g_string_append (sql, " LIMIT " G_STRINGIFY (HF_RECORD_SEARCH_COUNT_MAX) " + 1)");
+  rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _hf_db_fail (db, rc, "searching records", error);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, filter->category, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, filter->resource_type, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *matched = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _hf_db_fail (db, rc, "searching records", error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
 }
 
 GPtrArray *
@@ -558,41 +1094,7 @@ hf_record_store_search (HfVault     *vault,
                         guint        limit,
                         GError     **error)
 {
-  g_autofree char *match = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gboolean empty = FALSE;
-  sqlite3 *db;
-  int rc;
-
-  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
-  g_return_val_if_fail (query != NULL, NULL);
-  g_return_val_if_fail (limit > 0, NULL);
-
-  if ((db = readable_db (vault, error)) == NULL)
-    return NULL;
-  match = fts_query (db, query, &empty, error);
-  if (match == NULL)
-    return empty ? g_ptr_array_new_with_free_func ((GDestroyNotify) hf_record_row_free) : NULL;
-
-  /* Only shown rows are in the index, so matches are picked in the index alone, newest
-   * first, before any row is read: the newest SEARCH_WINDOW of them, shown as the timeline
-   * shows records, by date. (Ranking by relevance read every match's sizes: 35 ms for 400
-   * matches at a million records, more than all the rest.) */
-  rc = sqlite3_prepare_v2 (db,
-                           "SELECT " ROW_COLUMNS " FROM (SELECT rowid FROM resource_fts "
-                           "WHERE resource_fts MATCH ?1 ORDER BY rowid DESC LIMIT "
-                           G_STRINGIFY (SEARCH_WINDOW) ") f "
-                           "JOIN resource r ON r.id = f.rowid "
-                           "WHERE r.superseded_by IS NULL AND r.deleted_at IS NULL "
-                           "ORDER BY r.effective DESC, r.id DESC LIMIT ?2", -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      _hf_db_fail (db, rc, "searching records", error);
-      return NULL;
-    }
-  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, limit);
-  return collect_rows (db, stmt, error);
+  return hf_record_store_find (vault, NULL, query, limit, NULL, error);
 }
 
 gboolean
@@ -719,8 +1221,24 @@ hf_record_store_count_categories (HfVault  *vault,
 {
   g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
 
-  return count_records_by (vault, "SELECT category, sum (n) FROM record_count "
-                                  "GROUP BY category HAVING sum (n) > 0", total, error);
+  g_autoptr(GHashTable) counts = NULL;
+
+  counts = count_records_by (vault, "SELECT category, sum (n) FROM record_count "
+                                    "WHERE linked = 0 GROUP BY category HAVING sum (n) > 0",
+                             NULL, error);
+  if (counts != NULL && total != NULL)
+    {
+      /* The total is "All records": without billing and the directory. */
+      GHashTableIter iter;
+      gpointer key, value;
+
+      *total = 0;
+      g_hash_table_iter_init (&iter, counts);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (!g_str_equal (key, HF_CATEGORY_BILLING) && !g_str_equal (key, HF_CATEGORY_DIRECTORY))
+          *total += GPOINTER_TO_SIZE (value);
+    }
+  return g_steal_pointer (&counts);
 }
 
 GPtrArray *

@@ -18,7 +18,13 @@ typedef struct
   const char *category;        /* HF_CATEGORY_*, or NULL */
   const char *since;           /* "YYYY-MM-DD", inclusive, or NULL */
   const char *until;           /* "YYYY-MM-DD", inclusive, or NULL */
+  gboolean    all;             /* without a type or category, "All records" leaves out
+                                * HF_CATEGORY_BILLING and HF_CATEGORY_DIRECTORY: TRUE keeps
+                                * them */
 } HfRecordFilter;
+
+/* A search counts its matches exactly up to this many; more are "more than" it. */
+#define HF_RECORD_SEARCH_COUNT_MAX 1000
 
 /* Where a page ended: the last row's sort key. Rows without a date come after all dated ones. */
 typedef struct
@@ -48,6 +54,10 @@ void       hf_record_cursor_clear   (HfRecordCursor       *cursor);
 void       hf_record_cursor_set     (HfRecordCursor       *cursor,
                                      const HfRecordRow    *row);
 
+/* What a patient reads is one row per resource: a linked copy (the same resource from
+ * another file or source) is not listed, counted or found; hf_record_store_linked lists
+ * them. */
+
 /* Current records, newest first, at most LIMIT after AFTER (NULL: from the start).
  * Returns HfRecordRow*; each page is one indexed range scan, never a scan of everything. */
 GPtrArray *hf_record_store_query    (HfVault              *vault,
@@ -68,7 +78,20 @@ gboolean   hf_record_store_seek     (HfVault              *vault,
                                      guint64               skip,
                                      HfRecordCursor       *cursor,
                                      GError              **error);
-/* Full-text search over titles, codes and notes; accents and case do not matter. */
+/* Full-text search over titles, codes, notes and document text; accents and case do not
+ * matter. Every word of QUERY must be found: a word of three letters or more anywhere, inside
+ * words too ("diabetes" finds "Prediabetes"); a word of two at the start of a word; a word of
+ * one as a whole word. At most LIMIT rows by date, newest first, of the newest 200 matches,
+ * within FILTER's type and category (its dates are not used; no filter is "All records").
+ * MATCHED (or NULL) is set to how many records match, exact up to
+ * HF_RECORD_SEARCH_COUNT_MAX, which a larger number exceeds by one. */
+GPtrArray *hf_record_store_find     (HfVault              *vault,
+                                     const HfRecordFilter *filter,
+                                     const char           *query,
+                                     guint                 limit,
+                                     guint64              *matched,
+                                     GError              **error);
+/* hf_record_store_find in "All records", without the count. */
 GPtrArray *hf_record_store_search   (HfVault              *vault,
                                      const char           *query,
                                      guint                 limit,
@@ -93,11 +116,13 @@ gboolean   hf_record_store_note_view (HfVault             *vault,
 GPtrArray *hf_record_store_linked   (HfVault              *vault,
                                      gint64                id,
                                      GError              **error);
-/* Counts of current records per resource type (char* → GINT_TO_POINTER). */
+/* Counts of current records per resource type (char* → GINT_TO_POINTER), as imported:
+ * linked copies, billing and the directory too. */
 GHashTable *hf_record_store_stats   (HfVault              *vault,
                                      guint64              *total,
                                      GError              **error);
-/* Counts of current records per HF_CATEGORY_* (char* → GSIZE_TO_POINTER). */
+/* Counts of current records per HF_CATEGORY_* (char* → GSIZE_TO_POINTER), linked copies
+ * left out; TOTAL is that of "All records", without billing and the directory. */
 GHashTable *hf_record_store_count_categories (HfVault     *vault,
                                               guint64     *total,
                                               GError     **error);
