@@ -189,13 +189,18 @@ hf_cli_list (HfCliGlobals  *g,
   g_autofree char *since = NULL;
   g_autofree char *until = NULL;
   int limit = 50;
+  gboolean all = FALSE;
   HfRecordFilter filter;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "type", 0, 0, G_OPTION_ARG_STRING, &type, "Only this resource type", "TYPE" },
     { "category", 0, 0, G_OPTION_ARG_STRING, &category,
       "Only this category: problems, medications, allergies, immunizations, lab-results, "
-      "vitals, procedures, encounters, documents, other", "CATEGORY" },
+      "vitals, procedures, encounters, documents, care-plans, billing, directory, other",
+      "CATEGORY" },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      "Every category, insurance and billing and the people and places records refer to "
+      "too", NULL },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since, "Only on or after DATE (YYYY-MM-DD)", "DATE" },
     { "until", 0, 0, G_OPTION_ARG_STRING, &until, "Only on or before DATE (YYYY-MM-DD)",
       "DATE" },
@@ -218,13 +223,40 @@ hf_cli_list (HfCliGlobals  *g,
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
     return hf_cli_fail (error);
-  filter = (HfRecordFilter) { type, category, since, until };
+  filter = (HfRecordFilter) { type, category, since, until, all };
   rows = hf_record_store_query (vault, &filter, NULL, limit, &error);
   if (rows == NULL)
     return hf_cli_fail (error);
   print_rows (g, rows);
   hf_vault_lock (vault);
   return 0;
+}
+
+/* "12 records match “diabetes” in Problems." */
+static void
+print_matches (const char *query,
+               const char *category,
+               guint64     matched,
+               guint       shown)
+{
+  g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
+  g_autofree char *where = category != NULL
+    ? g_strdup_printf (" in %s", hf_fhir_category_label (category))
+    : g_strdup ("");
+  const char *q = hf_cli_printable (keep, query);
+
+  if (matched == 0)
+    g_print ("No record matches “%s”%s.\n", q, where);
+  else if (matched == 1)
+    g_print ("1 record matches “%s”%s.\n", q, where);
+  else if (matched > HF_RECORD_SEARCH_COUNT_MAX)
+    g_print ("More than %u records match “%s”%s; these are the newest %u.\n",
+             HF_RECORD_SEARCH_COUNT_MAX, q, where, shown);
+  else if (shown < matched)
+    g_print ("%" G_GUINT64_FORMAT " records match “%s”%s; these are the newest %u.\n", matched,
+             q, where, shown);
+  else
+    g_print ("%" G_GUINT64_FORMAT " records match “%s”%s.\n", matched, q, where);
 }
 
 int
@@ -235,30 +267,44 @@ hf_cli_search (HfCliGlobals  *g,
   g_autoptr(HfVault) vault = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *query = NULL;
+  g_autofree char *category = NULL;
+  gboolean all = FALSE;
+  HfRecordFilter filter;
+  guint64 matched = 0;
   int limit = 50;
   GError *error = NULL;
   GOptionEntry entries[] = {
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category,
+      "Only in this category (see “list --help”)", "CATEGORY" },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      "In every category, insurance and billing and the people and places too", NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Show at most N records (default 50)", "N" },
     { NULL }
   };
 
   if (!hf_cli_parse_options (entries, "QUERY",
-                             "Search the records' titles, codes and notes. Case and "
-                             "accents do not matter; each word matches the start of a word.",
+                             "Search the records' titles, codes, notes and documents. Case "
+                             "and accents do not matter; a word of three letters or more is "
+                             "found inside words too, a shorter one at the start of a word.",
                              &argc, &argv, &error))
     return hf_cli_fail (error);
   if (argc < 2)
     return hf_cli_usage_error ("search needs a QUERY.");
   if (limit <= 0)
     return hf_cli_usage_error ("--limit must be a positive number.");
+  if (category != NULL && !hf_fhir_is_category (category))
+    return hf_cli_usage_error ("Unknown category “%s”; see “list --help”.", category);
   query = g_strjoinv (" ", argv + 1);
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
     return hf_cli_fail (error);
-  rows = hf_record_store_search (vault, query, limit, &error);
+  filter = (HfRecordFilter) { .category = category, .all = all };
+  rows = hf_record_store_find (vault, &filter, query, limit, &matched, &error);
   if (rows == NULL)
     return hf_cli_fail (error);
   print_rows (g, rows);
+  if (!g->json)
+    print_matches (query, category, matched, rows->len);
   hf_vault_lock (vault);
   return 0;
 }

@@ -25,7 +25,8 @@
  *
  * Links: a new record is linked (linked_to, the first record of its group) to a current
  * record of the same type from another source with the same business identifier
- * (identifier.system|value), else with the same id.
+ * (identifier.system|value), else with the same id and the same content (meta and layout
+ * aside). A linked copy is not listed, counted or found (hf-records.c); show lists it.
  *
  * Speed: SQLCipher is run with cipher_memory_security, which mlock()s and wipes every
  * allocation SQLite makes, and SQLite frees a statement's registers and cursors each time it
@@ -354,9 +355,10 @@ prepare (Import  *imp,
                    "JOIN resource r ON r.resource_type = k.t AND r.ident_key = k.b "
                    "AND r.superseded_by IS NULL AND r.source_key <> ?1 GROUP BY k.n");
   append_groups (id_batch, BATCH, 3, 2);
-  g_string_append (id_batch, ") SELECT k.n, min (coalesce (r.linked_to, r.id)) FROM k "
+  g_string_append (id_batch, ") SELECT k.n, coalesce (r.linked_to, r.id), r.json FROM k "
                    "JOIN resource r ON r.resource_type = k.t AND r.fhir_id = k.i "
-                   "AND r.superseded_by IS NULL AND r.source_key <> ?1 GROUP BY k.n");
+                   "AND r.superseded_by IS NULL AND r.source_key <> ?1 "
+                   "ORDER BY k.n, 2");
   append_groups (insert, 1, INSERT_COLUMNS, 1);
   append_groups (insert_batch, BATCH, INSERT_COLUMNS, 1);
   append_groups (fts, 1, FTS_COLUMNS, 1);
@@ -726,7 +728,29 @@ lookup_current (Import  *imp,
   return TRUE;
 }
 
-/* Links new records to a copy from another source: by business identifier, else by id. */
+/* TEXT as parsed and written again without its meta (version, last update, tags, which
+ * differ between two copies of one resource): layout and whitespace do not count. */
+static char *
+content_text (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) gen = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  json_object_remove_member (json_node_get_object (root), "meta");
+  gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+/* Links new records to a copy from another source: by business identifier (system|value),
+ * else by type and id when the content is the same too. Ids alone are not enough: "example"
+ * or "1" name different resources on different servers (the R4 examples hold 45 type and id
+ * pairs with different content in different files), and a record hidden as a copy of
+ * another is lost to its reader; a copy shown twice is only a copy. */
 static gboolean
 lookup_links (Import  *imp,
               GError **error)
@@ -736,6 +760,8 @@ lookup_links (Import  *imp,
   for (guint k = 0; k < G_N_ELEMENTS (by); k++)
     {
       sqlite3_stmt *stmt = by[k];
+      g_autofree char *mine = NULL;
+      gint last = -1;
       gboolean any = FALSE;
       int rc;
 
@@ -758,8 +784,27 @@ lookup_links (Import  *imp,
         }
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          Pending *p = g_ptr_array_index (imp->pending, sqlite3_column_int (stmt, 0));
-          p->link = sqlite3_column_int64 (stmt, 1);
+          gint n = sqlite3_column_int (stmt, 0);
+          Pending *p = g_ptr_array_index (imp->pending, n);
+          g_autofree char *theirs = NULL;
+
+          if (k == 0)
+            {
+              p->link = sqlite3_column_int64 (stmt, 1);
+              continue;
+            }
+          /* By id: the candidates come by pending row, the lowest group first. */
+          if (p->link != 0)
+            continue;
+          if (n != last)
+            {
+              g_free (mine);
+              mine = content_text (p->json);
+              last = n;
+            }
+          theirs = content_text ((const char *) sqlite3_column_text (stmt, 2));
+          if (mine != NULL && theirs != NULL && g_str_equal (mine, theirs))
+            p->link = sqlite3_column_int64 (stmt, 1);
         }
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);

@@ -1029,8 +1029,10 @@ hf_record_store_find (HfVault              *vault,
   /* The type is not in resource_shown: a type filter reads the rows. */
   if (filter->category != NULL)
     g_string_append (where, " AND s.category = ?2");
+  /* Search in "All records" leaves out insurance papers, which repeat every visit's words,
+   * but finds people and places: a doctor's name typed finds the doctor. */
   if (in_all (filter))
-    g_string_append (where, " AND s." IN_ALL);
+    g_string_append (where, " AND s.category <> '" HF_CATEGORY_BILLING "'");
 
   /* Matches are picked in the index and resource_shown alone, newest stored first, before
    * any row is read: the newest SEARCH_WINDOW of them, shown as the timeline shows records,

@@ -82,7 +82,9 @@ gboolean   hf_record_store_seek     (HfVault              *vault,
  * matter. Every word of QUERY must be found: a word of three letters or more anywhere, inside
  * words too ("diabetes" finds "Prediabetes"); a word of two at the start of a word; a word of
  * one as a whole word. At most LIMIT rows by date, newest first, of the newest 200 matches,
- * within FILTER's type and category (its dates are not used; no filter is "All records").
+ * within FILTER's type and category (its dates are not used). Without a type or category,
+ * and unless FILTER's all is TRUE, billing is left out; the directory is searched (a name
+ * finds the doctor).
  * MATCHED (or NULL) is set to how many records match, exact up to
  * HF_RECORD_SEARCH_COUNT_MAX, which a larger number exceeds by one. */
 GPtrArray *hf_record_store_find     (HfVault              *vault,
