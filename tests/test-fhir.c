@@ -244,7 +244,7 @@ test_medications (void)
                   "\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"308182\","
                   "\"display\":\"Amoxicillin 250 MG Oral Capsule\"}]},"
                   "\"form\":{\"text\":\"capsule\"}}",
-                  "Amoxicillin 250 MG Oral Capsule", "capsule", HF_CATEGORY_MEDICATIONS);
+                  "Amoxicillin 250 MG Oral Capsule", "capsule", HF_CATEGORY_DIRECTORY);
 }
 
 static void
@@ -263,7 +263,7 @@ test_condition_allergy (void)
                   HF_CATEGORY_PROBLEMS);
   assert_summary ("{\"resourceType\":\"Condition\",\"verificationStatus\":{\"coding\":[{"
                   "\"code\":\"refuted\"}]},\"code\":{\"text\":\"Asthma\"}}",
-                  "Asthma — refuted", NULL, HF_CATEGORY_PROBLEMS);
+                  "Ruled out: Asthma", NULL, HF_CATEGORY_PROBLEMS);
   assert_summary ("{\"resourceType\":\"AllergyIntolerance\",\"criticality\":\"high\","
                   "\"code\":{\"text\":\"Peanuts\"},\"reaction\":[{\"manifestation\":"
                   "[{\"text\":\"Hives\"},{\"text\":\"Swelling\"}]}],"
@@ -299,7 +299,7 @@ test_others (void)
                   "Influenza — not given", "ACME Clinic · lot X1", HF_CATEGORY_IMMUNIZATIONS);
   assert_summary ("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Echevarría\","
                   "\"given\":[\"Carla\"]}],\"gender\":\"female\",\"birthDate\":\"2005-05-03\"}",
-                  "Carla Echevarría", "Born 2005-05-03 · female", HF_CATEGORY_OTHER);
+                  "Carla Echevarría", "Born 2005-05-03 · female", HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"Procedure\",\"status\":\"completed\","
                   "\"code\":{\"text\":\"Appendectomy\"},\"performedPeriod\":{\"start\":"
                   "\"2001-07-04\"},\"performer\":[{\"actor\":{\"reference\":"
@@ -317,50 +317,50 @@ test_others (void)
                   "ACME Clinic · text/plain", HF_CATEGORY_DOCUMENTS);
   assert_summary ("{\"resourceType\":\"Coverage\",\"status\":\"active\","
                   "\"payor\":[{\"display\":\"Aetna\"}]}", "Insurance: Aetna — active", NULL,
-                  HF_CATEGORY_OTHER);
+                  HF_CATEGORY_BILLING);
   assert_summary ("{\"resourceType\":\"ExplanationOfBenefit\",\"type\":{\"text\":\"pharmacy\"},"
                   "\"total\":[{\"amount\":{\"value\":12.5,\"currency\":\"USD\"}}],"
                   "\"insurer\":{\"display\":\"Aetna\"},\"billablePeriod\":{\"start\":"
                   "\"2020-01-01\"}}", "Insurance statement (pharmacy) — 12.50 USD, 2020-01-01",
-                  "Aetna", HF_CATEGORY_OTHER);
+                  "Aetna", HF_CATEGORY_BILLING);
   assert_summary ("{\"resourceType\":\"Goal\",\"lifecycleStatus\":\"active\","
                   "\"description\":{\"text\":\"Walk 30 minutes a day\"},"
                   "\"target\":[{\"dueDate\":\"2023-01-01\"}]}",
-                  "Walk 30 minutes a day — active", "By 2023-01-01", HF_CATEGORY_OTHER);
+                  "Walk 30 minutes a day — active", "By 2023-01-01", HF_CATEGORY_CARE_PLANS);
   assert_summary ("{\"resourceType\":\"CarePlan\",\"status\":\"active\",\"category\":[{"
                   "\"text\":\"Diabetes self management plan\"}],\"activity\":[{},{}],"
                   "\"period\":{\"start\":\"2016-06-10\"}}",
                   "Diabetes self management plan — active, 2016-06-10", "2 activities",
-                  HF_CATEGORY_OTHER);
+                  HF_CATEGORY_CARE_PLANS);
   assert_summary ("{\"resourceType\":\"CareTeam\",\"status\":\"active\",\"name\":\"Diabetes "
                   "team\",\"participant\":[{},{},{}]}", "Diabetes team — active", "3 members",
-                  HF_CATEGORY_OTHER);
+                  HF_CATEGORY_CARE_PLANS);
   assert_summary ("{\"resourceType\":\"Practitioner\",\"name\":[{\"prefix\":[\"Dr.\"],"
                   "\"given\":[\"Ada\"],\"family\":\"Jones\"}],\"qualification\":[{\"code\":{"
-                  "\"text\":\"MD\"}}]}", "Dr. Ada Jones", "MD", HF_CATEGORY_OTHER);
+                  "\"text\":\"MD\"}}]}", "Dr. Ada Jones", "MD", HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"PractitionerRole\",\"practitioner\":{\"display\":"
                   "\"Dr. Ada Jones\"},\"specialty\":[{\"text\":\"Cardiology\"}],"
                   "\"organization\":{\"reference\":\"Organization/acme\"}}",
-                  "Dr. Ada Jones, Cardiology", "ACME Clinic", HF_CATEGORY_OTHER);
+                  "Dr. Ada Jones, Cardiology", "ACME Clinic", HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"RelatedPerson\",\"name\":[{\"text\":\"Maria Lopez\"}],"
                   "\"relationship\":[{\"text\":\"Mother\"}]}", "Maria Lopez", "Mother",
-                  HF_CATEGORY_OTHER);
+                  HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"Organization\",\"name\":\"ACME Clinic\",\"type\":[{"
                   "\"text\":\"Healthcare Provider\"}],\"address\":[{\"city\":\"Springfield\","
                   "\"state\":\"IL\"}]}", "ACME Clinic",
-                  "Healthcare Provider · Springfield, IL", HF_CATEGORY_OTHER);
+                  "Healthcare Provider · Springfield, IL", HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"Location\",\"name\":\"Ward 3\"}", "Ward 3", NULL,
-                  HF_CATEGORY_OTHER);
+                  HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"Device\",\"status\":\"inactive\",\"type\":{\"text\":"
                   "\"Insulin pump\"},\"udiCarrier\":[{\"deviceIdentifier\":\"0001\"}]}",
-                  "Insulin pump — inactive", "Device identifier 0001", HF_CATEGORY_OTHER);
+                  "Insulin pump — inactive", "Device identifier 0001", HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"ServiceRequest\",\"status\":\"active\",\"code\":{"
                   "\"text\":\"Chest X-ray\"},\"requester\":{\"display\":\"Dr. Ada Jones\"},"
                   "\"authoredOn\":\"2020-02-02\"}", "Chest X-ray — active, 2020-02-02",
-                  "Ordered by Dr. Ada Jones", HF_CATEGORY_OTHER);
+                  "Ordered by Dr. Ada Jones", HF_CATEGORY_CARE_PLANS);
   assert_summary ("{\"resourceType\":\"Specimen\",\"type\":{\"text\":\"Blood\"},"
                   "\"collection\":{\"collectedDateTime\":\"2020-02-02T08:00:00Z\"}}",
-                  "Blood, 2020-02-02", NULL, HF_CATEGORY_OTHER);
+                  "Blood, 2020-02-02", NULL, HF_CATEGORY_LAB_RESULTS);
   assert_summary ("{\"resourceType\":\"Provenance\",\"recorded\":\"2020-02-02T08:00:00Z\","
                   "\"target\":[{}],\"agent\":[{\"who\":{\"reference\":\"Organization/acme\"}}]}",
                   "Record history, 2020-02-02", "About 1 record · ACME Clinic",
@@ -368,13 +368,15 @@ test_others (void)
   assert_summary ("{\"resourceType\":\"QuestionnaireResponse\",\"status\":\"completed\","
                   "\"item\":[{},{}],\"authored\":\"2020-02-02\"}",
                   "Questionnaire answers — completed, 2020-02-02", "2 answers",
-                  HF_CATEGORY_OTHER);
-  /* Unknown to the summarizer: what it names, else its type and id; and its date. */
+                  HF_CATEGORY_DOCUMENTS);
+  /* Unknown to the summarizer: what it names, else its type in words, never its id. */
   assert_summary ("{\"resourceType\":\"Flag\",\"id\":\"f1\",\"meta\":{\"lastUpdated\":"
-                  "\"2020-02-02T00:00:00Z\"}}", "Flag f1, 2020-02-02", NULL, HF_CATEGORY_OTHER);
-  assert_summary ("{\"resourceType\":\"FamilyMemberHistory\",\"date\":\"2019-01-01\","
-                  "\"code\":{\"text\":\"Father: heart disease\"}}",
-                  "Father: heart disease, 2019-01-01", "FamilyMemberHistory", HF_CATEGORY_OTHER);
+                  "\"2020-02-02T00:00:00Z\"}}", "Alert", NULL, HF_CATEGORY_PROBLEMS);
+  assert_summary ("{\"resourceType\":\"TestScript\",\"id\":\"t1\"}", "Test script", NULL,
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Basic\",\"id\":\"b1\",\"code\":{\"text\":"
+                  "\"Referral\"},\"created\":\"2013-05-14\"}", "Referral, 2013-05-14", "Note",
+                  HF_CATEGORY_OTHER);
 }
 
 /* Looks up LABEL among FIELDS; the Nth (from 0) of that label. */
