@@ -238,7 +238,10 @@ summarize_risk (HfFhirContext *ctx)
   _hf_fhir_set_primary_code (ctx, hf_json_object (ctx->r, "code"));
   if (risks->len > 0)
     {
-      g_string_append (ctx->title, "Risk of ");
+      g_autofree char *folded = g_utf8_casefold (risks->str, -1);
+      /* "Unknown risk of developing breast cancer" says "risk" already. */
+      if (strstr (folded, "risk") == NULL)
+        g_string_append (ctx->title, "Risk of ");
       append_text (ctx->title, risks->str);
     }
   else
@@ -434,7 +437,8 @@ list_subject (JsonObject *code)
     return "allergies";
   if (_hf_fhir_concept_has_code (code, "11450-4"))
     return "problems";
-  if (_hf_fhir_concept_has_code (code, "10160-0") || _hf_fhir_concept_has_code (code, "29549-3"))
+  if (_hf_fhir_concept_has_code (code, "10160-0") || _hf_fhir_concept_has_code (code, "29549-3") ||
+      _hf_fhir_concept_has_code (code, "182836005"))
     return "medicines";
   if (_hf_fhir_concept_has_code (code, "11369-6"))
     return "vaccinations";

@@ -800,7 +800,8 @@ list_category (JsonObject *r)
     return HF_CATEGORY_ALLERGIES;
   if (_hf_fhir_concept_has_code (code, "11450-4"))
     return HF_CATEGORY_PROBLEMS;
-  if (_hf_fhir_concept_has_code (code, "10160-0") || _hf_fhir_concept_has_code (code, "29549-3"))
+  if (_hf_fhir_concept_has_code (code, "10160-0") || _hf_fhir_concept_has_code (code, "29549-3") ||
+      _hf_fhir_concept_has_code (code, "182836005"))
     return HF_CATEGORY_MEDICATIONS;
   if (_hf_fhir_concept_has_code (code, "11369-6"))
     return HF_CATEGORY_IMMUNIZATIONS;
