@@ -515,6 +515,18 @@ test_dates_stay_text (void)
     }
 }
 
+static void
+assert_columns_context (const char *json,
+                        const char *context)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  HfFhirSummary s;
+
+  hf_fhir_summarize (json_node_get_object (node), NULL, NULL, &s);
+  g_assert_cmpstr (s.context, ==, context);
+  hf_fhir_summary_clear (&s);
+}
+
 /* {{{ on the fixtures: R4 examples, Synthea, Bulk Data (tests/data, see PROVENANCE.md) */
 
 static char *
@@ -954,6 +966,29 @@ test_example_details (void)
   g_assert_cmpstr (field (f5, "Right eye", 0), ==, "sphere -2, add 2");
 }
 
+/* The visit a record was made at, whatever the type calls it. */
+static void
+test_example_context (void)
+{
+  static const struct { const char *file; const char *context; } visits[] = {
+    { "riskassessment-example-cardiac.json", "Encounter/example" },
+    { "composition-example.json", "Encounter/xcda" },
+    { "nutritionorder-example-diabeticdiet.json", "Encounter/example" },
+    { "communication-example.json", "Encounter/example" },
+    { "clinicalimpression-example.json", "Encounter/example" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (visits); i++)
+    {
+      HfFhirSummary s;
+      summarize_example (visits[i].file, NULL, &s);
+      g_assert_cmpstr (s.context, ==, visits[i].context);
+      hf_fhir_summary_clear (&s);
+    }
+  assert_columns_context ("{\"resourceType\":\"DocumentReference\",\"context\":{\"encounter\":"
+                          "[{\"reference\":\"Encounter/e1\"}]}}", "Encounter/e1");
+}
+
 /* }}} */
 
 int
@@ -978,6 +1013,7 @@ main (int    argc,
   g_test_add_func ("/hf/fhir/example-categories", test_example_categories);
   g_test_add_func ("/hf/fhir/search-text", test_search_text);
   g_test_add_func ("/hf/fhir/example-details", test_example_details);
+  g_test_add_func ("/hf/fhir/example-context", test_example_context);
 
   return g_test_run ();
 }

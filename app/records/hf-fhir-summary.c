@@ -6,6 +6,53 @@
  * Summaries are written for the patient, not the clinician: the name of the thing, its value
  * and what the value means, its state, and the date. Nothing here fails: a resource that lacks
  * what a summary wants gets a plainer summary, never an error.
+ *
+ * The date a record is listed by is the one a patient means (the first of these it has):
+ *
+ *   Observation, DiagnosticReport  effective[x], issued
+ *   Condition                      onset[x], recordedDate, abatement
+ *   AllergyIntolerance             onset, recordedDate
+ *   Encounter, EpisodeOfCare       period.start
+ *   Appointment                    start, requestedPeriod.start, created (never created first)
+ *   AppointmentResponse            start
+ *   Procedure                      performed[x]
+ *   Immunization                   occurrence, recorded
+ *   ImmunizationRecommendation,
+ *   ImmunizationEvaluation         date
+ *   Medication{Request,Statement,
+ *   Administration,Dispense}       authoredOn, effective[x], dateAsserted, whenHandedOver,
+ *                                  whenPrepared
+ *   ServiceRequest, DeviceRequest  occurrence[x], authoredOn
+ *   CarePlan, CareTeam             period.start, created
+ *   Goal                           startDate, statusDate
+ *   NutritionOrder                 dateTime
+ *   VisionPrescription             dateWritten, created
+ *   DeviceUseStatement             timing[x], recordedOn
+ *   Composition, List, Family-
+ *   MemberHistory                  date
+ *   DocumentReference              date, context.period.start, attachment creation
+ *   DocumentManifest               created
+ *   Consent                        dateTime, provision.period.start
+ *   Communication                  sent, received
+ *   CommunicationRequest           occurrence[x], authoredOn
+ *   Media                          created[x], issued
+ *   ImagingStudy                   started
+ *   Specimen                       collection.collected, receivedTime
+ *   RiskAssessment                 occurrence[x]
+ *   ClinicalImpression             effective[x], date
+ *   DetectedIssue                  identified[x]
+ *   AdverseEvent                   date, detected, recordedDate
+ *   Flag                           period.start
+ *   Task                           executionPeriod.start, authoredOn
+ *   Claim, ExplanationOfBenefit    billablePeriod.start, created
+ *   Coverage                       period.start
+ *   other billing types            serviced, occurrence, servicePeriod.start, date, created,
+ *                                  issued, enteredDate, paymentDate
+ *   QuestionnaireResponse          authored
+ *   Provenance                     recorded
+ *   anything else                  date, effective, occurrence, period.start, authored,
+ *                                  authoredOn, recorded, created, issued
+ *   Patient, Practitioner, places  none: they are not timeline records
  */
 
 #include "hf-fhir.h"
@@ -957,6 +1004,11 @@ hf_fhir_summarize (JsonObject        *resource,
   out->context = g_strdup (hf_json_string (hf_json_object (resource, "encounter"), "reference"));
   if (out->context == NULL)
     out->context = g_strdup (hf_json_string (hf_json_object (resource, "context"), "reference"));
+  if (out->context == NULL) /* DocumentReference.context.encounter[] */
+    out->context = g_strdup (hf_json_string (hf_json_first_object (hf_json_object (resource,
+                                                                                   "context"),
+                                                                   "encounter"),
+                                             "reference"));
 
   _hf_fhir_add_concept_codes (codes, hf_json_object (resource, "code"));
   _hf_fhir_add_concept_codes (codes, hf_json_object (resource, "vaccineCode"));
