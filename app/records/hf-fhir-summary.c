@@ -734,10 +734,19 @@ summarize_misc (HfFhirContext *ctx)
     _hf_fhir_summarize_generic (ctx);
 }
 
+/* The LOINC codes of the US Core vital signs (and the blood pressure parts). */
+static const char * const vital_sign_codes[] = {
+  "85353-1", "9279-1", "8867-4", "2708-6", "59408-5", "8310-5", "8302-2", "9843-4", "29463-7",
+  "39156-5", "59576-9", "8289-1", "85354-9", "8480-6", "8462-4", "3140-1", "3141-9", "55284-4",
+  "77606-2", "59575-1", NULL
+};
+
 static const char *
 observation_category (JsonObject *r)
 {
   JsonArray *cats = hf_json_array (r, "category");
+  JsonObject *code = hf_json_object (r, "code");
+  JsonArray *codings = hf_json_array (code, "coding");
 
   for (guint i = 0; i < _hf_fhir_len (cats); i++)
     {
@@ -746,6 +755,19 @@ observation_category (JsonObject *r)
       if (_hf_fhir_concept_has_code (_hf_fhir_elem_obj (cats, i), "laboratory"))
         return HF_CATEGORY_LAB_RESULTS;
     }
+  if (_hf_fhir_len (cats) > 0)
+    return HF_CATEGORY_OTHER;
+  /* No category at all (many panels' results): a vital sign by its LOINC code, else a result
+   * taken from a sample or coded in LOINC is a lab result. */
+  for (guint i = 0; vital_sign_codes[i] != NULL; i++)
+    if (_hf_fhir_concept_has_code (code, vital_sign_codes[i]))
+      return HF_CATEGORY_VITALS;
+  if (hf_json_object (r, "specimen") != NULL)
+    return HF_CATEGORY_LAB_RESULTS;
+  for (guint i = 0; i < _hf_fhir_len (codings); i++)
+    if (g_strcmp0 (hf_json_string (_hf_fhir_elem_obj (codings, i), "system"),
+                   "http://loinc.org") == 0)
+      return HF_CATEGORY_LAB_RESULTS;
   return HF_CATEGORY_OTHER;
 }
 
