@@ -6,6 +6,8 @@
 
 #include "hf-fhir.h"
 
+#include <string.h>
+
 static char *
 resolve_cb (const char *reference,
             gpointer    user_data)
@@ -244,7 +246,7 @@ test_medications (void)
                   "\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"308182\","
                   "\"display\":\"Amoxicillin 250 MG Oral Capsule\"}]},"
                   "\"form\":{\"text\":\"capsule\"}}",
-                  "Amoxicillin 250 MG Oral Capsule", "capsule", HF_CATEGORY_MEDICATIONS);
+                  "Amoxicillin 250 MG Oral Capsule", "capsule", HF_CATEGORY_DIRECTORY);
 }
 
 static void
@@ -263,7 +265,7 @@ test_condition_allergy (void)
                   HF_CATEGORY_PROBLEMS);
   assert_summary ("{\"resourceType\":\"Condition\",\"verificationStatus\":{\"coding\":[{"
                   "\"code\":\"refuted\"}]},\"code\":{\"text\":\"Asthma\"}}",
-                  "Asthma — refuted", NULL, HF_CATEGORY_PROBLEMS);
+                  "Ruled out: Asthma", NULL, HF_CATEGORY_PROBLEMS);
   assert_summary ("{\"resourceType\":\"AllergyIntolerance\",\"criticality\":\"high\","
                   "\"code\":{\"text\":\"Peanuts\"},\"reaction\":[{\"manifestation\":"
                   "[{\"text\":\"Hives\"},{\"text\":\"Swelling\"}]}],"
@@ -299,7 +301,7 @@ test_others (void)
                   "Influenza — not given", "ACME Clinic · lot X1", HF_CATEGORY_IMMUNIZATIONS);
   assert_summary ("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Echevarría\","
                   "\"given\":[\"Carla\"]}],\"gender\":\"female\",\"birthDate\":\"2005-05-03\"}",
-                  "Carla Echevarría", "Born 2005-05-03 · female", HF_CATEGORY_OTHER);
+                  "Carla Echevarría", "Born 2005-05-03 · female", HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"Procedure\",\"status\":\"completed\","
                   "\"code\":{\"text\":\"Appendectomy\"},\"performedPeriod\":{\"start\":"
                   "\"2001-07-04\"},\"performer\":[{\"actor\":{\"reference\":"
@@ -317,50 +319,50 @@ test_others (void)
                   "ACME Clinic · text/plain", HF_CATEGORY_DOCUMENTS);
   assert_summary ("{\"resourceType\":\"Coverage\",\"status\":\"active\","
                   "\"payor\":[{\"display\":\"Aetna\"}]}", "Insurance: Aetna — active", NULL,
-                  HF_CATEGORY_OTHER);
+                  HF_CATEGORY_BILLING);
   assert_summary ("{\"resourceType\":\"ExplanationOfBenefit\",\"type\":{\"text\":\"pharmacy\"},"
                   "\"total\":[{\"amount\":{\"value\":12.5,\"currency\":\"USD\"}}],"
                   "\"insurer\":{\"display\":\"Aetna\"},\"billablePeriod\":{\"start\":"
                   "\"2020-01-01\"}}", "Insurance statement (pharmacy) — 12.50 USD, 2020-01-01",
-                  "Aetna", HF_CATEGORY_OTHER);
+                  "Aetna", HF_CATEGORY_BILLING);
   assert_summary ("{\"resourceType\":\"Goal\",\"lifecycleStatus\":\"active\","
                   "\"description\":{\"text\":\"Walk 30 minutes a day\"},"
                   "\"target\":[{\"dueDate\":\"2023-01-01\"}]}",
-                  "Walk 30 minutes a day — active", "By 2023-01-01", HF_CATEGORY_OTHER);
+                  "Walk 30 minutes a day — active", "By 2023-01-01", HF_CATEGORY_CARE_PLANS);
   assert_summary ("{\"resourceType\":\"CarePlan\",\"status\":\"active\",\"category\":[{"
                   "\"text\":\"Diabetes self management plan\"}],\"activity\":[{},{}],"
                   "\"period\":{\"start\":\"2016-06-10\"}}",
                   "Diabetes self management plan — active, 2016-06-10", "2 activities",
-                  HF_CATEGORY_OTHER);
+                  HF_CATEGORY_CARE_PLANS);
   assert_summary ("{\"resourceType\":\"CareTeam\",\"status\":\"active\",\"name\":\"Diabetes "
                   "team\",\"participant\":[{},{},{}]}", "Diabetes team — active", "3 members",
-                  HF_CATEGORY_OTHER);
+                  HF_CATEGORY_CARE_PLANS);
   assert_summary ("{\"resourceType\":\"Practitioner\",\"name\":[{\"prefix\":[\"Dr.\"],"
                   "\"given\":[\"Ada\"],\"family\":\"Jones\"}],\"qualification\":[{\"code\":{"
-                  "\"text\":\"MD\"}}]}", "Dr. Ada Jones", "MD", HF_CATEGORY_OTHER);
+                  "\"text\":\"MD\"}}]}", "Dr. Ada Jones", "MD", HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"PractitionerRole\",\"practitioner\":{\"display\":"
                   "\"Dr. Ada Jones\"},\"specialty\":[{\"text\":\"Cardiology\"}],"
                   "\"organization\":{\"reference\":\"Organization/acme\"}}",
-                  "Dr. Ada Jones, Cardiology", "ACME Clinic", HF_CATEGORY_OTHER);
+                  "Dr. Ada Jones, Cardiology", "ACME Clinic", HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"RelatedPerson\",\"name\":[{\"text\":\"Maria Lopez\"}],"
                   "\"relationship\":[{\"text\":\"Mother\"}]}", "Maria Lopez", "Mother",
-                  HF_CATEGORY_OTHER);
+                  HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"Organization\",\"name\":\"ACME Clinic\",\"type\":[{"
                   "\"text\":\"Healthcare Provider\"}],\"address\":[{\"city\":\"Springfield\","
                   "\"state\":\"IL\"}]}", "ACME Clinic",
-                  "Healthcare Provider · Springfield, IL", HF_CATEGORY_OTHER);
+                  "Healthcare Provider · Springfield, IL", HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"Location\",\"name\":\"Ward 3\"}", "Ward 3", NULL,
-                  HF_CATEGORY_OTHER);
+                  HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"Device\",\"status\":\"inactive\",\"type\":{\"text\":"
                   "\"Insulin pump\"},\"udiCarrier\":[{\"deviceIdentifier\":\"0001\"}]}",
-                  "Insulin pump — inactive", "Device identifier 0001", HF_CATEGORY_OTHER);
+                  "Insulin pump — inactive", "Device identifier 0001", HF_CATEGORY_DIRECTORY);
   assert_summary ("{\"resourceType\":\"ServiceRequest\",\"status\":\"active\",\"code\":{"
                   "\"text\":\"Chest X-ray\"},\"requester\":{\"display\":\"Dr. Ada Jones\"},"
                   "\"authoredOn\":\"2020-02-02\"}", "Chest X-ray — active, 2020-02-02",
-                  "Ordered by Dr. Ada Jones", HF_CATEGORY_OTHER);
+                  "Ordered by Dr. Ada Jones", HF_CATEGORY_CARE_PLANS);
   assert_summary ("{\"resourceType\":\"Specimen\",\"type\":{\"text\":\"Blood\"},"
                   "\"collection\":{\"collectedDateTime\":\"2020-02-02T08:00:00Z\"}}",
-                  "Blood, 2020-02-02", NULL, HF_CATEGORY_OTHER);
+                  "Blood, 2020-02-02", NULL, HF_CATEGORY_LAB_RESULTS);
   assert_summary ("{\"resourceType\":\"Provenance\",\"recorded\":\"2020-02-02T08:00:00Z\","
                   "\"target\":[{}],\"agent\":[{\"who\":{\"reference\":\"Organization/acme\"}}]}",
                   "Record history, 2020-02-02", "About 1 record · ACME Clinic",
@@ -368,13 +370,15 @@ test_others (void)
   assert_summary ("{\"resourceType\":\"QuestionnaireResponse\",\"status\":\"completed\","
                   "\"item\":[{},{}],\"authored\":\"2020-02-02\"}",
                   "Questionnaire answers — completed, 2020-02-02", "2 answers",
-                  HF_CATEGORY_OTHER);
-  /* Unknown to the summarizer: what it names, else its type and id; and its date. */
+                  HF_CATEGORY_DOCUMENTS);
+  /* Unknown to the summarizer: what it names, else its type in words, never its id. */
   assert_summary ("{\"resourceType\":\"Flag\",\"id\":\"f1\",\"meta\":{\"lastUpdated\":"
-                  "\"2020-02-02T00:00:00Z\"}}", "Flag f1, 2020-02-02", NULL, HF_CATEGORY_OTHER);
-  assert_summary ("{\"resourceType\":\"FamilyMemberHistory\",\"date\":\"2019-01-01\","
-                  "\"code\":{\"text\":\"Father: heart disease\"}}",
-                  "Father: heart disease, 2019-01-01", "FamilyMemberHistory", HF_CATEGORY_OTHER);
+                  "\"2020-02-02T00:00:00Z\"}}", "Alert", NULL, HF_CATEGORY_PROBLEMS);
+  assert_summary ("{\"resourceType\":\"TestScript\",\"id\":\"t1\"}", "Test script", NULL,
+                  HF_CATEGORY_OTHER);
+  assert_summary ("{\"resourceType\":\"Basic\",\"id\":\"b1\",\"code\":{\"text\":"
+                  "\"Referral\"},\"created\":\"2013-05-14\"}", "Referral, 2013-05-14", "Note",
+                  HF_CATEGORY_OTHER);
 }
 
 /* Looks up LABEL among FIELDS; the Nth (from 0) of that label. */
@@ -511,6 +515,482 @@ test_dates_stay_text (void)
     }
 }
 
+static void
+assert_columns_context (const char *json,
+                        const char *context)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  HfFhirSummary s;
+
+  hf_fhir_summarize (json_node_get_object (node), NULL, NULL, &s);
+  g_assert_cmpstr (s.context, ==, context);
+  hf_fhir_summary_clear (&s);
+}
+
+/* {{{ on the fixtures: R4 examples, Synthea, Bulk Data (tests/data, see PROVENANCE.md) */
+
+static char *
+data_path (const char *folder,
+           const char *name)
+{
+  const char *dir = g_getenv ("HF_TEST_DATA");
+
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, folder, name, NULL);
+}
+
+/* The resource in tests/data/r4-examples/NAME (or the first TYPE in it, if a Bundle). */
+static JsonNode *
+load_example (const char *name,
+              const char *type)
+{
+  g_autofree char *path = data_path ("r4-examples", name);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *r;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  r = json_node_get_object (json_parser_get_root (parser));
+  if (type != NULL && g_str_equal (json_object_get_string_member (r, "resourceType"), "Bundle"))
+    {
+      JsonArray *entries = json_object_get_array_member (r, "entry");
+      for (guint i = 0; i < json_array_get_length (entries); i++)
+        {
+          JsonObject *e = json_object_get_object_member (json_array_get_object_element (entries,
+                                                                                        i),
+                                                         "resource");
+          if (g_str_equal (json_object_get_string_member (e, "resourceType"), type))
+            return json_node_copy (json_array_get_element (entries, i) ?
+                                   json_object_get_member (json_array_get_object_element (entries,
+                                                                                          i),
+                                                           "resource") : NULL);
+        }
+      g_assert_not_reached ();
+    }
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+summarize_example (const char    *name,
+                   const char    *type,
+                   HfFhirSummary *s)
+{
+  g_autoptr(JsonNode) node = load_example (name, type);
+
+  hf_fhir_summarize (json_node_get_object (node), NULL, NULL, s);
+}
+
+typedef struct
+{
+  GRegex     *uuid;
+  GHashTable *categories;     /* category → count */
+  guint       total;
+  guint       checked;
+  guint       other_not_observation;
+} Sweep;
+
+/* An id a reader would see as one: with a digit in it ("f001", "med0317", a UUID). Ids that are
+ * words ("father", "home") may well be in a title. */
+static gboolean
+looks_like_id (const char *id)
+{
+  if (id == NULL || strlen (id) < 3)
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+sweep_resource (Sweep      *sw,
+                JsonObject *r,
+                const char *file)
+{
+  const char *type = json_object_get_string_member_with_default (r, "resourceType", "");
+  const char *id = json_object_get_string_member_with_default (r, "id", NULL);
+  g_autofree char *type_id = NULL;
+  HfFhirSummary s;
+
+  if (g_str_equal (type, "Bundle") && json_object_has_member (r, "entry"))
+    {
+      JsonArray *entries = json_object_get_array_member (r, "entry");
+      for (guint i = 0; i < json_array_get_length (entries); i++)
+        {
+          JsonObject *e = json_array_get_object_element (entries, i);
+          if (e != NULL && json_object_has_member (e, "resource"))
+            sweep_resource (sw, json_object_get_object_member (e, "resource"), file);
+        }
+      return;
+    }
+  hf_fhir_summarize (r, NULL, NULL, &s);
+  sw->total++;
+  if (g_str_equal (s.category, HF_CATEGORY_OTHER) && !g_str_equal (type, "Observation"))
+    sw->other_not_observation++;
+  g_hash_table_insert (sw->categories, (gpointer) s.category,
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (sw->categories,
+                                                                                s.category))
+                                         + 1));
+  type_id = g_strdup_printf ("%s %s", type, id ? id : "");
+  if (s.title[0] == '\0' || !g_utf8_validate (s.title, -1, NULL) ||
+      g_str_has_prefix (s.title, type_id) ||
+      (looks_like_id (id) && strstr (s.title, id) != NULL) ||
+      g_regex_match (sw->uuid, s.title, 0, NULL) ||
+      strstr (s.title, "(disorder)") != NULL || strstr (s.title, "(finding)") != NULL ||
+      strstr (s.title, "(procedure)") != NULL || strstr (s.title, "(situation)") != NULL)
+    g_error ("%s: the %s %s is titled “%s”", file, type, id ? id : "without an id", s.title);
+  sw->checked++;
+  hf_fhir_summary_clear (&s);
+}
+
+static void
+sweep_folder (Sweep      *sw,
+              const char *folder)
+{
+  g_autofree char *dir_path = data_path (folder, NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *text = NULL;
+
+      if (!g_str_has_suffix (name, ".json") && !g_str_has_suffix (name, ".ndjson"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      if (g_str_has_suffix (name, ".ndjson"))
+        {
+          g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+          for (guint i = 0; lines[i] != NULL; i++)
+            {
+              g_autoptr(JsonNode) node = lines[i][0] ? json_from_string (lines[i], NULL) : NULL;
+              if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+                sweep_resource (sw, json_node_get_object (node), name);
+            }
+        }
+      else
+        {
+          g_autoptr(JsonNode) node = json_from_string (text, NULL);
+          g_assert_nonnull (node);
+          sweep_resource (sw, json_node_get_object (node), name);
+        }
+    }
+}
+
+static double
+other_share (Sweep *sw)
+{
+  return 100.0 * GPOINTER_TO_UINT (g_hash_table_lookup (sw->categories, HF_CATEGORY_OTHER)) /
+         MAX (sw->total, 1);
+}
+
+/* No title is empty, an id, a UUID or carries a SNOMED CT semantic tag, over every resource of
+ * the R4 examples slice, the Synthea patients and the Bulk Data files; and "other" holds almost
+ * nothing of the patients' records. */
+static void
+test_sweep (void)
+{
+  Sweep patients = { g_regex_new ("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                                  "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", 0, 0, NULL),
+                     g_hash_table_new (g_str_hash, g_str_equal), 0, 0, 0 };
+  Sweep examples = { g_regex_ref (patients.uuid), g_hash_table_new (g_str_hash, g_str_equal),
+                     0, 0, 0 };
+
+  sweep_folder (&patients, "synthea");
+  sweep_folder (&patients, "bulk-ndjson");
+  sweep_folder (&examples, "r4-examples");
+  g_test_message ("Synthea and Bulk: %u resources, %.1f%% other; R4 examples: %u, %.1f%% other",
+                  patients.total, other_share (&patients), examples.total,
+                  other_share (&examples));
+  g_assert_cmpuint (patients.checked, >, 1000);
+  g_assert_cmpuint (examples.checked, >, 250);
+  /* What is left in "other" is Observations without a category (surveys, scores). */
+  g_assert_cmpuint (patients.other_not_observation, ==, 0);
+  g_assert_cmpfloat (other_share (&patients), <, 2.0);
+  g_assert_cmpfloat (other_share (&examples), <, 20.0);
+  g_regex_unref (patients.uuid);
+  g_regex_unref (examples.uuid);
+  g_hash_table_unref (patients.categories);
+  g_hash_table_unref (examples.categories);
+}
+
+static void
+assert_example (const char *name,
+                const char *type,
+                const char *title,
+                const char *category)
+{
+  HfFhirSummary s;
+
+  summarize_example (name, type, &s);
+  g_assert_cmpstr (s.title, ==, title);
+  if (category != NULL)
+    g_assert_cmpstr (s.category, ==, category);
+  hf_fhir_summary_clear (&s);
+}
+
+/* A changed copy of an example: MEMBER of its top level set to the JSON VALUE. */
+static void
+assert_changed_example (const char *name,
+                        const char *member,
+                        const char *value,
+                        const char *title,
+                        const char *status)
+{
+  g_autoptr(JsonNode) node = load_example (name, NULL);
+  JsonNode *v = json_from_string (value, NULL);
+  HfFhirSummary s;
+
+  json_object_set_member (json_node_get_object (node), member, v);
+  hf_fhir_summarize (json_node_get_object (node), NULL, NULL, &s);
+  g_assert_cmpstr (s.title, ==, title);
+  g_assert_cmpstr (s.status, ==, status);
+  hf_fhir_summary_clear (&s);
+}
+
+static void
+test_negations (void)
+{
+  /* "NKDA", "NKA", SNOMED CT 409137002 / 716186003 / 716184000: no allergy at all. */
+  assert_example ("allergyintolerance-nkda.json", NULL, "No known drug allergies",
+                  HF_CATEGORY_ALLERGIES);
+  assert_example ("allergyintolerance-nka.json", NULL, "No known allergies",
+                  HF_CATEGORY_ALLERGIES);
+  assert_example ("allergyintolerance-nkla.json", NULL, "No known latex allergy",
+                  HF_CATEGORY_ALLERGIES);
+  /* An empty list that says nothing is known: a medication review with no medicines. */
+  assert_example ("list-example-empty.json", NULL, "No known medicines",
+                  HF_CATEGORY_MEDICATIONS);
+  /* SNOMED CT 160245001 "No current problems or disability". */
+  assert_summary ("{\"resourceType\":\"Condition\",\"code\":{\"coding\":[{\"system\":"
+                  "\"http://snomed.info/sct\",\"code\":\"160245001\",\"display\":"
+                  "\"No current problems or disability\"}]},\"recordedDate\":\"2020-01-01\"}",
+                  "No known problems, 2020-01-01", NULL, HF_CATEGORY_PROBLEMS);
+  /* Refuted and mistaken records say so, and their status is not "active". */
+  assert_changed_example ("condition-example-f201-fever.json", "verificationStatus",
+                          "{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/"
+                          "condition-ver-status\",\"code\":\"refuted\"}]}",
+                          "Ruled out: Fever", "refuted");
+  assert_changed_example ("condition-example-f201-fever.json", "verificationStatus",
+                          "{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/"
+                          "condition-ver-status\",\"code\":\"entered-in-error\"}]}",
+                          "Entered in error: Fever", "entered-in-error");
+  assert_changed_example ("allergyintolerance-example.json", "verificationStatus",
+                          "{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/"
+                          "allergyintolerance-verification\",\"code\":\"refuted\"}]}",
+                          "Ruled out: Allergy to Cashew nuts", "refuted");
+  assert_changed_example ("appointment-example.json", "status", "\"entered-in-error\"",
+                          "Entered in error: Appointment: Discussion on the results of your "
+                          "recent MRI", "entered-in-error");
+}
+
+static void
+test_coded_words (void)
+{
+  HfFhirSummary s;
+  g_autoptr(JsonNode) report = load_example ("diagnosticreport-example-f001-bloodexam.json",
+                                             "DiagnosticReport");
+  g_autoptr(GPtrArray) fields = hf_fhir_describe (json_node_get_object (report), NULL, NULL);
+  g_autoptr(JsonNode) fever = load_example ("condition-example-f201-fever.json", NULL);
+  g_autoptr(GPtrArray) fever_fields = hf_fhir_describe (json_node_get_object (fever), NULL,
+                                                        NULL);
+
+  /* Condition category "problem-list-item"; v2-0074 "HM"; clinical status "resolved". */
+  summarize_example ("condition-example-f201-fever.json", NULL, &s);
+  g_assert_cmpstr (s.subtitle, ==, "Problem list");
+  hf_fhir_summary_clear (&s);
+  g_assert_cmpstr (field (fields, "Category", 0), ==, "Hematology");
+  g_assert_cmpstr (field (fever_fields, "Status", 0), ==, "Resolved, Confirmed");
+  assert_summary ("{\"resourceType\":\"Condition\",\"category\":[{\"coding\":[{\"system\":"
+                  "\"http://terminology.hl7.org/CodeSystem/condition-category\",\"code\":"
+                  "\"encounter-diagnosis\",\"display\":\"Encounter Diagnosis\"}]}],"
+                  "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":"
+                  "\"195662009\",\"display\":\"Acute viral pharyngitis (disorder)\"}]}}",
+                  "Acute viral pharyngitis", "Diagnosis at a visit", HF_CATEGORY_PROBLEMS);
+  /* Only a trailing tag goes; other parentheses stay. */
+  assert_summary ("{\"resourceType\":\"Procedure\",\"code\":{\"text\":\"Screening (regime/therapy)"
+                  "\"}}", "Screening", NULL, HF_CATEGORY_PROCEDURES);
+  assert_summary ("{\"resourceType\":\"Procedure\",\"code\":{\"text\":\"Hib (PRP-OMP)\"}}",
+                  "Hib (PRP-OMP)", NULL, HF_CATEGORY_PROCEDURES);
+  assert_summary ("{\"resourceType\":\"Procedure\",\"status\":\"in-progress\",\"code\":{\"text\":"
+                  "\"(finding)\"}}", "(finding) — in progress", NULL, HF_CATEGORY_PROCEDURES);
+}
+
+/* Each type by the date a patient means. */
+static void
+test_example_dates (void)
+{
+  static const struct { const char *file; const char *type; const char *effective; } dates[] = {
+    { "appointment-example.json", NULL, "2013-12-10T09:00:00Z" },     /* start, not created */
+    { "composition-example.json", NULL, "2012-01-04T09:10:14Z" },
+    { "consent-example-Emergency.json", NULL, "2015-11-18" },
+    { "familymemberhistory-example.json", NULL, "2011-03-18" },
+    { "riskassessment-example-cardiac.json", NULL, "2014-07-19T16:04:00Z" },
+    { "nutritionorder-example-diabeticdiet.json", NULL, "2014-09-17" },
+    { "visionprescription-example.json", NULL, "2014-06-15" },
+    { "episodeofcare-example.json", NULL, "2014-09-01" },
+    { "clinicalimpression-example.json", NULL, "2014-12-06T09:00:00Z" },
+    { "adverseevent-example.json", NULL, "2017-01-29T12:34:56Z" },
+    { "detectedissue-example.json", NULL, "2014-01-05" },
+    { "flag-example.json", NULL, "2015-01-17" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dates); i++)
+    {
+      HfFhirSummary s;
+      summarize_example (dates[i].file, dates[i].type, &s);
+      g_assert_cmpstr (s.effective, ==, dates[i].effective);
+      hf_fhir_summary_clear (&s);
+    }
+}
+
+static void
+test_example_titles (void)
+{
+  assert_example ("appointment-example.json", NULL,
+                  "Appointment: Discussion on the results of your recent MRI — booked",
+                  HF_CATEGORY_ENCOUNTERS);
+  assert_example ("familymemberhistory-example.json", NULL, "Father: Heart Attack",
+                  HF_CATEGORY_PROBLEMS);
+  assert_example ("riskassessment-example-cardiac.json", NULL, "Risk of Heart Attack 2%",
+                  HF_CATEGORY_PROBLEMS);
+  assert_example ("composition-example.json", NULL, "Consultation Note", HF_CATEGORY_DOCUMENTS);
+  assert_example ("consent-example-Emergency.json", NULL, "Consent: Privacy — active",
+                  HF_CATEGORY_DOCUMENTS);
+  assert_example ("nutritionorder-example-diabeticdiet.json", NULL,
+                  "Diet: DD - Diabetic diet — active", HF_CATEGORY_CARE_PLANS);
+  assert_example ("visionprescription-example.json", NULL, "Glasses prescription",
+                  HF_CATEGORY_CARE_PLANS);
+  assert_example ("episodeofcare-example.json", NULL, "Home and Community Care — active",
+                  HF_CATEGORY_ENCOUNTERS);
+  assert_example ("detectedissue-example.json", NULL, "Drug Interaction Alert — high risk",
+                  HF_CATEGORY_PROBLEMS);
+  assert_example ("media-example.json", NULL, "Diagram", HF_CATEGORY_DOCUMENTS);
+}
+
+static void
+test_example_categories (void)
+{
+  static const struct { const char *file; const char *type; const char *category; } cats[] = {
+    { "claim-example.json", NULL, HF_CATEGORY_BILLING },
+    { "explanationofbenefit-example.json", NULL, HF_CATEGORY_BILLING },
+    { "coverage-example.json", NULL, HF_CATEGORY_BILLING },
+    { "claimresponse-example.json", NULL, HF_CATEGORY_BILLING },
+    { "paymentnotice-example.json", NULL, HF_CATEGORY_BILLING },
+    { "careplan-example.json", NULL, HF_CATEGORY_CARE_PLANS },
+    { "careteam-example.json", NULL, HF_CATEGORY_CARE_PLANS },
+    { "goal-example.json", NULL, HF_CATEGORY_CARE_PLANS },
+    { "servicerequest-example.json", NULL, HF_CATEGORY_CARE_PLANS },
+    { "patient-example.json", NULL, HF_CATEGORY_DIRECTORY },
+    { "practitioner-example.json", NULL, HF_CATEGORY_DIRECTORY },
+    { "practitionerrole-example.json", NULL, HF_CATEGORY_DIRECTORY },
+    { "organization-example.json", NULL, HF_CATEGORY_DIRECTORY },
+    { "location-example.json", NULL, HF_CATEGORY_DIRECTORY },
+    { "relatedperson-example.json", NULL, HF_CATEGORY_DIRECTORY },
+    { "healthcareservice-example.json", NULL, HF_CATEGORY_DIRECTORY },
+    { "documentreference-example.json", NULL, HF_CATEGORY_DOCUMENTS },
+    { "binary-f006.json", NULL, HF_CATEGORY_DOCUMENTS },
+    { "clinicalimpression-example.json", NULL, HF_CATEGORY_PROBLEMS },
+    { "immunizationrecommendation-example.json", NULL, HF_CATEGORY_IMMUNIZATIONS },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cats); i++)
+    {
+      HfFhirSummary s;
+      summarize_example (cats[i].file, cats[i].type, &s);
+      if (g_strcmp0 (s.category, cats[i].category) != 0)
+        g_error ("%s: %s, not %s", cats[i].file, s.category, cats[i].category);
+      hf_fhir_summary_clear (&s);
+    }
+}
+
+/* What search reads: "heart attack" in family history and a risk assessment, a clinical
+ * document's section titles. */
+static void
+test_search_text (void)
+{
+  static const struct { const char *file; const char *words; } texts[] = {
+    { "familymemberhistory-example.json", "heart attack" },
+    { "familymemberhistory-example.json", "went doing someting he loved" },
+    { "riskassessment-example-cardiac.json", "heart attack" },
+    { "composition-example.json", "history of family member diseases" },
+    { "communication-example.json", "serum potassium" },
+    { "clinicalimpression-example.json", "motor vehicle accident" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      HfFhirSummary s;
+      g_autofree char *all = NULL;
+      g_autofree char *folded = NULL;
+
+      summarize_example (texts[i].file, NULL, &s);
+      all = g_strjoin (" ", s.title, s.search_codes ? s.search_codes : "",
+                       s.search_notes ? s.search_notes : "", NULL);
+      folded = g_utf8_casefold (all, -1);
+      if (strstr (folded, texts[i].words) == NULL)
+        g_error ("%s: “%s” is not in “%s”", texts[i].file, texts[i].words, all);
+      hf_fhir_summary_clear (&s);
+    }
+}
+
+static void
+test_example_details (void)
+{
+  g_autoptr(JsonNode) fmh = load_example ("familymemberhistory-example.json", NULL);
+  g_autoptr(JsonNode) risk = load_example ("riskassessment-example-cardiac.json", NULL);
+  g_autoptr(JsonNode) appt = load_example ("appointment-example.json", NULL);
+  g_autoptr(JsonNode) consent = load_example ("consent-example-Emergency.json", NULL);
+  g_autoptr(JsonNode) vision = load_example ("visionprescription-example.json", NULL);
+  g_autoptr(GPtrArray) f1 = hf_fhir_describe (json_node_get_object (fmh), NULL, NULL);
+  g_autoptr(GPtrArray) f2 = hf_fhir_describe (json_node_get_object (risk), NULL, NULL);
+  g_autoptr(GPtrArray) f3 = hf_fhir_describe (json_node_get_object (appt), NULL, NULL);
+  g_autoptr(GPtrArray) f4 = hf_fhir_describe (json_node_get_object (consent), NULL, NULL);
+  g_autoptr(GPtrArray) f5 = hf_fhir_describe (json_node_get_object (vision), NULL, NULL);
+
+  g_assert_cmpstr (field (f1, "Relative", 0), ==, "father (FTH)");
+  /* The age's unit is written by the units table (hf-fhir-text.c), not checked here. */
+  g_assert_true (g_str_has_prefix (field (f1, "Condition", 0),
+                                   "Heart Attack (SNOMED CT 315619001), from age 74 "));
+  g_assert_true (g_str_has_suffix (field (f1, "Condition", 0), ", contributed to death"));
+  g_assert_cmpstr (field (f1, "Status", 0), ==, "completed");
+  g_assert_cmpstr (field (f2, "Prediction", 0), ==, "Heart Attack: 2% chance (at 39–49 years)");
+  g_assert_cmpstr (field (f3, "Starts", 0), ==, "2013-12-10 09:00");
+  g_assert_cmpstr (field (f3, "Status", 0), ==, "booked");
+  g_assert_nonnull (field (f3, "With", 0));
+  g_assert_cmpstr (field (f4, "What", 0), ==, "Privacy (patient-privacy)");
+  g_assert_cmpstr (field (f4, "Date", 0), ==, "2015-11-18");
+  g_assert_cmpstr (field (f5, "Right eye", 0), ==, "sphere -2, add 2");
+}
+
+/* The visit a record was made at, whatever the type calls it. */
+static void
+test_example_context (void)
+{
+  static const struct { const char *file; const char *context; } visits[] = {
+    { "riskassessment-example-cardiac.json", "Encounter/example" },
+    { "composition-example.json", "Encounter/xcda" },
+    { "nutritionorder-example-diabeticdiet.json", "Encounter/example" },
+    { "communication-example.json", "Encounter/example" },
+    { "clinicalimpression-example.json", "Encounter/example" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (visits); i++)
+    {
+      HfFhirSummary s;
+      summarize_example (visits[i].file, NULL, &s);
+      g_assert_cmpstr (s.context, ==, visits[i].context);
+      hf_fhir_summary_clear (&s);
+    }
+  assert_columns_context ("{\"resourceType\":\"DocumentReference\",\"context\":{\"encounter\":"
+                          "[{\"reference\":\"Encounter/e1\"}]}}", "Encounter/e1");
+}
+
+/* }}} */
+
 int
 main (int    argc,
       char **argv)
@@ -525,6 +1005,15 @@ main (int    argc,
   g_test_add_func ("/hf/fhir/others", test_others);
   g_test_add_func ("/hf/fhir/details", test_details);
   g_test_add_func ("/hf/fhir/dates-stay-text", test_dates_stay_text);
+  g_test_add_func ("/hf/fhir/sweep", test_sweep);
+  g_test_add_func ("/hf/fhir/negations", test_negations);
+  g_test_add_func ("/hf/fhir/coded-words", test_coded_words);
+  g_test_add_func ("/hf/fhir/example-dates", test_example_dates);
+  g_test_add_func ("/hf/fhir/example-titles", test_example_titles);
+  g_test_add_func ("/hf/fhir/example-categories", test_example_categories);
+  g_test_add_func ("/hf/fhir/search-text", test_search_text);
+  g_test_add_func ("/hf/fhir/example-details", test_example_details);
+  g_test_add_func ("/hf/fhir/example-context", test_example_context);
 
   return g_test_run ();
 }

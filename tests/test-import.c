@@ -548,7 +548,8 @@ test_paging (Fixture       *f,
     categories = hf_record_store_count_categories (f->vault, &total, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (total, ==, 61);
-    g_assert_cmpuint (GPOINTER_TO_SIZE (g_hash_table_lookup (categories, "other")), ==, 61);
+    /* 60 Observations without a category; the Patient is in the directory. */
+    g_assert_cmpuint (GPOINTER_TO_SIZE (g_hash_table_lookup (categories, "other")), ==, 60);
   }
 
   /* A seek lands where reading page after page would have, from the start or a cursor. */

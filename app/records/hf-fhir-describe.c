@@ -97,8 +97,31 @@ describe_what (HfFhirContext       *ctx,
   else if (g_str_equal (type, "Goal"))
     add_field (fields, "Goal", concept_with_codes (hf_json_object (ctx->r, "description")));
   else if (g_str_equal (type, "Device") || g_str_equal (type, "DocumentReference") ||
-           g_str_equal (type, "Specimen") || g_str_equal (type, "Coverage"))
+           g_str_equal (type, "Specimen") || g_str_equal (type, "Coverage") ||
+           g_str_equal (type, "Composition") || g_str_equal (type, "Media"))
     add_field (fields, "What", concept_with_codes (hf_json_object (ctx->r, "type")));
+  else if (g_str_equal (type, "Appointment"))
+    {
+      JsonArray *types = hf_json_array (ctx->r, "serviceType");
+      add_field (fields, "What", concept_with_codes (types ? _hf_fhir_elem_obj (types, 0)
+                                                           : hf_json_object (ctx->r,
+                                                                             "appointmentType")));
+    }
+  else if (g_str_equal (type, "EpisodeOfCare"))
+    add_field (fields, "What", concept_with_codes (hf_json_first_object (ctx->r, "type")));
+  else if (g_str_equal (type, "AdverseEvent"))
+    add_field (fields, "What", concept_with_codes (hf_json_object (ctx->r, "event")));
+  else if (g_str_equal (type, "Consent"))
+    add_field (fields, "What", concept_with_codes (hf_json_object (ctx->r, "scope")));
+  else if (g_str_equal (type, "DeviceRequest"))
+    add_field (fields, "Device",
+               hf_json_object (ctx->r, "codeCodeableConcept")
+               ? concept_with_codes (hf_json_object (ctx->r, "codeCodeableConcept"))
+               : _hf_fhir_reference_text (ctx, hf_json_object (ctx->r, "codeReference")));
+  else if (g_str_equal (type, "DeviceUseStatement"))
+    add_field (fields, "Device", _hf_fhir_reference_text (ctx, hf_json_object (ctx->r, "device")));
+  else if (g_str_equal (type, "FamilyMemberHistory"))
+    add_field (fields, "Relative", concept_with_codes (hf_json_object (ctx->r, "relationship")));
   else
     add_field (fields, "What", concept_with_codes (hf_json_object (ctx->r, "code")));
 }
@@ -196,9 +219,15 @@ describe_status (HfFhirContext       *ctx,
                                                                          "verificationStatus"));
   g_autofree char *reason = _hf_fhir_concept_text (hf_json_object (ctx->r, "statusReason"));
 
-  _hf_fhir_append_part (s, ", ", hf_json_string (ctx->r, "status"));
-  _hf_fhir_append_part (s, ", ", _hf_fhir_clinical_status (ctx->r));
-  _hf_fhir_append_part (s, ", ", hf_json_string (ctx->r, "lifecycleStatus"));
+  g_autofree char *clinical = _hf_fhir_concept_text (hf_json_object (ctx->r, "clinicalStatus"));
+
+  if (hf_json_string (ctx->r, "status") != NULL)
+    _hf_fhir_append_part (s, ", ", _hf_fhir_status_word (hf_json_string (ctx->r, "status")));
+  if (clinical != NULL)
+    _hf_fhir_append_part (s, ", ", clinical);
+  if (hf_json_string (ctx->r, "lifecycleStatus") != NULL)
+    _hf_fhir_append_part (s, ", ", _hf_fhir_status_word (hf_json_string (ctx->r,
+                                                                          "lifecycleStatus")));
   _hf_fhir_append_part (s, ", ", verification);
   _hf_fhir_append_part (s, " — ", reason);
   add_field (fields, "Status", s->len ? g_strdup (s->str) : NULL);
@@ -214,7 +243,13 @@ describe_dates (HfFhirContext       *ctx,
 
   add_date (fields, "Date", _hf_fhir_first_date (r, "effectiveDateTime", "effectiveInstant",
                                                  "occurrenceDateTime", "performedDateTime", "date",
-                                                 "authored", "started", NULL));
+                                                 "authored", "started", "dateTime",
+                                                 "identifiedDateTime", "createdDateTime",
+                                                 "timingDateTime", "dateWritten", NULL));
+  add_date (fields, "Starts", hf_json_string (r, "start"));
+  add_date (fields, "Ends", hf_json_string (r, "end"));
+  add_date (fields, "Sent", hf_json_string (r, "sent"));
+  add_date (fields, "Received", hf_json_string (r, "received"));
   add_field (fields, "When", _hf_fhir_period_text (hf_json_object (r, "effectivePeriod")));
   add_field (fields, "When", _hf_fhir_period_text (hf_json_object (r, "performedPeriod")));
   add_field (fields, "When", _hf_fhir_period_text (hf_json_object (r, "occurrencePeriod")));
@@ -263,7 +298,16 @@ describe_people_and_places (HfFhirContext       *ctx,
              _hf_fhir_reference_text (ctx, hf_json_object (r, "performer")));
   add_field (fields, "With", _hf_fhir_references_text (ctx, hf_json_array (r, "participant"),
                                                        g_str_equal (type, "CareTeam") ? "member"
-                                                                              : "individual"));
+                                                       : g_str_equal (type, "Appointment")
+                                                       ? "actor" : "individual"));
+  add_field (fields, "Ordered by", _hf_fhir_reference_text (ctx, hf_json_object (r, "orderer")));
+  add_field (fields, "Prescribed by",
+             _hf_fhir_reference_text (ctx, hf_json_object (r, "prescriber")));
+  add_field (fields, "Assessed by", _hf_fhir_reference_text (ctx, hf_json_object (r, "assessor")));
+  add_field (fields, "From", _hf_fhir_reference_text (ctx, hf_json_object (r, "sender")));
+  add_field (fields, "To", _hf_fhir_references_text (ctx, hf_json_array (r, "recipient"), NULL));
+  add_field (fields, "Managed by",
+             _hf_fhir_reference_text (ctx, hf_json_object (r, "managingOrganization")));
   add_field (fields, "Practitioner",
              _hf_fhir_reference_text (ctx, hf_json_object (r, "practitioner")));
   add_field (fields, "Recorded by", _hf_fhir_reference_text (ctx, hf_json_object (r, "recorder")));
@@ -280,11 +324,236 @@ describe_people_and_places (HfFhirContext       *ctx,
              _hf_fhir_reference_text (ctx, hf_json_object (r, "serviceProvider")));
   add_field (fields, "Organization",
              _hf_fhir_reference_text (ctx, hf_json_object (r, "organization")));
+  add_field (fields, "Organization",
+             _hf_fhir_references_text (ctx, hf_json_array (r, "organization"), NULL));
   add_field (fields, "Kept by", _hf_fhir_reference_text (ctx, hf_json_object (r, "custodian")));
   add_field (fields, "Insurer", _hf_fhir_reference_text (ctx, hf_json_object (r, "insurer")));
   add_field (fields, "Paid by", _hf_fhir_references_text (ctx, hf_json_array (r, "payor"), NULL));
   add_field (fields, "Made by", _hf_fhir_reference_text (ctx, hf_json_object (r, "manufacturer")));
   add_field (fields, "Visit", _hf_fhir_reference_text (ctx, hf_json_object (r, "encounter")));
+}
+
+/* The care, history and document types: TRUE if TYPE is one of them. */
+static gboolean
+describe_more (HfFhirContext *ctx,
+               GPtrArray     *fields)
+{
+  JsonObject *r = ctx->r;
+  const char *type = _hf_fhir_type_of (r);
+
+  if (g_str_equal (type, "FamilyMemberHistory"))
+    {
+      JsonArray *conditions = hf_json_array (r, "condition");
+      add_field (fields, "Name", g_strdup (hf_json_string (r, "name")));
+      add_field (fields, "Sex", _hf_fhir_concept_text (hf_json_object (r, "sex")));
+      for (guint i = 0; i < _hf_fhir_len (conditions); i++)
+        {
+          JsonObject *c = _hf_fhir_elem_obj (conditions, i);
+          g_autoptr(GString) v = g_string_new (NULL);
+          g_autofree char *what = concept_with_codes (hf_json_object (c, "code"));
+          g_autofree char *age = _hf_fhir_quantity_text (hf_json_object (c, "onsetAge"), NULL,
+                                                         NULL);
+          gboolean died = FALSE;
+          JsonNode *n = json_object_get_member (c, "contributedToDeath");
+          _hf_fhir_append_part (v, "", what);
+          if (age != NULL)
+            g_string_append_printf (v, "%sfrom age %s", v->len ? ", " : "", age);
+          if (n != NULL && JSON_NODE_HOLDS_VALUE (n) &&
+              json_node_get_value_type (n) == G_TYPE_BOOLEAN)
+            died = json_node_get_boolean (n);
+          if (died)
+            g_string_append_printf (v, "%scontributed to death", v->len ? ", " : "");
+          add_field (fields, "Condition", v->len ? g_strdup (v->str) : NULL);
+        }
+    }
+  else if (g_str_equal (type, "RiskAssessment"))
+    {
+      JsonArray *predictions = hf_json_array (r, "prediction");
+      for (guint i = 0; i < _hf_fhir_len (predictions); i++)
+        {
+          JsonObject *p = _hf_fhir_elem_obj (predictions, i);
+          g_autoptr(GString) v = g_string_new (NULL);
+          g_autofree char *outcome = _hf_fhir_concept_text (hf_json_object (p, "outcome"));
+          g_autofree char *quality = _hf_fhir_concept_text (hf_json_object (p,
+                                                                            "qualitativeRisk"));
+          g_autofree char *when = _hf_fhir_range_text (hf_json_object (p, "whenRange"));
+          double probability;
+          _hf_fhir_append_part (v, "", outcome);
+          if (hf_json_number (p, "probabilityDecimal", &probability))
+            {
+              g_autofree char *percent = _hf_fhir_format_number (probability * 100);
+              g_string_append_printf (v, "%s%s%% chance", v->len ? ": " : "", percent);
+            }
+          else if (quality != NULL)
+            g_string_append_printf (v, "%s%s", v->len ? ": " : "", quality);
+          if (when != NULL)
+            g_string_append_printf (v, " (at %s)", when);
+          add_field (fields, "Prediction", v->len ? g_strdup (v->str) : NULL);
+          add_field (fields, "Why", g_strdup (hf_json_string (p, "rationale")));
+        }
+      add_field (fields, "Advice", g_strdup (hf_json_string (r, "mitigation")));
+      add_field (fields, "Based on", _hf_fhir_references_text (ctx, hf_json_array (r, "basis"),
+                                                               NULL));
+    }
+  else if (g_str_equal (type, "ClinicalImpression"))
+    {
+      JsonArray *findings = hf_json_array (r, "finding");
+      add_field (fields, "Summary", g_strdup (hf_json_string (r, "summary")));
+      add_field (fields, "Problem", _hf_fhir_references_text (ctx, hf_json_array (r, "problem"),
+                                                              NULL));
+      for (guint i = 0; i < _hf_fhir_len (findings); i++)
+        {
+          JsonObject *f = _hf_fhir_elem_obj (findings, i);
+          char *v = concept_with_codes (hf_json_object (f, "itemCodeableConcept"));
+          add_field (fields, "Finding",
+                     v ? v : _hf_fhir_reference_text (ctx, hf_json_object (f, "itemReference")));
+        }
+    }
+  else if (g_str_equal (type, "Composition"))
+    {
+      JsonArray *sections = hf_json_array (r, "section");
+      add_field (fields, "Title", g_strdup (hf_json_string (r, "title")));
+      for (guint i = 0; i < _hf_fhir_len (sections); i++)
+        add_field (fields, "Section", g_strdup (hf_json_string (_hf_fhir_elem_obj (sections, i),
+                                                                "title")));
+    }
+  else if (g_str_equal (type, "Consent"))
+    {
+      add_field (fields, "Rule", concept_with_codes (hf_json_object (r, "policyRule")));
+      add_field (fields, "Terms", g_strdup (hf_json_string (hf_json_object (r,
+                                                                            "sourceAttachment"),
+                                                            "title")));
+      add_field (fields, "Allowed",
+                 g_strdup (g_strcmp0 (hf_json_string (hf_json_object (r, "provision"), "type"),
+                                      "deny") == 0 ? "no, except as listed"
+                           : g_strcmp0 (hf_json_string (hf_json_object (r, "provision"), "type"),
+                                        "permit") == 0 ? "yes, as listed" : NULL));
+      add_field (fields, "In force",
+                 _hf_fhir_period_text (hf_json_object (hf_json_object (r, "provision"),
+                                                       "period")));
+    }
+  else if (g_str_equal (type, "Communication") || g_str_equal (type, "CommunicationRequest"))
+    {
+      JsonArray *payload = hf_json_array (r, "payload");
+      add_field (fields, "About", _hf_fhir_concept_text (hf_json_object (r, "topic")));
+      for (guint i = 0; i < _hf_fhir_len (payload); i++)
+        {
+          JsonObject *p = _hf_fhir_elem_obj (payload, i);
+          JsonObject *a = hf_json_object (p, "contentAttachment");
+          add_field (fields, "Message", g_strdup (hf_json_string (p, "contentString")));
+          add_field (fields, "Attachment", g_strdup (hf_json_string (a, "title")
+                                                     ? hf_json_string (a, "title")
+                                                     : hf_json_string (a, "contentType")));
+          add_field (fields, "Refers to",
+                     _hf_fhir_reference_text (ctx, hf_json_object (p, "contentReference")));
+        }
+    }
+  else if (g_str_equal (type, "List"))
+    {
+      JsonArray *entries = hf_json_array (r, "entry");
+      add_field (fields, "Title", g_strdup (hf_json_string (r, "title")));
+      for (guint i = 0; i < _hf_fhir_len (entries); i++)
+        add_field (fields, "Item",
+                   _hf_fhir_reference_text_resolved (ctx, hf_json_object (_hf_fhir_elem_obj (entries,
+                                                                                             i),
+                                                                          "item")));
+      if (_hf_fhir_len (entries) == 0)
+        add_field (fields, "Empty", _hf_fhir_empty_reason_text (hf_json_object (r, "emptyReason"),
+                                                                NULL));
+    }
+  else if (g_str_equal (type, "Media"))
+    {
+      JsonObject *content = hf_json_object (r, "content");
+      add_field (fields, "Kind", _hf_fhir_concept_text (hf_json_object (r, "modality")));
+      add_field (fields, "View", _hf_fhir_concept_text (hf_json_object (r, "view")));
+      add_field (fields, "Attachment", g_strdup (hf_json_string (content, "title")
+                                                 ? hf_json_string (content, "title")
+                                                 : hf_json_string (content, "contentType")));
+    }
+  else if (g_str_equal (type, "NutritionOrder"))
+    {
+      JsonObject *oral = hf_json_object (r, "oralDiet");
+      JsonArray *supplements = hf_json_array (r, "supplement");
+      add_concepts (fields, "Diet", hf_json_array (oral, "type"));
+      add_field (fields, "How often", _hf_fhir_timing_text (oral));
+      add_field (fields, "Instructions", g_strdup (hf_json_string (oral, "instruction")));
+      for (guint i = 0; i < _hf_fhir_len (supplements); i++)
+        {
+          JsonObject *one = _hf_fhir_elem_obj (supplements, i);
+          char *v = _hf_fhir_concept_text (hf_json_object (one, "type"));
+          add_field (fields, "Supplement", v ? v : g_strdup (hf_json_string (one, "productName")));
+        }
+      add_field (fields, "Tube feeding",
+                 _hf_fhir_concept_text (hf_json_object (hf_json_object (r, "enteralFormula"),
+                                                        "baseFormulaType")));
+      add_concepts (fields, "Avoid", hf_json_array (r, "excludeFoodModifier"));
+      add_concepts (fields, "Preferences", hf_json_array (r, "foodPreferenceModifier"));
+      add_field (fields, "Allergies",
+                 _hf_fhir_references_text (ctx, hf_json_array (r, "allergyIntolerance"), NULL));
+    }
+  else if (g_str_equal (type, "VisionPrescription"))
+    {
+      JsonArray *lenses = hf_json_array (r, "lensSpecification");
+      for (guint i = 0; i < _hf_fhir_len (lenses); i++)
+        {
+          JsonObject *l = _hf_fhir_elem_obj (lenses, i);
+          g_autoptr(GString) v = g_string_new (NULL);
+          static const char * const powers[] = { "sphere", "cylinder", "axis", "add", "power",
+                                                 NULL };
+          double d;
+          for (guint k = 0; powers[k] != NULL; k++)
+            if (hf_json_number (l, powers[k], &d))
+              {
+                g_autofree char *n = _hf_fhir_format_number (d);
+                g_string_append_printf (v, "%s%s %s", v->len ? ", " : "", powers[k], n);
+              }
+          add_field (fields, g_strcmp0 (hf_json_string (l, "eye"), "left") == 0 ? "Left eye"
+                             : g_strcmp0 (hf_json_string (l, "eye"), "right") == 0 ? "Right eye"
+                             : "Lens", v->len ? g_strdup (v->str) : NULL);
+        }
+    }
+  else if (g_str_equal (type, "AdverseEvent"))
+    {
+      JsonArray *suspects = hf_json_array (r, "suspectEntity");
+      add_field (fields, "Seriousness", _hf_fhir_concept_text (hf_json_object (r, "seriousness")));
+      add_field (fields, "Severity", _hf_fhir_concept_text (hf_json_object (r, "severity")));
+      for (guint i = 0; i < _hf_fhir_len (suspects); i++)
+        add_field (fields, "Suspected cause",
+                   _hf_fhir_reference_text (ctx, hf_json_object (_hf_fhir_elem_obj (suspects, i),
+                                                                 "instance")));
+    }
+  else if (g_str_equal (type, "DetectedIssue"))
+    {
+      add_field (fields, "Risk", g_strdup (hf_json_string (r, "severity")));
+      add_field (fields, "Detail", g_strdup (hf_json_string (r, "detail")));
+      add_field (fields, "About", _hf_fhir_references_text (ctx, hf_json_array (r, "implicated"),
+                                                            NULL));
+    }
+  else if (g_str_equal (type, "EpisodeOfCare"))
+    {
+      JsonArray *diagnoses = hf_json_array (r, "diagnosis");
+      for (guint i = 0; i < _hf_fhir_len (diagnoses); i++)
+        add_field (fields, "For",
+                   _hf_fhir_reference_text (ctx, hf_json_object (_hf_fhir_elem_obj (diagnoses, i),
+                                                                 "condition")));
+    }
+  else if (g_str_equal (type, "ImmunizationRecommendation"))
+    {
+      JsonArray *recs = hf_json_array (r, "recommendation");
+      for (guint i = 0; i < _hf_fhir_len (recs); i++)
+        {
+          JsonObject *one = _hf_fhir_elem_obj (recs, i);
+          g_autofree char *vaccine = _hf_fhir_concepts_text (hf_json_array (one, "vaccineCode"));
+          g_autofree char *forecast = _hf_fhir_concept_text (hf_json_object (one,
+                                                                             "forecastStatus"));
+          add_field (fields, "Recommended", vaccine && forecast
+                                            ? g_strdup_printf ("%s (%s)", vaccine, forecast)
+                                            : g_steal_pointer (&vaccine));
+        }
+    }
+  else
+    return FALSE;
+  return TRUE;
 }
 
 static void
@@ -419,7 +688,7 @@ describe_specifics (HfFhirContext       *ctx,
           add_field (fields, "Series", s->len ? g_strdup (s->str) : NULL);
         }
     }
-  else if (g_str_equal (type, "PractitionerRole"))
+  else if (!describe_more (ctx, fields) && g_str_equal (type, "PractitionerRole"))
     {
       add_concepts (fields, "Role", hf_json_array (r, "code"));
       add_concepts (fields, "Specialty", hf_json_array (r, "specialty"));

@@ -88,4 +88,24 @@ const char *_hf_fhir_clinical_status            (JsonObject *r);
 char       *_hf_fhir_money_text                 (JsonObject *money);
 const char *_hf_fhir_observation_category_label (JsonObject *r);
 
+/* hf-fhir-words.c: coded values in words */
+const char *_hf_fhir_code_word                  (const char *system,
+                                                 const char *code);
+char       *_hf_fhir_empty_reason_text          (JsonObject *reason,
+                                                 const char *what);
+char       *_hf_fhir_narrative_text             (JsonObject *r);
+const char *_hf_fhir_negation                   (JsonObject *cc);
+char       *_hf_fhir_plain_text                 (const char *xhtml);
+const char *_hf_fhir_status_word                (const char *code);
+char       *_hf_fhir_strip_semantic_tag         (const char *text);
+char       *_hf_fhir_type_words                 (const char *type);
+
+/* hf-fhir-summary-care.c: the summaries of the clinical, care and administrative types */
+gboolean    _hf_fhir_summarize_more             (HfFhirContext *ctx);
+void        _hf_fhir_summarize_generic          (HfFhirContext *ctx);
+void        _hf_fhir_set_primary_code           (HfFhirContext *ctx,
+                                                 JsonObject    *cc);
+void        _hf_fhir_add_search_text            (HfFhirContext *ctx,
+                                                 GString       *notes);
+
 G_END_DECLS

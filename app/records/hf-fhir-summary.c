@@ -6,6 +6,53 @@
  * Summaries are written for the patient, not the clinician: the name of the thing, its value
  * and what the value means, its state, and the date. Nothing here fails: a resource that lacks
  * what a summary wants gets a plainer summary, never an error.
+ *
+ * The date a record is listed by is the one a patient means (the first of these it has):
+ *
+ *   Observation, DiagnosticReport  effective[x], issued
+ *   Condition                      onset[x], recordedDate, abatement
+ *   AllergyIntolerance             onset, recordedDate
+ *   Encounter, EpisodeOfCare       period.start
+ *   Appointment                    start, requestedPeriod.start, created (never created first)
+ *   AppointmentResponse            start
+ *   Procedure                      performed[x]
+ *   Immunization                   occurrence, recorded
+ *   ImmunizationRecommendation,
+ *   ImmunizationEvaluation         date
+ *   Medication{Request,Statement,
+ *   Administration,Dispense}       authoredOn, effective[x], dateAsserted, whenHandedOver,
+ *                                  whenPrepared
+ *   ServiceRequest, DeviceRequest  occurrence[x], authoredOn
+ *   CarePlan, CareTeam             period.start, created
+ *   Goal                           startDate, statusDate
+ *   NutritionOrder                 dateTime
+ *   VisionPrescription             dateWritten, created
+ *   DeviceUseStatement             timing[x], recordedOn
+ *   Composition, List, Family-
+ *   MemberHistory                  date
+ *   DocumentReference              date, context.period.start, attachment creation
+ *   DocumentManifest               created
+ *   Consent                        dateTime, provision.period.start
+ *   Communication                  sent, received
+ *   CommunicationRequest           occurrence[x], authoredOn
+ *   Media                          created[x], issued
+ *   ImagingStudy                   started
+ *   Specimen                       collection.collected, receivedTime
+ *   RiskAssessment                 occurrence[x]
+ *   ClinicalImpression             effective[x], date
+ *   DetectedIssue                  identified[x]
+ *   AdverseEvent                   date, detected, recordedDate
+ *   Flag                           period.start
+ *   Task                           executionPeriod.start, authoredOn
+ *   Claim, ExplanationOfBenefit    billablePeriod.start, created
+ *   Coverage                       period.start
+ *   other billing types            serviced, occurrence, servicePeriod.start, date, created,
+ *                                  issued, enteredDate, paymentDate
+ *   QuestionnaireResponse          authored
+ *   Provenance                     recorded
+ *   anything else                  date, effective, occurrence, period.start, authored,
+ *                                  authoredOn, recorded, created, issued
+ *   Patient, Practitioner, places  none: they are not timeline records
  */
 
 #include "hf-fhir.h"
@@ -19,9 +66,9 @@
 
 /* {{{ summaries, per type */
 
-static void
-set_primary_code (HfFhirContext        *ctx,
-                  JsonObject *cc)
+void
+_hf_fhir_set_primary_code (HfFhirContext *ctx,
+                           JsonObject    *cc)
 {
   JsonObject *c = hf_json_first_object (cc, "coding");
 
@@ -40,7 +87,7 @@ title_concept (HfFhirContext        *ctx,
 {
   g_autofree char *text = _hf_fhir_concept_text (cc);
 
-  set_primary_code (ctx, cc);
+  _hf_fhir_set_primary_code (ctx, cc);
   g_string_append (ctx->title, text ? text : fallback);
 }
 
@@ -125,7 +172,7 @@ medication_name (HfFhirContext *ctx)
 
   if (cc != NULL)
     {
-      set_primary_code (ctx, cc);
+      _hf_fhir_set_primary_code (ctx, cc);
       return _hf_fhir_concept_text (cc);
     }
   return _hf_fhir_reference_text (ctx, hf_json_object (ctx->r, "medicationReference"));
@@ -151,7 +198,8 @@ summarize_medication_use (HfFhirContext        *ctx,
   if (dosage != NULL)
     g_string_append (ctx->title, dosage);
   if (hf_json_string (ctx->r, "status") != NULL)
-    g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "status"));
+    g_string_append_printf (ctx->title, " — %s",
+                            _hf_fhir_status_word (hf_json_string (ctx->r, "status")));
 
   if (reason != NULL)
     g_string_append_printf (ctx->subtitle, "For %s", reason);
@@ -181,9 +229,38 @@ summarize_medication (HfFhirContext *ctx)
   g_autofree char *form = _hf_fhir_concept_text (hf_json_object (ctx->r, "form"));
   g_autofree char *maker = _hf_fhir_reference_text (ctx, hf_json_object (ctx->r, "manufacturer"));
 
-  title_concept (ctx, hf_json_object (ctx->r, "code"), "Medication");
+  if (hf_json_object (ctx->r, "code") != NULL)
+    title_concept (ctx, hf_json_object (ctx->r, "code"), "Medication");
+  else
+    {
+      /* A compounded medicine is named by what is in it. */
+      JsonArray *ingredients = hf_json_array (ctx->r, "ingredient");
+      for (guint i = 0; i < _hf_fhir_len (ingredients); i++)
+        {
+          JsonObject *item = _hf_fhir_elem_obj (ingredients, i);
+          g_autofree char *t = _hf_fhir_concept_text (hf_json_object (item, "itemCodeableConcept"));
+          if (t == NULL)
+            t = _hf_fhir_reference_text (ctx, hf_json_object (item, "itemReference"));
+          _hf_fhir_append_part (ctx->title, ", ", t);
+        }
+      if (ctx->title->len == 0)
+        g_string_append (ctx->title, "Medication");
+    }
   _hf_fhir_append_part (ctx->subtitle, " · ", form);
   _hf_fhir_append_part (ctx->subtitle, " · ", maker);
+}
+
+/* "Ruled out: " or "Entered in error: " for a refuted or mistaken record, else NULL. */
+static const char *
+verification_prefix (JsonObject *r)
+{
+  g_autofree char *verification = _hf_fhir_concept_code (r, "verificationStatus");
+
+  if (g_strcmp0 (verification, "refuted") == 0)
+    return "Ruled out: ";
+  if (g_strcmp0 (verification, "entered-in-error") == 0)
+    return "Entered in error: ";
+  return NULL;
 }
 
 static void
@@ -193,13 +270,24 @@ summarize_condition (HfFhirContext *ctx)
   const char *onset = _hf_fhir_first_date (ctx->r, "onsetDateTime", "onsetPeriod.start", NULL);
   const char *abated = _hf_fhir_first_date (ctx->r, "abatementDateTime", "abatementPeriod.start",
                                             NULL);
-  g_autofree char *verification = _hf_fhir_concept_code (ctx->r, "verificationStatus");
-  g_autofree char *category = _hf_fhir_concept_text (hf_json_first_object (ctx->r, "category"));
+  const char *prefix = verification_prefix (ctx->r);
+  const char *none = _hf_fhir_negation (hf_json_object (ctx->r, "code"));
+  g_autofree char *category = _hf_fhir_concepts_text (hf_json_array (ctx->r, "category"));
   g_autofree char *asserter = _hf_fhir_reference_text (ctx, hf_json_object (ctx->r, "asserter"));
 
-  title_concept (ctx, hf_json_object (ctx->r, "code"), "Condition");
-  if (g_strcmp0 (verification, "refuted") == 0 || g_strcmp0 (verification, "entered-in-error") == 0)
-    g_string_append_printf (ctx->title, " — %s", verification);
+  if (prefix != NULL)
+    g_string_append (ctx->title, prefix);
+  if (none != NULL)
+    {
+      _hf_fhir_set_primary_code (ctx, hf_json_object (ctx->r, "code"));
+      g_string_append (ctx->title, none);
+    }
+  else
+    title_concept (ctx, hf_json_object (ctx->r, "code"), "A condition without a name");
+  if (prefix != NULL || none != NULL)
+    {
+      /* the words say it all */
+    }
   else if (g_strcmp0 (status, "active") == 0 && onset != NULL)
     {
       g_autofree char *since = _hf_fhir_text_prefix (onset, 10);
@@ -211,10 +299,11 @@ summarize_condition (HfFhirContext *ctx)
       g_string_append_printf (ctx->title, " — resolved %s", when);
     }
   else if (status != NULL)
-    g_string_append_printf (ctx->title, " — %s", status);
+    g_string_append_printf (ctx->title, " — %s", _hf_fhir_status_word (status));
   _hf_fhir_append_part (ctx->subtitle, " · ", category);
   _hf_fhir_append_part (ctx->subtitle, " · ", asserter);
-  ctx->when = onset ? onset : _hf_fhir_first_date (ctx->r, "recordedDate", NULL);
+  ctx->when = _hf_fhir_first_date (ctx->r, "onsetDateTime", "onsetPeriod.start", "recordedDate",
+                                   "abatementDateTime", NULL);
 }
 
 static void
@@ -225,16 +314,28 @@ summarize_allergy (HfFhirContext *ctx)
   const char *criticality = hf_json_string (ctx->r, "criticality");
   JsonArray *reactions = hf_json_array (ctx->r, "reaction");
 
-  set_primary_code (ctx, hf_json_object (ctx->r, "code"));
-  /* Many systems name the allergy ("Allergy to grass pollen"), not the substance. */
-  if (what != NULL && (strstr (what, "llergy") != NULL || strstr (what, "ntolerance") != NULL))
+  const char *prefix = verification_prefix (ctx->r);
+  const char *none = _hf_fhir_negation (hf_json_object (ctx->r, "code"));
+
+  _hf_fhir_set_primary_code (ctx, hf_json_object (ctx->r, "code"));
+  if (prefix != NULL)
+    g_string_append (ctx->title, prefix);
+  /* "NKDA" is no allergy at all; many systems name the allergy ("Allergy to grass pollen"),
+   * not the substance. */
+  if (none != NULL)
+    g_string_append (ctx->title, none);
+  else if (what != NULL && (strstr (what, "llergy") != NULL || strstr (what, "ntolerance") != NULL))
     g_string_append (ctx->title, what);
   else
     g_string_append_printf (ctx->title, "Allergy to %s", what ? what : "an unnamed substance");
-  if (g_strcmp0 (criticality, "high") == 0)
+  if (prefix != NULL || none != NULL)
+    {
+      /* the words say it all */
+    }
+  else if (g_strcmp0 (criticality, "high") == 0)
     g_string_append (ctx->title, " — high risk");
   else if (status != NULL && !g_str_equal (status, "active"))
-    g_string_append_printf (ctx->title, " — %s", status);
+    g_string_append_printf (ctx->title, " — %s", _hf_fhir_status_word (status));
   for (guint i = 0; i < _hf_fhir_len (reactions); i++)
     {
       g_autofree char *m = _hf_fhir_concepts_text (hf_json_array (_hf_fhir_elem_obj (reactions, i),
@@ -274,7 +375,7 @@ summarize_procedure (HfFhirContext *ctx)
 
   title_concept (ctx, hf_json_object (ctx->r, "code"), "Procedure");
   if (status != NULL && !g_str_equal (status, "completed"))
-    g_string_append_printf (ctx->title, " — %s", status);
+    g_string_append_printf (ctx->title, " — %s", _hf_fhir_status_word (status));
   _hf_fhir_append_part (ctx->subtitle, " · ", performer);
   _hf_fhir_append_part (ctx->subtitle, " · ", location);
   ctx->when = _hf_fhir_first_date (ctx->r, "performedDateTime", "performedPeriod.start", NULL);
@@ -294,7 +395,7 @@ summarize_encounter (HfFhirContext *ctx)
   if (where == NULL)
     where = _hf_fhir_reference_text (ctx, hf_json_object (hf_json_first_object (ctx->r, "location"),
                                                  "location"));
-  set_primary_code (ctx, hf_json_first_object (ctx->r, "type"));
+  _hf_fhir_set_primary_code (ctx, hf_json_first_object (ctx->r, "type"));
   if (type != NULL)
     g_string_append (ctx->title, type);
   else if (hf_json_string (klass, "display") != NULL)
@@ -333,7 +434,7 @@ summarize_document (HfFhirContext *ctx)
   g_autofree char *author = _hf_fhir_references_text (ctx, hf_json_array (ctx->r, "author"), NULL);
   g_autofree char *custodian = _hf_fhir_reference_text (ctx, hf_json_object (ctx->r, "custodian"));
 
-  set_primary_code (ctx, hf_json_object (ctx->r, "type"));
+  _hf_fhir_set_primary_code (ctx, hf_json_object (ctx->r, "type"));
   g_string_append (ctx->title, hf_json_string (ctx->r, "description")
                                ? hf_json_string (ctx->r, "description")
                                : type ? type
@@ -353,7 +454,7 @@ summarize_patient (HfFhirContext *ctx)
   g_autofree char *name = _hf_fhir_human_name (hf_json_first_object (ctx->r, "name"));
   const char *birth = hf_json_string (ctx->r, "birthDate");
 
-  g_string_append (ctx->title, name ? name : "Patient");
+  g_string_append (ctx->title, name ? name : "A patient without a name");
   if (birth != NULL)
     g_string_append_printf (ctx->subtitle, "Born %s", birth);
   _hf_fhir_append_part (ctx->subtitle, " · ", hf_json_string (ctx->r, "gender"));
@@ -367,7 +468,13 @@ summarize_person (HfFhirContext *ctx)
   g_autofree char *qualification =
     _hf_fhir_concept_text (hf_json_object (hf_json_first_object (ctx->r, "qualification"), "code"));
 
-  g_string_append (ctx->title, name ? name : _hf_fhir_type_of (ctx->r));
+  if (name != NULL)
+    g_string_append (ctx->title, name);
+  else
+    {
+      g_autofree char *words = _hf_fhir_type_words (_hf_fhir_type_of (ctx->r));
+      g_string_append_printf (ctx->title, "%s without a name", words);
+    }
   _hf_fhir_append_part (ctx->subtitle, " · ", relation ? relation : qualification);
 }
 
@@ -381,8 +488,16 @@ summarize_place (HfFhirContext *ctx)
 
   if (type == NULL)
     type = _hf_fhir_concept_text (hf_json_object (ctx->r, "type"));
-  g_string_append (ctx->title, hf_json_string (ctx->r, "name") ? hf_json_string (ctx->r, "name")
-                                                              : _hf_fhir_type_of (ctx->r));
+  if (hf_json_string (ctx->r, "name") != NULL)
+    g_string_append (ctx->title, hf_json_string (ctx->r, "name"));
+  else
+    {
+      g_autofree char *where = _hf_fhir_address_text (address);
+      g_autofree char *words = _hf_fhir_type_words (_hf_fhir_type_of (ctx->r));
+      g_string_append_printf (ctx->title, "%s without a name", words);
+      if (where != NULL || type != NULL)
+        g_string_append_printf (ctx->title, " (%s)", where ? where : type);
+    }
   _hf_fhir_append_part (ctx->subtitle, " · ", type);
   if (address != NULL)
     {
@@ -416,7 +531,7 @@ summarize_plan (HfFhirContext        *ctx,
                                : hf_json_string (ctx->r, "name") ? hf_json_string (ctx->r, "name")
                                : category ? category : fallback);
   if (status != NULL)
-    g_string_append_printf (ctx->title, " — %s", status);
+    g_string_append_printf (ctx->title, " — %s", _hf_fhir_status_word (status));
   if (g_str_equal (fallback, "Care team"))
     {
       guint n = _hf_fhir_len (hf_json_array (ctx->r, "participant"));
@@ -442,7 +557,9 @@ summarize_goal (HfFhirContext *ctx)
 
   g_string_append (ctx->title, what ? what : "Goal");
   if (hf_json_string (ctx->r, "lifecycleStatus") != NULL)
-    g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "lifecycleStatus"));
+    g_string_append_printf (ctx->title, " — %s",
+                            _hf_fhir_status_word (hf_json_string (ctx->r,
+                                                                  "lifecycleStatus")));
   if (due != NULL)
     g_string_append_printf (ctx->subtitle, "By %s", due);
   ctx->when = _hf_fhir_first_date (ctx->r, "startDate", "statusDate", NULL);
@@ -456,12 +573,13 @@ summarize_device (HfFhirContext *ctx)
   const char *udi = hf_json_string (hf_json_first_object (ctx->r, "udiCarrier"),
                                     "deviceIdentifier");
 
-  set_primary_code (ctx, hf_json_object (ctx->r, "type"));
+  _hf_fhir_set_primary_code (ctx, hf_json_object (ctx->r, "type"));
   g_string_append (ctx->title, hf_json_string (name, "name") ? hf_json_string (name, "name")
-                               : type ? type : "Device");
+                               : type ? type : "Medical device");
   if (hf_json_string (ctx->r, "status") != NULL &&
       !g_str_equal (hf_json_string (ctx->r, "status"), "active"))
-    g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "status"));
+    g_string_append_printf (ctx->title, " — %s",
+                            _hf_fhir_status_word (hf_json_string (ctx->r, "status")));
   if (udi != NULL)
     g_string_append_printf (ctx->subtitle, "Device identifier %s", udi);
   ctx->when = _hf_fhir_first_date (ctx->r, "manufactureDate", NULL);
@@ -512,7 +630,8 @@ summarize_coverage (HfFhirContext *ctx)
   g_string_append (ctx->title, "Insurance");
   _hf_fhir_append_part (ctx->title, ": ", payor ? payor : type);
   if (hf_json_string (ctx->r, "status") != NULL)
-    g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "status"));
+    g_string_append_printf (ctx->title, " — %s",
+                            _hf_fhir_status_word (hf_json_string (ctx->r, "status")));
   ctx->when = _hf_fhir_first_date (ctx->r, "period.start", NULL);
 }
 
@@ -524,7 +643,8 @@ summarize_request (HfFhirContext *ctx)
 
   title_concept (ctx, hf_json_object (ctx->r, "code"), "Order");
   if (hf_json_string (ctx->r, "status") != NULL)
-    g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "status"));
+    g_string_append_printf (ctx->title, " — %s",
+                            _hf_fhir_status_word (hf_json_string (ctx->r, "status")));
   if (reason != NULL)
     g_string_append_printf (ctx->subtitle, "For %s", reason);
   if (requester != NULL)
@@ -603,38 +723,30 @@ summarize_misc (HfFhirContext *ctx)
       g_autofree char *author = _hf_fhir_reference_text (ctx, hf_json_object (ctx->r, "author"));
       g_string_append (ctx->title, "Questionnaire answers");
       if (hf_json_string (ctx->r, "status") != NULL)
-        g_string_append_printf (ctx->title, " — %s", hf_json_string (ctx->r, "status"));
+        g_string_append_printf (ctx->title, " — %s",
+                            _hf_fhir_status_word (hf_json_string (ctx->r, "status")));
       if (n > 0)
         g_string_append_printf (ctx->subtitle, "%u answer%s", n, n == 1 ? "" : "s");
       _hf_fhir_append_part (ctx->subtitle, " · ", author);
       ctx->when = _hf_fhir_first_date (ctx->r, "authored", NULL);
     }
   else
-    {
-      /* Unknown to us: shown plainly, by what it names, else by type and id. */
-      g_autofree char *what = _hf_fhir_concept_text (hf_json_object (ctx->r, "code"));
-      set_primary_code (ctx, hf_json_object (ctx->r, "code"));
-      if (what != NULL)
-        {
-          g_string_append (ctx->title, what);
-          g_string_append (ctx->subtitle, type);
-        }
-      else
-        {
-          g_string_append (ctx->title, type);
-          if (hf_json_string (ctx->r, "id") != NULL)
-            g_string_append_printf (ctx->title, " %s", hf_json_string (ctx->r, "id"));
-        }
-      ctx->when = _hf_fhir_first_date (ctx->r, "date", "effectiveDateTime", "occurrenceDateTime",
-                                       "period.start", "authored", "recorded", "created", "issued",
-                                       "meta.lastUpdated", NULL);
-    }
+    _hf_fhir_summarize_generic (ctx);
 }
+
+/* The LOINC codes of the US Core vital signs (and the blood pressure parts). */
+static const char * const vital_sign_codes[] = {
+  "85353-1", "9279-1", "8867-4", "2708-6", "59408-5", "8310-5", "8302-2", "9843-4", "29463-7",
+  "39156-5", "59576-9", "8289-1", "85354-9", "8480-6", "8462-4", "3140-1", "3141-9", "55284-4",
+  "77606-2", "59575-1", NULL
+};
 
 static const char *
 observation_category (JsonObject *r)
 {
   JsonArray *cats = hf_json_array (r, "category");
+  JsonObject *code = hf_json_object (r, "code");
+  JsonArray *codings = hf_json_array (code, "coding");
 
   for (guint i = 0; i < _hf_fhir_len (cats); i++)
     {
@@ -643,34 +755,143 @@ observation_category (JsonObject *r)
       if (_hf_fhir_concept_has_code (_hf_fhir_elem_obj (cats, i), "laboratory"))
         return HF_CATEGORY_LAB_RESULTS;
     }
+  if (_hf_fhir_len (cats) > 0)
+    return HF_CATEGORY_OTHER;
+  /* No category at all (many panels' results): a vital sign by its LOINC code, else a result
+   * taken from a sample or coded in LOINC is a lab result. */
+  for (guint i = 0; vital_sign_codes[i] != NULL; i++)
+    if (_hf_fhir_concept_has_code (code, vital_sign_codes[i]))
+      return HF_CATEGORY_VITALS;
+  if (hf_json_object (r, "specimen") != NULL)
+    return HF_CATEGORY_LAB_RESULTS;
+  for (guint i = 0; i < _hf_fhir_len (codings); i++)
+    if (g_strcmp0 (hf_json_string (_hf_fhir_elem_obj (codings, i), "system"),
+                   "http://loinc.org") == 0)
+      return HF_CATEGORY_LAB_RESULTS;
   return HF_CATEGORY_OTHER;
+}
+
+/* The category of every type a patient's record holds. Decisions: orders and plans (CarePlan,
+ * CareTeam, Goal, ServiceRequest, NutritionOrder, DeviceRequest, VisionPrescription, Task…) are
+ * care plans; history and assessments (FamilyMemberHistory, RiskAssessment, ClinicalImpression,
+ * DetectedIssue, AdverseEvent, Flag) are problems; Appointment and EpisodeOfCare are visits;
+ * Composition, Consent, Communication, QuestionnaireResponse, Media and Binary are documents; a
+ * Device with a patient is a procedure (an implant, a pump), one without is directory, as are
+ * Medication and Substance (referenced by the records that use them). */
+static const struct { const char *type; const char *category; } categories[] = {
+  { "Account", HF_CATEGORY_BILLING },
+  { "AdverseEvent", HF_CATEGORY_PROBLEMS },
+  { "AllergyIntolerance", HF_CATEGORY_ALLERGIES },
+  { "Appointment", HF_CATEGORY_ENCOUNTERS },
+  { "AppointmentResponse", HF_CATEGORY_ENCOUNTERS },
+  { "Binary", HF_CATEGORY_DOCUMENTS },
+  { "BiologicallyDerivedProduct", HF_CATEGORY_PROCEDURES },
+  { "BodyStructure", HF_CATEGORY_PROBLEMS },
+  { "CarePlan", HF_CATEGORY_CARE_PLANS },
+  { "CareTeam", HF_CATEGORY_CARE_PLANS },
+  { "ChargeItem", HF_CATEGORY_BILLING },
+  { "Claim", HF_CATEGORY_BILLING },
+  { "ClaimResponse", HF_CATEGORY_BILLING },
+  { "ClinicalImpression", HF_CATEGORY_PROBLEMS },
+  { "Communication", HF_CATEGORY_DOCUMENTS },
+  { "CommunicationRequest", HF_CATEGORY_CARE_PLANS },
+  { "Composition", HF_CATEGORY_DOCUMENTS },
+  { "Condition", HF_CATEGORY_PROBLEMS },
+  { "Consent", HF_CATEGORY_DOCUMENTS },
+  { "Contract", HF_CATEGORY_BILLING },
+  { "Coverage", HF_CATEGORY_BILLING },
+  { "CoverageEligibilityRequest", HF_CATEGORY_BILLING },
+  { "CoverageEligibilityResponse", HF_CATEGORY_BILLING },
+  { "DetectedIssue", HF_CATEGORY_PROBLEMS },
+  { "DeviceRequest", HF_CATEGORY_CARE_PLANS },
+  { "DeviceUseStatement", HF_CATEGORY_PROCEDURES },
+  { "DiagnosticReport", HF_CATEGORY_LAB_RESULTS },
+  { "DocumentManifest", HF_CATEGORY_DOCUMENTS },
+  { "DocumentReference", HF_CATEGORY_DOCUMENTS },
+  { "Encounter", HF_CATEGORY_ENCOUNTERS },
+  { "Endpoint", HF_CATEGORY_DIRECTORY },
+  { "EnrollmentRequest", HF_CATEGORY_BILLING },
+  { "EnrollmentResponse", HF_CATEGORY_BILLING },
+  { "EpisodeOfCare", HF_CATEGORY_ENCOUNTERS },
+  { "ExplanationOfBenefit", HF_CATEGORY_BILLING },
+  { "FamilyMemberHistory", HF_CATEGORY_PROBLEMS },
+  { "Flag", HF_CATEGORY_PROBLEMS },
+  { "Goal", HF_CATEGORY_CARE_PLANS },
+  { "Group", HF_CATEGORY_DIRECTORY },
+  { "GuidanceResponse", HF_CATEGORY_CARE_PLANS },
+  { "HealthcareService", HF_CATEGORY_DIRECTORY },
+  { "ImagingStudy", HF_CATEGORY_PROCEDURES },
+  { "Immunization", HF_CATEGORY_IMMUNIZATIONS },
+  { "ImmunizationEvaluation", HF_CATEGORY_IMMUNIZATIONS },
+  { "ImmunizationRecommendation", HF_CATEGORY_IMMUNIZATIONS },
+  { "InsurancePlan", HF_CATEGORY_BILLING },
+  { "Invoice", HF_CATEGORY_BILLING },
+  { "Location", HF_CATEGORY_DIRECTORY },
+  { "Media", HF_CATEGORY_DOCUMENTS },
+  { "Medication", HF_CATEGORY_DIRECTORY },
+  { "MedicationAdministration", HF_CATEGORY_MEDICATIONS },
+  { "MedicationDispense", HF_CATEGORY_MEDICATIONS },
+  { "MedicationRequest", HF_CATEGORY_MEDICATIONS },
+  { "MedicationStatement", HF_CATEGORY_MEDICATIONS },
+  { "MolecularSequence", HF_CATEGORY_LAB_RESULTS },
+  { "NutritionOrder", HF_CATEGORY_CARE_PLANS },
+  { "Organization", HF_CATEGORY_DIRECTORY },
+  { "OrganizationAffiliation", HF_CATEGORY_DIRECTORY },
+  { "Patient", HF_CATEGORY_DIRECTORY },
+  { "PaymentNotice", HF_CATEGORY_BILLING },
+  { "PaymentReconciliation", HF_CATEGORY_BILLING },
+  { "Person", HF_CATEGORY_DIRECTORY },
+  { "Practitioner", HF_CATEGORY_DIRECTORY },
+  { "PractitionerRole", HF_CATEGORY_DIRECTORY },
+  { "Procedure", HF_CATEGORY_PROCEDURES },
+  { "QuestionnaireResponse", HF_CATEGORY_DOCUMENTS },
+  { "RelatedPerson", HF_CATEGORY_DIRECTORY },
+  { "RequestGroup", HF_CATEGORY_CARE_PLANS },
+  { "RiskAssessment", HF_CATEGORY_PROBLEMS },
+  { "Schedule", HF_CATEGORY_DIRECTORY },
+  { "ServiceRequest", HF_CATEGORY_CARE_PLANS },
+  { "Slot", HF_CATEGORY_DIRECTORY },
+  { "Specimen", HF_CATEGORY_LAB_RESULTS },
+  { "Substance", HF_CATEGORY_DIRECTORY },
+  { "SupplyDelivery", HF_CATEGORY_CARE_PLANS },
+  { "SupplyRequest", HF_CATEGORY_CARE_PLANS },
+  { "Task", HF_CATEGORY_CARE_PLANS },
+  { "VisionPrescription", HF_CATEGORY_CARE_PLANS },
+};
+
+/* A List by what it lists (allergies, problems, medicines, vaccinations), else a document. */
+static const char *
+list_category (JsonObject *r)
+{
+  JsonObject *code = hf_json_object (r, "code");
+
+  if (_hf_fhir_concept_has_code (code, "48765-2"))
+    return HF_CATEGORY_ALLERGIES;
+  if (_hf_fhir_concept_has_code (code, "11450-4"))
+    return HF_CATEGORY_PROBLEMS;
+  if (_hf_fhir_concept_has_code (code, "10160-0") || _hf_fhir_concept_has_code (code, "29549-3") ||
+      _hf_fhir_concept_has_code (code, "182836005"))
+    return HF_CATEGORY_MEDICATIONS;
+  if (_hf_fhir_concept_has_code (code, "11369-6"))
+    return HF_CATEGORY_IMMUNIZATIONS;
+  return HF_CATEGORY_DOCUMENTS;
 }
 
 static const char *
 category_of (const char *type,
              JsonObject *r)
 {
-  static const struct { const char *type; const char *category; } map[] = {
-    { "AllergyIntolerance", HF_CATEGORY_ALLERGIES },
-    { "Condition", HF_CATEGORY_PROBLEMS },
-    { "DiagnosticReport", HF_CATEGORY_LAB_RESULTS },
-    { "DocumentReference", HF_CATEGORY_DOCUMENTS },
-    { "Encounter", HF_CATEGORY_ENCOUNTERS },
-    { "ImagingStudy", HF_CATEGORY_PROCEDURES },
-    { "Immunization", HF_CATEGORY_IMMUNIZATIONS },
-    { "Medication", HF_CATEGORY_MEDICATIONS },
-    { "MedicationAdministration", HF_CATEGORY_MEDICATIONS },
-    { "MedicationDispense", HF_CATEGORY_MEDICATIONS },
-    { "MedicationRequest", HF_CATEGORY_MEDICATIONS },
-    { "MedicationStatement", HF_CATEGORY_MEDICATIONS },
-    { "Procedure", HF_CATEGORY_PROCEDURES },
-  };
-
   if (g_str_equal (type, "Observation"))
     return observation_category (r);
-  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
-    if (g_str_equal (map[i].type, type))
-      return map[i].category;
+  if (g_str_equal (type, "List"))
+    return list_category (r);
+  if (g_str_equal (type, "Device"))
+    return hf_json_object (r, "patient") != NULL ? HF_CATEGORY_PROCEDURES : HF_CATEGORY_DIRECTORY;
+  if (g_str_has_prefix (type, "MedicinalProduct"))
+    return HF_CATEGORY_DIRECTORY;
+  for (guint i = 0; i < G_N_ELEMENTS (categories); i++)
+    if (g_str_equal (categories[i].type, type))
+      return categories[i].category;
   return HF_CATEGORY_OTHER;
 }
 
@@ -731,7 +952,7 @@ summarize_by_type (HfFhirContext *ctx)
     summarize_specimen (ctx);
   else if (g_str_equal (type, "ImagingStudy"))
     summarize_imaging (ctx);
-  else
+  else if (!_hf_fhir_summarize_more (ctx))
     summarize_misc (ctx);
 }
 
@@ -760,14 +981,36 @@ hf_fhir_summarize (JsonObject        *resource,
   out->category = category_of (type, resource);
   summarize_by_type (&ctx);
 
-  if (title->len == 0)
-    g_string_append (title, type);
+  {
+    /* Nothing but its type: the narrative, when there is one, says what it is. */
+    g_autofree char *words = _hf_fhir_type_words (type);
+    if (title->len == 0 || g_str_equal (title->str, type) || g_str_equal (title->str, words))
+      {
+        g_autofree char *narrative = _hf_fhir_narrative_text (resource);
+        g_string_assign (title, words);
+        if (narrative != NULL)
+          {
+            g_autofree char *cut = g_utf8_strlen (narrative, -1) > 80
+                                   ? g_utf8_substring (narrative, 0, 79) : NULL;
+            g_string_append_printf (title, ": %s%s", cut ? g_strchomp (cut) : narrative,
+                                    cut ? "…" : "");
+          }
+      }
+  }
+  if (g_strcmp0 (hf_json_string (resource, "status"), "entered-in-error") == 0 &&
+      !g_str_has_prefix (title->str, "Entered in error"))
+    g_string_prepend (title, "Entered in error: ");
   out->title = g_strdup (title->str);
   out->subtitle = subtitle->len ? g_strdup (subtitle->str) : NULL;
   out->effective = _hf_fhir_sortable_date (ctx.when);
   out->date = _hf_fhir_display_date (ctx.when);
 
-  out->status = g_strdup (hf_json_string (resource, "status"));
+  /* A refuted or mistaken record is not current, whatever its clinical status says. */
+  out->status = _hf_fhir_concept_code (resource, "verificationStatus");
+  if (g_strcmp0 (out->status, "refuted") != 0 && g_strcmp0 (out->status, "entered-in-error") != 0)
+    g_clear_pointer (&out->status, g_free);
+  if (out->status == NULL)
+    out->status = g_strdup (hf_json_string (resource, "status"));
   if (out->status == NULL && _hf_fhir_clinical_status (resource) != NULL)
     out->status = g_strdup (_hf_fhir_clinical_status (resource));
   if (out->status == NULL)
@@ -783,6 +1026,11 @@ hf_fhir_summarize (JsonObject        *resource,
   out->context = g_strdup (hf_json_string (hf_json_object (resource, "encounter"), "reference"));
   if (out->context == NULL)
     out->context = g_strdup (hf_json_string (hf_json_object (resource, "context"), "reference"));
+  if (out->context == NULL) /* DocumentReference.context.encounter[] */
+    out->context = g_strdup (hf_json_string (hf_json_first_object (hf_json_object (resource,
+                                                                                   "context"),
+                                                                   "encounter"),
+                                             "reference"));
 
   _hf_fhir_add_concept_codes (codes, hf_json_object (resource, "code"));
   _hf_fhir_add_concept_codes (codes, hf_json_object (resource, "vaccineCode"));
@@ -797,7 +1045,12 @@ hf_fhir_summarize (JsonObject        *resource,
   for (guint i = 0; i < _hf_fhir_len (components); i++)
     _hf_fhir_add_concept_codes (codes, hf_json_object (_hf_fhir_elem_obj (components, i), "code"));
   out->search_codes = codes->len ? g_strdup (codes->str) : NULL;
-  out->search_notes = _hf_fhir_join_notes (resource);
+  {
+    g_autofree char *notes = _hf_fhir_join_notes (resource);
+    g_autoptr(GString) more = g_string_new (notes);
+    _hf_fhir_add_search_text (&ctx, more);
+    out->search_notes = more->len ? g_strdup (more->str) : NULL;
+  }
 }
 
 void

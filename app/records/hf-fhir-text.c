@@ -100,7 +100,9 @@ system_name (const char *system)
   return NULL;
 }
 
-/* The words for a CodeableConcept: its text, else a coding's display, else "SYSTEM code". */
+/* The words for a CodeableConcept: its text, else our words for an HL7 code (a category, a
+ * status: "encounter-diagnosis" → "Diagnosis at a visit"), else a coding's display, else
+ * "SYSTEM code"; without a trailing SNOMED CT semantic tag ("(disorder)"). */
 char *
 _hf_fhir_concept_text (JsonObject *cc)
 {
@@ -108,10 +110,21 @@ _hf_fhir_concept_text (JsonObject *cc)
   JsonObject *first = _hf_fhir_elem_obj (codings, 0);
 
   if (hf_json_string (cc, "text") != NULL && *hf_json_string (cc, "text") != '\0')
-    return g_strdup (hf_json_string (cc, "text"));
+    return _hf_fhir_strip_semantic_tag (hf_json_string (cc, "text"));
   for (guint i = 0; i < _hf_fhir_len (codings); i++)
-    if (hf_json_string (_hf_fhir_elem_obj (codings, i), "display") != NULL)
-      return g_strdup (hf_json_string (_hf_fhir_elem_obj (codings, i), "display"));
+    {
+      JsonObject *c = _hf_fhir_elem_obj (codings, i);
+      const char *word = _hf_fhir_code_word (hf_json_string (c, "system"),
+                                             hf_json_string (c, "code"));
+      if (word != NULL)
+        return g_strdup (word);
+    }
+  for (guint i = 0; i < _hf_fhir_len (codings); i++)
+    {
+      const char *display = hf_json_string (_hf_fhir_elem_obj (codings, i), "display");
+      if (display != NULL && *display != '\0')
+        return _hf_fhir_strip_semantic_tag (display);
+    }
   if (hf_json_string (first, "code") != NULL)
     {
       const char *sys = system_name (hf_json_string (first, "system"));
