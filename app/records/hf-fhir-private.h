@@ -88,4 +88,32 @@ const char *_hf_fhir_clinical_status            (JsonObject *r);
 char       *_hf_fhir_money_text                 (JsonObject *money);
 const char *_hf_fhir_observation_category_label (JsonObject *r);
 
+/* Observations' units, test names, numbers and dates (hf-fhir-units.c, hf-fhir-loinc.c,
+ * hf-fhir-date.c, hf-fhir-table.c, and the values part of hf-fhir-text.c). */
+typedef enum
+{
+  HF_FHIR_NUMBER_TITLE,     /* at most four significant digits: "53.35" */
+  HF_FHIR_NUMBER_EXACT,     /* every digit json-glib kept of the source's number: "53.3458767" */
+} HfFhirNumberStyle;
+
+GHashTable *_hf_fhir_table_load                 (const char *name);
+char       *_hf_fhir_unit_display               (const char *ucum_code,
+                                                 const char *unit_text);
+char       *_hf_fhir_quantity_unit              (JsonObject *quantity);
+const char *_hf_fhir_loinc_name                 (const char *code);
+const char *_hf_fhir_concept_loinc_name         (JsonObject *cc);
+char       *_hf_fhir_date_for_title             (const char *fhir_date);
+char       *_hf_fhir_number_text                (double            value,
+                                                 HfFhirNumberStyle style);
+char       *_hf_fhir_value_text_styled          (JsonObject        *holder,
+                                                 HfFhirNumberStyle  style,
+                                                 HfFhirValueKind   *kind,
+                                                 double            *number,
+                                                 char             **unit);
+char       *_hf_fhir_range_text_styled          (JsonObject        *range,
+                                                 HfFhirNumberStyle  style);
+char       *_hf_fhir_interpretation_words       (JsonObject *holder,
+                                                 gboolean    numeric,
+                                                 double      value);
+
 G_END_DECLS
