@@ -99,6 +99,7 @@ typedef enum
 GHashTable *_hf_fhir_table_load                 (const char *name);
 char       *_hf_fhir_unit_display               (const char *ucum_code,
                                                  const char *unit_text);
+gboolean    _hf_fhir_unit_in_table              (const char *code);
 char       *_hf_fhir_quantity_unit              (JsonObject *quantity);
 const char *_hf_fhir_loinc_name                 (const char *code);
 const char *_hf_fhir_concept_loinc_name         (JsonObject *cc);

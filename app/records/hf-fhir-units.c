@@ -137,3 +137,10 @@ _hf_fhir_unit_display (const char *ucum_code,
     return unit_rule (ucum_code);
   return g_strdup (ucum_code);
 }
+
+/* TRUE if data/ucum-display.tsv lists CODE (the tests check the table covers the test data). */
+gboolean
+_hf_fhir_unit_in_table (const char *code)
+{
+  return code != NULL && g_hash_table_contains (units_table (), code);
+}
