@@ -84,8 +84,8 @@ test_observation (void)
                   "\"valueQuantity\":{\"value\":88,\"unit\":\"mL/min/{1.73_m2}\"},"
                   "\"referenceRange\":[{\"low\":{\"value\":60,\"unit\":\"mL/min/{1.73_m2}\"}}],"
                   "\"effectiveDateTime\":\"2019-03-02\"}",
-                  "eGFR 88 mL/min/{1.73_m2} — normal, 2019-03-02",
-                  "Normal above 60 mL/min/{1.73_m2}", HF_CATEGORY_OTHER);
+                  "eGFR 88 mL/min/1.73 m² — normal, 2019-03-02",
+                  "Normal above 60 mL/min/1.73 m²", HF_CATEGORY_OTHER);
   /* Blood pressure: systolic first even when the source lists diastolic first, and the UCUM
    * unit written as people write it. */
   assert_summary ("{\"resourceType\":\"Observation\","
@@ -445,11 +445,11 @@ test_details (void)
 
   g_assert_cmpstr (field (a1c, "What", 0), ==, "Hemoglobin A1c (LOINC 4548-4)");
   g_assert_cmpstr (field (a1c, "Result", 0), ==, "6.3 %");
-  g_assert_cmpstr (field (a1c, "Meaning", 0), ==, "high");
+  g_assert_cmpstr (field (a1c, "Meaning", 0), ==, "High: above the normal range");
   g_assert_cmpstr (field (a1c, "Normal range", 0), ==, "4–5.6 %");
   g_assert_cmpstr (field (a1c, "Category", 0), ==, "Laboratory");
   g_assert_cmpstr (field (a1c, "Status", 0), ==, "final");
-  g_assert_cmpstr (field (a1c, "Date", 0), ==, "2019-03-02 08:30");
+  g_assert_cmpstr (field (a1c, "Date", 0), ==, "2019-03-02 13:30");   /* 08:30-05:00, in UTC */
   g_assert_cmpstr (field (a1c, "Performed by", 0), ==, "ACME Clinic");
   g_assert_cmpstr (field (a1c, "Note", 0), ==, "Fasting");
   g_assert_null (field (a1c, "Patient", 0));    /* not found: not shown */

@@ -601,7 +601,8 @@ test_demo (Fixture       *f,
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
-      if (g_str_has_prefix (json_object_get_string_member (row, "title"), "HbA1c 6.2 % — high"))
+      if (g_str_has_prefix (json_object_get_string_member (row, "title"),
+                            "Hemoglobin A1c 6.2 % — high"))
         {
           a1c = TRUE;
           g_assert_cmpstr (json_object_get_string_member (row, "subtitle"), ==,

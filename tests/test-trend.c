@@ -179,7 +179,7 @@ test_components (Fixture       *f,
   dia = g_ptr_array_index (trend->series, 1);
   g_assert_cmpstr (sys->name, ==, "Systolic blood pressure");
   g_assert_cmpstr (dia->name, ==, "Diastolic blood pressure");
-  g_assert_cmpstr (sys->unit, ==, "mm[Hg]");
+  g_assert_cmpstr (sys->unit, ==, "mmHg");
   g_assert_cmpuint (sys->points->len, ==, 2);
   g_assert_cmpuint (dia->points->len, ==, 2);
   g_assert_cmpfloat (point (sys, 0)->value, ==, 128);

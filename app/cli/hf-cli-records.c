@@ -161,9 +161,11 @@ print_rows (HfCliGlobals *g,
     {
       HfRecordRow *r = g_ptr_array_index (rows, i);
       g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
+      /* The day in the reader's time zone; --json keeps the sort key, in UTC. */
+      g_autofree char *date = hf_fhir_date_format (r->effective, HF_DATE_STYLE_DAY);
 
       g_print ("%8" G_GINT64_FORMAT "  %-10.10s  %-20s %s%s%s\n", r->id,
-               r->effective ? hf_cli_printable (keep, r->effective) : "",
+               date ? hf_cli_printable (keep, date) : "",
                hf_cli_printable (keep, r->resource_type), hf_cli_printable (keep, r->title),
                r->subtitle ? " · " : "", r->subtitle ? hf_cli_printable (keep, r->subtitle) : "");
     }

@@ -134,16 +134,18 @@ describe_observation (JsonObject *holder,
   JsonArray *ranges = hf_json_array (holder, "referenceRange");
   HfFhirValueKind kind;
   double number = 0;
-  g_autofree char *value = _hf_fhir_value_text (holder, &kind, &number, NULL);
+  /* The detail has the number as the source wrote it, the title at most four digits. */
+  g_autofree char *value = _hf_fhir_value_text_styled (holder, HF_FHIR_NUMBER_EXACT, &kind,
+                                                       &number, NULL);
   gboolean numeric = hf_json_object (holder, "valueQuantity") != NULL ||
                      json_object_has_member (holder, "valueInteger");
 
   add_field (fields, "Result", g_steal_pointer (&value));
-  add_field (fields, "Meaning", _hf_fhir_interpretation (holder, numeric, number));
+  add_field (fields, "Meaning", _hf_fhir_interpretation_words (holder, numeric, number));
   for (guint i = 0; i < _hf_fhir_len (ranges); i++)
     {
       JsonObject *range = _hf_fhir_elem_obj (ranges, i);
-      g_autofree char *text = _hf_fhir_range_text (range);
+      g_autofree char *text = _hf_fhir_range_text_styled (range, HF_FHIR_NUMBER_EXACT);
       g_autofree char *applies = _hf_fhir_concept_text (hf_json_object (range, "type"));
       if (text != NULL && applies != NULL)
         add_field (fields, "Normal range", g_strdup_printf ("%s (%s)", text, applies));
@@ -163,7 +165,7 @@ describe_observation (JsonObject *holder,
         if (_hf_fhir_component_rank (c) != rank)
           continue;
         name = _hf_fhir_concept_text (hf_json_object (c, "code"));
-        v = _hf_fhir_value_text (c, &kind, &n, NULL);
+        v = _hf_fhir_value_text_styled (c, HF_FHIR_NUMBER_EXACT, &kind, &n, NULL);
         word = _hf_fhir_interpretation (c, hf_json_object (c, "valueQuantity") != NULL, n);
         absent = _hf_fhir_concept_text (hf_json_object (c, "dataAbsentReason"));
         if (v != NULL && word != NULL)

@@ -107,5 +107,33 @@ void        _hf_fhir_set_primary_code           (HfFhirContext *ctx,
                                                  JsonObject    *cc);
 void        _hf_fhir_add_search_text            (HfFhirContext *ctx,
                                                  GString       *notes);
+/* Observations' units, test names, numbers and dates (hf-fhir-units.c, hf-fhir-loinc.c,
+ * hf-fhir-date.c, hf-fhir-table.c, and the values part of hf-fhir-text.c). */
+typedef enum
+{
+  HF_FHIR_NUMBER_TITLE,     /* at most four significant digits: "53.35" */
+  HF_FHIR_NUMBER_EXACT,     /* every digit json-glib kept of the source's number: "53.3458767" */
+} HfFhirNumberStyle;
+
+GHashTable *_hf_fhir_table_load                 (const char *name);
+char       *_hf_fhir_unit_display               (const char *ucum_code,
+                                                 const char *unit_text);
+gboolean    _hf_fhir_unit_in_table              (const char *code);
+char       *_hf_fhir_quantity_unit              (JsonObject *quantity);
+const char *_hf_fhir_loinc_name                 (const char *code);
+const char *_hf_fhir_concept_loinc_name         (JsonObject *cc);
+char       *_hf_fhir_date_for_title             (const char *fhir_date);
+char       *_hf_fhir_number_text                (double            value,
+                                                 HfFhirNumberStyle style);
+char       *_hf_fhir_value_text_styled          (JsonObject        *holder,
+                                                 HfFhirNumberStyle  style,
+                                                 HfFhirValueKind   *kind,
+                                                 double            *number,
+                                                 char             **unit);
+char       *_hf_fhir_range_text_styled          (JsonObject        *range,
+                                                 HfFhirNumberStyle  style);
+char       *_hf_fhir_interpretation_words       (JsonObject *holder,
+                                                 gboolean    numeric,
+                                                 double      value);
 
 G_END_DECLS

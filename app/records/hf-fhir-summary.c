@@ -117,6 +117,50 @@ _hf_fhir_observation_category_label (JsonObject *r)
   return NULL;
 }
 
+/* The longest name a title starts with, in characters: the value after it is the part a
+ * patient looks for, so a list that cuts titles must never cut it. */
+#define OBSERVATION_NAME_MAX 40
+
+/* An observation's title starts with the test's short name ("Hemoglobin", data/loinc-names.tsv),
+ * else the source's own name, shortened at a word. */
+static void
+observation_name (HfFhirContext *ctx,
+                  JsonObject    *code)
+{
+  const char *short_name = _hf_fhir_concept_loinc_name (code);
+  g_autofree char *text = NULL;
+
+  set_primary_code (ctx, code);
+  if (short_name != NULL)
+    {
+      g_string_append (ctx->title, short_name);
+      return;
+    }
+  text = _hf_fhir_concept_text (code);
+  if (text == NULL)
+    {
+      g_string_append (ctx->title, "Observation");
+      return;
+    }
+  if (g_utf8_strlen (text, -1) > OBSERVATION_NAME_MAX)
+    {
+      g_autofree char *cut = g_utf8_substring (text, 0, OBSERVATION_NAME_MAX - 1);
+      char *space = strrchr (cut, ' ');
+
+      if (space != NULL && space - cut > OBSERVATION_NAME_MAX / 2)
+        *space = '\0';
+      g_strchomp (cut);
+      while (*cut != '\0' && strchr (",;:-([", cut[strlen (cut) - 1]) != NULL)
+        {
+          cut[strlen (cut) - 1] = '\0';
+          g_strchomp (cut);
+        }
+      g_string_append_printf (ctx->title, "%s…", cut);
+      return;
+    }
+  g_string_append (ctx->title, text);
+}
+
 static void
 summarize_observation (HfFhirContext *ctx)
 {
@@ -129,7 +173,7 @@ summarize_observation (HfFhirContext *ctx)
   g_autofree char *performer = _hf_fhir_references_text (ctx, hf_json_array (r, "performer"), NULL);
   g_autofree char *absent = _hf_fhir_concept_text (hf_json_object (r, "dataAbsentReason"));
 
-  title_concept (ctx, hf_json_object (r, "code"), "Observation");
+  observation_name (ctx, hf_json_object (r, "code"));
 
   value = _hf_fhir_value_text (r, &kind, &ctx->out->value_num, &ctx->out->value_unit);
   ctx->out->has_value = kind == HF_FHIR_VALUE_QUANTITY &&
@@ -290,12 +334,12 @@ summarize_condition (HfFhirContext *ctx)
     }
   else if (g_strcmp0 (status, "active") == 0 && onset != NULL)
     {
-      g_autofree char *since = _hf_fhir_text_prefix (onset, 10);
+      g_autofree char *since = _hf_fhir_date_for_title (onset);
       g_string_append_printf (ctx->title, " — active since %s", since);
     }
   else if (g_strcmp0 (status, "resolved") == 0 && abated != NULL)
     {
-      g_autofree char *when = _hf_fhir_text_prefix (abated, 10);
+      g_autofree char *when = _hf_fhir_date_for_title (abated);
       g_string_append_printf (ctx->title, " — resolved %s", when);
     }
   else if (status != NULL)
@@ -553,7 +597,7 @@ summarize_goal (HfFhirContext *ctx)
 {
   g_autofree char *what = _hf_fhir_concept_text (hf_json_object (ctx->r, "description"));
   JsonObject *target = hf_json_first_object (ctx->r, "target");
-  g_autofree char *due = _hf_fhir_readable_date (hf_json_string (target, "dueDate"));
+  g_autofree char *due = _hf_fhir_date_for_title (hf_json_string (target, "dueDate"));
 
   g_string_append (ctx->title, what ? what : "Goal");
   if (hf_json_string (ctx->r, "lifecycleStatus") != NULL)

@@ -64,15 +64,6 @@ _hf_fhir_type_of (JsonObject *r)
   return hf_json_string (r, "resourceType") ? hf_json_string (r, "resourceType") : "Resource";
 }
 
-/* For reading, not for storage: at most two decimals ("53.35 kg", not "53.3458767756843"). */
-char *
-_hf_fhir_format_number (double value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.15g", round (value * 100) / 100));
-}
-
 void
 _hf_fhir_append_part (GString    *s,
                       const char *separator,
@@ -348,29 +339,19 @@ _hf_fhir_first_date (JsonObject *r,
   return found;
 }
 
+/* The day a record is listed on, in the local time zone (hf-fhir-date.c). */
 char *
 _hf_fhir_display_date (const char *text)
 {
-  return text ? _hf_fhir_text_prefix (text, 10) : NULL;
+  return hf_fhir_date_format (text, HF_DATE_STYLE_DAY);
 }
 
-/* For the detail view: the date, and the time of day as the source wrote it, without seconds
- * or zone ("2019-03-02 08:30"); midnight is a date only. */
+/* For the detail view: the date, and the time of day in the local time zone, without seconds
+ * ("2019-03-02 08:30"); a date, or a time of midnight, as a date only. */
 char *
 _hf_fhir_readable_date (const char *text)
 {
-  g_autofree char *date = NULL;
-  g_autofree char *time = NULL;
-  const char *t;
-
-  if (text == NULL)
-    return NULL;
-  date = _hf_fhir_text_prefix (text, 10);
-  t = strchr (text, 'T');
-  if (t == NULL || strlen (t) < 6 || g_str_has_prefix (t, "T00:00:00"))
-    return g_steal_pointer (&date);
-  time = _hf_fhir_text_prefix (t + 1, 5);
-  return g_strdup_printf ("%s %s", date, time);
+  return hf_fhir_date_format (text, HF_DATE_STYLE_DAY_TIME);
 }
 
 char *
@@ -396,47 +377,107 @@ _hf_fhir_period_text (JsonObject *period)
 /* }}} */
 /* {{{ values: quantities, ranges, observation values */
 
-/* UCUM codes as people write them. */
-static const char *
-unit_display (const char *unit)
+/* How many significant digits VALUE needs to read back as itself: json-glib keeps the source's
+ * number as a double, so this is every digit the source wrote but its trailing zeros. */
+static int
+significant_digits (double value)
 {
-  static const struct { const char *ucum; const char *shown; } units[] = {
-    { "mm[Hg]", "mmHg" }, { "[lb_av]", "lb" }, { "[in_i]", "in" }, { "Cel", "°C" },
-    { "[degF]", "°F" }, { "kg/m2", "kg/m²" }, { "/min", "/min" }, { "{beats}/min", "/min" },
-    { "{breaths}/min", "/min" }, { "1", NULL },
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  static const char * const formats[] = {
+    "%.1e", "%.1e", "%.2e", "%.3e", "%.4e", "%.5e", "%.6e", "%.7e", "%.8e", "%.9e", "%.10e",
+    "%.11e", "%.12e", "%.13e", "%.14e", "%.15e", "%.16e",
   };
 
-  for (guint i = 0; unit != NULL && i < G_N_ELEMENTS (units); i++)
-    if (g_str_equal (units[i].ucum, unit))
-      return units[i].shown;
-  /* A bare annotation ("{score}") is a comment, not a unit. */
-  if (unit != NULL && unit[0] == '{' && strchr (unit, '}') == unit + strlen (unit) - 1)
-    return NULL;
-  return unit;
+  /* "%.Ne" has N + 1 significant digits. */
+  for (int digits = 1; digits <= 17; digits++)
+    {
+      g_ascii_formatd (buf, sizeof buf, digits == 1 ? "%.0e" : formats[digits - 1], value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        return digits;
+    }
+  return 17;
 }
 
-static const char *
-quantity_unit (JsonObject *q)
+/* VALUE with DECIMALS decimals, trailing zeros dropped: "13.5", "120", "0.09". */
+static char *
+fixed (double value,
+       int    decimals)
 {
-  return unit_display (hf_json_string (q, "unit") ? hf_json_string (q, "unit")
-                                                 : hf_json_string (q, "code"));
+  char buf[G_ASCII_DTOSTR_BUF_SIZE + 340];
+  g_autofree char *format = g_strdup_printf ("%%.%df", CLAMP (decimals, 0, 20));
+  char *end;
+
+  g_ascii_formatd (buf, sizeof buf, format, value);
+  if (strchr (buf, '.') != NULL)
+    {
+      end = buf + strlen (buf) - 1;
+      while (*end == '0')
+        *end-- = '\0';
+      if (*end == '.')
+        *end = '\0';
+    }
+  if (g_str_equal (buf, "-0"))
+    return g_strdup ("0");
+  return g_strdup (buf);
 }
 
-/* "6.3 %", "< 5 mg/dL"; the value and the unit as shown, if wanted. */
+/* A number for reading. EXACT: every digit json-glib kept of what the source wrote ("12.50"
+ * reads "12.5": the parser keeps no trailing zeros). TITLE: at most four significant digits
+ * ("53.3458767756843" → "53.35"), never fewer whole digits than the number has ("176000"), and
+ * never more digits than the source had. */
 char *
-_hf_fhir_quantity_text (JsonObject  *q,
-                        double      *value,
-                        char       **unit_out)
+_hf_fhir_number_text (double            value,
+                      HfFhirNumberStyle style)
+{
+  int digits, magnitude, decimals;
+
+  if (!isfinite (value))
+    return g_strdup ("?");
+  if (value == 0)
+    return g_strdup ("0");
+  digits = significant_digits (value);
+  magnitude = (int) floor (log10 (fabs (value)));   /* 0 for 1–9.99, -2 for 0.01–0.099 */
+  decimals = MAX (0, digits - 1 - magnitude);
+  if (style == HF_FHIR_NUMBER_TITLE)
+    decimals = MIN (decimals, MAX (0, MIN (digits, 4) - 1 - magnitude));
+  return fixed (value, decimals);
+}
+
+/* For reading, not for storage: a title's number, at most four significant digits. */
+char *
+_hf_fhir_format_number (double value)
+{
+  return _hf_fhir_number_text (value, HF_FHIR_NUMBER_TITLE);
+}
+
+/* A Quantity's unit as people write it (hf-fhir-units.c), from its UCUM code when it has one,
+ * else from its unit text; NULL for none. */
+char *
+_hf_fhir_quantity_unit (JsonObject *q)
+{
+  const char *system = hf_json_string (q, "system");
+  const char *code = hf_json_string (q, "code");
+
+  if (system != NULL && !g_str_equal (system, "http://unitsofmeasure.org"))
+    code = NULL;
+  return _hf_fhir_unit_display (code, hf_json_string (q, "unit"));
+}
+
+static char *
+quantity_text (JsonObject        *q,
+               HfFhirNumberStyle  style,
+               double            *value,
+               char             **unit_out)
 {
   double v;
   g_autofree char *n = NULL;
-  const char *unit;
+  g_autofree char *unit = NULL;
   const char *comparator = hf_json_string (q, "comparator");
 
   if (!hf_json_number (q, "value", &v))
     return NULL;
-  n = _hf_fhir_format_number (v);
-  unit = quantity_unit (q);
+  n = _hf_fhir_number_text (v, style);
+  unit = _hf_fhir_quantity_unit (q);
   if (value != NULL)
     *value = v;
   if (unit_out != NULL)
@@ -445,21 +486,31 @@ _hf_fhir_quantity_text (JsonObject  *q,
                           unit ? " " : "", unit ? unit : "");
 }
 
+/* "6.3 %", "< 5 mg/dL"; the value and the unit as shown, if wanted. */
+char *
+_hf_fhir_quantity_text (JsonObject  *q,
+                        double      *value,
+                        char       **unit_out)
+{
+  return quantity_text (q, HF_FHIR_NUMBER_TITLE, value, unit_out);
+}
+
 /* "4–5.6 %", "below 5.6 %", "above 60 mL/min"; or the range's own text. */
 char *
-_hf_fhir_range_text (JsonObject *range)
+_hf_fhir_range_text_styled (JsonObject        *range,
+                            HfFhirNumberStyle  style)
 {
   double l;
   g_autofree char *low = NULL;
-  g_autofree char *high = _hf_fhir_quantity_text (hf_json_object (range, "high"), NULL, NULL);
+  g_autofree char *high = quantity_text (hf_json_object (range, "high"), style, NULL, NULL);
 
   if (range == NULL)
     return NULL;
   if (hf_json_string (range, "text") != NULL)
     return g_strdup (hf_json_string (range, "text"));
   if (hf_json_number (hf_json_object (range, "low"), "value", &l))
-    low = high ? _hf_fhir_format_number (l) : _hf_fhir_quantity_text (hf_json_object (range, "low"),
-                                                                      NULL, NULL);
+    low = high ? _hf_fhir_number_text (l, style)
+               : quantity_text (hf_json_object (range, "low"), style, NULL, NULL);
   if (low != NULL && high != NULL)
     return g_strdup_printf ("%s–%s", low, high);
   if (high != NULL)
@@ -469,12 +520,19 @@ _hf_fhir_range_text (JsonObject *range)
   return NULL;
 }
 
-/* An Observation's or a component's value[x], as words. */
 char *
-_hf_fhir_value_text (JsonObject       *holder,
-                     HfFhirValueKind  *kind,
-                     double           *number,
-                     char            **unit)
+_hf_fhir_range_text (JsonObject *range)
+{
+  return _hf_fhir_range_text_styled (range, HF_FHIR_NUMBER_TITLE);
+}
+
+/* An Observation's or a component's value[x], as words; numbers in STYLE. */
+char *
+_hf_fhir_value_text_styled (JsonObject        *holder,
+                            HfFhirNumberStyle  style,
+                            HfFhirValueKind   *kind,
+                            double            *number,
+                            char             **unit)
 {
   JsonObject *ratio = hf_json_object (holder, "valueRatio");
   double d;
@@ -482,22 +540,22 @@ _hf_fhir_value_text (JsonObject       *holder,
   char *text;
 
   *kind = HF_FHIR_VALUE_QUANTITY;
-  if ((text = _hf_fhir_quantity_text (hf_json_object (holder, "valueQuantity"), number,
-                                      unit)) != NULL)
+  if ((text = quantity_text (hf_json_object (holder, "valueQuantity"), style, number,
+                             unit)) != NULL)
     return text;
   if (hf_json_number (holder, "valueInteger", &d))
     {
       if (number != NULL)
         *number = d;
-      return _hf_fhir_format_number (d);
+      return _hf_fhir_number_text (d, HF_FHIR_NUMBER_EXACT);
     }
-  if ((text = _hf_fhir_range_text (hf_json_object (holder, "valueRange"))) != NULL)
+  if ((text = _hf_fhir_range_text_styled (hf_json_object (holder, "valueRange"), style)) != NULL)
     return text;
   if (ratio != NULL)
     {
-      g_autofree char *n = _hf_fhir_quantity_text (hf_json_object (ratio, "numerator"), NULL, NULL);
-      g_autofree char *dn = _hf_fhir_quantity_text (hf_json_object (ratio, "denominator"), NULL,
-                                                    NULL);
+      g_autofree char *n = quantity_text (hf_json_object (ratio, "numerator"), style, NULL, NULL);
+      g_autofree char *dn = quantity_text (hf_json_object (ratio, "denominator"), style, NULL,
+                                           NULL);
       if (n != NULL && dn != NULL)
         return g_strdup_printf ("%s / %s", n, dn);
     }
@@ -508,13 +566,23 @@ _hf_fhir_value_text (JsonObject       *holder,
     return g_strdup (hf_json_string (holder, "valueString"));
   if (boolean (holder, "valueBoolean", &b))
     return g_strdup (b ? "yes" : "no");
-  if ((text = _hf_fhir_readable_date (_hf_fhir_first_date (holder, "valueDateTime", "valueTime",
-                                                           NULL))) != NULL)
+  if (hf_json_string (holder, "valueTime") != NULL)
+    return _hf_fhir_text_prefix (hf_json_string (holder, "valueTime"), 5);
+  if ((text = _hf_fhir_readable_date (hf_json_string (holder, "valueDateTime"))) != NULL)
     return text;
   if ((text = _hf_fhir_period_text (hf_json_object (holder, "valuePeriod"))) != NULL)
     return text;
   *kind = HF_FHIR_VALUE_NONE;
   return NULL;
+}
+
+char *
+_hf_fhir_value_text (JsonObject       *holder,
+                     HfFhirValueKind  *kind,
+                     double           *number,
+                     char            **unit)
+{
+  return _hf_fhir_value_text_styled (holder, HF_FHIR_NUMBER_TITLE, kind, number, unit);
 }
 
 /* Blood pressure's parts by LOINC code: systolic first, whatever order the source used. */
@@ -548,14 +616,16 @@ _hf_fhir_components_value (JsonArray *components)
       JsonObject *q = hf_json_object (_hf_fhir_elem_obj (components, order[k]), "valueQuantity");
       double v;
       g_autofree char *number = NULL;
+      g_autofree char *this_unit = NULL;
 
       if (!hf_json_number (q, "value", &v))
         return NULL;
       number = _hf_fhir_format_number (v);
       _hf_fhir_append_part (parts, "/", number);
+      this_unit = _hf_fhir_quantity_unit (q);
       if (k == 0)
-        unit = g_strdup (quantity_unit (q));
-      else if (g_strcmp0 (unit, quantity_unit (q)) != 0)
+        unit = g_steal_pointer (&this_unit);
+      else if (g_strcmp0 (unit, this_unit) != 0)
         return NULL;
     }
   if (parts->len == 0)
@@ -563,55 +633,141 @@ _hf_fhir_components_value (JsonArray *components)
   return unit ? g_strdup_printf ("%s %s", parts->str, unit) : g_strdup (parts->str);
 }
 
+/* HL7 v3 ObservationInterpretation (the codes FHIR R4 binds Observation.interpretation to): a
+ * short flag for titles, and words for the detail. */
+static const struct
+{
+  const char *code;
+  const char *flag;
+  const char *words;
+} interpretations[] = {
+  { "H", "high", "High: above the normal range" },
+  { "HH", "critically high", "Critically high: far above the normal range" },
+  { "HU", "very high", "Very high: significantly above the normal range" },
+  { "HX", "above the limit", "Above the upper limit a treatment or test can use" },
+  { "L", "low", "Low: below the normal range" },
+  { "LL", "critically low", "Critically low: far below the normal range" },
+  { "LU", "very low", "Very low: significantly below the normal range" },
+  { "LX", "below the limit", "Below the lower limit a treatment or test can use" },
+  { "N", "normal", "Normal: within the normal range" },
+  { "A", "abnormal", "Abnormal" },
+  { "AA", "critically abnormal", "Critically abnormal" },
+  { "EX", "outside the limits", "Outside the limits a treatment or test can use" },
+  { "<", "below the scale", "Below the lowest value the test can measure" },
+  { ">", "above the scale", "Above the highest value the test can measure" },
+  { "S", "susceptible", "Susceptible: this medicine is expected to work against the germ" },
+  { "R", "resistant", "Resistant: this medicine is not expected to work against the germ" },
+  { "I", "intermediate", "Intermediate: this medicine may work against the germ at a higher "
+    "dose or where it concentrates" },
+  { "MS", "moderately susceptible", "Moderately susceptible to this medicine" },
+  { "VS", "very susceptible", "Very susceptible to this medicine" },
+  { "SDD", "susceptible at higher dose", "Susceptible if a higher dose is used" },
+  { "NS", "not susceptible", "Not susceptible: this medicine is not expected to work" },
+  { "SYN-R", "resistant in combination", "Resistant to this combination of medicines" },
+  { "SYN-S", "susceptible in combination", "Susceptible to this combination of medicines" },
+  { "NCL", "no breakpoint", "No CLSI breakpoint is defined for this medicine" },
+  { "POS", "positive", "Positive" },
+  { "NEG", "negative", "Negative" },
+  { "DET", "detected", "Detected" },
+  { "ND", "not detected", "Not detected" },
+  { "IND", "indeterminate", "Indeterminate: the result could not be decided" },
+  { "E", "equivocal", "Equivocal: neither clearly positive nor clearly negative" },
+  { "RR", "reactive", "Reactive" },
+  { "NR", "non-reactive", "Non-reactive" },
+  { "WR", "weakly reactive", "Weakly reactive" },
+  { "CAR", "carrier", "Carrier" },
+  { "EXP", "expected", "Expected" },
+  { "UNE", "unexpected", "Unexpected" },
+  { "B", "better", "Better than the last result" },
+  { "W", "worse", "Worse than the last result" },
+  { "U", "significant rise", "Significantly up from the last result" },
+  { "D", "significant fall", "Significantly down from the last result" },
+  { "IE", "insufficient evidence", "Insufficient evidence to interpret" },
+  { "OBX", "outside the bounds", "Interpretation outside the bounds of the test" },
+};
+
+static int
+interpretation_index (const char *code)
+{
+  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (interpretations); i++)
+    if (g_str_equal (interpretations[i].code, code))
+      return (int) i;
+  return -1;
+}
+
 static const char *
 interpretation_word (const char *code)
 {
-  static const struct { const char *code; const char *word; } words[] = {
-    { "H", "high" }, { "HH", "critically high" }, { "HU", "very high" },
-    { "L", "low" }, { "LL", "critically low" }, { "LU", "very low" },
-    { "N", "normal" }, { "A", "abnormal" }, { "AA", "critically abnormal" },
-    { "POS", "positive" }, { "NEG", "negative" }, { "DET", "detected" },
-    { "ND", "not detected" },
-  };
+  int i = interpretation_index (code);
 
-  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (words); i++)
-    if (g_str_equal (words[i].code, code))
-      return words[i].word;
-  return NULL;
+  return i >= 0 ? interpretations[i].flag : NULL;
 }
 
-/* "high", from the interpretation, else from the value and the reference range. */
-char *
-_hf_fhir_interpretation (JsonObject *holder,
-                         gboolean    numeric,
-                         double      value)
+/* The interpretation's code, from the codings of the first interpretation; else from the value
+ * against the reference range ("H", "L", "N"); *CONCEPT the interpretation when it has none of
+ * the known codes. */
+static const char *
+interpretation_code (JsonObject  *holder,
+                     gboolean     numeric,
+                     double       value,
+                     JsonObject **concept)
 {
   JsonObject *interp = hf_json_first_object (holder, "interpretation");
   JsonObject *range = hf_json_first_object (holder, "referenceRange");
   double low, high;
 
+  *concept = NULL;
   if (interp != NULL)
     {
       JsonArray *codings = hf_json_array (interp, "coding");
       for (guint i = 0; i < _hf_fhir_len (codings); i++)
         {
-          const char *word = interpretation_word (hf_json_string (_hf_fhir_elem_obj (codings, i),
-                                                                  "code"));
-          if (word != NULL)
-            return g_strdup (word);
+          const char *code = hf_json_string (_hf_fhir_elem_obj (codings, i), "code");
+          if (interpretation_word (code) != NULL)
+            return code;
         }
-      return _hf_fhir_concept_text (interp);
+      *concept = interp;
+      return NULL;
     }
   if (!numeric || range == NULL)
     return NULL;
   if (hf_json_number (hf_json_object (range, "high"), "value", &high) && value > high)
-    return g_strdup ("high");
+    return "H";
   if (hf_json_number (hf_json_object (range, "low"), "value", &low) && value < low)
-    return g_strdup ("low");
+    return "L";
   if (hf_json_number (hf_json_object (range, "high"), "value", &high) ||
       hf_json_number (hf_json_object (range, "low"), "value", &low))
-    return g_strdup ("normal");
+    return "N";
   return NULL;
+}
+
+/* A short flag for titles ("high", "susceptible"), from the interpretation, else from the
+ * value and the reference range. */
+char *
+_hf_fhir_interpretation (JsonObject *holder,
+                         gboolean    numeric,
+                         double      value)
+{
+  JsonObject *concept;
+  const char *code = interpretation_code (holder, numeric, value, &concept);
+
+  if (code != NULL)
+    return g_strdup (interpretation_word (code));
+  return concept ? _hf_fhir_concept_text (concept) : NULL;
+}
+
+/* The same in words, for the detail: "High: above the normal range". */
+char *
+_hf_fhir_interpretation_words (JsonObject *holder,
+                               gboolean    numeric,
+                               double      value)
+{
+  JsonObject *concept;
+  const char *code = interpretation_code (holder, numeric, value, &concept);
+
+  if (code != NULL)
+    return g_strdup (interpretations[interpretation_index (code)].words);
+  return concept ? _hf_fhir_concept_text (concept) : NULL;
 }
 
 /* }}} */
@@ -710,9 +866,10 @@ _hf_fhir_dose_text (JsonObject *dosage,
   JsonObject *dr = hf_json_first_object (dosage, "doseAndRate");
   JsonObject *q = hf_json_object (dr, "doseQuantity");
   double v;
+  g_autofree char *unit = q ? _hf_fhir_quantity_unit (q) : NULL;
 
   *count = 0;
-  if (q != NULL && quantity_unit (q) == NULL)
+  if (q != NULL && unit == NULL)
     {
       if (hf_json_number (q, "value", &v))
         *count = v;

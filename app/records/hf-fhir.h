@@ -84,4 +84,16 @@ GPtrArray   *hf_fhir_describe           (JsonObject         *resource,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfFhirField, hf_fhir_field_free)
 
+/* How a date reads (hf-fhir-date.c), for every list, detail, trend and window: a moment in the
+ * local time zone; a date, month or year as written. SORTABLE_OR_FHIR is a record's sort key
+ * ("2011-03-03T21:30:00Z") or any FHIR date, dateTime or instant. */
+typedef enum
+{
+  HF_DATE_STYLE_DAY,        /* "2011-03-04" */
+  HF_DATE_STYLE_DAY_TIME,   /* "2011-03-04 08:30"; a date only when there is no time of day */
+} HfDateStyle;
+
+char        *hf_fhir_date_format        (const char         *sortable_or_fhir,
+                                         HfDateStyle         style);
+
 G_END_DECLS

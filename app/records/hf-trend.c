@@ -7,6 +7,8 @@
  * code keeps that a range scan) and takes from each its valueQuantity, or the valueQuantity
  * of each component (blood pressure: systolic and diastolic), with the reference range that
  * goes with it. Only quantities count: a coded or textual value has no place on an axis.
+ * Names, units and dates read as in the timeline: the test's short name ("Hemoglobin A1c"),
+ * the unit as people write it ("mmHg"), the day in the local time zone.
  */
 
 #include "hf-trend.h"
@@ -15,6 +17,8 @@
 #include <json-glib/json-glib.h>
 
 #include "hf-error.h"
+#include "hf-fhir.h"
+#include "hf-fhir-private.h"
 #include "hf-json-util.h"
 #include "hf-vault-private.h"
 
@@ -56,6 +60,10 @@ trend_new (const char *code_system,
 
   trend->code_system = g_strdup (code_system);
   trend->code = g_strdup (code);
+  /* The short name a title starts with, when the code is a known LOINC test. */
+  if ((code_system == NULL || g_str_equal (code_system, "http://loinc.org")) &&
+      _hf_fhir_loinc_name (code) != NULL)
+    title = _hf_fhir_loinc_name (code);
   trend->title = g_strdup (title ? title : code);
   trend->series = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
   return trend;
@@ -66,17 +74,13 @@ concept_name (JsonObject *concept)
 {
   JsonObject *coding = hf_json_first_object (concept, "coding");
 
+  if (_hf_fhir_concept_loinc_name (concept) != NULL)
+    return g_strdup (_hf_fhir_concept_loinc_name (concept));
   if (hf_json_string (concept, "text") != NULL)
     return g_strdup (hf_json_string (concept, "text"));
   if (hf_json_string (coding, "display") != NULL)
     return g_strdup (hf_json_string (coding, "display"));
   return g_strdup (hf_json_string (coding, "code"));
-}
-
-static const char *
-quantity_unit (JsonObject *q)
-{
-  return hf_json_string (q, "unit") ? hf_json_string (q, "unit") : hf_json_string (q, "code");
 }
 
 /* The series called NAME in TREND, made on first use. */
@@ -114,6 +118,7 @@ add_point (HfTrend    *trend,
   g_autoptr(GDateTime) when = NULL;
   HfTrendPoint p = { 0 };
   HfTrendSeries *series;
+  g_autofree char *unit = NULL;
 
   if (!hf_json_finite_number (q, "value", &p.value))
     return;
@@ -129,13 +134,14 @@ add_point (HfTrend    *trend,
 
   p.record_id = record_id;
   p.time = g_date_time_to_unix (when);
-  p.date = g_strndup (effective, 10);
+  p.date = hf_fhir_date_format (effective, HF_DATE_STYLE_DAY);
   if (!hf_json_finite_number (hf_json_object (range, "low"), "value", &p.low))
     p.low = NAN;
   if (!hf_json_finite_number (hf_json_object (range, "high"), "value", &p.high))
     p.high = NAN;
 
-  series = series_for (trend, name, quantity_unit (q));
+  unit = _hf_fhir_quantity_unit (q);
+  series = series_for (trend, name, unit);
   g_array_append_val (series->points, p);
   trend->n_points++;
 }
