@@ -48,6 +48,7 @@
 
 #include "hf-error.h"
 #include "hf-fhir.h"
+#include "hf-fhir-r4.h"
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
 #include "hf-records-private.h"
@@ -131,6 +132,10 @@ typedef struct
   sqlite3_stmt         *insert_vocab;
   sqlite3_stmt         *insert_sized[BATCH + 1];   /* N rows at once, made when first needed */
   sqlite3_stmt         *fts_sized[BATCH + 1];
+
+  /* The entries of the Bundle whose entries are being checked, and where it is. */
+  JsonArray            *checking;
+  const char           *checking_where;
 
   GHashTable           *vocab_seen;     /* words written to search_vocab in this transaction */
   GHashTable           *vocab_new;      /* words of the rows being written, not yet there */
@@ -1159,17 +1164,43 @@ checked_type (Import      *imp,
               GError     **error)
 {
   const char *type = hf_json_string (r, "resourceType");
+  HfFhirR4Problem problem = { 0 };
 
   if (type == NULL)
     {
       invalid (imp, error, "%s is JSON but not a FHIR resource (it has no resourceType)", where);
       return NULL;
     }
-  if (!hf_fhir_is_resource_type (type))
+  /* R4 by its elements (hf-fhir-r4.c): an STU3 or DSTU2 resource is refused saying so. */
+  if (!hf_fhir_r4_check (r, &problem))
     {
-      g_autofree char *shown = g_utf8_make_valid (type, MIN (strlen (type), 64));
-      invalid (imp, error, "%s has the resourceType “%s”, which is not a FHIR R4 resource type",
-               where, shown);
+      g_autofree char *surer_where = NULL;
+      g_autofree char *why = NULL;
+
+      /* An element STU3 and DSTU2 both had: another entry may tell which of them it is. */
+      for (guint i = 0; imp->checking != NULL && problem.version != HF_FHIR_VERSION_STU3 &&
+                        problem.version != HF_FHIR_VERSION_DSTU2 &&
+                        i < json_array_get_length (imp->checking); i++)
+        {
+          JsonNode *e = json_array_get_element (imp->checking, i);
+          JsonObject *other = JSON_NODE_HOLDS_OBJECT (e)
+                              ? hf_json_object (json_node_get_object (e), "resource") : NULL;
+          HfFhirR4Problem surer = { 0 };
+
+          if (other != NULL && !hf_fhir_r4_check (other, &surer) &&
+              (surer.version == HF_FHIR_VERSION_STU3 || surer.version == HF_FHIR_VERSION_DSTU2))
+            {
+              hf_fhir_r4_problem_clear (&problem);
+              problem = surer;
+              surer_where = g_strdup_printf ("%s%sBundle.entry[%u]", imp->checking_where,
+                                             *imp->checking_where ? ", " : "", i);
+              break;
+            }
+          hf_fhir_r4_problem_clear (&surer);
+        }
+      why = hf_fhir_r4_problem_sentence (&problem, surer_where ? surer_where : where);
+      hf_fhir_r4_problem_clear (&problem);
+      invalid (imp, error, "%s", why);
       return NULL;
     }
   if (!checked_shape (imp, r, type, where, error))
@@ -1381,7 +1412,11 @@ import_bundle (Import      *imp,
             }
           return invalid (imp, error, "%s has no resource", g_strstrip (here));
         }
-      if ((type = checked_type (imp, r, g_strstrip (here), error)) == NULL)
+      imp->checking = entries;
+      imp->checking_where = where;
+      type = checked_type (imp, r, g_strstrip (here), error);
+      imp->checking = NULL;
+      if (type == NULL)
         return FALSE;
       if (g_array_index (entry_span, gint, i) < 0)
         return invalid (imp, error, "%s could not be located in the file", here);
