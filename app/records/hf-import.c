@@ -100,6 +100,10 @@ typedef struct
                                          * and the identity of the Bundle being read */
   char                 *sha256;
   gint64                provenance_id;  /* 0 until the file stores something */
+  gboolean              skippable;      /* a file in a folder: skipped if it is not FHIR */
+  gboolean              not_fhir;       /* it is not: its first value has no resourceType */
+  guint                 values;         /* JSON values read in the file */
+  char                 *what;           /* what was wrong, the last time invalid() said */
   GHashTable           *file_counts;    /* type → count of stored rows */
 
   /* The JSON text being read, and its Bundle entries' resources (HfJsonSpan). */
@@ -147,6 +151,7 @@ hf_import_result_free (HfImportResult *result)
   if (result == NULL)
     return;
   g_clear_pointer (&result->by_type, g_hash_table_unref);
+  g_clear_pointer (&result->skipped, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -184,6 +189,8 @@ invalid (Import      *imp,
   va_end (args);
   g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
                "Cannot import “%s”: %s; nothing was imported.", imp->display, what);
+  g_free (imp->what);
+  imp->what = g_steal_pointer (&what);
   return FALSE;
 }
 
@@ -1599,6 +1606,13 @@ import_text (Import      *imp,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return invalid (imp, error, "%s is JSON but not a FHIR resource (not an object)",
                     line_no ? where : "the file");
+  /* A file whose first value is JSON but no resource (a Bulk Data client's log) is not FHIR. */
+  if (++imp->values == 1 && imp->skippable &&
+      !json_object_has_member (json_node_get_object (root), "resourceType"))
+    {
+      imp->not_fhir = TRUE;
+      return invalid (imp, error, "it is not FHIR");
+    }
   imp->text = data;
   imp->spans = spans;
   ok = import_value (imp, json_node_get_object (root), where, -1, data, length, offset, error);
@@ -1756,7 +1770,17 @@ import_file (Import        *imp,
   imp->origin = g_strdup (file->origin);
   imp->source = g_strdup (file->origin);
   imp->provenance_id = 0;
+  imp->skippable = file->in_folder && standard_input == NULL;
+  imp->not_fhir = FALSE;
+  imp->values = 0;
+  g_clear_pointer (&imp->what, g_free);
   g_hash_table_remove_all (imp->file_counts);
+
+  if (imp->skippable && _hf_import_is_not_fhir_text (file->path))
+    {
+      imp->not_fhir = TRUE;
+      return TRUE;
+    }
 
   if (standard_input == NULL &&
       (fd = _hf_import_open_regular (file->path, imp->display, &size, error)) < 0)
@@ -1769,6 +1793,13 @@ import_file (Import        *imp,
 
   _hf_import_reader_init (&r, fd, standard_input);
   ok = import_reader (imp, &r, size, error) && flush (imp, error);
+  if (!ok && imp->not_fhir)
+    {
+      g_clear_error (error);
+      _hf_import_reader_clear (&r);
+      imp->bytes_before += size;
+      return TRUE;
+    }
   if (ok)
     {
       imp->sha256 = g_strdup (g_checksum_get_string (r.sum));
@@ -1800,6 +1831,27 @@ describe (HfImportResult *result)
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+#define MAX_BAD_NAMED 10
+
+/* The refusal of an import with several bad files: each named, with what is wrong in it. */
+static char *
+several_bad (GPtrArray *bad,
+             GPtrArray *bad_what)
+{
+  GString *s = g_string_new (NULL);
+  guint named = MIN (bad->len, MAX_BAD_NAMED);
+
+  g_string_printf (s, "Cannot import %u of the files: ", bad->len);
+  for (guint i = 0; i < named; i++)
+    g_string_append_printf (s, "%s“%s”: %s", i == 0 ? "" : "; ",
+                            (char *) g_ptr_array_index (bad, i),
+                            (char *) g_ptr_array_index (bad_what, i));
+  if (bad->len > named)
+    g_string_append_printf (s, "; and %u more", bad->len - named);
+  g_string_append (s, "; nothing was imported.");
+  return g_string_free (s, FALSE);
+}
+
 gboolean
 hf_vault_import_files (HfVault               *vault,
                        const char * const    *paths,
@@ -1815,6 +1867,10 @@ hf_vault_import_files (HfVault               *vault,
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GBytes) standard_input = NULL;
   g_autoptr(HfImportResult) result = g_new0 (HfImportResult, 1);
+  g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) bad_what = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) first_error = NULL;
+  g_autofree char *message = NULL;
   Import imp = { 0 };
   gboolean ok = FALSE;
 
@@ -1895,12 +1951,58 @@ hf_vault_import_files (HfVault               *vault,
   for (guint i = 0; i < files->len; i++)
     {
       HfImportFile *f = g_ptr_array_index (files, i);
-      if (!import_file (&imp, f, g_str_equal (f->path, "-") ? standard_input : NULL, error))
+      g_autoptr(GError) file_error = NULL;
+
+      /* A bad file is rolled back alone and the rest are still read, so that the refusal
+       * names every bad file; nothing is kept of any. Errors other than bad input (the
+       * disk, a cancel) stop at once. */
+      if (!_hf_db_exec (imp.db, "SAVEPOINT hf_import_file", error))
         {
           _hf_db_rollback (imp.db);
           goto out;
         }
-      result->files++;
+      if (!import_file (&imp, f, g_str_equal (f->path, "-") ? standard_input : NULL,
+                        &file_error))
+        {
+          if (!g_error_matches (file_error, HF_ERROR, HF_ERROR_INVALID_INPUT) ||
+              !_hf_db_exec (imp.db, "ROLLBACK TO hf_import_file", NULL))
+            {
+              g_propagate_error (error, g_steal_pointer (&file_error));
+              _hf_db_rollback (imp.db);
+              goto out;
+            }
+          g_ptr_array_set_size (imp.pending, 0);
+          g_hash_table_remove_all (imp.pending_keys);
+          imp.pending_bytes = 0;
+          g_ptr_array_add (bad, g_strdup (imp.display));
+          g_ptr_array_add (bad_what, imp.what != NULL ? g_strdup (imp.what)
+                                                      : g_strdup (file_error->message));
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&file_error);
+        }
+      if (!_hf_db_exec (imp.db, "RELEASE hf_import_file", error))
+        {
+          _hf_db_rollback (imp.db);
+          goto out;
+        }
+      if (imp.not_fhir)
+        {
+          if (result->skipped == NULL)
+            result->skipped = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (result->skipped, g_strdup (imp.display));
+        }
+      else if (first_error == NULL)
+        result->files++;
+    }
+  if (first_error != NULL)
+    {
+      _hf_db_rollback (imp.db);
+      if (bad->len == 1)
+        g_propagate_error (error, g_steal_pointer (&first_error));
+      else
+        g_set_error_literal (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                             (message = several_bad (bad, bad_what)));
+      goto out;
     }
   if (result->added + result->updated + result->history + result->deleted > 0)
     {
@@ -1928,6 +2030,7 @@ out:
   g_free (imp.origin);
   g_free (imp.source);
   g_free (imp.sha256);
+  g_free (imp.what);
   g_hash_table_unref (imp.file_counts);
   g_hash_table_unref (imp.rewrite);
   g_hash_table_unref (imp.names);
