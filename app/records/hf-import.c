@@ -1350,6 +1350,73 @@ deleted_key (JsonObject  *entry,
   return FALSE;
 }
 
+/* The server base of an absolute fullUrl "BASE/TYPE/ID" (RESTful FHIR), or NULL. */
+static char *
+server_base (const char *full_url,
+             const char *type,
+             const char *id)
+{
+  g_autofree char *tail = NULL;
+
+  if (full_url == NULL || id == NULL ||
+      (!g_str_has_prefix (full_url, "https://") && !g_str_has_prefix (full_url, "http://")))
+    return NULL;
+  tail = g_strdup_printf ("/%s/%s", type, id);
+  if (!g_str_has_suffix (full_url, tail) || strlen (full_url) == strlen (tail))
+    return NULL;
+  return g_strndup (full_url, strlen (full_url) - strlen (tail));
+}
+
+/* The base most of a Bundle's entries are from (the first of the most), or NULL. */
+static char *
+main_server_base (GPtrArray *bases)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *best = NULL;
+  guint best_count = 0;
+
+  for (guint i = 0; i < bases->len; i++)
+    {
+      const char *base = g_ptr_array_index (bases, i);
+      guint count;
+
+      if (base == NULL)
+        continue;
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, base)) + 1;
+      g_hash_table_insert (counts, (gpointer) base, GUINT_TO_POINTER (count));
+      if (count > best_count)
+        {
+          best = base;
+          best_count = count;
+        }
+    }
+  return g_strdup (best);
+}
+
+/* Two resources of one type and id from two servers in one Bundle (their fullUrl bases
+ * differ) are two records: an entry from a server other than the Bundle's main one is stored
+ * under the Bundle's source and that server's base. A Bundle from one server keeps the source
+ * it always had. Rows waiting to be written are written under the source they were read as. */
+static gboolean
+use_source (Import      *imp,
+            const char  *main_source,
+            const char  *main_base,
+            const char  *base,
+            GError     **error)
+{
+  g_autofree char *wanted = base != NULL && main_base != NULL && !g_str_equal (base, main_base)
+                            ? g_strdup_printf ("%s@%s", main_source, base)
+                            : g_strdup (main_source);
+
+  if (g_strcmp0 (wanted, imp->source) == 0)
+    return TRUE;
+  if (!flush (imp, error))
+    return FALSE;
+  g_free (imp->source);
+  imp->source = g_steal_pointer (&wanted);
+  return TRUE;
+}
+
 static gboolean import_value (Import      *imp,
                               JsonObject  *root,
                               const char  *where,
@@ -1370,7 +1437,10 @@ import_bundle (Import      *imp,
   JsonNode *entries_node = json_object_get_member (bundle, "entry");
   JsonArray *entries;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) bases = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) entry_span = NULL;
+  g_autofree char *main_base = NULL;
+  g_autofree char *main_source = g_strdup (imp->source);
   const char *bundle_type = hf_json_string (bundle, "type");
   gboolean history = g_strcmp0 (bundle_type, "history") == 0;
   guint n;
@@ -1415,6 +1485,7 @@ import_bundle (Import      *imp,
                                 g_strcmp0 (bundle_type, "transaction-response") == 0))
             {
               g_ptr_array_add (ids, NULL);
+              g_ptr_array_add (bases, NULL);
               continue;
             }
           return invalid (imp, error, "%s has no resource", g_strstrip (here));
@@ -1433,6 +1504,7 @@ import_bundle (Import      *imp,
                         "file", here);
       id = resource_id (r, full_url, imp->text + span->offset, span->length);
       g_ptr_array_add (ids, id);
+      g_ptr_array_add (bases, server_base (full_url, type, id));
       if (full_url != NULL)
         {
           g_autofree char *tail = g_strdup_printf ("/%s/%s", type, id);
@@ -1449,6 +1521,8 @@ import_bundle (Import      *imp,
       }
     }
 
+  main_base = main_server_base (bases);
+
   /* A history Bundle lists the newest version first: read it oldest first. */
   for (guint k = 0; k < n; k++)
     {
@@ -1460,6 +1534,9 @@ import_bundle (Import      *imp,
       const char *type;
       g_autofree char *here = NULL;
 
+      if (!use_source (imp, main_source, main_base, r != NULL ? g_ptr_array_index (bases, i) : NULL,
+                       error))
+        return FALSE;
       if (r == NULL)
         {
           g_autofree char *dtype = NULL;
@@ -1499,7 +1576,7 @@ import_bundle (Import      *imp,
           !tick (imp, offset, error))
         return FALSE;
     }
-  return TRUE;
+  return use_source (imp, main_source, main_base, NULL, error);
 }
 
 /* ROOT is TEXT parsed; it is the resource at span SPAN (-1: the whole text). */
