@@ -959,7 +959,7 @@ test_span_decoys (Fixture       *f,
     "\"http://example.org/x\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
     "\"id\":\"decoy\"}}]}]},\"entry\":["
     "{\"resource\":{\"resourceType\":\"AllergyIntolerance\",\"id\":\"a1\",\"code\":{\"text\":"
-    "\"Penicillin\"},\"contained\":[{\"resourceType\":\"Basic\",\"id\":\"b\",\"entry\":["
+    "\"Penicillin\"},\"contained\":[{\"resourceType\":\"Bundle\",\"id\":\"b\",\"entry\":["
     "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"decoy2\"}}]}]}},"
     "{\"resource\":{\"resourceType\":\"Bundle\",\"id\":\"doc\",\"type\":\"document\",\"entry\":["
     "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"c1\",\"code\":{\"text\":"
