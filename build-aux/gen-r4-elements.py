@@ -17,7 +17,8 @@
 # choice element expanded (valueQuantity, effectiveDateTime…), and the "_" sibling of every
 # primitive element (_status, _effectiveDateTime), which R4 allows only for primitives; and
 # resourceType. They are written as they are, sorted by byte, so that a binary search finds
-# a member in a few comparisons.
+# a member in a few comparisons. Each type also says whether its identifier is one Identifier
+# (Bundle, Composition, AdverseEvent…) rather than a list.
 
 import json
 import os
@@ -80,7 +81,11 @@ def main():
         out.append(line + '\n};\n')
     out.append('\nconst HfR4Type _hf_r4_types[] = {\n')
     for t in types:
-        out.append('  { "%s", %s_elements,\n    G_N_ELEMENTS (%s_elements) },\n' % (t, t, t))
+        ref = schema['discriminator']['mapping'][t]
+        props = schema['definitions'][ref.rsplit('/', 1)[1]]['properties']
+        single = 'identifier' in props and props['identifier'].get('type') != 'array'
+        out.append('  { "%s", %s_elements,\n    G_N_ELEMENTS (%s_elements), %s },\n'
+                   % (t, t, t, 'TRUE' if single else 'FALSE'))
     out.append('};\n\nconst guint _hf_r4_n_types = G_N_ELEMENTS (_hf_r4_types);\n')
     with open(OUTPUT, 'w', encoding='utf-8') as f:
         f.write(''.join(out))

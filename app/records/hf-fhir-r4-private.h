@@ -16,6 +16,7 @@ typedef struct
   const char        *type;
   const char *const *elements;
   guint              n_elements;
+  gboolean           one_identifier;   /* its identifier is an Identifier, not a list */
 } HfR4Type;
 
 /* Every R4 resource type, sorted by byte. */

@@ -151,6 +151,17 @@ hf_fhir_r4_is_element (const char *type,
   return (t = _hf_r4_type (type)) != NULL && has_element (t, member);
 }
 
+/* Whether TYPE's identifier is one Identifier (a Bundle's, a Composition's…), not a list. */
+gboolean
+hf_fhir_r4_has_one_identifier (const char *type)
+{
+  const HfR4Type *t;
+
+  g_return_val_if_fail (type != NULL, FALSE);
+
+  return (t = _hf_r4_type (type)) != NULL && t->one_identifier;
+}
+
 static HfFhirVersion
 element_tell (const char *type,
               const char *member)

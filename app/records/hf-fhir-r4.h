@@ -31,6 +31,7 @@ typedef struct
 gboolean    hf_fhir_r4_is_type          (const char       *type);
 gboolean    hf_fhir_r4_is_element       (const char       *type,
                                          const char       *member);
+gboolean    hf_fhir_r4_has_one_identifier (const char     *type);
 gboolean    hf_fhir_r4_check            (JsonObject       *resource,
                                          HfFhirR4Problem  *problem);
 char       *hf_fhir_r4_problem_sentence (const HfFhirR4Problem *problem,

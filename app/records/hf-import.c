@@ -1087,8 +1087,12 @@ references_are_text (JsonNode *node)
       json_object_iter_init (&iter, json_node_get_object (node));
       while (json_object_iter_next (&iter, &name, &member))
         {
-          if (g_str_equal (name, "reference") ? !is_text (member)
-                                              : !references_are_text (member))
+          /* An element named "reference" that is an object is not a Reference's
+           * reference but holds one (ImplementationGuide.definition.resource.reference,
+           * ExplanationOfBenefit.related.reference). */
+          if (g_str_equal (name, "reference") && !JSON_NODE_HOLDS_OBJECT (member)
+              ? !is_text (member)
+              : !references_are_text (member))
             return FALSE;
         }
     }
@@ -1139,10 +1143,9 @@ checked_shape (Import      *imp,
     }
   if ((node = json_object_get_member (r, "identifier")) != NULL)
     {
-      /* One Identifier in a Bundle, a Composition and a QuestionnaireResponse; a list in
-       * every other type. */
-      gboolean single = g_str_equal (type, "Bundle") || g_str_equal (type, "Composition") ||
-                        g_str_equal (type, "QuestionnaireResponse");
+      /* One Identifier in a Bundle, a Composition, an AdverseEvent… (R4's table says which);
+       * a list in every other type. */
+      gboolean single = hf_fhir_r4_has_one_identifier (type);
       gboolean shaped = single ? identifier_shaped (node) : JSON_NODE_HOLDS_ARRAY (node);
 
       for (guint i = 0; shaped && !single && i < json_array_get_length (json_node_get_array (node));
