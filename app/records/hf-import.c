@@ -1068,6 +1068,20 @@ is_fhir_id (JsonNode *node)
 }
 
 /* Every "reference" member under NODE is text (a reference's reference is a string). */
+/* Whether NODE is a non-empty list of objects. */
+static gboolean
+objects (JsonNode *node)
+{
+  JsonArray *a = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  if (a == NULL || json_array_get_length (a) == 0)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (a, i)))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 references_are_text (JsonNode *node)
 {
@@ -1087,11 +1101,12 @@ references_are_text (JsonNode *node)
       json_object_iter_init (&iter, json_node_get_object (node));
       while (json_object_iter_next (&iter, &name, &member))
         {
-          /* An element named "reference" that is an object is not a Reference's
-           * reference but holds one (ImplementationGuide.definition.resource.reference,
-           * ExplanationOfBenefit.related.reference). */
+          /* An element named "reference" that is an object (or a list of them) is not a
+           * Reference's reference but holds one (ImplementationGuide.definition.resource.
+           * reference, ExplanationOfBenefit.related.reference, Contract.term.action.subject.
+           * reference). */
           if (g_str_equal (name, "reference") && !JSON_NODE_HOLDS_OBJECT (member)
-              ? !is_text (member)
+              ? !(is_text (member) || objects (member)) || !references_are_text (member)
               : !references_are_text (member))
             return FALSE;
         }
