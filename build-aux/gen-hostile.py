@@ -1100,7 +1100,7 @@ def older():
                          ("stu3", "older-fhir/stu3-Abernathy_Francine_55.json")):
         with open(os.path.join(DATA, rel), "rb") as f:
             data = f.read()
-        add(f"older-{version}-bundle.json", "invalid-open", "older-fhir",
+        add(f"older-{version}-bundle.json", "invalid", "older-fhir",
             f"{rel}: a {version.upper()} Synthea patient (R4-only check: issue 10)", data)
         bundle = json.loads(data)
 
@@ -1118,13 +1118,63 @@ def older():
                      ("Condition", "assertedDate", "an STU3 Condition (assertedDate, context)")]
         for type_, member, what in picks:
             r = first(type_, member)
-            add(f"older-{version}-{type_.lower()}.json", "invalid-open", "older-fhir",
+            add(f"older-{version}-{type_.lower()}.json", "invalid", "older-fhir",
                 what + f", taken from {rel} (R4-only check: issue 10)", pretty(r))
         if version == "stu3":
             rs = [first("Observation", "context"), first("Condition", "assertedDate")]
-            add("older-stu3-resources.ndjson", "invalid-open", "older-fhir",
+            add("older-stu3-resources.ndjson", "invalid", "older-fhir",
                 f"STU3 resources as NDJSON, taken from {rel} (R4-only check: issue 10)",
                 b"".join(compact(r) + b"\n" for r in rs))
+
+    # Elements R4 does not have, with and without a sign of an older version, and the R4
+    # elements a table of names must not refuse.
+    def obs(**members):
+        r = observation("r4-check")
+        r.update(members)
+        return r
+    tells = [
+        ("r4-unknown-element.json", "an Observation with an element R4 does not have (foo)",
+         pretty(obs(foo=True))),
+        ("r4-unknown-underscore.json", "an Observation with _foo: no primitive foo to extend",
+         pretty(obs(_foo={"id": "x"}))),
+        ("r4-underscore-of-complex.json", "_code: code is a CodeableConcept, not a primitive",
+         pretty(obs(_code={"id": "x"}))),
+        ("r4-fhir-comments.json", "DSTU2's JSON comments (fhir_comments)",
+         pretty(obs(fhir_comments=["a comment"]))),
+        ("r4-unknown-in-contained.json", "a contained Medication with an element R4 lacks",
+         pretty({"resourceType": "MedicationRequest", "id": "mr", "status": "active",
+                 "intent": "order", "subject": {"reference": "Patient/p"},
+                 "medicationReference": {"reference": "#m"},
+                 "contained": [{"resourceType": "Medication", "id": "m", "isBrand": True}]})),
+        ("r4-unknown-in-entry.json", "a Bundle entry's Observation with an element R4 lacks",
+         pretty({"resourceType": "Bundle", "type": "collection",
+                 "entry": [{"resource": observation("ok-1")}, {"resource": obs(valueFoo=1)}]})),
+        ("older-stu3-immunization.json", "an STU3 Immunization (notGiven)",
+         pretty({"resourceType": "Immunization", "id": "i", "status": "completed",
+                 "notGiven": False, "vaccineCode": {"text": "Influenza"},
+                 "patient": {"reference": "Patient/p"}, "date": "2017-01-01"})),
+        ("older-stu3-allergy-status-text.json",
+         "an STU3 AllergyIntolerance (verificationStatus as a code, not a CodeableConcept)",
+         pretty({"resourceType": "AllergyIntolerance", "id": "a",
+                 "verificationStatus": "confirmed", "code": {"text": "Penicillin"},
+                 "patient": {"reference": "Patient/p"}})),
+        ("older-dstu2-encounter-class-text.json", "a DSTU2 Encounter (class as a code)",
+         pretty({"resourceType": "Encounter", "id": "e", "status": "finished",
+                 "class": "inpatient"})),
+        ("older-stu3-procedurerequest.json", "a ProcedureRequest (STU3 and DSTU2, not R4)",
+         pretty({"resourceType": "ProcedureRequest", "id": "pr", "status": "active",
+                 "intent": "order", "code": {"text": "X-ray"},
+                 "subject": {"reference": "Patient/p"}})),
+    ]
+    for name, what, data in tells:
+        add(name, "invalid", "older-fhir", what + " (R4-only check: issue 10)", data)
+    r4 = compact(obs(_status={"extension": [{"url": "http://example.org/x", "valueString": "y"}]},
+                     effectiveDateTime="2020-01-01", _effectiveDateTime={"id": "d"},
+                     extension=[{"url": "http://example.org/e", "valueBoolean": True}],
+                     modifierExtension=[]))
+    add("r4-primitive-extensions.ndjson", "valid", "older-fhir",
+        "R4's _x siblings of primitives, choice elements and extensions: all R4", r4 + b"\n",
+        [r4])
 
 # }}}
 # {{{ recipes: built by the test at run time

@@ -961,7 +961,7 @@ test_span_decoys (Fixture       *f,
     "\"http://example.org/x\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
     "\"id\":\"decoy\"}}]}]},\"entry\":["
     "{\"resource\":{\"resourceType\":\"AllergyIntolerance\",\"id\":\"a1\",\"code\":{\"text\":"
-    "\"Penicillin\"},\"contained\":[{\"resourceType\":\"Basic\",\"id\":\"b\",\"entry\":["
+    "\"Penicillin\"},\"contained\":[{\"resourceType\":\"Bundle\",\"id\":\"b\",\"entry\":["
     "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"decoy2\"}}]}]}},"
     "{\"resource\":{\"resourceType\":\"Bundle\",\"id\":\"doc\",\"type\":\"document\",\"entry\":["
     "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"c1\",\"code\":{\"text\":"
@@ -1216,6 +1216,146 @@ test_special_files (Fixture       *f,
                                    "'stdin:%'"), ==, 1);
 }
 
+/* Two servers' Observation/14 in one Bundle (R4 example bundle-references.json: their
+ * fullUrl bases differ) are two records, and the result says no older version was kept;
+ * Patient/45 listed twice from one server is two versions of one record. */
+static void
+test_bundle_two_servers (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *path = data_path ("r4-examples/bundle-references.json");
+  g_autoptr(HfImportResult) result = import_ok (f, path, NULL);
+  g_autoptr(HfImportResult) again = NULL;
+
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, "Observation")), ==,
+                    7);
+  g_assert_cmpuint (result->history, ==, 0);
+  g_assert_cmpuint (result->added, ==, 10);
+  g_assert_cmpuint (result->updated, ==, 1);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE resource_type = "
+                                   "'Observation' AND superseded_by IS NULL"), ==, 7);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE resource_type = "
+                                   "'Observation' AND fhir_id = '14'"), ==, 2);
+  g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE resource_type = "
+                                   "'Patient' AND fhir_id = '45' AND superseded_by IS NULL"), ==,
+                    1);
+  /* Importing it again changes nothing: the second server's record keeps its identity. */
+  again = import_ok (f, path, NULL);
+  g_assert_cmpuint (again->added + again->updated + again->history, ==, 0);
+  g_assert_cmpuint (again->unchanged, ==, 11);
+}
+
+/* A transaction whose entries include requests without a resource (DELETE, GET) imports
+ * what it carries. */
+static void
+test_bundle_transaction (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *path = data_path ("r4-examples/bundle-transaction.json");
+  g_autoptr(HfImportResult) result = import_ok (f, path, NULL);
+
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, "Patient")), ==, 5);
+  g_assert_cmpuint (result->added, ==, 6);
+  g_assert_cmpuint (result->deleted, ==, 0);   /* its DELETEs name nothing in this vault */
+}
+
+static char *
+copy_into (const char *folder,
+           const char *data_file)
+{
+  g_autofree char *from = data_path (data_file);
+  g_autofree char *base = g_path_get_basename (data_file);
+  char *to = g_build_filename (folder, base, NULL);
+
+  hf_test_copy (from, to);
+  return to;
+}
+
+/* In a folder, files that are not FHIR at all (a Bulk Data client's log, a README, a PDF, an
+ * empty file) are skipped and named; FHIR beside them is imported. Named on their own, they
+ * are refused as before. */
+static void
+test_folder_skips_not_fhir (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (f->td.dir, "export", NULL);
+  g_autofree char *log = NULL;
+  g_autofree char *device = NULL;
+  g_autofree char *readme = NULL;
+  g_autoptr(HfImportResult) result = NULL;
+  const char *alone[] = { NULL, NULL };
+  GError *error = NULL;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  log = copy_into (folder, "bulk-log/log.ndjson");
+  device = copy_into (folder, "bulk-ndjson/Device.000.ndjson");
+  readme = g_build_filename (folder, "README.md", NULL);
+  g_assert_true (g_file_set_contents (readme, "# Export of 2024-08-06\n\nSee log.ndjson.\n", -1,
+                                      NULL));
+  {
+    g_autofree char *pdf = g_build_filename (folder, "letter.pdf", NULL);
+    g_autofree char *empty = g_build_filename (folder, "notes.txt", NULL);
+    g_assert_true (g_file_set_contents (pdf, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", -1, NULL));
+    g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  }
+
+  result = import_ok (f, folder, NULL);
+  g_assert_cmpuint (result->files, ==, 1);
+  g_assert_cmpuint (result->added, ==, 16);
+  g_assert_nonnull (result->skipped);
+  g_assert_cmpuint (result->skipped->len, ==, 4);
+  for (guint i = 0; i < result->skipped->len; i++)
+    {
+      const char *name = g_ptr_array_index (result->skipped, i);
+      g_assert_true (g_str_has_suffix (name, "README.md") || g_str_has_suffix (name, "letter.pdf") ||
+                     g_str_has_suffix (name, "log.ndjson") ||
+                     g_str_has_suffix (name, "notes.txt"));
+    }
+
+  alone[0] = log;
+  g_assert_false (hf_vault_import_files (f->vault, alone, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "not a FHIR resource (it has no resourceType)"));
+  g_clear_error (&error);
+}
+
+/* A folder with several bad FHIR files is refused naming every one of them, and nothing is
+ * kept, not even the good files before and after them. */
+static void
+test_folder_names_every_bad_file (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (f->td.dir, "export", NULL);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *d = NULL;
+  const char *paths[] = { NULL, NULL };
+  GError *error = NULL;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  /* Sorted: a good file, a truncated one, an STU3 one, a good one. */
+  a = copy_into (folder, "bulk-ndjson/AllergyIntolerance.000.ndjson");
+  b = copy_into (folder, "hostile/truncated-device-at-150.ndjson");
+  c = copy_into (folder, "older-fhir/stu3-Abernathy_Francine_55.json");
+  d = copy_into (folder, "synthea/Luigi_Wiegand_e27d88b0-c5e5-4042-ad49-184f6a900ee3.json");
+  g_free (copy_into (folder, "bulk-log/log.ndjson"));
+
+  paths[0] = folder;
+  g_assert_false (hf_vault_import_files (f->vault, paths, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "Cannot import 2 of the files: "));
+  g_assert_nonnull (strstr (error->message, "truncated-device-at-150.ndjson”: line 1"));
+  g_assert_nonnull (strstr (error->message, "stu3-Abernathy_Francine_55.json”: it looks like "
+                                            "FHIR STU3"));
+  g_assert_null (strstr (error->message, "AllergyIntolerance.000.ndjson"));
+  g_assert_null (strstr (error->message, "log.ndjson"));
+  g_assert_true (g_str_has_suffix (error->message, "; nothing was imported."));
+  g_clear_error (&error);
+  g_assert_cmpuint (total_records (f), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1242,6 +1382,10 @@ main (int    argc,
   ADD ("/hf/import/bundle-identity", test_bundle_identity);
   ADD ("/hf/import/valid-odd-input", test_valid_odd_input);
   ADD ("/hf/import/special-files", test_special_files);
+  ADD ("/hf/import/bundle-two-servers", test_bundle_two_servers);
+  ADD ("/hf/import/bundle-transaction", test_bundle_transaction);
+  ADD ("/hf/import/folder-skips-not-fhir", test_folder_skips_not_fhir);
+  ADD ("/hf/import/folder-names-every-bad-file", test_folder_names_every_bad_file);
 #undef ADD
 
   return g_test_run ();

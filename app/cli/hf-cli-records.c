@@ -88,6 +88,11 @@ hf_cli_import (HfCliGlobals  *g,
                                                                                 l->data)));
         }
       json_builder_end_object (b);
+      json_builder_set_member_name (b, "skipped");
+      json_builder_begin_array (b);
+      for (guint i = 0; result->skipped != NULL && i < result->skipped->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (result->skipped, i));
+      json_builder_end_array (b);
       json_builder_end_object (b);
       hf_cli_print_json (b);
     }
@@ -104,6 +109,20 @@ hf_cli_import (HfCliGlobals  *g,
 
           g_print ("  %-28s %u\n", type,
                    GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, l->data)));
+        }
+      if (result->skipped != NULL && result->skipped->len > 0)
+        {
+          g_autoptr(GString) names = g_string_new (NULL);
+
+          for (guint i = 0; i < result->skipped->len; i++)
+            {
+              g_autofree char *name = hf_cli_terminal_text (g_ptr_array_index (result->skipped,
+                                                                               i), FALSE);
+              g_string_append_printf (names, "%s%s", i == 0 ? "" : ", ", name);
+            }
+          g_print ("Skipped %u file%s that %s not FHIR: %s.\n", result->skipped->len,
+                   result->skipped->len == 1 ? "" : "s", result->skipped->len == 1 ? "is" : "are",
+                   names->str);
         }
     }
   hf_vault_lock (vault);

@@ -243,6 +243,7 @@ collect_tree (const char  *path,
         real = g_canonicalize_filename (path, NULL);
       f->path = g_strdup (path);
       f->origin = g_strconcat ("file:", real, NULL);
+      f->in_folder = depth > 0;
       g_ptr_array_add (files, f);
       return TRUE;
     }
@@ -332,4 +333,32 @@ _hf_import_read_standard_input (GError **error)
       g_byte_array_append (data, buf, n);
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+/* Whether the file at PATH is, at first sight, not FHIR at all: empty, or text that does not
+ * start (after a byte order mark and white space) with a JSON object, as a README, a PDF or
+ * an image does not. A file that starts like JSON and then goes wrong is FHIR with an error,
+ * and is the importer's to refuse; so is one that cannot be read. */
+gboolean
+_hf_import_is_not_fhir_text (const char *path)
+{
+  guint8 buf[4096];
+  gssize n;
+  gsize i = 0;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+
+  if (fd < 0)
+    return FALSE;
+  do
+    n = read (fd, buf, sizeof buf);
+  while (n < 0 && errno == EINTR);
+  close (fd);
+  if (n < 0)
+    return FALSE;
+  if (n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
+    i = 3;
+  while (i < (gsize) n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
+    i++;
+  /* Only white space in the first 4 KiB: empty, or nothing a FHIR file starts with. */
+  return i == (gsize) n || buf[i] != '{';
 }

@@ -47,6 +47,8 @@ typedef struct
   char *origin;   /* its source: "file:" and its real path, the same however it is reached
                    * (alone, in a folder, through a link), so importing it again changes
                    * nothing, and two files are two sources whatever their names */
+  gboolean in_folder;   /* found in a folder the user named, not named itself: a file that is
+                         * not FHIR at all is skipped rather than refused */
 } HfImportFile;
 
 void         _hf_import_reader_init         (HfImportReader *r,
@@ -72,5 +74,6 @@ gboolean     _hf_import_collect             (const char  *path,
                                              GHashTable  *folders_seen,
                                              GError     **error);
 GBytes      *_hf_import_read_standard_input (GError **error);
+gboolean     _hf_import_is_not_fhir_text    (const char  *path);
 
 G_END_DECLS

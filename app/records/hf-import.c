@@ -49,6 +49,7 @@
 
 #include "hf-error.h"
 #include "hf-fhir.h"
+#include "hf-fhir-r4.h"
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
 #include "hf-records-private.h"
@@ -100,6 +101,10 @@ typedef struct
                                          * and the identity of the Bundle being read */
   char                 *sha256;
   gint64                provenance_id;  /* 0 until the file stores something */
+  gboolean              skippable;      /* a file in a folder: skipped if it is not FHIR */
+  gboolean              not_fhir;       /* it is not: its first value has no resourceType */
+  guint                 values;         /* JSON values read in the file */
+  char                 *what;           /* what was wrong, the last time invalid() said */
   GHashTable           *file_counts;    /* type → count of stored rows */
 
   /* The JSON text being read, and its Bundle entries' resources (HfJsonSpan). */
@@ -133,6 +138,10 @@ typedef struct
   sqlite3_stmt         *insert_sized[BATCH + 1];   /* N rows at once, made when first needed */
   sqlite3_stmt         *fts_sized[BATCH + 1];
 
+  /* The entries of the Bundle whose entries are being checked, and where it is. */
+  JsonArray            *checking;
+  const char           *checking_where;
+
   GHashTable           *vocab_seen;     /* words written to search_vocab in this transaction */
   GHashTable           *vocab_new;      /* words of the rows being written, not yet there */
 } Import;
@@ -143,6 +152,7 @@ hf_import_result_free (HfImportResult *result)
   if (result == NULL)
     return;
   g_clear_pointer (&result->by_type, g_hash_table_unref);
+  g_clear_pointer (&result->skipped, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -180,6 +190,8 @@ invalid (Import      *imp,
   va_end (args);
   g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
                "Cannot import “%s”: %s; nothing was imported.", imp->display, what);
+  g_free (imp->what);
+  imp->what = g_steal_pointer (&what);
   return FALSE;
 }
 
@@ -1120,6 +1132,20 @@ is_fhir_id (JsonNode *node)
 }
 
 /* Every "reference" member under NODE is text (a reference's reference is a string). */
+/* Whether NODE is a non-empty list of objects. */
+static gboolean
+objects (JsonNode *node)
+{
+  JsonArray *a = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  if (a == NULL || json_array_get_length (a) == 0)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (a, i)))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 references_are_text (JsonNode *node)
 {
@@ -1139,8 +1165,13 @@ references_are_text (JsonNode *node)
       json_object_iter_init (&iter, json_node_get_object (node));
       while (json_object_iter_next (&iter, &name, &member))
         {
-          if (g_str_equal (name, "reference") ? !is_text (member)
-                                              : !references_are_text (member))
+          /* An element named "reference" that is an object (or a list of them) is not a
+           * Reference's reference but holds one (ImplementationGuide.definition.resource.
+           * reference, ExplanationOfBenefit.related.reference, Contract.term.action.subject.
+           * reference). */
+          if (g_str_equal (name, "reference") && !JSON_NODE_HOLDS_OBJECT (member)
+              ? !(is_text (member) || objects (member)) || !references_are_text (member)
+              : !references_are_text (member))
             return FALSE;
         }
     }
@@ -1191,10 +1222,9 @@ checked_shape (Import      *imp,
     }
   if ((node = json_object_get_member (r, "identifier")) != NULL)
     {
-      /* One Identifier in a Bundle, a Composition and a QuestionnaireResponse; a list in
-       * every other type. */
-      gboolean single = g_str_equal (type, "Bundle") || g_str_equal (type, "Composition") ||
-                        g_str_equal (type, "QuestionnaireResponse");
+      /* One Identifier in a Bundle, a Composition, an AdverseEvent… (R4's table says which);
+       * a list in every other type. */
+      gboolean single = hf_fhir_r4_has_one_identifier (type);
       gboolean shaped = single ? identifier_shaped (node) : JSON_NODE_HOLDS_ARRAY (node);
 
       for (guint i = 0; shaped && !single && i < json_array_get_length (json_node_get_array (node));
@@ -1223,17 +1253,43 @@ checked_type (Import      *imp,
               GError     **error)
 {
   const char *type = hf_json_string (r, "resourceType");
+  HfFhirR4Problem problem = { 0 };
 
   if (type == NULL)
     {
       invalid (imp, error, "%s is JSON but not a FHIR resource (it has no resourceType)", where);
       return NULL;
     }
-  if (!hf_fhir_is_resource_type (type))
+  /* R4 by its elements (hf-fhir-r4.c): an STU3 or DSTU2 resource is refused saying so. */
+  if (!hf_fhir_r4_check (r, &problem))
     {
-      g_autofree char *shown = g_utf8_make_valid (type, MIN (strlen (type), 64));
-      invalid (imp, error, "%s has the resourceType “%s”, which is not a FHIR R4 resource type",
-               where, shown);
+      g_autofree char *surer_where = NULL;
+      g_autofree char *why = NULL;
+
+      /* An element STU3 and DSTU2 both had: another entry may tell which of them it is. */
+      for (guint i = 0; imp->checking != NULL && problem.version != HF_FHIR_VERSION_STU3 &&
+                        problem.version != HF_FHIR_VERSION_DSTU2 &&
+                        i < json_array_get_length (imp->checking); i++)
+        {
+          JsonNode *e = json_array_get_element (imp->checking, i);
+          JsonObject *other = JSON_NODE_HOLDS_OBJECT (e)
+                              ? hf_json_object (json_node_get_object (e), "resource") : NULL;
+          HfFhirR4Problem surer = { 0 };
+
+          if (other != NULL && !hf_fhir_r4_check (other, &surer) &&
+              (surer.version == HF_FHIR_VERSION_STU3 || surer.version == HF_FHIR_VERSION_DSTU2))
+            {
+              hf_fhir_r4_problem_clear (&problem);
+              problem = surer;
+              surer_where = g_strdup_printf ("%s%sBundle.entry[%u]", imp->checking_where,
+                                             *imp->checking_where ? ", " : "", i);
+              break;
+            }
+          hf_fhir_r4_problem_clear (&surer);
+        }
+      why = hf_fhir_r4_problem_sentence (&problem, surer_where ? surer_where : where);
+      hf_fhir_r4_problem_clear (&problem);
+      invalid (imp, error, "%s", why);
       return NULL;
     }
   if (!checked_shape (imp, r, type, where, error))
@@ -1376,6 +1432,73 @@ deleted_key (JsonObject  *entry,
   return FALSE;
 }
 
+/* The server base of an absolute fullUrl "BASE/TYPE/ID" (RESTful FHIR), or NULL. */
+static char *
+server_base (const char *full_url,
+             const char *type,
+             const char *id)
+{
+  g_autofree char *tail = NULL;
+
+  if (full_url == NULL || id == NULL ||
+      (!g_str_has_prefix (full_url, "https://") && !g_str_has_prefix (full_url, "http://")))
+    return NULL;
+  tail = g_strdup_printf ("/%s/%s", type, id);
+  if (!g_str_has_suffix (full_url, tail) || strlen (full_url) == strlen (tail))
+    return NULL;
+  return g_strndup (full_url, strlen (full_url) - strlen (tail));
+}
+
+/* The base most of a Bundle's entries are from (the first of the most), or NULL. */
+static char *
+main_server_base (GPtrArray *bases)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *best = NULL;
+  guint best_count = 0;
+
+  for (guint i = 0; i < bases->len; i++)
+    {
+      const char *base = g_ptr_array_index (bases, i);
+      guint count;
+
+      if (base == NULL)
+        continue;
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, base)) + 1;
+      g_hash_table_insert (counts, (gpointer) base, GUINT_TO_POINTER (count));
+      if (count > best_count)
+        {
+          best = base;
+          best_count = count;
+        }
+    }
+  return g_strdup (best);
+}
+
+/* Two resources of one type and id from two servers in one Bundle (their fullUrl bases
+ * differ) are two records: an entry from a server other than the Bundle's main one is stored
+ * under the Bundle's source and that server's base. A Bundle from one server keeps the source
+ * it always had. Rows waiting to be written are written under the source they were read as. */
+static gboolean
+use_source (Import      *imp,
+            const char  *main_source,
+            const char  *main_base,
+            const char  *base,
+            GError     **error)
+{
+  g_autofree char *wanted = base != NULL && main_base != NULL && !g_str_equal (base, main_base)
+                            ? g_strdup_printf ("%s@%s", main_source, base)
+                            : g_strdup (main_source);
+
+  if (g_strcmp0 (wanted, imp->source) == 0)
+    return TRUE;
+  if (!flush (imp, error))
+    return FALSE;
+  g_free (imp->source);
+  imp->source = g_steal_pointer (&wanted);
+  return TRUE;
+}
+
 static gboolean import_value (Import      *imp,
                               JsonObject  *root,
                               const char  *where,
@@ -1396,7 +1519,10 @@ import_bundle (Import      *imp,
   JsonNode *entries_node = json_object_get_member (bundle, "entry");
   JsonArray *entries;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) bases = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) entry_span = NULL;
+  g_autofree char *main_base = NULL;
+  g_autofree char *main_source = g_strdup (imp->source);
   const char *bundle_type = hf_json_string (bundle, "type");
   gboolean history = g_strcmp0 (bundle_type, "history") == 0;
   guint n;
@@ -1441,11 +1567,16 @@ import_bundle (Import      *imp,
                                 g_strcmp0 (bundle_type, "transaction-response") == 0))
             {
               g_ptr_array_add (ids, NULL);
+              g_ptr_array_add (bases, NULL);
               continue;
             }
           return invalid (imp, error, "%s has no resource", g_strstrip (here));
         }
-      if ((type = checked_type (imp, r, g_strstrip (here), error)) == NULL)
+      imp->checking = entries;
+      imp->checking_where = where;
+      type = checked_type (imp, r, g_strstrip (here), error);
+      imp->checking = NULL;
+      if (type == NULL)
         return FALSE;
       if (g_array_index (entry_span, gint, i) < 0)
         return invalid (imp, error, "%s could not be located in the file", here);
@@ -1455,6 +1586,7 @@ import_bundle (Import      *imp,
                         "file", here);
       id = resource_id (r, full_url, imp->text + span->offset, span->length);
       g_ptr_array_add (ids, id);
+      g_ptr_array_add (bases, server_base (full_url, type, id));
       if (full_url != NULL)
         {
           g_autofree char *tail = g_strdup_printf ("/%s/%s", type, id);
@@ -1471,6 +1603,8 @@ import_bundle (Import      *imp,
       }
     }
 
+  main_base = main_server_base (bases);
+
   /* A history Bundle lists the newest version first: read it oldest first. */
   for (guint k = 0; k < n; k++)
     {
@@ -1482,6 +1616,9 @@ import_bundle (Import      *imp,
       const char *type;
       g_autofree char *here = NULL;
 
+      if (!use_source (imp, main_source, main_base, r != NULL ? g_ptr_array_index (bases, i) : NULL,
+                       error))
+        return FALSE;
       if (r == NULL)
         {
           g_autofree char *dtype = NULL;
@@ -1521,7 +1658,7 @@ import_bundle (Import      *imp,
           !tick (imp, offset, error))
         return FALSE;
     }
-  return TRUE;
+  return use_source (imp, main_source, main_base, NULL, error);
 }
 
 /* ROOT is TEXT parsed; it is the resource at span SPAN (-1: the whole text). */
@@ -1628,6 +1765,13 @@ import_text (Import      *imp,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return invalid (imp, error, "%s is JSON but not a FHIR resource (not an object)",
                     line_no ? where : "the file");
+  /* A file whose first value is JSON but no resource (a Bulk Data client's log) is not FHIR. */
+  if (++imp->values == 1 && imp->skippable &&
+      !json_object_has_member (json_node_get_object (root), "resourceType"))
+    {
+      imp->not_fhir = TRUE;
+      return invalid (imp, error, "it is not FHIR");
+    }
   imp->text = data;
   imp->spans = spans;
   ok = import_value (imp, json_node_get_object (root), where, -1, data, length, offset, error);
@@ -1785,7 +1929,17 @@ import_file (Import        *imp,
   imp->origin = g_strdup (file->origin);
   imp->source = g_strdup (file->origin);
   imp->provenance_id = 0;
+  imp->skippable = file->in_folder && standard_input == NULL;
+  imp->not_fhir = FALSE;
+  imp->values = 0;
+  g_clear_pointer (&imp->what, g_free);
   g_hash_table_remove_all (imp->file_counts);
+
+  if (imp->skippable && _hf_import_is_not_fhir_text (file->path))
+    {
+      imp->not_fhir = TRUE;
+      return TRUE;
+    }
 
   if (standard_input == NULL &&
       (fd = _hf_import_open_regular (file->path, imp->display, &size, error)) < 0)
@@ -1798,6 +1952,13 @@ import_file (Import        *imp,
 
   _hf_import_reader_init (&r, fd, standard_input);
   ok = import_reader (imp, &r, size, error) && flush (imp, error);
+  if (!ok && imp->not_fhir)
+    {
+      g_clear_error (error);
+      _hf_import_reader_clear (&r);
+      imp->bytes_before += size;
+      return TRUE;
+    }
   if (ok)
     {
       imp->sha256 = g_strdup (g_checksum_get_string (r.sum));
@@ -1829,6 +1990,27 @@ describe (HfImportResult *result)
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+#define MAX_BAD_NAMED 10
+
+/* The refusal of an import with several bad files: each named, with what is wrong in it. */
+static char *
+several_bad (GPtrArray *bad,
+             GPtrArray *bad_what)
+{
+  GString *s = g_string_new (NULL);
+  guint named = MIN (bad->len, MAX_BAD_NAMED);
+
+  g_string_printf (s, "Cannot import %u of the files: ", bad->len);
+  for (guint i = 0; i < named; i++)
+    g_string_append_printf (s, "%s“%s”: %s", i == 0 ? "" : "; ",
+                            (char *) g_ptr_array_index (bad, i),
+                            (char *) g_ptr_array_index (bad_what, i));
+  if (bad->len > named)
+    g_string_append_printf (s, "; and %u more", bad->len - named);
+  g_string_append (s, "; nothing was imported.");
+  return g_string_free (s, FALSE);
+}
+
 gboolean
 hf_vault_import_files (HfVault               *vault,
                        const char * const    *paths,
@@ -1844,6 +2026,10 @@ hf_vault_import_files (HfVault               *vault,
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GBytes) standard_input = NULL;
   g_autoptr(HfImportResult) result = g_new0 (HfImportResult, 1);
+  g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) bad_what = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) first_error = NULL;
+  g_autofree char *message = NULL;
   Import imp = { 0 };
   gboolean ok = FALSE;
 
@@ -1924,12 +2110,58 @@ hf_vault_import_files (HfVault               *vault,
   for (guint i = 0; i < files->len; i++)
     {
       HfImportFile *f = g_ptr_array_index (files, i);
-      if (!import_file (&imp, f, g_str_equal (f->path, "-") ? standard_input : NULL, error))
+      g_autoptr(GError) file_error = NULL;
+
+      /* A bad file is rolled back alone and the rest are still read, so that the refusal
+       * names every bad file; nothing is kept of any. Errors other than bad input (the
+       * disk, a cancel) stop at once. */
+      if (!_hf_db_exec (imp.db, "SAVEPOINT hf_import_file", error))
         {
           _hf_db_rollback (imp.db);
           goto out;
         }
-      result->files++;
+      if (!import_file (&imp, f, g_str_equal (f->path, "-") ? standard_input : NULL,
+                        &file_error))
+        {
+          if (!g_error_matches (file_error, HF_ERROR, HF_ERROR_INVALID_INPUT) ||
+              !_hf_db_exec (imp.db, "ROLLBACK TO hf_import_file", NULL))
+            {
+              g_propagate_error (error, g_steal_pointer (&file_error));
+              _hf_db_rollback (imp.db);
+              goto out;
+            }
+          g_ptr_array_set_size (imp.pending, 0);
+          g_hash_table_remove_all (imp.pending_keys);
+          imp.pending_bytes = 0;
+          g_ptr_array_add (bad, g_strdup (imp.display));
+          g_ptr_array_add (bad_what, imp.what != NULL ? g_strdup (imp.what)
+                                                      : g_strdup (file_error->message));
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&file_error);
+        }
+      if (!_hf_db_exec (imp.db, "RELEASE hf_import_file", error))
+        {
+          _hf_db_rollback (imp.db);
+          goto out;
+        }
+      if (imp.not_fhir)
+        {
+          if (result->skipped == NULL)
+            result->skipped = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (result->skipped, g_strdup (imp.display));
+        }
+      else if (first_error == NULL)
+        result->files++;
+    }
+  if (first_error != NULL)
+    {
+      _hf_db_rollback (imp.db);
+      if (bad->len == 1)
+        g_propagate_error (error, g_steal_pointer (&first_error));
+      else
+        g_set_error_literal (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                             (message = several_bad (bad, bad_what)));
+      goto out;
     }
   if (result->added + result->updated + result->history + result->deleted > 0)
     {
@@ -1957,6 +2189,7 @@ out:
   g_free (imp.origin);
   g_free (imp.source);
   g_free (imp.sha256);
+  g_free (imp.what);
   g_hash_table_unref (imp.file_counts);
   g_hash_table_unref (imp.rewrite);
   g_hash_table_unref (imp.names);

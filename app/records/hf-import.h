@@ -26,12 +26,16 @@ typedef struct
   guint64     deleted;     /* records a history Bundle deleted: kept, marked deleted */
   guint64     unchanged;   /* already in the vault with the same content */
   GHashTable *by_type;     /* char* resource type → GUINT_TO_POINTER (records read) */
+  GPtrArray  *skipped;     /* char*, the names of files in a folder that are not FHIR at all
+                            * (a README, a Bulk Data client's log), skipped; or NULL */
 } HfImportResult;
 
 void      hf_import_result_free (HfImportResult        *result);
 
 /* Imports every file (a folder: every file under it, sorted) in one transaction: all or
- * nothing. Bad input fails with HF_ERROR_INVALID_INPUT naming the file, line or entry. */
+ * nothing. Bad input fails with HF_ERROR_INVALID_INPUT naming the file, line or entry (every
+ * bad file, when there are several). A file found in a folder that is not FHIR at all (empty,
+ * not a JSON object, or JSON without a resourceType) is skipped and named in skipped. */
 gboolean  hf_vault_import_files (HfVault               *vault,
                                  const char * const    *paths,
                                  HfImportProgressFunc   progress,

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hf-error.h"
+#include "hf-fhir-r4.h"
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
 
@@ -386,6 +387,13 @@ read_capability (HfHttp         *http,
   if (parser == NULL)
     return TRUE;
   o = json_node_get_object (json_parser_get_root (parser));
+  /* DSTU2 called it a Conformance: kept only to say which version the server serves. */
+  if (g_strcmp0 (hf_json_string (o, "resourceType"), "Conformance") == 0)
+    {
+      s = hf_json_string (o, "fhirVersion");
+      config->fhir_version = g_strdup (s != NULL ? s : "1.0.2");
+      return TRUE;
+    }
   if (g_strcmp0 (hf_json_string (o, "resourceType"), "CapabilityStatement") != 0)
     return TRUE;
   config->has_capability = TRUE;
@@ -453,6 +461,7 @@ hf_smart_discover (HfHttp        *http,
   g_autoptr(HfSmartConfig) config = g_new0 (HfSmartConfig, 1);
   g_autofree char *outcome = NULL;
   g_autofree char *invalid = NULL;
+  HfFhirVersion version;
   long status = 0;
 
   g_return_val_if_fail (http != NULL, NULL);
@@ -465,6 +474,19 @@ hf_smart_discover (HfHttp        *http,
   if (!read_smart_configuration (http, config, cancellable, error) ||
       !read_capability (http, config, &status, &outcome, &invalid, cancellable, error))
     return NULL;
+  /* FHIR R4 only: an STU3 or DSTU2 server's records would be refused one by one. */
+  if (config->fhir_version != NULL &&
+      (version = hf_fhir_version_from_number (config->fhir_version)) != HF_FHIR_VERSION_R4 &&
+      version != HF_FHIR_VERSION_UNKNOWN)
+    {
+      g_autofree char *shown = g_utf8_make_valid (config->fhir_version,
+                                                  MIN (strlen (config->fhir_version), 16));
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "%s serves FHIR %s (%s), not R4: Healthfolio reads FHIR R4 only, so the "
+                   "source was not added; ask the provider for its FHIR R4 address.", base_url,
+                   shown, hf_fhir_version_name (version));
+      return NULL;
+    }
   if (!config->has_capability && !config->has_smart && invalid != NULL)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,

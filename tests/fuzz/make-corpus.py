@@ -202,6 +202,14 @@ def importer():
     copy('import', 'shc', 'example-01-a-fhirBundle.json', name='shc-example-01-bundle.json')
     copy('import', 'older-fhir', 'stu3-Abernathy_Francine_55.json')
     copy('import', 'older-fhir', 'dstu2-Abernathy_Francine_55.json')
+    # The R4 element check: two servers in one Bundle, R4 shapes an older check refused, and
+    # a resource with an element R4 does not have.
+    for name in ['bundle-references.json', 'adverseevent-example.json',
+                 'contract-example-42cfr-part2.json']:
+        copy('import', 'r4-examples', name)
+    unknown = json.loads(read('r4-examples', 'observation-example.json'))
+    unknown['context'] = {'reference': 'Encounter/example'}
+    put('import', 'observation-stu3-context.json', json.dumps(unknown, ensure_ascii=False))
     copy('import', 'bulk-ndjson', 'AllergyIntolerance.000.ndjson')
     copy('import', 'bulk-ndjson', 'Device.000.ndjson')
     put('import', 'Condition-5-lines.ndjson',
