@@ -297,7 +297,7 @@ test_migration_from_v2 (Fixture       *f,
   g_clear_object (&f->vault);
   f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (count_sql (f, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (count_sql (f, "PRAGMA user_version"), ==, 4);
   add_open (f);
   g_assert_true (sync_ok (f, &r, &error));
   g_assert_no_error (error);
