@@ -288,10 +288,13 @@ test_migration_from_v2 (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(HfSyncResult) r = NULL;
 
-  /* The vault schema 2 wrote: records, no sources. */
+  /* The vault schema 2 wrote: records, no sources, no record context (schema 4). */
   g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
                               "DROP TABLE attachment; DROP TABLE source_sync; "
                               "DROP TABLE source_token; DROP TABLE source; "
+                              "DROP TRIGGER resource_context_insert; "
+                              "DROP INDEX resource_context; "
+                              "ALTER TABLE resource DROP COLUMN context; "
                               "PRAGMA user_version = 2", NULL));
   hf_vault_lock (f->vault);
   g_clear_object (&f->vault);

@@ -80,8 +80,14 @@ html_flush (Html *h)
     {
       if (h->pending_break > 0)
         {
-          gsize len = h->out->len;
+          gsize len;
           int have = 0;
+
+          /* A line ends without the spaces before its break. */
+          while (h->out->len > 0 && (h->out->str[h->out->len - 1] == ' ' ||
+                                     h->out->str[h->out->len - 1] == '\t'))
+            g_string_truncate (h->out, h->out->len - 1);
+          len = h->out->len;
 
           while (have < 2 && len > (gsize) have && h->out->str[len - 1 - have] == '\n')
             have++;
@@ -104,6 +110,11 @@ html_char (Html     *h,
 {
   if (h->pre > 0 && (c == '\n' || c == '\t' || c == ' '))
     {
+      /* A line break where a paragraph already ends (right after <pre>) is that end; and
+       * never more than one blank line. */
+      if (c == '\n' && (h->pending_break > 0 || h->out->len == 0 ||
+                         g_str_has_suffix (h->out->str, "\n\n")))
+        return;
       html_flush (h);
       g_string_append_c (h->out, (char) c);
       return;
@@ -421,7 +432,9 @@ media_type (const char  *content_type,
             }
         }
     }
-  return g_ascii_strdown (g_strstrip (parts[0] != NULL ? parts[0] : ""), -1);
+  if (parts[0] == NULL)
+    return g_strdup ("");
+  return g_ascii_strdown (g_strstrip (parts[0]), -1);
 }
 
 char *
