@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hf-cli-detail.h"
 #include "hf-cli-private.h"
 
 #include "hf-fhir.h"
@@ -340,22 +341,38 @@ hf_cli_show (HfCliGlobals  *g,
   g_autoptr(JsonNode) resource = NULL;
   g_autoptr(GPtrArray) fields = NULL;
   g_autoptr(GPtrArray) linked = NULL;
+  g_autoptr(HfRecordRelated) detail = NULL;
   g_autofree char *json = NULL;
+  g_autofree char *save = NULL;
   gboolean raw = FALSE;
+  gboolean force = FALSE;
+  int part = 1;
   guint64 id;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, "Print the resource's JSON as stored", NULL },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &save,
+      "Write the record's document (a PDF, an image…) to FILE, as it was received", "FILE" },
+    { "part", 0, 0, G_OPTION_ARG_INT, &part, "With --save: which of the record's files (1, 2…)",
+      "N" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, "With --save: replace FILE if it exists", NULL },
     { NULL }
   };
 
   if (!hf_cli_parse_options (entries, "ID",
                              "Show one record as a patient reads it: what it is, its "
-                             "result or dosage, status, dates, who and where. With --raw, the "
-                             "resource's JSON as stored.", &argc, &argv, &error))
+                             "result or dosage, status, dates, who and where; a report's "
+                             "results, a visit's records, a document's text, and every source "
+                             "it came from. With --raw, the resource's JSON as stored. With "
+                             "--save FILE, the document it carries, written to FILE (mode "
+                             "0600) and never opened.", &argc, &argv, &error))
     return hf_cli_fail (error);
   if (argc != 2 || !g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
     return hf_cli_usage_error ("show takes one record number, as printed by list or search.");
+  if (raw && save != NULL)
+    return hf_cli_usage_error ("show takes --raw or --save, not both.");
+  if (part < 1)
+    return hf_cli_usage_error ("--part takes a file's number, 1 for the first.");
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
     return hf_cli_fail (error);
@@ -380,15 +397,41 @@ hf_cli_show (HfCliGlobals  *g,
       hf_vault_lock (vault);
       return 0;
     }
+  detail = hf_record_related_load (vault, row, resource != NULL && JSON_NODE_HOLDS_OBJECT (resource)
+                                               ? json_node_get_object (resource) : NULL, &error);
+  if (detail == NULL)
+    return hf_cli_fail (error);
+  if (save != NULL)
+    {
+      if (!hf_cli_detail_save (vault, row, detail, (guint) part, save, force, &error))
+        return hf_cli_fail (error);
+      if (!g->json)
+        {
+          g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
+          g_print ("Saved file %d of record %" G_GINT64_FORMAT " to %s; it was not opened.\n",
+                   part, row->id, hf_cli_printable (keep, save));
+        }
+      hf_vault_lock (vault);
+      return 0;
+    }
   if (resource != NULL && JSON_NODE_HOLDS_OBJECT (resource))
     fields = hf_fhir_describe (json_node_get_object (resource), hf_record_store_resolve, vault);
   else
     fields = g_ptr_array_new ();
+  /* A report's results and conclusion are listed below, the results with values and flags. */
+  for (guint i = fields->len; i > 0; i--)
+    {
+      const char *label = ((HfFhirField *) g_ptr_array_index (fields, i - 1))->label;
+      if ((detail->results->len > 0 && g_strcmp0 (label, "Result") == 0) ||
+          (detail->conclusion != NULL && g_strcmp0 (label, "Conclusion") == 0))
+        g_ptr_array_remove_index (fields, i - 1);
+    }
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
       add_row_members (b, row);
+      hf_cli_detail_add_json (b, detail);
       json_builder_set_member_name (b, "details");
       json_builder_begin_array (b);
       for (guint i = 0; i < fields->len; i++)
@@ -433,6 +476,7 @@ hf_cli_show (HfCliGlobals  *g,
             g_print ("  %*s   %s\n", (int) width, "", hf_cli_printable (keep, lines[k]));
         }
       g_print ("\n");
+      hf_cli_detail_print (row, detail, keep);
       {
         g_autofree char *source = hf_record_source_dup_label (row->source);
         g_print ("  Source:  %s\n", hf_cli_printable (keep, source));
