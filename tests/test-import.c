@@ -151,12 +151,13 @@ test_migration_from_v1 (Fixture       *f,
                                   "DROP TABLE source_token; DROP TABLE source; "
                                   "DROP TABLE resource_fts; DROP TABLE resource; "
                                   "DROP TABLE record_count; DROP TABLE search_vocab; DROP TABLE provenance; "
+                                  "DROP TABLE person; "
                                   "PRAGMA user_version = 1", NULL));
   reopen (f);
   db = _hf_vault_get_db (f->vault);
   sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 4);
   sqlite3_finalize (stmt);
 
   bundle = hf_test_write_file (&f->td, "p.json",

@@ -291,13 +291,14 @@ test_migration_from_v2 (Fixture       *f,
   /* The vault schema 2 wrote: records, no sources. */
   g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
                               "DROP TABLE attachment; DROP TABLE source_sync; "
-                              "DROP TABLE source_token; DROP TABLE source; "
+                              "DROP TABLE source_token; DROP TABLE source; DROP TABLE person; "
+                              "ALTER TABLE provenance DROP COLUMN same_person; "
                               "PRAGMA user_version = 2", NULL));
   hf_vault_lock (f->vault);
   g_clear_object (&f->vault);
   f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (count_sql (f, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (count_sql (f, "PRAGMA user_version"), ==, 4);
   add_open (f);
   g_assert_true (sync_ok (f, &r, &error));
   g_assert_no_error (error);

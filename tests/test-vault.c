@@ -776,7 +776,7 @@ test_pragmas (Fixture       *f,
     { "PRAGMA temp_store", "2" },
     { "PRAGMA synchronous", "2" },
     { "PRAGMA cipher_memory_security", "1" },
-    { "PRAGMA user_version", "3" },
+    { "PRAGMA user_version", "4" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (expect); i++)

@@ -157,6 +157,7 @@ typedef struct
 {
   HfPerson  *person;
   GPtrArray *ids;                       /* char*: their Patients' ids */
+  gboolean   in_vault;                  /* one of them was in the vault before: linked */
 } InputPerson;
 
 static void
@@ -964,16 +965,27 @@ flush (Import  *imp,
 
 /* {{{ people */
 
-static void
-note_patient (Import     *imp,
-              JsonObject *r,
-              const char *fhir_id)
+static gboolean vault_has_patient (Import      *imp,
+                                   const char  *fhir_id,
+                                   gboolean    *found,
+                                   GError     **error);
+
+static gboolean
+note_patient (Import      *imp,
+              JsonObject  *r,
+              const char  *fhir_id,
+              GError     **error)
 {
   g_autoptr(HfPerson) found = NULL;
   InputPerson *ip = g_hash_table_lookup (imp->patient_person, fhir_id);
+  gboolean in_vault = FALSE;
 
   if (ip != NULL)
-    return;   /* another version of a Patient already met */
+    return TRUE;   /* another version of a Patient already met */
+  /* A Patient the vault keeps already is its person's (any Patient it keeps is), even when
+   * it names nobody: its new version is not someone else. */
+  if (!vault_has_patient (imp, fhir_id, &in_vault, error))
+    return FALSE;
   found = hf_person_new_from_patient (r);
   for (guint i = 0; ip == NULL && i < imp->people->len; i++)
     if (hf_person_matches (((InputPerson *) g_ptr_array_index (imp->people, i))->person, found))
@@ -987,29 +999,36 @@ note_patient (Import     *imp,
     }
   else
     _hf_person_merge (ip->person, found);
+  ip->in_vault = ip->in_vault || in_vault;
   g_ptr_array_add (ip->ids, g_strdup (fhir_id));
   g_hash_table_insert (imp->patient_person, g_strdup (fhir_id), ip);
+  return TRUE;
 }
 
-/* Whether the resource belongs in this vault's import: FALSE when --person leaves it out.
- * Notes the Patients met and the Patients records are about. */
+/* Whether the resource belongs in this vault's import (*KEEP FALSE when --person leaves it
+ * out). Notes the Patients met and the Patients records are about. */
 static gboolean
-person_keeps (Import     *imp,
-              JsonObject *r,
-              const char *type,
-              const char *fhir_id)
+person_keeps (Import      *imp,
+              JsonObject  *r,
+              const char  *type,
+              const char  *fhir_id,
+              gboolean    *keep,
+              GError     **error)
 {
   const char *only = imp->options != NULL ? imp->options->person : NULL;
   const char *ref;
   const char *mapped;
   g_autofree char *patient = NULL;
 
+  *keep = TRUE;
   if (g_str_equal (type, "Patient"))
     {
       if (only != NULL && !g_str_equal (fhir_id, only))
-        return FALSE;
-      note_patient (imp, r, fhir_id);
-      return TRUE;
+        {
+          *keep = FALSE;
+          return TRUE;
+        }
+      return note_patient (imp, r, fhir_id, error);
     }
   if ((ref = hf_person_subject_reference (r)) == NULL)
     return TRUE;
@@ -1017,7 +1036,10 @@ person_keeps (Import     *imp,
   if ((patient = hf_person_reference_id (mapped != NULL ? mapped : ref)) == NULL)
     return TRUE;
   if (only != NULL)
-    return g_str_equal (patient, only);
+    {
+      *keep = g_str_equal (patient, only);
+      return TRUE;
+    }
   if (!g_hash_table_contains (imp->referenced, patient))
     g_hash_table_insert (imp->referenced, g_steal_pointer (&patient), g_strdup (imp->display));
   return TRUE;
@@ -1040,8 +1062,15 @@ store_resource (Import      *imp,
   gsize hash_len = sizeof p->hash;
   char *key;
   char *name;
+  gboolean keep = TRUE;
 
-  if (imp->people != NULL && !person_keeps (imp, r, type, fhir_id))
+  if (imp->people != NULL && !person_keeps (imp, r, type, fhir_id, &keep, error))
+    {
+      g_free (json);
+      g_free (p);
+      return FALSE;
+    }
+  if (!keep)
     {
       imp->result->left_out++;
       g_free (json);
@@ -2023,7 +2052,7 @@ check_people (Import  *imp,
     {
       if (person == NULL)
         return _hf_person_store (imp->db, input->person, error);
-      if (!hf_person_matches (person, input->person))
+      if (!input->in_vault && !hf_person_matches (person, input->person))
         {
           if (!same_person)
             {
@@ -2048,7 +2077,7 @@ check_people (Import  *imp,
         return FALSE;
       if (!known)
         return TRUE;
-      name = g_strdup_printf ("Patient %s (whose Patient record is not in %s)",
+      name = g_strdup_printf ("Patient %s, whose Patient record is not in %s",
                               (char *) g_ptr_array_index (unnamed, 0),
                               imp->result->files > 1 ? "them" : "it");
       other = hf_person_new (name, NULL);

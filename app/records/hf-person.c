@@ -225,7 +225,7 @@ hf_person_describe (const HfPerson *person)
   g_return_val_if_fail (person != NULL, NULL);
 
   if (person->birth_date == NULL)
-    return g_strdup_printf ("%s, birth date unknown", person->name);
+    return g_strdup (person->name);
   return g_strdup_printf ("%s, born %s", person->name, person->birth_date);
 }
 
