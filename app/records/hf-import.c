@@ -148,6 +148,7 @@ typedef struct
   const HfImportOptions *options;
   GPtrArray            *people;         /* InputPerson*: the input's Patients, by person */
   GHashTable           *patient_person; /* Patient id → its InputPerson */
+  GHashTable           *anonymous;      /* ids of Patients that name nobody (HfPerson) */
   GHashTable           *referenced;     /* Patient id a record is about → file's display name */
   gint64                first_provenance;   /* the first provenance row of this import */
 } Import;
@@ -980,13 +981,18 @@ note_patient (Import      *imp,
   InputPerson *ip = g_hash_table_lookup (imp->patient_person, fhir_id);
   gboolean in_vault = FALSE;
 
-  if (ip != NULL)
+  if (ip != NULL || g_hash_table_contains (imp->anonymous, fhir_id))
     return TRUE;   /* another version of a Patient already met */
   /* A Patient the vault keeps already is its person's (any Patient it keeps is), even when
    * it names nobody: its new version is not someone else. */
   if (!vault_has_patient (imp, fhir_id, &in_vault, error))
     return FALSE;
   found = hf_person_new_from_patient (r);
+  if (found->anonymous)
+    {
+      g_hash_table_add (imp->anonymous, g_strdup (fhir_id));
+      return TRUE;
+    }
   for (guint i = 0; ip == NULL && i < imp->people->len; i++)
     if (hf_person_matches (((InputPerson *) g_ptr_array_index (imp->people, i))->person, found))
       ip = g_ptr_array_index (imp->people, i);
@@ -1952,8 +1958,14 @@ refuse_several (Import      *imp,
     {
       InputPerson *ip = g_ptr_array_index (imp->people, i);
       g_autofree char *who = hf_person_describe (ip->person);
-      g_string_append_printf (s, "%s%s, Patient %s", shown ? "; " : "", who,
-                              (char *) g_ptr_array_index (ip->ids, 0));
+      g_autofree char *unnamed_as = g_strdup_printf ("Patient %s",
+                                                     (char *) g_ptr_array_index (ip->ids, 0));
+
+      /* A Patient without a name is named by its id already. */
+      if (g_str_equal (who, unnamed_as))
+        g_string_append_printf (s, "%s%s", shown ? "; " : "", who);
+      else
+        g_string_append_printf (s, "%s%s, %s", shown ? "; " : "", who, unnamed_as);
     }
   for (guint i = 0; i < unnamed->len && shown < MAX_NAMED_PEOPLE; i++, shown++)
     g_string_append_printf (s, "%sPatient %s, not in the file", shown ? "; " : "",
@@ -2021,7 +2033,8 @@ check_people (Import  *imp,
   refs = g_list_sort (g_hash_table_get_keys (imp->referenced), (GCompareFunc) strcmp);
   for (GList *l = refs; l != NULL; l = l->next)
     {
-      if (g_hash_table_contains (imp->patient_person, l->data))
+      if (g_hash_table_contains (imp->patient_person, l->data) ||
+          g_hash_table_contains (imp->anonymous, l->data))
         continue;
       if (!vault_has_patient (imp, l->data, &known, error))
         return FALSE;
@@ -2032,7 +2045,8 @@ check_people (Import  *imp,
   if (only != NULL)
     {
       input = g_hash_table_lookup (imp->patient_person, only);
-      if (input == NULL && !vault_has_patient (imp, only, &known, error))
+      known = g_hash_table_contains (imp->anonymous, only);
+      if (input == NULL && !known && !vault_has_patient (imp, only, &known, error))
         return FALSE;
       if (input == NULL && !known)
         {
@@ -2179,6 +2193,7 @@ hf_vault_import_files_with (HfVault                *vault,
   imp.options = options;
   imp.people = g_ptr_array_new_with_free_func ((GDestroyNotify) input_person_free);
   imp.patient_person = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  imp.anonymous = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.referenced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < files->len; i++)
     {
@@ -2254,6 +2269,7 @@ out:
   g_hash_table_unref (imp.vocab_new);
   g_ptr_array_unref (imp.people);
   g_hash_table_unref (imp.patient_person);
+  g_hash_table_unref (imp.anonymous);
   g_hash_table_unref (imp.referenced);
   return ok;
 }

@@ -125,6 +125,7 @@ hf_person_new_from_patient (JsonObject *patient)
                                                                   ? hf_json_string (patient, "id")
                                                                   : "without a name");
   p->birth_date = nonempty_strip (hf_json_string (patient, "birthDate"));
+  p->anonymous = shown->len == 0 && p->birth_date == NULL;
 
   ids = hf_json_array (patient, "identifier");
   for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
@@ -140,6 +141,7 @@ hf_person_new_from_patient (JsonObject *patient)
           add_identifier (p, key);
         }
     }
+  p->anonymous = p->anonymous && p->identifiers->len == 0;
   return p;
 }
 
@@ -394,6 +396,8 @@ _hf_person_check_patient (sqlite3     *db,
   g_autoptr(HfPerson) found = hf_person_new_from_patient (patient);
   g_autoptr(HfPerson) person = NULL;
 
+  if (found->anonymous)
+    return TRUE;   /* names nobody: neither the person nor someone else */
   if (!_hf_person_load (db, &person, error))
     return FALSE;
   if (person == NULL)

@@ -20,6 +20,8 @@ typedef struct
   char      *given;         /* the first given name; may be NULL */
   char      *birth_date;    /* YYYY-MM-DD as written; may be NULL */
   GPtrArray *identifiers;   /* char* "system|value", business identifiers */
+  gboolean   anonymous;     /* a Patient with no name, birth date or identifier: who it is
+                             * cannot be told, so it is nobody else either */
 } HfPerson;
 
 void      hf_person_free              (HfPerson     *person);
