@@ -551,6 +551,22 @@ test_same_person (Fixture       *f,
   g_assert_true (import (f, clemente, NULL, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (result->added, ==, 0);
+
+  /* Nor both files in one folder: two Patients, linked, are one person, not several. */
+  {
+    g_autofree char *dir = g_build_filename (f->td.dir, "both", NULL);
+    g_autofree char *carla = data_path (CARLA);
+    g_autofree char *a = g_build_filename (dir, "carla.json", NULL);
+    g_autofree char *b = g_build_filename (dir, "clemente.json", NULL);
+
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    hf_test_copy (carla, a);
+    hf_test_copy (clemente, b);
+    g_clear_pointer (&result, hf_import_result_free);
+    g_assert_true (import (f, dir, NULL, &result, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (result->files, ==, 2);
+  }
 }
 
 /* The number of Bulk resources that are not about PATIENT: other Patients, and records whose

@@ -2057,10 +2057,28 @@ check_people (Import  *imp,
           return FALSE;
         }
     }
-  else if (imp->people->len + unnamed->len > 1)
-    return refuse_several (imp, unnamed, error);
-  else if (imp->people->len == 1)
-    input = g_ptr_array_index (imp->people, 0);
+  else
+    {
+      /* The vault's person under several Patients (linked before, or matching) is one. */
+      InputPerson *ours = NULL;
+      guint others = 0;
+
+      for (guint i = 0; i < imp->people->len; i++)
+        {
+          InputPerson *ip = g_ptr_array_index (imp->people, i);
+          if (person != NULL && (ip->in_vault || hf_person_matches (person, ip->person)))
+            ours = ip;
+          else
+            {
+              others++;
+              input = ip;
+            }
+        }
+      if ((ours != NULL) + others + unnamed->len > 1)
+        return refuse_several (imp, unnamed, error);
+      if (input == NULL)
+        input = ours;
+    }
 
   if (input != NULL)
     {
