@@ -703,9 +703,9 @@ test_sync_other_person (Fixture       *f,
   g_assert_false (sync_clinic (f, server, &error));
   g_assert_nonnull (error);
   g_assert_cmpstr (error->message, ==, "The server “clinic” holds the record of Pat Test, born "
-                   "1970-01-01; this vault is Carla Echevarría’s, born 2005-05-03. Import it "
-                   "into another vault, or add --same-person if this is the same person under "
-                   "another name.");
+                   "1970-01-01; this vault is Carla Echevarría’s, born 2005-05-03. Add this "
+                   "source to the vault of that person instead, or remove it with “source "
+                   "remove”.");
   g_assert_cmpint (records (f), ==, 0);
   g_assert_true (hf_vault_get_person (f->vault, &person, &error));
   g_assert_cmpstr (person->name, ==, "Carla Echevarría");

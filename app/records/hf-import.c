@@ -2088,7 +2088,7 @@ check_people (Import  *imp,
         {
           if (!same_person)
             {
-              _hf_person_set_mismatch (error, what_holds (imp), input->person, person);
+              _hf_person_set_mismatch (error, what_holds (imp), input->person, person, NULL);
               return FALSE;
             }
           if (!record_same_person (imp, input->person, person, error))
@@ -2115,7 +2115,7 @@ check_people (Import  *imp,
       other = hf_person_new (name, NULL);
       if (!same_person)
         {
-          _hf_person_set_mismatch (error, what_holds (imp), other, person);
+          _hf_person_set_mismatch (error, what_holds (imp), other, person, NULL);
           return FALSE;
         }
       return record_same_person (imp, other, person, error);

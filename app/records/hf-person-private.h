@@ -26,12 +26,14 @@ gboolean  _hf_person_store        (sqlite3         *db,
                                    const HfPerson  *person,
                                    GError         **error);
 
-/* The refusal: WHAT ("This file holds", "The server holds") OTHER's record, not the vault's
- * person's. HF_ERROR_INVALID_INPUT. */
+/* The refusal: WHAT ("This file holds") OTHER's record, not the vault's person's; ADVICE says
+ * what the user can do (NULL: an import's, "Import it into another vault, or add
+ * --same-person…"). HF_ERROR_INVALID_INPUT. */
 void      _hf_person_set_mismatch (GError         **error,
                                    const char      *what,
                                    const HfPerson  *other,
-                                   const HfPerson  *vault_person);
+                                   const HfPerson  *vault_person,
+                                   const char      *advice);
 
 /* Adds B's identifiers that A lacks to A. */
 void      _hf_person_merge        (HfPerson        *a,
@@ -39,10 +41,11 @@ void      _hf_person_merge        (HfPerson        *a,
 
 /* The Patient a sync fetched, checked against the vault's person inside the caller's
  * transaction: it becomes the person when the vault has none, and is refused with the
- * sentence of _hf_person_set_mismatch when it is someone else. */
+ * sentence of _hf_person_set_mismatch (WHAT, ADVICE) when it is someone else. */
 gboolean  _hf_person_check_patient (sqlite3        *db,
                                     JsonObject     *patient,
                                     const char     *what,
+                                    const char     *advice,
                                     GError        **error);
 
 G_END_DECLS

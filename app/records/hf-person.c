@@ -372,7 +372,8 @@ void
 _hf_person_set_mismatch (GError         **error,
                          const char      *what,
                          const HfPerson  *other,
-                         const HfPerson  *vault_person)
+                         const HfPerson  *vault_person,
+                         const char      *advice)
 {
   g_autofree char *theirs = hf_person_describe (other);
   g_autofree char *ours = NULL;
@@ -382,15 +383,16 @@ _hf_person_set_mismatch (GError         **error,
   else
     ours = g_strdup_printf ("%s’s", vault_person->name);
   g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-               "%s the record of %s; this vault is %s. Import it into another vault, or "
-               "add --same-person if this is the same person under another name.",
-               what, theirs, ours);
+               "%s the record of %s; this vault is %s. %s", what, theirs, ours,
+               advice != NULL ? advice : "Import it into another vault, or add --same-person if "
+                                         "this is the same person under another name.");
 }
 
 gboolean
 _hf_person_check_patient (sqlite3     *db,
                           JsonObject  *patient,
                           const char  *what,
+                          const char  *advice,
                           GError     **error)
 {
   g_autoptr(HfPerson) found = hf_person_new_from_patient (patient);
@@ -404,7 +406,7 @@ _hf_person_check_patient (sqlite3     *db,
     return _hf_person_store (db, found, error);
   if (!hf_person_matches (person, found))
     {
-      _hf_person_set_mismatch (error, what, found, person);
+      _hf_person_set_mismatch (error, what, found, person, advice);
       return FALSE;
     }
   _hf_person_merge (person, found);

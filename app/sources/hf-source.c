@@ -1198,7 +1198,9 @@ store_page (Sync        *sync,
 
       /* A vault holds one person's record: someone else's stops the sync before anything of
        * theirs is stored, with the sentence an import would give. */
-      if (!_hf_person_check_patient (sync->db, root, what, error))
+      if (!_hf_person_check_patient (sync->db, root, what,
+                                     "Add this source to the vault of that person instead, or "
+                                     "remove it with “source remove”.", error))
         {
           if (sync->fatal == NULL && error != NULL && *error != NULL)
             sync->fatal = g_error_copy (*error);
