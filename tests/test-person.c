@@ -664,6 +664,72 @@ test_pick_person (Fixture       *f,
   open_vault (f);
 }
 
+/* The entries of the Synthea Bundles in DIR about nobody or about the Patient of FULL_URL
+ * (kept by --person), and the others (left out). */
+static void
+count_synthea_entries (const char *dir,
+                       const char *full_url,
+                       guint64    *kept,
+                       guint64    *left)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  *kept = *left = 0;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonArray *entries;
+
+      g_assert_true (json_parser_load_from_file (parser, path, NULL));
+      entries = hf_json_array (json_node_get_object (json_parser_get_root (parser)), "entry");
+      for (guint i = 0; i < json_array_get_length (entries); i++)
+        {
+          JsonObject *e = json_array_get_object_element (entries, i);
+          JsonObject *r = hf_json_object (e, "resource");
+          const char *ref = hf_person_subject_reference (r);
+          gboolean mine;
+
+          if (g_str_equal (hf_json_string (r, "resourceType"), "Patient"))
+            mine = g_str_equal (hf_json_string (e, "fullUrl"), full_url);
+          else
+            mine = ref == NULL || g_str_equal (ref, full_url);
+          if (mine)
+            (*kept)++;
+          else
+            (*left)++;
+        }
+    }
+}
+
+/* Picking one person of a folder of Synthea Bundles, whose records name them by the
+ * urn:uuid fullUrl of their Patient entry. */
+static void
+test_pick_person_bundles (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *synthea = data_path ("synthea");
+  HfImportOptions options = { .person = "d8e20eac-1721-4a71-ba98-c23d32e75105" };
+  g_autoptr(HfImportResult) result = NULL;
+  g_autoptr(HfPerson) person = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 kept = 0, left = 0;
+
+  count_synthea_entries (synthea, "urn:uuid:d8e20eac-1721-4a71-ba98-c23d32e75105", &kept,
+                         &left);
+  g_assert_cmpuint (left, >, 100);
+  g_assert_true (import (f, synthea, &options, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->left_out, ==, left);
+  g_assert_cmpuint (result->added, ==, kept);
+  g_assert_cmpint (count_sql (f, "SELECT count (*) FROM resource WHERE subject IS NOT NULL AND "
+                                 "subject <> 'Patient/d8e20eac-1721-4a71-ba98-c23d32e75105'"),
+                   ==, 0);
+  g_assert_true (hf_vault_get_person (f->vault, &person, &error));
+  g_assert_cmpstr (person->name, ==, "Carla Echevarría");
+}
+
 /* }}} */
 /* {{{ sync */
 
@@ -744,6 +810,7 @@ main (int    argc,
   ADD ("/hf/person/subject-other", test_subject_other);
   ADD ("/hf/person/same-person", test_same_person);
   ADD ("/hf/person/pick-person", test_pick_person);
+  ADD ("/hf/person/pick-person-bundles", test_pick_person_bundles);
   ADD ("/hf/person/sync-other-person", test_sync_other_person);
   ADD ("/hf/person/sync-first-person", test_sync_first_person);
 #undef ADD
