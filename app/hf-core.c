@@ -10,6 +10,7 @@
 
 #include "hf-core.h"
 
+#include "hf-person-private.h"
 #include "hf-records-private.h"
 #include "hf-secure.h"
 #include "hf-source-private.h"
@@ -28,6 +29,7 @@ hf_core_init (void)
       _hf_vault_add_migration (3, _hf_sources_migrate_v3);   /* sources: servers, tokens */
       _hf_vault_add_migration (4, _hf_records_migrate_v4);   /* records: visits, copies,
                                                               * search inside words */
+      _hf_vault_add_migration (5, _hf_person_migrate_v5);    /* records: the vault's person */
       g_once_init_leave (&migrations_added, 1);
     }
   return TRUE;

@@ -42,6 +42,7 @@ void
 hf_kill_write_bulk (const char *data_dir,
                     const char *path,
                     guint       n,
+                    const char *patient_id,
                     GHashTable *counts)
 {
   g_autofree char *dir_path = g_build_filename (data_dir ? data_dir : g_getenv ("HF_TEST_DATA"),
@@ -52,6 +53,10 @@ hf_kill_write_bulk (const char *data_dir,
   g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GRegex) uuid = g_regex_new ("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
                                         "[0-9a-f]{12}", G_REGEX_OPTIMIZE, 0, NULL);
+  g_autoptr(GRegex) patient = g_regex_new ("\"Patient/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                                           "[0-9a-f]{4}-[0-9a-f]{12}\"", G_REGEX_OPTIMIZE, 0,
+                                           NULL);
+  g_autofree char *patient_ref = g_strdup_printf ("\"Patient/%s\"", patient_id);
   const char *name;
   FILE *out;
 
@@ -76,6 +81,9 @@ hf_kill_write_bulk (const char *data_dir,
             continue;
           node = json_from_string (split[k], NULL);
           g_assert_nonnull (node);
+          if (g_str_equal (json_object_get_string_member (json_node_get_object (node),
+                                                          "resourceType"), "Patient"))
+            continue;
           g_ptr_array_add (types, g_strdup (json_object_get_string_member (
                                               json_node_get_object (node), "resourceType")));
           g_ptr_array_add (lines, g_strdup (split[k]));
@@ -89,9 +97,11 @@ hf_kill_write_bulk (const char *data_dir,
     {
       Rewrite rewrite = { i / lines->len };
       const char *type = g_ptr_array_index (types, i % lines->len);
-      g_autofree char *line = g_regex_replace_eval (uuid, g_ptr_array_index (lines,
-                                                                             i % lines->len),
-                                                    -1, 0, 0, rewrite_uuid_cb, &rewrite, NULL);
+      g_autofree char *copied = g_regex_replace_eval (uuid, g_ptr_array_index (lines,
+                                                                               i % lines->len),
+                                                      -1, 0, 0, rewrite_uuid_cb, &rewrite, NULL);
+      g_autofree char *line = g_regex_replace_literal (patient, copied, -1, 0, patient_ref, 0,
+                                                       NULL);
 
       fputs (line, out);
       fputc ('\n', out);

@@ -10,13 +10,19 @@
 
 G_BEGIN_DECLS
 
+/* The Patient id of tests/data/synthea/Luigi_Wiegand_…, the vault the kill tests start from. */
+#define LUIGI_PATIENT "1ae0605d-e5b8-4d6d-a96d-c93dcbd57e06"
+
 /* Writes to PATH NDJSON of N resources made from tests/data/bulk-ndjson (HF_TEST_DATA, or
  * DATA_DIR if not NULL): copy k of a line has the first 8 hex digits of every UUID in it
  * replaced by k, so ids differ between copies and references inside a copy still resolve.
- * Adds to COUNTS (type → GUINT_TO_POINTER count) what it wrote. */
+ * A vault holds one person's record: the export's Patients are left out and every record is
+ * about PATIENT_ID (a Patient of the vault imported into). Adds to COUNTS (type →
+ * GUINT_TO_POINTER count) what it wrote. */
 void      hf_kill_write_bulk   (const char         *data_dir,
                                 const char         *path,
                                 guint               n,
+                                const char         *patient_id,
                                 GHashTable         *counts);
 
 /* Copies a vault (FILE.hfvault, its -wal if any, FILE.hfkeys) to TO (a .hfvault path). */

@@ -895,7 +895,10 @@ test_check_summary (HfTestDir    *td,
 {
   g_autofree char *pass_file = hf_test_write_file (td, "pass", OWNER_PASS "\n");
   G_GNUC_UNUSED g_autofree char *code = create_vault (td->vault, pass_file);
-  g_autofree char *synthea = g_build_filename (g_getenv ("HF_TEST_DATA"), "synthea", NULL);
+  /* One person's record: a vault holds one person's. */
+  g_autofree char *synthea = g_build_filename (g_getenv ("HF_TEST_DATA"), "synthea",
+                                               "Carla_Echevarria_9a628ccd-2a55-4331-8e68-"
+                                               "bb58458fd674.json", NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(JsonNode) root = NULL;

@@ -420,7 +420,7 @@ test_import_kills (Work          *w,
   gint64 unlock, whole;
   guint mid = 0;
 
-  /* Old: one Synthea patient. New: that and the bulk data's copies. */
+  /* Old: one Synthea patient. New: that and the bulk data's copies, about him. */
   g_assert_cmpint (hf_test_cli_v (NULL, NULL, first), ==, 0);
   old = inspect (w, w->base);
   fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -431,7 +431,7 @@ test_import_kills (Work          *w,
     while (g_hash_table_iter_next (&iter, &key, &value))
       g_hash_table_insert (fresh, g_strdup (key), value);
   }
-  hf_kill_write_bulk (NULL, bulk, IMPORT_RESOURCES, fresh);
+  hf_kill_write_bulk (NULL, bulk, IMPORT_RESOURCES, LUIGI_PATIENT, fresh);
 
   hf_kill_copy_vault (w->base, w->work);
   hf_kill_run (w->work, w->pass_file, args, -1, TRUE, &run);

@@ -292,7 +292,7 @@ test_migration_from_v2 (Fixture       *f,
   /* The vault schema 2 wrote: records as schema 2 made them, no sources. */
   g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
                               "DROP TABLE attachment; DROP TABLE source_sync; "
-                              "DROP TABLE source_token; DROP TABLE source; "
+                              "DROP TABLE source_token; DROP TABLE source; DROP TABLE person; "
                               "DROP TABLE resource_fts; DROP TABLE resource; "
                               "DROP TABLE record_count; DROP TABLE search_vocab; "
                               "DROP TABLE provenance; PRAGMA user_version = 2", NULL));

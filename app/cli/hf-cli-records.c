@@ -45,13 +45,26 @@ hf_cli_import (HfCliGlobals  *g,
   g_autoptr(HfVault) vault = NULL;
   g_autoptr(HfImportResult) result = NULL;
   g_autoptr(GList) types = NULL;
+  g_autofree char *person = NULL;
+  gboolean same_person = FALSE;
+  HfImportOptions options = { 0 };
   GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "same-person", 0, 0, G_OPTION_ARG_NONE, &same_person,
+      "The Patient in the files is the vault's person under another name", NULL },
+    { "person", 0, 0, G_OPTION_ARG_STRING, &person,
+      "Of files holding several people, keep only the Patient ID and their records", "ID" },
+    G_OPTION_ENTRY_NULL
+  };
 
-  if (!hf_cli_parse_options (NULL, "FILE|DIR …",
+  if (!hf_cli_parse_options (entries, "FILE|DIR …",
                              "Import FHIR R4 files: Bundles of any type, single resources, NDJSON "
                              "(Bulk Data), or folders of them. All files are imported in one "
                              "transaction: if any is invalid, nothing is imported (exit code 3). "
-                             "Importing the same content again changes nothing.",
+                             "Importing the same content again changes nothing. A vault holds "
+                             "one person's record: files of someone else, or of several people, "
+                             "are refused (exit code 3) unless --same-person or --person says "
+                             "otherwise.",
                              &argc, &argv, &error))
     return hf_cli_fail (error);
   if (argc < 2)
@@ -59,9 +72,11 @@ hf_cli_import (HfCliGlobals  *g,
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
     return hf_cli_fail (error);
-  if (!hf_vault_import_files (vault, (const char * const *) argv + 1,
-                              isatty (STDERR_FILENO) ? import_progress_cb : NULL, NULL, NULL,
-                              &result, &error))
+  options.same_person = same_person;
+  options.person = person;
+  if (!hf_vault_import_files_with (vault, (const char * const *) argv + 1, &options,
+                                   isatty (STDERR_FILENO) ? import_progress_cb : NULL, NULL,
+                                   NULL, &result, &error))
     return hf_cli_fail (error);
   types = g_list_sort (g_hash_table_get_keys (result->by_type), (GCompareFunc) strcmp);
   if (g->json)
@@ -80,6 +95,8 @@ hf_cli_import (HfCliGlobals  *g,
       json_builder_add_int_value (b, result->deleted);
       json_builder_set_member_name (b, "unchanged");
       json_builder_add_int_value (b, result->unchanged);
+      json_builder_set_member_name (b, "left_out");
+      json_builder_add_int_value (b, result->left_out);
       json_builder_set_member_name (b, "by_type");
       json_builder_begin_object (b);
       for (GList *l = types; l != NULL; l = l->next)
@@ -104,6 +121,9 @@ hf_cli_import (HfCliGlobals  *g,
                G_GUINT64_FORMAT " deleted, %" G_GUINT64_FORMAT " unchanged.\n", result->files,
                result->files == 1 ? "" : "s", result->added, result->updated, result->history,
                result->deleted, result->unchanged);
+      if (result->left_out > 0)
+        g_print ("Left out %" G_GUINT64_FORMAT " record%s of other people than Patient %s.\n",
+                 result->left_out, result->left_out == 1 ? "" : "s", person);
       for (GList *l = types; l != NULL; l = l->next)
         {
           g_autofree char *type = hf_cli_terminal_text (l->data, FALSE);

@@ -11,6 +11,7 @@
 #include "hf-cli-private.h"
 
 #include "hf-demo.h"
+#include "hf-person.h"
 #include "hf-records.h"
 
 /* {{{ vault */
@@ -26,12 +27,18 @@ hf_cli_vault_create (HfCliGlobals  *g,
   g_autoptr(HfSecret) code = NULL;
   g_autoptr(HfVault) vault = NULL;
   g_autoptr(GHashTable) counts = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *birth_date = NULL;
+  g_autoptr(HfPerson) person = NULL;
   gboolean demo = FALSE;
   guint64 records = 0;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "owner", 0, 0, G_OPTION_ARG_STRING, &owner, "The owner's member name (default: owner)",
       "NAME" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Whose record the vault holds: their given and "
+      "family name (else the first Patient imported says it)", "\"GIVEN FAMILY\"" },
+    { "birth-date", 0, 0, G_OPTION_ARG_STRING, &birth_date, "Their birth date", "YYYY-MM-DD" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Fill the vault with the demo record: an invented "
       "patient's five years of care, to try Healthfolio without real data", NULL },
     { NULL }
@@ -44,6 +51,27 @@ hf_cli_vault_create (HfCliGlobals  *g,
     return hf_cli_fail (error);
   if (argc > 1)
     return hf_cli_usage_error ("vault create takes no arguments; give the file with --vault.");
+  if ((name == NULL) != (birth_date == NULL))
+    return hf_cli_usage_error ("Give both --name and --birth-date, or neither (the first Patient "
+                               "imported then says whose record the vault holds).");
+  if (name != NULL && demo)
+    return hf_cli_usage_error ("The demo vault holds the demo patient's record; leave out "
+                               "--name and --birth-date with --demo.");
+  if (name != NULL)
+    {
+      guint y = 0, m = 0, d = 0;
+      char end = '\0';
+      g_autofree char *shown = hf_cli_terminal_text (birth_date, FALSE);
+
+      if (strlen (birth_date) != 10 ||
+          sscanf (birth_date, "%4u-%2u-%2u%c", &y, &m, &d, &end) != 3 ||
+          !g_date_valid_dmy (d, m, y))
+        return hf_cli_usage_error ("The birth date “%s” is not a date written YYYY-MM-DD "
+                                   "(for example 2005-05-03).", shown);
+      if (*g_strstrip (name) == '\0')
+        return hf_cli_usage_error ("--name is empty; give the person's given and family name.");
+      person = hf_person_new (name, birth_date);
+    }
 
   path = hf_cli_vault_path (g, &error);
   if (path == NULL)
@@ -61,6 +89,8 @@ hf_cli_vault_create (HfCliGlobals  *g,
   else
     vault = hf_vault_create (path, owner, passphrase, &code, &error);
   if (vault == NULL)
+    return hf_cli_fail (error);
+  if (person != NULL && !hf_vault_set_person (vault, person, &error))
     return hf_cli_fail (error);
   if (demo && (counts = hf_record_store_stats (vault, &records, &error)) == NULL)
     return hf_cli_fail (error);
@@ -91,6 +121,11 @@ hf_cli_vault_create (HfCliGlobals  *g,
 
       g_print ("Created the vault %s with the owner “%s”.\n", hf_cli_printable (keep, path),
                hf_cli_printable (keep, hf_vault_get_member_name (vault)));
+      if (person != NULL)
+        {
+          g_autofree char *who = hf_person_describe (person);
+          g_print ("It holds the record of %s.\n", hf_cli_printable (keep, who));
+        }
       if (demo)
         g_print ("It holds the demo record: %" G_GUINT64_FORMAT " records of an invented "
                  "patient. Try “healthfolio-cli list”.\n", records);
@@ -112,11 +147,15 @@ hf_cli_vault_info (HfCliGlobals  *g,
 {
   g_autoptr(HfVault) vault = NULL;
   g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(HfPerson) person = NULL;
   g_autofree char *id = NULL;
+  guint64 patients = 0;
   GError *error = NULL;
 
   if (!hf_cli_parse_options (NULL, "",
-                             "Show the vault's identity, the acting member and the members.",
+                             "Show the vault's identity, whose record it holds (name, birth "
+                             "date, identifiers and the Patient records linked to them), the "
+                             "acting member and the members.",
                              &argc, &argv, &error))
     return hf_cli_fail (error);
   vault = hf_cli_open_vault (g, &error);
@@ -125,6 +164,9 @@ hf_cli_vault_info (HfCliGlobals  *g,
 
   id = hf_vault_dup_id (vault);
   members = hf_vault_list_members (vault);
+  if (!hf_vault_get_person (vault, &person, &error) ||
+      !hf_vault_count_patients (vault, &patients, &error))
+    return hf_cli_fail (error);
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -141,6 +183,28 @@ hf_cli_vault_info (HfCliGlobals  *g,
       json_builder_add_int_value (b, hf_vault_get_generation (vault));
       json_builder_set_member_name (b, "members");
       json_builder_add_int_value (b, members->len);
+      json_builder_set_member_name (b, "person");
+      if (person == NULL)
+        json_builder_add_null_value (b);
+      else
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, person->name);
+          json_builder_set_member_name (b, "birth_date");
+          if (person->birth_date != NULL)
+            json_builder_add_string_value (b, person->birth_date);
+          else
+            json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "identifiers");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < person->identifiers->len; i++)
+            json_builder_add_string_value (b, g_ptr_array_index (person->identifiers, i));
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "patient_records");
+          json_builder_add_int_value (b, patients);
+          json_builder_end_object (b);
+        }
       json_builder_end_object (b);
       hf_cli_print_json (b);
     }
@@ -154,6 +218,17 @@ hf_cli_vault_info (HfCliGlobals  *g,
                hf_role_to_string (hf_vault_get_member_role (vault)));
       g_print ("Generation:  %" G_GUINT64_FORMAT "\n", hf_vault_get_generation (vault));
       g_print ("Members:     %u\n", members->len);
+      if (person == NULL)
+        g_print ("Person:      not known yet (the first Patient imported says it)\n");
+      else
+        {
+          g_autofree char *who = hf_person_describe (person);
+          g_print ("Person:      %s\n", hf_cli_printable (keep, who));
+          for (guint i = 0; i < person->identifiers->len; i++)
+            g_print ("%-13s%s\n", i == 0 ? "Identifiers:" : "",
+                     hf_cli_printable (keep, g_ptr_array_index (person->identifiers, i)));
+          g_print ("Patient records linked: %" G_GUINT64_FORMAT "\n", patients);
+        }
     }
   hf_vault_lock (vault);
   return 0;

@@ -28,6 +28,14 @@
  * (identifier.system|value), else with the same id and the same content (meta and layout
  * aside). A linked copy is not listed, counted or found (hf-records.c); show lists it.
  *
+ * People: a vault holds one person's record. While the input is read, its Patients are gathered
+ * (one entry per person, hf_person_matches) with the Patients its records' subject, patient or
+ * beneficiary name; before the transaction commits they are checked against the vault's person
+ * (check_people), and a refusal rolls the whole import back like an invalid entry does. With
+ * HfImportOptions.person only that Patient and the records about them are kept, and every
+ * record without a person (Organization, Practitioner, Medication…): all of them, not only the
+ * ones the kept records refer to, since a reference may come later in the stream.
+ *
  * Speed: SQLCipher is run with cipher_memory_security, which mlock()s and wipes every
  * allocation SQLite makes, and SQLite frees a statement's registers and cursors each time it
  * is reset; so most of an import's time went into statement executions, not data. Records
@@ -52,6 +60,7 @@
 #include "hf-fhir-r4.h"
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
+#include "hf-person-private.h"
 #include "hf-records-private.h"
 #include "hf-vault-private.h"
 
@@ -144,7 +153,31 @@ typedef struct
 
   GHashTable           *vocab_seen;     /* words written to search_vocab in this transaction */
   GHashTable           *vocab_new;      /* words of the rows being written, not yet there */
+
+  /* One person per vault: NULL people for a sync's batches, which check their Patient. */
+  const HfImportOptions *options;
+  GPtrArray            *people;         /* InputPerson*: the input's Patients, by person */
+  GHashTable           *patient_person; /* Patient id → its InputPerson */
+  GHashTable           *anonymous;      /* ids of Patients that name nobody (HfPerson) */
+  GHashTable           *referenced;     /* Patient id a record is about → file's display name */
+  gint64                first_provenance;   /* the first provenance row of this import */
 } Import;
+
+/* A person the input holds a Patient of. */
+typedef struct
+{
+  HfPerson  *person;
+  GPtrArray *ids;                       /* char*: their Patients' ids */
+  gboolean   in_vault;                  /* one of them was in the vault before: linked */
+} InputPerson;
+
+static void
+input_person_free (InputPerson *ip)
+{
+  hf_person_free (ip->person);
+  g_ptr_array_unref (ip->ids);
+  g_free (ip);
+}
 
 void
 hf_import_result_free (HfImportResult *result)
@@ -469,6 +502,8 @@ ensure_provenance (Import  *imp,
   if (!step_done (imp, imp->insert_provenance, error))
     return FALSE;
   imp->provenance_id = sqlite3_last_insert_rowid (imp->db);
+  if (imp->first_provenance == 0)
+    imp->first_provenance = imp->provenance_id;
   return TRUE;
 }
 
@@ -998,6 +1033,95 @@ flush (Import  *imp,
   return TRUE;
 }
 
+/* {{{ people */
+
+static gboolean vault_has_patient (Import      *imp,
+                                   const char  *fhir_id,
+                                   gboolean    *found,
+                                   GError     **error);
+
+static gboolean
+note_patient (Import      *imp,
+              JsonObject  *r,
+              const char  *fhir_id,
+              GError     **error)
+{
+  g_autoptr(HfPerson) found = NULL;
+  InputPerson *ip = g_hash_table_lookup (imp->patient_person, fhir_id);
+  gboolean in_vault = FALSE;
+
+  if (ip != NULL || g_hash_table_contains (imp->anonymous, fhir_id))
+    return TRUE;   /* another version of a Patient already met */
+  /* A Patient the vault keeps already is its person's (any Patient it keeps is), even when
+   * it names nobody: its new version is not someone else. */
+  if (!vault_has_patient (imp, fhir_id, &in_vault, error))
+    return FALSE;
+  found = hf_person_new_from_patient (r);
+  if (found->anonymous)
+    {
+      g_hash_table_add (imp->anonymous, g_strdup (fhir_id));
+      return TRUE;
+    }
+  for (guint i = 0; ip == NULL && i < imp->people->len; i++)
+    if (hf_person_matches (((InputPerson *) g_ptr_array_index (imp->people, i))->person, found))
+      ip = g_ptr_array_index (imp->people, i);
+  if (ip == NULL)
+    {
+      ip = g_new0 (InputPerson, 1);
+      ip->person = g_steal_pointer (&found);
+      ip->ids = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (imp->people, ip);
+    }
+  else
+    _hf_person_merge (ip->person, found);
+  ip->in_vault = ip->in_vault || in_vault;
+  g_ptr_array_add (ip->ids, g_strdup (fhir_id));
+  g_hash_table_insert (imp->patient_person, g_strdup (fhir_id), ip);
+  return TRUE;
+}
+
+/* Whether the resource belongs in this vault's import (*KEEP FALSE when --person leaves it
+ * out). Notes the Patients met and the Patients records are about. */
+static gboolean
+person_keeps (Import      *imp,
+              JsonObject  *r,
+              const char  *type,
+              const char  *fhir_id,
+              gboolean    *keep,
+              GError     **error)
+{
+  const char *only = imp->options != NULL ? imp->options->person : NULL;
+  const char *ref;
+  const char *mapped;
+  g_autofree char *patient = NULL;
+
+  *keep = TRUE;
+  if (g_str_equal (type, "Patient"))
+    {
+      if (only != NULL && !g_str_equal (fhir_id, only))
+        {
+          *keep = FALSE;
+          return TRUE;
+        }
+      return note_patient (imp, r, fhir_id, error);
+    }
+  if ((ref = hf_person_subject_reference (r)) == NULL)
+    return TRUE;
+  mapped = g_hash_table_lookup (imp->rewrite, ref);
+  if ((patient = hf_person_reference_id (mapped != NULL ? mapped : ref)) == NULL)
+    return TRUE;
+  if (only != NULL)
+    {
+      *keep = g_str_equal (patient, only);
+      return TRUE;
+    }
+  if (!g_hash_table_contains (imp->referenced, patient))
+    g_hash_table_insert (imp->referenced, g_steal_pointer (&patient), g_strdup (imp->display));
+  return TRUE;
+}
+
+/* }}} */
+
 /* Queues a resource; JSON is its stored text, taken. */
 static gboolean
 store_resource (Import      *imp,
@@ -1011,9 +1135,24 @@ store_resource (Import      *imp,
   Pending *p = g_new0 (Pending, 1);
   JsonObject *meta = hf_json_object (r, "meta");
   gsize hash_len = sizeof p->hash;
-  char *key = g_strdup_printf ("%s/%s", type, fhir_id);
+  char *key;
   char *name;
+  gboolean keep = TRUE;
 
+  if (imp->people != NULL && !person_keeps (imp, r, type, fhir_id, &keep, error))
+    {
+      g_free (json);
+      g_free (p);
+      return FALSE;
+    }
+  if (!keep)
+    {
+      imp->result->left_out++;
+      g_free (json);
+      g_free (p);
+      return TRUE;
+    }
+  key = g_strdup_printf ("%s/%s", type, fhir_id);
   p->type = g_strdup (type);
   p->fhir_id = g_strdup (fhir_id);
   p->json = json;
@@ -1987,6 +2126,9 @@ describe (HfImportResult *result)
   for (GList *l = types; l != NULL; l = l->next)
     g_string_append_printf (s, "%s%s %u", l == types ? "; " : ", ", (char *) l->data,
                             GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, l->data)));
+  if (result->left_out > 0)
+    g_string_append_printf (s, "; %" G_GUINT64_FORMAT " records of other people left out",
+                            result->left_out);
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
@@ -2011,6 +2153,214 @@ several_bad (GPtrArray *bad,
   return g_string_free (s, FALSE);
 }
 
+/* {{{ one person per vault */
+
+#define MAX_NAMED_PEOPLE 20
+
+static gboolean
+vault_has_patient (Import      *imp,
+                   const char  *fhir_id,
+                   gboolean    *found,
+                   GError     **error)
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (imp->db, fhir_id != NULL
+                               ? "SELECT 1 FROM resource WHERE resource_type = 'Patient' AND "
+                                 "fhir_id = ?1 LIMIT 1"
+                               : "SELECT 1 FROM resource WHERE resource_type = 'Patient' LIMIT 1",
+                               -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      if (fhir_id != NULL)
+        sqlite3_bind_text (stmt, 1, fhir_id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _hf_db_fail (imp->db, rc, "reading records", error);
+  *found = rc == SQLITE_ROW;
+  return TRUE;
+
+/* What the refusal sentences say holds the other record. */
+static const char *
+what_holds (Import *imp)
+  return imp->result->files > 1 ? "These files hold" : "This file holds";
+
+static gboolean
+refuse_several (Import      *imp,
+                GPtrArray   *unnamed,
+                GError     **error)
+  g_autoptr(GString) s = g_string_new (NULL);
+  guint total = imp->people->len + unnamed->len;
+  guint shown = 0;
+
+  g_string_printf (s, "%s the records of %u people (", what_holds (imp), total);
+  for (guint i = 0; i < imp->people->len && shown < MAX_NAMED_PEOPLE; i++, shown++)
+    {
+      InputPerson *ip = g_ptr_array_index (imp->people, i);
+      g_autofree char *who = hf_person_describe (ip->person);
+      g_autofree char *unnamed_as = g_strdup_printf ("Patient %s",
+                                                     (char *) g_ptr_array_index (ip->ids, 0));
+
+      /* A Patient without a name is named by its id already. */
+      if (g_str_equal (who, unnamed_as))
+        g_string_append_printf (s, "%s%s", shown ? "; " : "", who);
+      else
+        g_string_append_printf (s, "%s%s, %s", shown ? "; " : "", who, unnamed_as);
+    }
+  for (guint i = 0; i < unnamed->len && shown < MAX_NAMED_PEOPLE; i++, shown++)
+    g_string_append_printf (s, "%sPatient %s, not in the file", shown ? "; " : "",
+                            (char *) g_ptr_array_index (unnamed, i));
+  if (total > shown)
+    g_string_append_printf (s, "; and %u more", total - shown);
+  g_string_append (s, "), and a vault holds one person’s record: import one of them with "
+                   "--person ID, or each into a vault of their own; nothing was imported.");
+  g_set_error_literal (error, HF_ERROR, HF_ERROR_INVALID_INPUT, s->str);
+  return FALSE;
+
+/* Records that the import took OTHER to be the vault's PERSON: in its provenance rows and the
+ * activity log. */
+static gboolean
+record_same_person (Import          *imp,
+                    const HfPerson  *other,
+                    const HfPerson  *person,
+                    GError         **error)
+  g_autofree char *theirs = hf_person_describe (other);
+  g_autofree char *ours = hf_person_describe (person);
+  g_autofree char *decision = g_strdup_printf ("%s taken to be %s by %s (--same-person)",
+                                               theirs, ours,
+                                               hf_vault_get_member_name (imp->vault));
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (imp->first_provenance != 0)
+    {
+      rc = sqlite3_prepare_v2 (imp->db, "UPDATE provenance SET same_person = ? WHERE id >= ?",
+                               -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_text (stmt, 1, decision, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 2, imp->first_provenance);
+          rc = sqlite3_step (stmt);
+        }
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        return _hf_db_fail (imp->db, rc, "recording provenance", error);
+    }
+  return _hf_audit_append (imp->db, _hf_vault_get_audit_key (imp->vault),
+                           hf_vault_get_member_name (imp->vault), "same-person", decision,
+                           error);
+
+/* Before the import commits: the input holds one person, the vault's (or the vault's first). */
+static gboolean
+check_people (Import  *imp,
+              GError **error)
+  const char *only = imp->options != NULL ? imp->options->person : NULL;
+  gboolean same_person = imp->options != NULL && imp->options->same_person;
+  g_autoptr(GPtrArray) unnamed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(HfPerson) person = NULL;
+  g_autoptr(GList) refs = NULL;
+  InputPerson *input = NULL;
+  gboolean known;
+
+  if (!_hf_person_load (imp->db, &person, error))
+    return FALSE;
+
+  /* Patients records are about, that the input does not hold and the vault does not know. */
+  refs = g_list_sort (g_hash_table_get_keys (imp->referenced), (GCompareFunc) strcmp);
+  for (GList *l = refs; l != NULL; l = l->next)
+    {
+      if (g_hash_table_contains (imp->patient_person, l->data) ||
+          g_hash_table_contains (imp->anonymous, l->data))
+        continue;
+      if (!vault_has_patient (imp, l->data, &known, error))
+        return FALSE;
+      if (!known)
+        g_ptr_array_add (unnamed, g_strdup (l->data));
+    }
+
+  if (only != NULL)
+    {
+      input = g_hash_table_lookup (imp->patient_person, only);
+      known = g_hash_table_contains (imp->anonymous, only);
+      if (input == NULL && !known && !vault_has_patient (imp, only, &known, error))
+        return FALSE;
+      if (input == NULL && !known)
+        {
+          g_autofree char *shown = g_utf8_make_valid (only, MIN (strlen (only), 64));
+          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                       "There is no Patient “%s” in the files to import or in this vault; "
+                       "check the id after --person; nothing was imported.", shown);
+          return FALSE;
+        }
+    }
+  else
+    {
+      /* The vault's person under several Patients (linked before, or matching) is one. */
+      InputPerson *ours = NULL;
+      guint others = 0;
+
+      for (guint i = 0; i < imp->people->len; i++)
+        {
+          InputPerson *ip = g_ptr_array_index (imp->people, i);
+          if (person != NULL && (ip->in_vault || hf_person_matches (person, ip->person)))
+            ours = ip;
+          else
+            {
+              others++;
+              input = ip;
+            }
+        }
+      if ((ours != NULL) + others + unnamed->len > 1)
+        return refuse_several (imp, unnamed, error);
+      if (input == NULL)
+        input = ours;
+    }
+
+  if (input != NULL)
+    {
+      if (person == NULL)
+        return _hf_person_store (imp->db, input->person, error);
+      if (!input->in_vault && !hf_person_matches (person, input->person))
+        {
+          if (!same_person)
+            {
+              _hf_person_set_mismatch (error, what_holds (imp), input->person, person, NULL);
+              return FALSE;
+            }
+          if (!record_same_person (imp, input->person, person, error))
+            return FALSE;
+        }
+      _hf_person_merge (person, input->person);
+      return _hf_person_store (imp->db, person, error);
+    }
+
+  /* Records about one Patient the vault does not know, without their Patient: someone else
+   * when the vault holds its person's Patient under another id. */
+  if (unnamed->len == 1 && person != NULL)
+    {
+      g_autoptr(HfPerson) other = NULL;
+      g_autofree char *name = NULL;
+
+      if (!vault_has_patient (imp, NULL, &known, error))
+        return FALSE;
+      if (!known)
+        return TRUE;
+      name = g_strdup_printf ("Patient %s, whose Patient record is not in %s",
+                              (char *) g_ptr_array_index (unnamed, 0),
+                              imp->result->files > 1 ? "them" : "it");
+      other = hf_person_new (name, NULL);
+      if (!same_person)
+        {
+          _hf_person_set_mismatch (error, what_holds (imp), other, person, NULL);
+          return FALSE;
+        }
+      return record_same_person (imp, other, person, error);
+    }
+  return TRUE;
+
+/* }}} */
+
 gboolean
 hf_vault_import_files (HfVault               *vault,
                        const char * const    *paths,
@@ -2019,6 +2369,20 @@ hf_vault_import_files (HfVault               *vault,
                        GCancellable          *cancellable,
                        HfImportResult       **out,
                        GError               **error)
+{
+  return hf_vault_import_files_with (vault, paths, NULL, progress, user_data, cancellable, out,
+                                     error);
+}
+
+gboolean
+hf_vault_import_files_with (HfVault                *vault,
+                            const char * const     *paths,
+                            const HfImportOptions  *options,
+                            HfImportProgressFunc    progress,
+                            gpointer                user_data,
+                            GCancellable           *cancellable,
+                            HfImportResult        **out,
+                            GError                **error)
 {
   g_autoptr(GPtrArray) files =
     g_ptr_array_new_with_free_func ((GDestroyNotify) _hf_import_file_free);
@@ -2084,6 +2448,11 @@ hf_vault_import_files (HfVault               *vault,
   imp.pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.vocab_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.vocab_new = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  imp.options = options;
+  imp.people = g_ptr_array_new_with_free_func ((GDestroyNotify) input_person_free);
+  imp.patient_person = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  imp.anonymous = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  imp.referenced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < files->len; i++)
     {
       HfImportFile *f = g_ptr_array_index (files, i);
@@ -2163,6 +2532,11 @@ hf_vault_import_files (HfVault               *vault,
                              (message = several_bad (bad, bad_what)));
       goto out;
     }
+  if (!check_people (&imp, error))
+    {
+      _hf_db_rollback (imp.db);
+      goto out;
+    }
   if (result->added + result->updated + result->history + result->deleted > 0)
     {
       g_autofree char *detail = describe (result);
@@ -2198,6 +2572,10 @@ out:
   g_hash_table_unref (imp.pending_keys);
   g_hash_table_unref (imp.vocab_seen);
   g_hash_table_unref (imp.vocab_new);
+  g_ptr_array_unref (imp.people);
+  g_hash_table_unref (imp.patient_person);
+  g_hash_table_unref (imp.anonymous);
+  g_hash_table_unref (imp.referenced);
   return ok;
 }
 

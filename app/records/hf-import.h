@@ -25,12 +25,20 @@ typedef struct
   guint64     history;     /* older versions, kept as history */
   guint64     deleted;     /* records a history Bundle deleted: kept, marked deleted */
   guint64     unchanged;   /* already in the vault with the same content */
+  guint64     left_out;    /* other people's records, left out by HfImportOptions.person */
   GHashTable *by_type;     /* char* resource type → GUINT_TO_POINTER (records read) */
   GPtrArray  *skipped;     /* char*, the names of files in a folder that are not FHIR at all
                             * (a README, a Bulk Data client's log), skipped; or NULL */
 } HfImportResult;
 
 void      hf_import_result_free (HfImportResult        *result);
+
+/* A vault holds one person's record (hf-person.h). */
+typedef struct
+{
+  gboolean    same_person;   /* a Patient that does not match the vault's person is them */
+  const char *person;        /* of a file holding several people, the Patient id to keep */
+} HfImportOptions;
 
 /* Imports every file (a folder: every file under it, sorted) in one transaction: all or
  * nothing. Bad input fails with HF_ERROR_INVALID_INPUT naming the file, line or entry (every
@@ -43,6 +51,17 @@ gboolean  hf_vault_import_files (HfVault               *vault,
                                  GCancellable          *cancellable,
                                  HfImportResult       **out,
                                  GError               **error);
+
+/* The same, with OPTIONS (NULL: none). Several people in the input, or a Patient who is not
+ * the vault's person, are refused with HF_ERROR_INVALID_INPUT and nothing is imported. */
+gboolean  hf_vault_import_files_with (HfVault                *vault,
+                                      const char * const     *paths,
+                                      const HfImportOptions  *options,
+                                      HfImportProgressFunc    progress,
+                                      gpointer                user_data,
+                                      GCancellable           *cancellable,
+                                      HfImportResult        **out,
+                                      GError                **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfImportResult, hf_import_result_free)
 

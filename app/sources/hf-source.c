@@ -26,6 +26,7 @@
 #include "hf-import-private.h"
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
+#include "hf-person-private.h"
 #include "hf-vault-private.h"
 
 #define DEFAULT_PAGE_SIZE      100
@@ -1193,6 +1194,18 @@ store_page (Sync        *sync,
     return FALSE;
   if (ts->is_patient)
     {
+      g_autofree char *what = g_strdup_printf ("The server “%s” holds", sync->src.info->name);
+
+      /* A vault holds one person's record: someone else's stops the sync before anything of
+       * theirs is stored, with the sentence an import would give. */
+      if (!_hf_person_check_patient (sync->db, root, what,
+                                     "Add this source to the vault of that person instead, or "
+                                     "remove it with “source remove”.", error))
+        {
+          if (sync->fatal == NULL && error != NULL && *error != NULL)
+            sync->fatal = g_error_copy (*error);
+          goto fail;
+        }
       if (!_hf_import_batch_add (sync->batch, root, text, length, where, error))
         goto fail;
       ts->result->resources++;

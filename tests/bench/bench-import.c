@@ -11,6 +11,9 @@
  * a template has every UUID in it rewritten the same way (its first 8 hex digits become k), so
  * ids are distinct across copies and references between resources of one copy still resolve.
  * Templates are taken round-robin, so sizes and the type mix are those of the real files.
+ * A vault holds one person's record: the file starts with one Patient (the first template
+ * Patient, as "bench-person"), the other Patients are left out, and every reference to a
+ * Patient names that one.
  *
  * The floor: the same NDJSON file, read and joined into one JSON array in C, loaded by
  * INSERT … SELECT … FROM json_each(?) into a table of a fresh SQLCipher database with the
@@ -61,6 +64,30 @@ template_free (Template *t)
 }
 
 static GRegex *uuid_regex;
+static GRegex *patient_regex;
+static char   *person_json;   /* the one Patient of the generated file */
+
+/* JSON, made about the one person: NULL for a Patient (the first becomes the person). */
+static char *
+about_one_person (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  JsonObject *r = json_node_get_object (node);
+
+  if (g_str_equal (json_object_get_string_member (r, "resourceType"), "Patient"))
+    {
+      if (person_json == NULL)
+        {
+          g_autoptr(JsonGenerator) gen = json_generator_new ();
+          json_object_set_string_member (r, "id", "bench-person");
+          json_generator_set_root (gen, node);
+          person_json = json_generator_to_data (gen, NULL);
+        }
+      return NULL;
+    }
+  return g_regex_replace_literal (patient_regex, json, -1, 0, "\"Patient/bench-person\"", 0,
+                                  NULL);
+}
 
 static Template *
 template_new (const char *json)
@@ -146,7 +173,11 @@ add_bundle (GPtrArray  *templates,
           g_autofree char *to = g_strdup_printf ("\"%s\"", (char *) ref);
           g_string_replace (s, from, to, 0);
         }
-      g_ptr_array_add (templates, template_new (s->str));
+      {
+        g_autofree char *one = about_one_person (s->str);
+        if (one != NULL)
+          g_ptr_array_add (templates, template_new (one));
+      }
     }
 }
 
@@ -163,7 +194,11 @@ add_ndjson (GPtrArray  *templates,
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     if (*g_strstrip (lines[i]) != '\0')
-      g_ptr_array_add (templates, template_new (lines[i]));
+      {
+        g_autofree char *one = about_one_person (lines[i]);
+        if (one != NULL)
+          g_ptr_array_add (templates, template_new (one));
+      }
 }
 
 static GPtrArray *
@@ -174,6 +209,8 @@ load_templates (const char *data_dir)
 
   uuid_regex = g_regex_new ("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
                             G_REGEX_OPTIMIZE, 0, NULL);
+  patient_regex = g_regex_new ("\"Patient/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                               "[0-9a-f]{12}\"", G_REGEX_OPTIMIZE, 0, NULL);
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
       g_autofree char *dir = g_build_filename (data_dir, kinds[k], NULL);
@@ -209,9 +246,14 @@ write_ndjson (GPtrArray  *templates,
 
   if (f == NULL)
     g_error ("bench-import: cannot write %s", path);
+  g_assert (person_json != NULL);
   for (guint i = 0; i < n; i++)
     {
-      template_write (g_ptr_array_index (templates, i % templates->len), i / templates->len, buf);
+      if (i == 0)
+        g_string_append (buf, person_json);
+      else
+        template_write (g_ptr_array_index (templates, (i - 1) % templates->len),
+                        (i - 1) / templates->len, buf);
       g_string_append_c (buf, '\n');
       if (buf->len > (1 << 20) - (1 << 16) || i + 1 == n)
         {

@@ -160,7 +160,7 @@ bench_import (guint kills,
     while (g_hash_table_iter_next (&iter, &key, &value))
       g_hash_table_insert (fresh, g_strdup (key), value);
   }
-  hf_kill_write_bulk (NULL, bulk, resources, fresh);
+  hf_kill_write_bulk (NULL, bulk, resources, LUIGI_PATIENT, fresh);
 
   hf_kill_copy_vault (p.base, p.work);
   hf_kill_run (p.work, p.pass_file, args, -1, TRUE, &run);

@@ -793,7 +793,9 @@ test_records (void)
   HfVaultPage *page = _hf_window_get_vault_page (window);
   GtkSingleSelection *selection = _hf_vault_page_get_selection (page);
   HfRecordDetail *detail = _hf_vault_page_get_detail (page);
-  g_autofree char *synthea = test_data_path ("synthea");
+  /* One person's record: a vault holds one person's. */
+  g_autofree char *synthea = test_data_path ("synthea/Carla_Echevarria_9a628ccd-2a55-4331-"
+                                             "8e68-bb58458fd674.json");
   g_autofree char *bad = g_build_filename (data_home, "bad.json", NULL);
   g_autoptr(GHashTable) stats = NULL;
   g_autoptr(GError) error = NULL;
@@ -1029,7 +1031,9 @@ test_records_narrow (void)
   HfVaultPage *page = _hf_window_get_vault_page (window);
   GtkSingleSelection *selection = _hf_vault_page_get_selection (page);
   AdwLeaflet *leaflet = _hf_vault_page_get_leaflet (page);
-  g_autofree char *synthea = test_data_path ("synthea");
+  /* One person's record: a vault holds one person's. */
+  g_autofree char *synthea = test_data_path ("synthea/Carla_Echevarria_9a628ccd-2a55-4331-"
+                                             "8e68-bb58458fd674.json");
 
   import_through_page (page, synthea);
   wait_frames (GTK_WIDGET (window));
