@@ -219,10 +219,12 @@ resource_json (const char *type,
                             "\"Patient/" PATIENT "\"},\"effectiveDateTime\":\"2023-05-01\","
                             "\"valueQuantity\":{\"value\":%u,\"unit\":\"/min\"}}", id, version,
                             last_updated, 60 + version);
+  /* R4 names the person "patient" in these types and "subject" in the others. */
   return g_strdup_printf ("{\"resourceType\":\"%s\",\"id\":\"%s\",\"meta\":{\"versionId\":"
-                          "\"%u\",\"lastUpdated\":\"%s\"},\"subject\":{\"reference\":\"Patient/"
-                          PATIENT "\"},\"patient\":{\"reference\":\"Patient/" PATIENT "\"}}",
-                          type, id, version, last_updated);
+                          "\"%u\",\"lastUpdated\":\"%s\"},\"%s\":{\"reference\":\"Patient/"
+                          PATIENT "\"}}", type, id, version, last_updated,
+                          g_str_equal (type, "AllergyIntolerance") ||
+                          g_str_equal (type, "Immunization") ? "patient" : "subject");
 }
 
 static Resource *

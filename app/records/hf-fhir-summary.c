@@ -130,7 +130,7 @@ observation_name (HfFhirContext *ctx,
   const char *short_name = _hf_fhir_concept_loinc_name (code);
   g_autofree char *text = NULL;
 
-  set_primary_code (ctx, code);
+  _hf_fhir_set_primary_code (ctx, code);
   if (short_name != NULL)
     {
       g_string_append (ctx->title, short_name);

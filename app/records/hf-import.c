@@ -2162,6 +2162,7 @@ vault_has_patient (Import      *imp,
                    const char  *fhir_id,
                    gboolean    *found,
                    GError     **error)
+{
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (imp->db, fhir_id != NULL
                                ? "SELECT 1 FROM resource WHERE resource_type = 'Patient' AND "
@@ -2180,16 +2181,20 @@ vault_has_patient (Import      *imp,
     return _hf_db_fail (imp->db, rc, "reading records", error);
   *found = rc == SQLITE_ROW;
   return TRUE;
+}
 
 /* What the refusal sentences say holds the other record. */
 static const char *
 what_holds (Import *imp)
+{
   return imp->result->files > 1 ? "These files hold" : "This file holds";
+}
 
 static gboolean
 refuse_several (Import      *imp,
                 GPtrArray   *unnamed,
                 GError     **error)
+{
   g_autoptr(GString) s = g_string_new (NULL);
   guint total = imp->people->len + unnamed->len;
   guint shown = 0;
@@ -2217,6 +2222,7 @@ refuse_several (Import      *imp,
                    "--person ID, or each into a vault of their own; nothing was imported.");
   g_set_error_literal (error, HF_ERROR, HF_ERROR_INVALID_INPUT, s->str);
   return FALSE;
+}
 
 /* Records that the import took OTHER to be the vault's PERSON: in its provenance rows and the
  * activity log. */
@@ -2225,6 +2231,7 @@ record_same_person (Import          *imp,
                     const HfPerson  *other,
                     const HfPerson  *person,
                     GError         **error)
+{
   g_autofree char *theirs = hf_person_describe (other);
   g_autofree char *ours = hf_person_describe (person);
   g_autofree char *decision = g_strdup_printf ("%s taken to be %s by %s (--same-person)",
@@ -2250,11 +2257,13 @@ record_same_person (Import          *imp,
   return _hf_audit_append (imp->db, _hf_vault_get_audit_key (imp->vault),
                            hf_vault_get_member_name (imp->vault), "same-person", decision,
                            error);
+}
 
 /* Before the import commits: the input holds one person, the vault's (or the vault's first). */
 static gboolean
 check_people (Import  *imp,
               GError **error)
+{
   const char *only = imp->options != NULL ? imp->options->person : NULL;
   gboolean same_person = imp->options != NULL && imp->options->same_person;
   g_autoptr(GPtrArray) unnamed = g_ptr_array_new_with_free_func (g_free);
@@ -2358,6 +2367,7 @@ check_people (Import  *imp,
       return record_same_person (imp, other, person, error);
     }
   return TRUE;
+}
 
 /* }}} */
 
