@@ -304,7 +304,8 @@ test_units_in_titles_and_details (void)
   static const struct { const char *file; const char *title; const char *result; } cases[] = {
     { "observation-example-f004-erythrocyte.json", "Red blood cells 4.12 ×10¹²/L — low",
       "4.12 ×10¹²/L" },
-    { "observation-example-f202-temperature.json", "Body temperature 39 °C — high", "39 °C" },
+    { "observation-example-f202-temperature.json",
+      "Entered in error: Body temperature 39 °C — high", "39 °C" },   /* its status */
     { "observation-example-bmi.json", "BMI 16.2 kg/m²", "16.2 kg/m²" },
     { "observation-example-heart-rate.json", "Heart rate 44 /min", "44 /min" },
     { "observation-example-mbp.json", "Mean blood pressure 80 mmHg", "80 mmHg" },
