@@ -1271,14 +1271,23 @@ static void
 test_bundle_two_servers (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autofree char *path = data_path ("r4-examples/bundle-references.json");
-  g_autoptr(HfImportResult) result = import_ok (f, path, NULL);
+  g_autofree char *several = data_path ("r4-examples/bundle-references.json");
+  g_autofree char *path = data_path ("derived/bundle-references-one-person.json");
+  const char *paths[] = { several, NULL };
+  g_autoptr(HfImportResult) result = NULL;
   g_autoptr(HfImportResult) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The example is several people's records: refused as such. Its one-person copy (every
+   * Observation about Patient/45, Patient/23 left out) keeps the two servers' records. */
+  g_assert_false (hf_vault_import_files (f->vault, paths, NULL, NULL, NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "3 people (Patient 23; Name 1, Patient 45; Patient 1"));
+  result = import_ok (f, path, NULL);
 
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (result->by_type, "Observation")), ==,
                     7);
   g_assert_cmpuint (result->history, ==, 0);
-  g_assert_cmpuint (result->added, ==, 10);
+  g_assert_cmpuint (result->added, ==, 9);
   g_assert_cmpuint (result->updated, ==, 1);
   g_assert_cmpuint (count_rows (f, "SELECT count(*) FROM resource WHERE resource_type = "
                                    "'Observation' AND superseded_by IS NULL"), ==, 7);
@@ -1290,7 +1299,7 @@ test_bundle_two_servers (Fixture       *f,
   /* Importing it again changes nothing: the second server's record keeps its identity. */
   again = import_ok (f, path, NULL);
   g_assert_cmpuint (again->added + again->updated + again->history, ==, 0);
-  g_assert_cmpuint (again->unchanged, ==, 11);
+  g_assert_cmpuint (again->unchanged, ==, 10);
 }
 
 /* A transaction whose entries include requests without a resource (DELETE, GET) imports
@@ -1336,7 +1345,7 @@ test_folder_skips_not_fhir (Fixture       *f,
 
   g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
   log = copy_into (folder, "bulk-log/log.ndjson");
-  device = copy_into (folder, "bulk-ndjson/Device.000.ndjson");
+  device = copy_into (folder, "bulk-ndjson/Organization.000.ndjson");   /* about nobody */
   readme = g_build_filename (folder, "README.md", NULL);
   g_assert_true (g_file_set_contents (readme, "# Export of 2024-08-06\n\nSee log.ndjson.\n", -1,
                                       NULL));
@@ -1349,7 +1358,7 @@ test_folder_skips_not_fhir (Fixture       *f,
 
   result = import_ok (f, folder, NULL);
   g_assert_cmpuint (result->files, ==, 1);
-  g_assert_cmpuint (result->added, ==, 16);
+  g_assert_cmpuint (result->added, ==, 43);
   g_assert_nonnull (result->skipped);
   g_assert_cmpuint (result->skipped->len, ==, 4);
   for (guint i = 0; i < result->skipped->len; i++)
