@@ -625,6 +625,10 @@ sweep_resource (Sweep      *sw,
       return;
     }
   hf_fhir_summarize (r, NULL, NULL, &s);
+  /* The share of "other" is of a patient's records: not of the definitions (ValueSet,
+   * StructureDefinition…) that the examples also hold, which are about nobody. */
+  if (s.subject == NULL && g_str_equal (s.category, HF_CATEGORY_OTHER))
+    goto titles;
   sw->total++;
   if (g_str_equal (s.category, HF_CATEGORY_OTHER) && !g_str_equal (type, "Observation"))
     sw->other_not_observation++;
@@ -632,6 +636,7 @@ sweep_resource (Sweep      *sw,
                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (sw->categories,
                                                                                 s.category))
                                          + 1));
+titles:
   type_id = g_strdup_printf ("%s %s", type, id ? id : "");
   if (s.title[0] == '\0' || !g_utf8_validate (s.title, -1, NULL) ||
       g_str_has_prefix (s.title, type_id) ||
