@@ -440,7 +440,7 @@ record_ids (HfVault  *vault,
             GError  **error)
 {
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  HfRecordFilter filter = { NULL };
+  HfRecordFilter filter = { .all = TRUE };   /* billing and the directory too */
   HfRecordCursor cursor = { NULL };
   gboolean more = TRUE;
 
