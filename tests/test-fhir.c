@@ -557,14 +557,11 @@ load_example (const char *name,
       JsonArray *entries = json_object_get_array_member (r, "entry");
       for (guint i = 0; i < json_array_get_length (entries); i++)
         {
-          JsonObject *e = json_object_get_object_member (json_array_get_object_element (entries,
-                                                                                        i),
-                                                         "resource");
-          if (g_str_equal (json_object_get_string_member (e, "resourceType"), type))
-            return json_node_copy (json_array_get_element (entries, i) ?
-                                   json_object_get_member (json_array_get_object_element (entries,
-                                                                                          i),
-                                                           "resource") : NULL);
+          JsonNode *e = json_object_get_member (json_array_get_object_element (entries, i),
+                                                "resource");
+          if (g_str_equal (json_object_get_string_member (json_node_get_object (e),
+                                                          "resourceType"), type))
+            return json_node_copy (e);
         }
       g_assert_not_reached ();
     }
@@ -830,6 +827,7 @@ test_example_dates (void)
 {
   static const struct { const char *file; const char *type; const char *effective; } dates[] = {
     { "appointment-example.json", NULL, "2013-12-10T09:00:00Z" },     /* start, not created */
+    { "appointment-example-request.json", NULL, "2016-06-02" },   /* asked for, not created */
     { "composition-example.json", NULL, "2012-01-04T09:10:14Z" },
     { "consent-example-Emergency.json", NULL, "2015-11-18" },
     { "familymemberhistory-example.json", NULL, "2011-03-18" },

@@ -455,10 +455,10 @@ describe_more (HfFhirContext *ctx,
       JsonArray *entries = hf_json_array (r, "entry");
       add_field (fields, "Title", g_strdup (hf_json_string (r, "title")));
       for (guint i = 0; i < _hf_fhir_len (entries); i++)
-        add_field (fields, "Item",
-                   _hf_fhir_reference_text_resolved (ctx, hf_json_object (_hf_fhir_elem_obj (entries,
-                                                                                             i),
-                                                                          "item")));
+        {
+          JsonObject *item = hf_json_object (_hf_fhir_elem_obj (entries, i), "item");
+          add_field (fields, "Item", _hf_fhir_reference_text_resolved (ctx, item));
+        }
       if (_hf_fhir_len (entries) == 0)
         add_field (fields, "Empty", _hf_fhir_empty_reason_text (hf_json_object (r, "emptyReason"),
                                                                 NULL));

@@ -111,9 +111,12 @@ summarize_appointment (HfFhirContext *ctx)
   if (with->len > 0)
     g_string_append_printf (ctx->subtitle, "%swith %s", ctx->subtitle->len ? " · " : "",
                             with->str);
-  ctx->when = _hf_fhir_first_date (ctx->r, "start", "requestedPeriod.start", "created", NULL);
+  /* Its start; a proposed one by the first time asked for; only then when it was made. */
+  ctx->when = _hf_fhir_first_date (ctx->r, "start", NULL);
   if (ctx->when == NULL)
     ctx->when = hf_json_string (hf_json_first_object (ctx->r, "requestedPeriod"), "start");
+  if (ctx->when == NULL)
+    ctx->when = _hf_fhir_first_date (ctx->r, "created", NULL);
 }
 
 static void

@@ -13,7 +13,7 @@
  *   Condition                      onset[x], recordedDate, abatement
  *   AllergyIntolerance             onset, recordedDate
  *   Encounter, EpisodeOfCare       period.start
- *   Appointment                    start, requestedPeriod.start, created (never created first)
+ *   Appointment                    start, requestedPeriod[0].start, created (never created first)
  *   AppointmentResponse            start
  *   Procedure                      performed[x]
  *   Immunization                   occurrence, recorded
