@@ -204,12 +204,16 @@ hf_trend_load (HfVault     *vault,
         {
           JsonArray *a = json_node_get_array (components);
 
-          for (guint i = 0; i < json_array_get_length (a); i++)
+          /* Systolic before diastolic, whatever order the source used. */
+          for (guint k = 0; k < 3 * json_array_get_length (a); k++)
             {
+              guint i = k % json_array_get_length (a);
               JsonNode *c = json_array_get_element (a, i);
               g_autofree char *name = NULL;
 
-              if (!JSON_NODE_HOLDS_OBJECT (c))
+              if (!JSON_NODE_HOLDS_OBJECT (c) ||
+                  _hf_fhir_component_rank (json_node_get_object (c)) !=
+                  (int) (k / json_array_get_length (a)))
                 continue;
               name = concept_name (hf_json_object (json_node_get_object (c), "code"));
               add_point (trend, name ? name : trend->title, json_node_get_object (c), id,
