@@ -13,6 +13,7 @@
 # server would give. corpus/PROVENANCE.md says where every seed came from. Run it again
 # after changing it; it replaces corpus/*/ entirely.
 
+import base64
 import json
 import os
 import shutil
@@ -192,6 +193,44 @@ def fhir_summaries():
             json.dumps(ndjson_lines(name + '.000.ndjson', 1)[0], ensure_ascii=False))
 
 
+# Narratives (XHTML) of R4 examples with tables, lists, <pre> and entities.
+HTML_NARRATIVES = [
+    'diagnosticreport-example-lipids.json', 'diagnosticreport-example-ghp.json',
+    'diagnosticreport-micro1.json', 'diagnosticreport-example-lri.json',
+    'composition-example.json', 'document-example-dischargesummary.json',
+    'bundle-response-medsallergies.json',
+]
+
+
+def narratives(value):
+    if isinstance(value, dict):
+        if isinstance(value.get('div'), str):
+            yield value['div']
+        for member in value.values():
+            yield from narratives(member)
+    elif isinstance(value, list):
+        for item in value:
+            yield from narratives(item)
+
+
+def html_documents():
+    for name in HTML_NARRATIVES:
+        longest = max(narratives(json.loads(read('r4-examples', name))), key=len)
+        put('html', 'narrative-' + name.replace('.json', '.html'), longest)
+    binary = json.loads(read('r4-examples', 'xds-example.json'))
+    for e in binary['entry']:
+        if e['resource']['resourceType'] == 'Binary':
+            put('html', 'xds-binary.txt', base64.b64decode(e['resource']['data']))
+    put('html', 'hostile-script.html',
+        '<html><head><style>p{}</style><script>alert(1)</script></head><body><!-- c -->'
+        '<p>a &amp; b &#0; &#x110000; &#27;[2J</p><script>never closed')
+    put('html', 'hostile-markup.html',
+        '<table><tr><td>x</td><td title="a > b">y</td></tr></table><ul><li>one<li>two</ul>'
+        '<pre>\n  kept\n</pre><b attr="open>rest')
+    put('html', 'hostile-bytes.html',
+        b'text \x1b[31mred\x1b[0m \x1b]0;title\x07 \xe2\x80\xaertl\xe2\x80\xac \xff\xfe bad \xc3')
+
+
 def importer():
     for name in ['patient-example.json', 'observation-example.json', 'bundle-example.json',
                  'bundle-transaction.json', 'bundle-response.json',
@@ -337,11 +376,12 @@ def main():
     if len(sys.argv) != 3:
         sys.exit('usage: make-corpus.py FIXTURES_DIR HEALTHFOLIO_CLI')
     FIXTURES = sys.argv[1]
-    for target in ['json-guard', 'fhir', 'keyring', 'import', 'smart', 'sync']:
+    for target in ['json-guard', 'fhir', 'html', 'keyring', 'import', 'smart', 'sync']:
         shutil.rmtree(os.path.join(CORPUS, target), ignore_errors=True)
         os.makedirs(os.path.join(CORPUS, target))
     json_guard()
     fhir_summaries()
+    html_documents()
     importer()
     keyring(sys.argv[2])
     smart()
