@@ -341,6 +341,75 @@ test_panel_missing_and_flag (Fixture       *f,
   g_assert_true (has_line (out, "  Observation/f002 ", "  not in this vault"));
 }
 
+/* A profile of three panels: each panel is followed by its members, with their values, and the
+ * interpretation code H reads "high". */
+static void
+test_panel_members (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = data_path ("r4-examples", "diagnosticreport-example-ghp.json");
+  g_autoptr(JsonNode) bundle = load_json (path);
+  g_autoptr(GHashTable) by_key = bundle_resources (bundle);
+  JsonArray *refs = json_object_get_array_member (g_hash_table_lookup (by_key,
+                                                                       "DiagnosticReport/ghp"),
+                                                  "result");
+  g_autoptr(HfRecordRow) row = NULL;
+  g_autoptr(HfRecordDetail) detail = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *header = NULL;
+  guint k = 0, members = 0;
+  gboolean saw_high = FALSE;
+
+  import_paths (f, path, NULL);
+  row = find_row (f, "DiagnosticReport", "ghp");
+  detail = load_detail (f, row);
+  for (guint i = 0; i < json_array_get_length (refs); i++)
+    {
+      const char *ref = json_object_get_string_member (json_array_get_object_element (refs, i),
+                                                       "reference");
+      JsonArray *has = json_object_get_array_member (g_hash_table_lookup (by_key, ref),
+                                                     "hasMember");
+      HfRecordResult *panel = g_ptr_array_index (detail->results, k++);
+
+      g_assert_cmpstr (panel->reference, ==, ref);
+      g_assert_cmpuint (panel->depth, ==, 0);
+      g_assert_cmpint (panel->id, >, 0);
+      for (guint m = 0; m < json_array_get_length (has); m++)
+        {
+          const char *member_ref = json_object_get_string_member (
+            json_array_get_object_element (has, m), "reference");
+          JsonObject *obs = g_hash_table_lookup (by_key, member_ref);
+          HfRecordResult *member = g_ptr_array_index (detail->results, k++);
+          g_autoptr(HfRecordRow) stored = NULL;
+
+          g_assert_cmpstr (member->reference, ==, member_ref);
+          g_assert_cmpuint (member->depth, ==, 1);
+          g_assert_true (hf_record_store_get (f->vault, member->id, &stored, NULL, NULL));
+          g_assert_cmpstr (stored->fhir_id, ==, json_object_get_string_member (obs, "id"));
+          /* The number's digits are the observations' own business (test-observation). */
+          if (json_object_has_member (obs, "valueQuantity"))
+            g_assert_nonnull (member->value);
+          if (g_str_equal (json_object_get_string_member (obs, "id"), "r3"))
+            {
+              g_assert_cmpstr (member->flag, ==, "high");
+              saw_high = TRUE;
+            }
+          members++;
+        }
+    }
+  g_assert_cmpuint (k, ==, detail->results->len);
+  g_assert_cmpuint (members, ==, 48);
+  g_assert_true (saw_high);
+
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+  g_assert_cmpint (run (f, &out, NULL, "show", id, NULL), ==, 0);
+  header = g_strdup_printf ("Results (%u, with %u more in their panels):",
+                            json_array_get_length (refs), members);
+  g_assert_nonnull (strstr (out, header));
+  g_assert_true (has_line (out, "    Haematocrit ", "high"));
+}
+
 static void
 test_panel_conclusion (Fixture       *f,
                        gconstpointer  data)
@@ -570,7 +639,6 @@ test_document_fetched (Fixture       *f,
                        gconstpointer  data)
 {
   g_autofree char *path = data_path ("r4-examples", "documentreference-example.json");
-  g_autofree char *xds_path = data_path ("r4-examples", "xds-example.json");
   g_autoptr(JsonNode) doc = load_json (path);
   JsonObject *att = json_object_get_object_member (json_array_get_object_element (
     json_object_get_array_member (json_node_get_object (doc), "content"), 0), "attachment");
@@ -628,7 +696,6 @@ test_document_fetched (Fixture       *f,
     g_assert_null (a->text);
     g_assert_null (a->missing);
   }
-  (void) xds_path;
 }
 
 /* The lipid report's narrative (XHTML with a <pre> table and entities), as a text/html
@@ -953,6 +1020,7 @@ main (int   argc,
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
   ADD ("/hf/detail/panel/results", test_panel_results);
   ADD ("/hf/detail/panel/missing-and-flag", test_panel_missing_and_flag);
+  ADD ("/hf/detail/panel/members", test_panel_members);
   ADD ("/hf/detail/panel/conclusion", test_panel_conclusion);
   ADD ("/hf/detail/visit/records", test_visit_records);
   ADD ("/hf/detail/visit/show", test_visit_show);

@@ -19,44 +19,66 @@
 #include "hf-audit.h"
 #include "hf-fhir.h"
 
+#define NAME_WIDTH_MAX 40
+
+static const char *
+result_name (HfRecordResult *r)
+{
+  return r->name ? r->name : r->reference ? r->reference : "A result";
+}
+
+/* TEXT in a column of WIDTH characters at INDENT: a longer text has the column to itself,
+ * and what follows goes on the next line, lined up. */
 static void
-print_padded (const char *text,
+print_column (const char *text,
+              glong       indent,
               glong       width)
 {
-  glong pad = width - g_utf8_strlen (text, -1);
+  glong len = g_utf8_strlen (text, -1);
 
-  g_print ("%s%*s", text, (int) MAX (pad, 0), "");
+  if (len > width)
+    g_print ("%s\n%*s", text, (int) (indent + width), "");
+  else
+    g_print ("%s%*s", text, (int) (width - len), "");
 }
 
 static void
 print_results (const HfRecordDetail *detail,
                GPtrArray            *keep)
 {
-  glong name_width = 0, value_width = 0;
-  guint missing = 0;
+  glong name_width = 0, value_width = 0, flag_width = 0;
+  guint missing = 0, members = 0;
 
   for (guint i = 0; i < detail->results->len; i++)
     {
       HfRecordResult *r = g_ptr_array_index (detail->results, i);
-      const char *name = r->name ? r->name : r->reference ? r->reference : "A result";
-      name_width = MAX (name_width, g_utf8_strlen (name, -1));
+      glong len = g_utf8_strlen (result_name (r), -1) + 2 * r->depth;
+
+      if (len <= NAME_WIDTH_MAX)
+        name_width = MAX (name_width, len);
       if (r->value != NULL)
         value_width = MAX (value_width, g_utf8_strlen (r->value, -1));
+      if (r->flag != NULL)
+        flag_width = MAX (flag_width, g_utf8_strlen (r->flag, -1));
       missing += r->id == 0;
+      members += r->depth > 0;
     }
-  name_width = MIN (name_width, 48);
   value_width = MIN (value_width, 32);
+  flag_width = MIN (flag_width, 24);
+  g_print ("Results (%u", detail->results->len - members);
+  if (members > 0)
+    g_print (", with %u more in their panels", members);
   if (missing > 0)
-    g_print ("Results (%u, %u not in this vault):\n", detail->results->len, missing);
-  else
-    g_print ("Results (%u):\n", detail->results->len);
+    g_print (", %u not in this vault", missing);
+  g_print ("):\n");
   for (guint i = 0; i < detail->results->len; i++)
     {
       HfRecordResult *r = g_ptr_array_index (detail->results, i);
-      const char *name = r->name ? r->name : r->reference ? r->reference : "A result";
+      glong indent = 2 + 2 * r->depth;
 
-      g_print ("  ");
-      print_padded (hf_cli_printable (keep, name), name_width);
+      g_print ("%*s", (int) indent, "");
+      print_column (hf_cli_printable (keep, result_name (r)), indent,
+                    name_width - 2 * r->depth);
       if (r->id == 0)
         {
           g_print ("  not in this vault");
@@ -66,9 +88,11 @@ print_results (const HfRecordDetail *detail,
           continue;
         }
       g_print ("  ");
-      print_padded (r->value ? hf_cli_printable (keep, r->value) : "", value_width);
+      print_column (r->value ? hf_cli_printable (keep, r->value) : "", 2 + name_width + 2,
+                    value_width);
       g_print ("  ");
-      print_padded (r->flag ? hf_cli_printable (keep, r->flag) : "", 12);
+      print_column (r->flag ? hf_cli_printable (keep, r->flag) : "", 2 + name_width + 4 +
+                    value_width, flag_width);
       g_print ("  record %" G_GINT64_FORMAT "\n", r->id);
     }
 }

@@ -627,6 +627,47 @@ fill_result (HfRecordResult *res,
   res->flag = _hf_fhir_interpretation (obs, kind == HF_FHIR_VALUE_QUANTITY, number);
 }
 
+/* A panel inside a report (a blood count in a health profile) lists its members after it, one
+ * level down: a panel's members are not followed further, so no loop of references can run. */
+#define RESULTS_MAX 1000
+
+static gboolean
+add_results (sqlite3            *db,
+             const HfRecordRow  *row,
+             JsonArray          *refs,
+             guint               depth,
+             HfRecordDetail     *detail,
+             GError            **error)
+{
+  for (guint i = 0; i < _hf_fhir_len (refs) && detail->results->len < RESULTS_MAX; i++)
+    {
+      JsonObject *ref = _hf_fhir_elem_obj (refs, i);
+      HfRecordResult *res = g_new0 (HfRecordResult, 1);
+      g_autofree char *type = NULL;
+      g_autofree char *id = NULL;
+      g_autoptr(JsonNode) json = NULL;
+      JsonObject *obs = NULL;
+
+      res->reference = g_strdup (hf_json_string (ref, "reference"));
+      res->depth = depth;
+      g_ptr_array_add (detail->results, res);
+      if (split_reference (res->reference, &type, &id) &&
+          !find_stored (db, type, id, row->source, &res->id, &res->title, &json, error))
+        return FALSE;
+      if (json != NULL && JSON_NODE_HOLDS_OBJECT (json))
+        {
+          obs = json_node_get_object (json);
+          fill_result (res, obs);
+        }
+      if (res->name == NULL && hf_json_string (ref, "display") != NULL)
+        res->name = g_strdup (hf_json_string (ref, "display"));
+      if (depth == 0 && obs != NULL && res->value == NULL &&
+          !add_results (db, row, hf_json_array (obs, "hasMember"), depth + 1, detail, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 load_results (sqlite3            *db,
               const HfRecordRow  *row,
@@ -634,27 +675,10 @@ load_results (sqlite3            *db,
               HfRecordDetail     *detail,
               GError            **error)
 {
-  JsonArray *results = hf_json_array (report, "result");
   JsonArray *codes = hf_json_array (report, "conclusionCode");
 
-  for (guint i = 0; i < _hf_fhir_len (results); i++)
-    {
-      JsonObject *ref = _hf_fhir_elem_obj (results, i);
-      HfRecordResult *res = g_new0 (HfRecordResult, 1);
-      g_autofree char *type = NULL;
-      g_autofree char *id = NULL;
-      g_autoptr(JsonNode) json = NULL;
-
-      res->reference = g_strdup (hf_json_string (ref, "reference"));
-      g_ptr_array_add (detail->results, res);
-      if (split_reference (res->reference, &type, &id) &&
-          !find_stored (db, type, id, row->source, &res->id, &res->title, &json, error))
-        return FALSE;
-      if (json != NULL && JSON_NODE_HOLDS_OBJECT (json))
-        fill_result (res, json_node_get_object (json));
-      if (res->name == NULL && hf_json_string (ref, "display") != NULL)
-        res->name = g_strdup (hf_json_string (ref, "display"));
-    }
+  if (!add_results (db, row, hf_json_array (report, "result"), 0, detail, error))
+    return FALSE;
   detail->conclusion = g_strdup (hf_json_string (report, "conclusion"));
   if (_hf_fhir_len (codes) > 0)
     {

@@ -23,6 +23,7 @@ typedef struct
   char   *name;        /* what was measured, or NULL */
   char   *value;       /* the result with its unit, or NULL */
   char   *flag;        /* the interpretation in words ("high", "susceptible"), or NULL */
+  guint   depth;       /* 0: the report's own; 1: a member of the panel listed before it */
 } HfRecordResult;
 
 /* The records made at a visit of one HF_CATEGORY_*, newest first. */
