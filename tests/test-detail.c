@@ -748,6 +748,94 @@ test_document_html (Fixture       *f,
   g_assert_null (strstr (out, "<h3>"));
 }
 
+/* The words of TEXT, one space between them, list bullets and cell bars left out. */
+static char *
+words_of (const char *text)
+{
+  g_auto(GStrv) tokens = g_strsplit_set (text, " \t\n\r", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    if (*tokens[i] != '\0' && !g_str_equal (tokens[i], "•") && !g_str_equal (tokens[i], "|"))
+      g_string_append_printf (out, "%s%s", out->len ? " " : "", tokens[i]);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The markup of HTML without its tags, a block's tags a space: a reader's words, naively. */
+static char *
+naive_text (const char *html)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean in_tag = FALSE;
+
+  gboolean block = FALSE;
+
+  for (const char *p = html; *p != '\0'; p++)
+    {
+      if (*p == '<')
+        {
+          const char *name = p[1] == '/' ? p + 2 : p + 1;
+          in_tag = TRUE;
+          block = g_str_has_prefix (name, "div") || g_str_has_prefix (name, "li") ||
+                  g_str_has_prefix (name, "p") || g_str_has_prefix (name, "br") ||
+                  g_str_has_prefix (name, "t") || g_str_has_prefix (name, "ul");
+        }
+      else if (*p == '>' && in_tag)
+        {
+          in_tag = FALSE;
+          if (block)
+            g_string_append_c (out, ' ');
+        }
+      else if (!in_tag)
+        g_string_append_c (out, *p);
+    }
+  return words_of (out->str);
+}
+
+/* An IPS Composition: each section with its title, its narrative's words in order. */
+static void
+test_document_sections (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = data_path ("ips", "bundle-minimal.json");
+  g_autoptr(JsonNode) bundle = load_json (path);
+  JsonObject *composition = json_object_get_object_member (json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (bundle), "entry"), 0), "resource");
+  JsonArray *sections = json_object_get_array_member (composition, "section");
+  g_autoptr(HfRecordRow) row = NULL;
+  g_autoptr(HfRecordDetail) detail = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *id = NULL;
+
+  g_assert_cmpstr (json_object_get_string_member (composition, "resourceType"), ==,
+                   "Composition");
+  import_paths (f, path, NULL);
+  row = find_row (f, "Composition", json_object_get_string_member (composition, "id"));
+  detail = load_detail (f, row);
+  g_assert_cmpuint (detail->sections->len, ==, json_array_get_length (sections));
+  g_assert_cmpuint (detail->sections->len, ==, 3);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+  g_assert_cmpint (run (f, &out, NULL, "show", id, NULL), ==, 0);
+  for (guint i = 0; i < detail->sections->len; i++)
+    {
+      JsonObject *sec = json_array_get_object_element (sections, i);
+      HfFhirField *field = g_ptr_array_index (detail->sections, i);
+      const char *div = json_object_get_string_member (json_object_get_object_member (sec, "text"),
+                                                       "div");
+      g_autofree char *expected = naive_text (div);
+      g_autofree char *got = words_of (field->value);
+      g_autofree char *heading = g_strdup_printf ("Section “%s”:\n",
+                                                  json_object_get_string_member (sec, "title"));
+
+      g_assert_cmpstr (field->label, ==, json_object_get_string_member (sec, "title"));
+      g_assert_cmpstr (got, ==, expected);
+      g_assert_null (strchr (field->value, '<'));
+      /* One list item, one line: "• Condition Name: …". */
+      g_assert_true (g_str_has_prefix (field->value, "• "));
+      g_assert_nonnull (strstr (out, heading));
+    }
+}
+
 /* A PDF is named with its size and saved byte for byte, 0600, never over another file. */
 static void
 test_document_save (Fixture       *f,
@@ -1027,6 +1115,7 @@ main (int   argc,
   ADD ("/hf/detail/document/plain", test_document_plain);
   ADD ("/hf/detail/document/fetched", test_document_fetched);
   ADD ("/hf/detail/document/html", test_document_html);
+  ADD ("/hf/detail/document/sections", test_document_sections);
   ADD ("/hf/detail/document/save", test_document_save);
   ADD ("/hf/detail/document/presented-form", test_document_presented_form);
   ADD ("/hf/detail/sources", test_sources);

@@ -190,6 +190,16 @@ hf_cli_detail_print (const HfRecordRow    *row,
       print_attachments (row, detail, keep);
       g_print ("\n");
     }
+  for (guint i = 0; i < detail->sections->len; i++)
+    {
+      HfFhirField *sec = g_ptr_array_index (detail->sections, i);
+      g_auto(GStrv) lines = g_strsplit (sec->value, "\n", -1);
+
+      g_print ("Section “%s”:\n", hf_cli_printable (keep, sec->label));
+      for (guint k = 0; lines[k] != NULL; k++)
+        g_print ("  │ %s\n", hf_cli_printable (keep, lines[k]));
+      g_print ("\n");
+    }
 }
 
 static void
@@ -279,6 +289,18 @@ hf_cli_detail_add_json (JsonBuilder          *b,
         json_builder_add_null_value (b);
       add_string (b, "text", a->text);
       add_string (b, "missing", a->missing);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "sections");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < detail->sections->len; i++)
+    {
+      HfFhirField *sec = g_ptr_array_index (detail->sections, i);
+      json_builder_begin_object (b);
+      add_string (b, "title", sec->label);
+      add_string (b, "text", sec->value);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

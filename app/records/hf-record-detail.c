@@ -63,6 +63,7 @@ typedef struct
   int       pending_break;   /* 0, 1: a line break, 2: a paragraph */
   gboolean  space;
   gboolean  cell;            /* a table cell started on this line */
+  gboolean  bullet;          /* a list item's bullet ends the text: its line goes on */
   guint     pre;             /* depth inside <pre> */
 } Html;
 
@@ -76,6 +77,15 @@ at_line_start (Html *h)
 static void
 html_flush (Html *h)
 {
+  if (h->bullet)
+    {
+      /* "<li><div>text" is one line: "• text". */
+      h->bullet = FALSE;
+      h->pending_break = 0;
+      h->space = FALSE;
+      h->cell = FALSE;
+      return;
+    }
   if (h->out->len > 0)
     {
       if (h->pending_break > 0)
@@ -233,6 +243,7 @@ html_tag (Html       *h,
     {
       html_flush (h);
       g_string_append (h->out, "• ");
+      h->bullet = TRUE;
     }
 }
 
@@ -242,7 +253,7 @@ hf_record_html_to_text (const char *html,
 {
   g_autofree char *valid = NULL;
   const char *p, *end;
-  Html h = { NULL, 0, FALSE, FALSE, 0 };
+  Html h = { NULL, 0, FALSE, FALSE, FALSE, 0 };
 
   g_return_val_if_fail (html != NULL || length == 0, NULL);
 
@@ -544,6 +555,7 @@ hf_record_detail_free (HfRecordDetail *detail)
   g_free (detail->diagnoses);
   g_ptr_array_unref (detail->visit);
   g_ptr_array_unref (detail->attachments);
+  g_ptr_array_unref (detail->sections);
   g_ptr_array_unref (detail->sources);
   g_free (detail);
 }
@@ -943,6 +955,69 @@ load_attachments (sqlite3            *db,
   return TRUE;
 }
 
+/* A document's sections (an IPS: problems, medications, allergies…): the narrative as text; a
+ * section without one lists the records it holds. Subsections follow their section. */
+#define SECTIONS_MAX 200
+
+static gboolean
+load_sections (sqlite3            *db,
+               const HfRecordRow  *row,
+               JsonArray          *sections,
+               const char         *parent,
+               guint               depth,
+               HfRecordDetail     *detail,
+               GError            **error)
+{
+  for (guint i = 0; i < _hf_fhir_len (sections) && detail->sections->len < SECTIONS_MAX; i++)
+    {
+      JsonObject *sec = _hf_fhir_elem_obj (sections, i);
+      JsonObject *narrative = hf_json_object (sec, "text");
+      const char *div = hf_json_string (narrative, "div");
+      JsonArray *entries = hf_json_array (sec, "entry");
+      g_autofree char *code = _hf_fhir_concept_text (hf_json_object (sec, "code"));
+      const char *title = hf_json_string (sec, "title") ? hf_json_string (sec, "title") : code;
+      HfFhirField *field = g_new0 (HfFhirField, 1);
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      field->label = parent != NULL ? g_strdup_printf ("%s — %s", parent,
+                                                       title ? title : "Section")
+                                    : g_strdup (title ? title : "Section");
+      g_ptr_array_add (detail->sections, field);
+      if (div != NULL)
+        {
+          g_autofree char *words = hf_record_html_to_text (div, strlen (div));
+          g_string_append (text, words);
+        }
+      if (text->len == 0)
+        for (guint k = 0; k < _hf_fhir_len (entries); k++)
+          {
+            g_autofree char *type = NULL;
+            g_autofree char *id = NULL;
+            g_autofree char *stored_title = NULL;
+            gint64 found = 0;
+            const char *ref = hf_json_string (_hf_fhir_elem_obj (entries, k), "reference");
+
+            if (split_reference (ref, &type, &id) &&
+                !find_stored (db, type, id, row->source, &found, &stored_title, NULL, error))
+              return FALSE;
+            g_string_append_printf (text, "%s• %s", text->len ? "\n" : "",
+                                    stored_title ? stored_title : "a record not in this vault");
+            if (found != 0)
+              g_string_append_printf (text, " (record %" G_GINT64_FORMAT ")", found);
+          }
+      if (text->len == 0)
+        {
+          g_autofree char *why = _hf_fhir_concept_text (hf_json_object (sec, "emptyReason"));
+          g_string_append (text, why ? why : "Nothing is recorded in this section.");
+        }
+      field->value = g_string_free (g_steal_pointer (&text), FALSE);
+      if (depth == 0 && !load_sections (db, row, hf_json_array (sec, "section"), field->label,
+                                        depth + 1, detail, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 add_source (GPtrArray  *sources,
             const char *source)
@@ -971,6 +1046,7 @@ hf_record_detail_load (HfVault            *vault,
   detail->results = g_ptr_array_new_with_free_func ((GDestroyNotify) result_free);
   detail->visit = g_ptr_array_new_with_free_func ((GDestroyNotify) visit_group_free);
   detail->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+  detail->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) hf_fhir_field_free);
   detail->sources = g_ptr_array_new_with_free_func (g_free);
 
   if (!hf_vault_require (vault, HF_PERMISSION_READ, "read records", error))
@@ -983,6 +1059,9 @@ hf_record_detail_load (HfVault            *vault,
       !load_visit (db, row, detail, error))
     return NULL;
   if (resource != NULL && !load_attachments (db, row, resource, detail, error))
+    return NULL;
+  if (resource != NULL && g_strcmp0 (row->resource_type, "Composition") == 0 &&
+      !load_sections (db, row, hf_json_array (resource, "section"), NULL, 0, detail, error))
     return NULL;
 
   if (row->source != NULL)

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hf-fhir.h"
 #include "hf-records.h"
 #include "hf-vault.h"
 
@@ -53,6 +54,7 @@ typedef struct
   GPtrArray *visit;         /* HfRecordVisitGroup*: an Encounter's records, by category */
   guint64    visit_total;   /* how many records VISIT holds */
   GPtrArray *attachments;   /* HfRecordAttachment* */
+  GPtrArray *sections;      /* HfFhirField*: a Composition's sections, their titles and text */
   GPtrArray *sources;       /* char*: every source the record came from, in words */
 } HfRecordDetail;
 
