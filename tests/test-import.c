@@ -156,7 +156,7 @@ test_migration_from_v1 (Fixture       *f,
   db = _hf_vault_get_db (f->vault);
   sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 4);
   sqlite3_finalize (stmt);
 
   bundle = hf_test_write_file (&f->td, "p.json",
