@@ -975,6 +975,7 @@ test_html_hostile (void)
     { "x < y and y > z", "x < y and y > z" },
     { "<head><title>T</title><meta charset=utf-8></head><body>Body</body>", "Body" },
     { "<head><meta charset=utf-8><p>No end of head", "No end of head" },
+    { "<head><head><HEAD>x<head>y", "xy" },
     { "  lots   of \n\n  space  ", "lots of space" },
     { "\xe2\x80\xae" "evil\xe2\x80\xac", "evil" },
     { "<svg><script>x</script><text>svg</text></svg>ok", "ok" },
@@ -1051,6 +1052,24 @@ test_html_large (void)
   {
     g_autofree char *last = g_strdup_printf ("Paragraph %u & bold", paragraphs - 1);
     g_assert_true (g_str_has_suffix (text, last));
+  }
+
+  /* Ten megabytes of elements that are never closed, each of which would send a careless
+   * reader looking for its end through all the rest. */
+  {
+    static const char * const opens[] = { "<head>", "<script>", "<!--", "<a title=\"", "<!x" };
+    for (guint i = 0; i < G_N_ELEMENTS (opens); i++)
+      {
+        g_autoptr(GString) many = g_string_new ("visible ");
+        g_autofree char *none = NULL;
+        while (many->len < 10 << 20)
+          g_string_append (many, opens[i]);
+        start = g_get_monotonic_time ();
+        none = hf_record_html_to_text (many->str, many->len);
+        g_test_message ("%s × %zu: %.0f ms", opens[i], many->len / strlen (opens[i]),
+                        (g_get_monotonic_time () - start) / 1000.0);
+        g_assert_cmpstr (none, ==, "visible");
+      }
   }
 }
 

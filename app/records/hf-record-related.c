@@ -230,6 +230,7 @@ hf_record_html_to_text (const char *html,
   g_autofree char *valid = NULL;
   const char *p, *end;
   Html h = { NULL, 0, FALSE, FALSE, FALSE, 0 };
+  gboolean head_unclosed = FALSE;
 
   g_return_val_if_fail (html != NULL || length == 0, NULL);
 
@@ -276,11 +277,17 @@ hf_record_html_to_text (const char *html,
           if (!closing && tag_in (name, HTML_DROPPED) && q[-1] != '/')
             {
               g_autofree char *close_tag = g_strdup_printf ("</%s", name);
-              const char *close = strcasestr (p, close_tag);
-              /* A <head> left open holds the document: keep reading. Anything else left open
-               * (a script) is dropped to the end, never shown as text. */
-              if (close == NULL && g_str_equal (name, "head"))
-                continue;
+              gboolean head = g_str_equal (name, "head");
+              const char *close = head && head_unclosed ? NULL : strcasestr (p, close_tag);
+
+              /* A <head> left open holds the document: keep reading (and do not look for its
+               * end again, or a page of <head> tags would take time squared). Anything else
+               * left open (a script) is dropped to the end, never shown as text. */
+              if (close == NULL && head)
+                {
+                  head_unclosed = TRUE;
+                  continue;
+                }
               p = close != NULL ? close : end;
               if (close != NULL)
                 {
