@@ -23,7 +23,7 @@
 #define PASS    "records: correct horse battery staple"
 #define V3_PASS "records v3 fixture passphrase"   /* tests/data/PROVENANCE.md */
 #define CARLA   "synthea/Carla_Echevarria_9a628ccd-2a55-4331-8e68-bb58458fd674.json"
-#define SUPPORT "synthea/support/practitionerInformation1559319163815.json"
+#define SUPPORT "synthea-support/practitionerInformation1559319163815.json"
 
 typedef struct
 {
