@@ -23,7 +23,7 @@
 #define PASS    "records: correct horse battery staple"
 #define V3_PASS "records v3 fixture passphrase"   /* tests/data/PROVENANCE.md */
 #define CARLA   "synthea/Carla_Echevarria_9a628ccd-2a55-4331-8e68-bb58458fd674.json"
-#define SUPPORT "synthea/support/practitionerInformation1559319163815.json"
+#define SUPPORT "synthea-support/practitionerInformation1559319163815.json"
 
 typedef struct
 {
@@ -300,6 +300,34 @@ test_search_inside_words (Fixture       *f,
         g_assert_true (patient);
       }
   }
+}
+
+/* The text a document carries is searched: the R4 example XDS Bundle's Binary holds
+ * "asdasdasdasdasd" as base64 text/plain. */
+static void
+test_search_document_text (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) all = file_resources ("r4-examples/xds-example.json", parser);
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree guchar *text = NULL;
+  g_autofree char *word = NULL;
+  gsize length = 0;
+  HfRecordFilter every = { .all = TRUE };
+  gboolean binary = FALSE;
+
+  for (guint i = 0; i < all->len && text == NULL; i++)
+    if (g_str_equal (json_object_get_string_member (all->pdata[i], "resourceType"), "Binary"))
+      text = g_base64_decode (json_object_get_string_member (all->pdata[i], "data"), &length);
+  g_assert_nonnull (text);
+  word = g_strndup ((const char *) text + 1, MIN (length - 1, 9));   /* inside the text */
+
+  import_data (f, "r4-examples/xds-example.json");
+  found = find (f, &every, word, NULL);
+  for (guint i = 0; i < found->len; i++)
+    binary |= g_str_equal (((HfRecordRow *) found->pdata[i])->resource_type, "Binary");
+  g_assert_true (binary);
 }
 
 /* `search --category` says how many matched, in the category's own words. */
@@ -650,6 +678,7 @@ main (int    argc,
 
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, setup, fn, teardown)
   ADD ("/hf/records/search-inside-words", test_search_inside_words);
+  ADD ("/hf/records/search-document-text", test_search_document_text);
   ADD ("/hf/records/search-category-cli", test_search_category_cli);
   ADD ("/hf/records/counts-all-records", test_counts_all_records);
   ADD ("/hf/records/copies-are-one-row", test_copies_are_one_row);
