@@ -200,6 +200,21 @@ now_instant (void)
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
+static const char *
+patient_element (const char *type)
+{
+  static const char *const by_patient[] = {
+    "AllergyIntolerance", "Device", "ExplanationOfBenefit", "Immunization", "RelatedPerson",
+  };
+
+  if (g_str_equal (type, "Coverage"))
+    return "beneficiary";
+  for (guint i = 0; i < G_N_ELEMENTS (by_patient); i++)
+    if (g_str_equal (type, by_patient[i]))
+      return "patient";
+  return "subject";
+}
+
 static char *
 resource_json (const char *type,
                const char *id,
@@ -219,12 +234,10 @@ resource_json (const char *type,
                             "\"Patient/" PATIENT "\"},\"effectiveDateTime\":\"2023-05-01\","
                             "\"valueQuantity\":{\"value\":%u,\"unit\":\"/min\"}}", id, version,
                             last_updated, 60 + version);
-  /* R4 names the person "patient" in these types and "subject" in the others. */
+  /* Each type names the patient by the element R4 gives it. */
   return g_strdup_printf ("{\"resourceType\":\"%s\",\"id\":\"%s\",\"meta\":{\"versionId\":"
                           "\"%u\",\"lastUpdated\":\"%s\"},\"%s\":{\"reference\":\"Patient/"
-                          PATIENT "\"}}", type, id, version, last_updated,
-                          g_str_equal (type, "AllergyIntolerance") ||
-                          g_str_equal (type, "Immunization") ? "patient" : "subject");
+                          PATIENT "\"}}", type, id, version, last_updated, patient_element (type));
 }
 
 static Resource *

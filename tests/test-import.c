@@ -1364,7 +1364,8 @@ test_folder_skips_not_fhir (Fixture       *f,
   for (guint i = 0; i < result->skipped->len; i++)
     {
       const char *name = g_ptr_array_index (result->skipped, i);
-      g_assert_true (g_str_has_suffix (name, "README.md") || g_str_has_suffix (name, "letter.pdf") ||
+      g_assert_true (g_str_has_suffix (name, "README.md") ||
+                     g_str_has_suffix (name, "letter.pdf") ||
                      g_str_has_suffix (name, "log.ndjson") ||
                      g_str_has_suffix (name, "notes.txt"));
     }

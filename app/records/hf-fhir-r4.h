@@ -24,7 +24,7 @@ typedef struct
 {
   char          *element;   /* "Observation.context", or a resourceType R4 does not have */
   gboolean       is_type;   /* ELEMENT is a resourceType */
-  const char    *shape;     /* NULL, or what R4 has where the element is text: "a CodeableConcept" */
+  const char    *shape;     /* NULL, or what R4 has where ELEMENT is text ("a Coding") */
   HfFhirVersion  version;   /* the version the element is a sign of */
 } HfFhirR4Problem;
 
