@@ -363,6 +363,7 @@ hf_cli_show (HfCliGlobals  *g,
   g_autoptr(GPtrArray) linked = NULL;
   g_autoptr(HfRecordRelated) detail = NULL;
   g_autofree char *json = NULL;
+  g_autofree char *when = NULL;
   g_autofree char *save = NULL;
   gboolean raw = FALSE;
   gboolean force = FALSE;
@@ -517,10 +518,11 @@ hf_cli_show (HfCliGlobals  *g,
                                                                                     other->fhir_id),
                    hf_cli_printable (keep, source));
         }
+      when = row->effective ? hf_fhir_date_format (row->effective, HF_DATE_STYLE_DAY_TIME) : NULL;
       g_print ("\nRecord %" G_GINT64_FORMAT " · %s/%s · %s%s%s\n", row->id,
                hf_cli_printable (keep, row->resource_type), hf_cli_printable (keep, row->fhir_id),
-               hf_fhir_category_label (row->category), row->effective ? " · " : "",
-               row->effective ? hf_cli_printable (keep, row->effective) : "");
+               hf_fhir_category_label (row->category), when ? " · " : "",
+               when ? hf_cli_printable (keep, when) : "");
       g_print ("“healthfolio-cli show --raw %" G_GINT64_FORMAT "” prints the record as "
                "stored.\n", row->id);
     }

@@ -615,7 +615,10 @@ fill_result (HfRecordResult *res,
   double number = 0;
   g_autofree char *unit = NULL;
 
-  res->name = _hf_fhir_concept_text (hf_json_object (obs, "code"));
+  /* The short name a patient knows the test by, as the record's own title has it. */
+  res->name = g_strdup (_hf_fhir_concept_loinc_name (hf_json_object (obs, "code")));
+  if (res->name == NULL)
+    res->name = _hf_fhir_concept_text (hf_json_object (obs, "code"));
   res->value = _hf_fhir_value_text (obs, &kind, &number, &unit);
   if (res->value == NULL && hf_json_array (obs, "component") != NULL)
     res->value = _hf_fhir_components_value (hf_json_array (obs, "component"));
