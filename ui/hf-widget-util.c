@@ -140,7 +140,7 @@ static const struct {
   { HF_CATEGORY_ENCOUNTERS, N_("Visits") },
   { HF_CATEGORY_DOCUMENTS, N_("Documents") },
   { HF_CATEGORY_CARE_PLANS, N_("Care Plans") },
-  { HF_CATEGORY_BILLING, N_("Insurance and Billing") },
+  { HF_CATEGORY_BILLING, N_("Insurance") },
   { HF_CATEGORY_DIRECTORY, N_("People and Places") },
   { HF_CATEGORY_OTHER, N_("Other") },
 };

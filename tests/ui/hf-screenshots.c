@@ -15,6 +15,7 @@
 #include "hf-core.h"
 #include "hf-application.h"
 #include "hf-demo.h"
+#include "hf-import.h"
 #include "hf-preferences-window.h"
 #include "hf-record-detail-private.h"
 #include "hf-record-list.h"
@@ -182,6 +183,40 @@ write_big_import (const char *dir)
   return path;
 }
 
+/* A vault of one real record (HF_SCREENSHOT_FHIR): the timeline and the records whose titles
+ * start with each of HF_SCREENSHOT_SELECT's comma-separated words, wide and light only. */
+static void
+shoot_real (HfApplication *app,
+            const char    *vault_path)
+{
+  HfWindow *window = hf_window_new (app);
+  g_auto(GStrv) wanted = g_strsplit (g_getenv ("HF_SCREENSHOT_SELECT") ?
+                                     g_getenv ("HF_SCREENSHOT_SELECT") : "", ",", -1);
+  HfVaultPage *page;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  hf_window_open_path (window, vault_path);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_page (window, "unlock");
+  gtk_editable_set_text (GTK_EDITABLE (_hf_unlock_page_get_passphrase_row (
+                           _hf_window_get_unlock_page (window))), HF_DEMO_PASSPHRASE);
+  g_signal_emit_by_name (_hf_unlock_page_get_unlock_button (_hf_window_get_unlock_page (window)),
+                         "clicked");
+  wait_page (window, "vault");
+  page = _hf_window_get_vault_page (window);
+  save (GTK_WINDOW (window), "real-timeline", "wide", "light");
+  for (guint i = 0; wanted[i] != NULL && wanted[i][0] != '\0'; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("real-record-%u", i + 1);
+      if (!select_record (page, wanted[i]))
+        g_error ("No record's title starts with “%s”", wanted[i]);
+      save (GTK_WINDOW (window), name, "wide", "light");
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 shoot (HfApplication *app,
        const char    *vault_path,
@@ -299,6 +334,20 @@ main (int   argc,
   g_mkdir_with_parents (dir, 0700);
   vault_path = hf_demo_dup_new_path (dir);
   passphrase = hf_secret_new_from_data (HF_DEMO_PASSPHRASE, strlen (HF_DEMO_PASSPHRASE));
+  if (g_getenv ("HF_SCREENSHOT_FHIR") != NULL)
+    {
+      const char *paths[] = { g_getenv ("HF_SCREENSHOT_FHIR"), NULL };
+      g_autoptr(HfImportResult) result = NULL;
+
+      vault = hf_vault_create (vault_path, "owner", passphrase, &code, &error);
+      if (vault == NULL ||
+          !hf_vault_import_files (vault, paths, NULL, NULL, NULL, &result, &error))
+        g_error ("The vault could not be made: %s", error->message);
+      hf_vault_lock (vault);
+      shoot_real (app, vault_path);
+      g_print ("%u screenshots in %s\n", n_saved, out_dir);
+      return 0;
+    }
   vault = hf_demo_create_vault (vault_path, "owner", passphrase, &code, NULL, &error);
   if (vault == NULL)
     g_error ("The demo vault could not be made: %s", error->message);
