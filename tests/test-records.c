@@ -398,6 +398,15 @@ test_counts_all_records (Fixture       *f,
   }
   g_assert_cmpuint (total, ==, sum - left_out);
   g_assert_cmpuint (count (f, NULL), ==, total);
+  /* Carla's 28 Claims and 22 insurance statements are billing; her Patient, practitioners and
+   * organizations are the directory: all of them out of "All records". */
+  {
+    HfRecordFilter billing = { .category = HF_CATEGORY_BILLING };
+    HfRecordFilter directory = { .category = HF_CATEGORY_DIRECTORY };
+    g_assert_cmpuint (count (f, &billing), ==, 50);
+    g_assert_cmpuint (count (f, &directory), ==, 5);
+    g_assert_cmpuint (left_out, ==, 55);
+  }
 
   shown = every_row (f, NULL);
   g_assert_cmpuint (shown->len, ==, total);
