@@ -919,6 +919,7 @@ test_search_text (void)
     { "familymemberhistory-example.json", "heart attack" },
     { "familymemberhistory-example.json", "went doing someting he loved" },
     { "riskassessment-example-cardiac.json", "heart attack" },
+    { "questionnaireresponse-example-ussg-fht-answers.json", "heart attack" },   /* an answer */
     { "composition-example.json", "history of family member diseases" },
     { "communication-example.json", "serum potassium" },
     { "clinicalimpression-example.json", "motor vehicle accident" },

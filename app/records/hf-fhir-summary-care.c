@@ -855,6 +855,32 @@ _hf_fhir_summarize_more (HfFhirContext *ctx)
 /* }}} */
 /* {{{ search text */
 
+/* A QuestionnaireResponse's questions and answers, items inside items and inside answers. */
+static void
+add_answers (GString   *notes,
+             JsonArray *items,
+             guint      depth)
+{
+  if (depth > 32)
+    return;
+  for (guint i = 0; i < _hf_fhir_len (items); i++)
+    {
+      JsonObject *item = _hf_fhir_elem_obj (items, i);
+      JsonArray *answers = hf_json_array (item, "answer");
+
+      _hf_fhir_append_part (notes, " ", hf_json_string (item, "text"));
+      for (guint k = 0; k < _hf_fhir_len (answers); k++)
+        {
+          JsonObject *a = _hf_fhir_elem_obj (answers, k);
+          _hf_fhir_append_part (notes, " ", hf_json_string (a, "valueString"));
+          _hf_fhir_append_part (notes, " ", hf_json_string (hf_json_object (a, "valueCoding"),
+                                                            "display"));
+          add_answers (notes, hf_json_array (a, "item"), depth + 1);
+        }
+      add_answers (notes, hf_json_array (item, "item"), depth + 1);
+    }
+}
+
 static void
 add_sections (GString   *notes,
               JsonArray *sections,
@@ -930,6 +956,8 @@ _hf_fhir_add_search_text (HfFhirContext *ctx,
       _hf_fhir_append_part (notes, " ", hf_json_string (r, "title"));
       add_sections (notes, hf_json_array (r, "section"), 0);
     }
+  else if (g_str_equal (type, "QuestionnaireResponse"))
+    add_answers (notes, hf_json_array (r, "item"), 0);
   else if (g_str_equal (type, "DetectedIssue"))
     _hf_fhir_append_part (notes, " ", hf_json_string (r, "detail"));
   else if (g_str_equal (type, "AdverseEvent"))
