@@ -208,8 +208,8 @@ test_tells (void)
       "\"id\":\"m\",\"isBrand\":true}]}", "Medication.isBrand", HF_FHIR_VERSION_UNKNOWN },
   };
   static const char *const r4[] = {
-    "{\"resourceType\":\"Observation\",\"status\":\"final\",\"_status\":{\"id\":\"s\"},"
-    "\"effectiveDateTime\":\"2020\",\"valueQuantity\":{\"value\":1},\"extension\":[]}",
+    ("{\"resourceType\":\"Observation\",\"status\":\"final\",\"_status\":{\"id\":\"s\"},"
+     "\"effectiveDateTime\":\"2020\",\"valueQuantity\":{\"value\":1},\"extension\":[]}"),
     "{\"resourceType\":\"AllergyIntolerance\",\"verificationStatus\":{\"text\":\"confirmed\"}}",
     "{\"resourceType\":\"Encounter\",\"class\":{\"code\":\"AMB\"}}",
   };
