@@ -577,6 +577,7 @@ test_copies_hand_over (Fixture       *f,
   {
     g_autofree char *c = hf_test_write_file (&f->td, "c.json", text);
     g_autoptr(HfImportResult) rc = import_ok (f, c);
+    g_assert_cmpuint (rc->added, ==, 1);
     g_assert_cmpint (only_problem (f), ==, shown_b);
   }
   json_object_set_object_member (o, "meta", json_object_new ());
