@@ -342,7 +342,6 @@ test_vault_create_name (Fixture       *f,
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autofree char *info = NULL;
   g_autofree char *carla = data_path (CARLA);
 
   close_vault (f);
