@@ -109,6 +109,11 @@ cli (Fixture     *f,
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   va_list ap;
 
+  /* What an earlier run printed is replaced, not leaked. */
+  if (out != NULL)
+    g_clear_pointer (out, g_free);
+  if (err != NULL)
+    g_clear_pointer (err, g_free);
   g_ptr_array_add (args, (gpointer) "--vault");
   g_ptr_array_add (args, f->td.vault);
   g_ptr_array_add (args, (gpointer) "--passphrase-file");
