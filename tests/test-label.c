@@ -731,6 +731,61 @@ test_refresh (Fixture       *f,
   g_assert_cmpstr (sinusitis_back, ==, "N");
 }
 
+static char *
+state_version (Fixture *f)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *version;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_hf_vault_get_db (f->vault), "SELECT table_version FROM "
+                                       "label_state", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  version = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+/* A new vault is labelled by the table from the start: importing into it and reading labels
+ * relabels nothing. A vault of an older schema (the CLI's schema 3 vault, 93 records) is
+ * labelled when its labels are first read. */
+static void
+test_migrate (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *from = data_path ("v3-vault/v3.hfvault");
+  g_autofree char *from_keys = data_path ("v3-vault/v3.hfkeys");
+  g_autofree char *path = g_build_filename (f->td.dir, "v3.hfvault", NULL);
+  g_autofree char *keys = g_build_filename (f->td.dir, "v3.hfkeys", NULL);
+  g_autoptr(HfSecret) pass = hf_test_secret ("records v3 fixture passphrase");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) all = NULL;
+  g_autofree char *fresh = state_version (f);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *codes = NULL;
+
+  g_assert_cmpstr (fresh, ==, hf_label_table_version ());
+  import_person (f);
+  codes = codes_at (f, row_with_code (f, ANXIETY));
+  g_assert_cmpstr (codes, ==, "PSY R");
+  g_assert_false (audit_has (f, "labels-refreshed", "carla", ""));
+
+  hf_vault_lock (f->vault);
+  g_clear_object (&f->vault);
+  hf_test_copy (from, path);
+  hf_test_copy (from_keys, keys);
+  f->vault = hf_vault_open (path, NULL, pass, &error);
+  g_assert_no_error (error);
+  before = state_version (f);
+  g_assert_cmpstr (before, ==, "");
+  all = hf_label_load_all (f->vault, &error);
+  g_assert_no_error (error);
+  after = state_version (f);
+  g_assert_cmpstr (after, ==, hf_label_table_version ());
+  g_assert_true (audit_has (f, "labels-refreshed", hf_vault_get_member_name (f->vault),
+                            ": 93 records read"));
+}
+
 /* }}} */
 
 /* {{{ every record */
@@ -972,6 +1027,7 @@ main (int    argc,
   ADD ("/label/manual/add", test_manual_add);
   ADD ("/label/manual/remove", test_manual_remove);
   ADD ("/label/refresh", test_refresh);
+  ADD ("/label/migrate", test_migrate);
   ADD ("/label/load-all", test_load_all_matches);
   ADD ("/label/cli", test_cli);
 #undef ADD
