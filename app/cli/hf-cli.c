@@ -61,6 +61,11 @@ static const Command commands[] = {
   { "source", "login", "NAME", "sign in to a SMART on FHIR server", hf_cli_source_login },
   { "source", "sync", "NAME|--all", "fetch what changed on the server(s)", hf_cli_source_sync },
   { "source", "remove", "NAME", "forget a server (its records stay)", hf_cli_source_remove },
+  { "label", "add", "ID LABEL", "label a record sensitive by hand", hf_cli_label_add },
+  { "label", "remove", "ID LABEL", "take a label off a record by hand", hf_cli_label_remove },
+  { "label", "list", "ID", "a record's labels and where they came from", hf_cli_label_list },
+  { "label", "refresh", "", "label every record again by the rule table", hf_cli_label_refresh },
+  { "label", "rules", "", "the rule table that labels records sensitive", hf_cli_label_rules },
 };
 
 static void
