@@ -1238,23 +1238,22 @@ describe_terms (GString         *s,
 
   if (t->categories[0] == NULL && n_include == 0)
     {
-      g_string_append_printf (s, "%s may see none of your records: the consent permits no "
-                              "category and no record", consent->recipient);
+      g_string_append_printf (s, "%s may see none of your records: the consent allows no "
+                              "category of records and no record you chose.",
+                              consent->recipient);
+      return;
+    }
+  g_string_append_printf (s, "%s may see ", consent->recipient);
+  if (t->categories[0] != NULL)
+    {
+      append_categories (s, t);
+      append_data_period (s, t);
+      if (n_include > 0)
+        g_string_append_printf (s, ", and %u record%s you chose", n_include,
+                                n_include == 1 ? "" : "s");
     }
   else
-    {
-      g_string_append_printf (s, "%s may see ", consent->recipient);
-      if (t->categories[0] != NULL)
-        {
-          append_categories (s, t);
-          append_data_period (s, t);
-          if (n_include > 0)
-            g_string_append_printf (s, ", and %u record%s you chose", n_include,
-                                    n_include == 1 ? "" : "s");
-        }
-      else
-        g_string_append_printf (s, "%u record%s you chose", n_include, n_include == 1 ? "" : "s");
-    }
+    g_string_append_printf (s, "%u record%s you chose", n_include, n_include == 1 ? "" : "s");
   for (guint i = 0; i < n_purposes; i++)
     purpose_words[i] = hf_consent_purpose_name (t->purposes[i]);
   g_string_append (s, ", for ");
