@@ -74,6 +74,11 @@ static const Command commands[] = {
   { "consent", "show", "RECIPIENT [--json]", "a consent in words, or as FHIR", hf_cli_consent_show },
   { "consent", "revoke", "RECIPIENT", "revoke a consent (a new version)", hf_cli_consent_revoke },
   { "consent", "history", "RECIPIENT", "every version of a consent", hf_cli_consent_history },
+  { "label", "add", "ID LABEL", "label a record sensitive by hand", hf_cli_label_add },
+  { "label", "remove", "ID LABEL", "take a label off a record by hand", hf_cli_label_remove },
+  { "label", "list", "ID", "a record's labels and where they came from", hf_cli_label_list },
+  { "label", "refresh", "", "label every record again by the rule table", hf_cli_label_refresh },
+  { "label", "rules", "", "the rule table that labels records sensitive", hf_cli_label_rules },
 };
 
 static void
