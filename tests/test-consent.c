@@ -334,6 +334,7 @@ test_append_only (Fixture       *f,
   g_autoptr(HfConsent) v1 = set_ok (f->vault, "immunizations|||TREAT|||||");
   sqlite3 *db = _hf_vault_get_db (f->vault);
 
+  g_assert_cmpint (v1->version, ==, 1);
   g_assert_cmpint (sqlite3_exec (db, "UPDATE consent SET status = 'inactive'", NULL, NULL, NULL),
                    !=, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DELETE FROM consent", NULL, NULL, NULL), !=, SQLITE_OK);

@@ -350,6 +350,7 @@ test_duplicate_and_bad (Fixture       *f,
   HfRecipient *again;
 
   g_assert_no_error (error);
+  g_assert_nonnull (osei);
   /* The same name in other letters is the same recipient. */
   again = hf_recipient_add (f->vault, "dr. OSEI", HF_RECIPIENT_OTHER, NULL, NULL, &error);
   g_assert_null (again);
