@@ -969,8 +969,8 @@ why_table (const Stored *s)
   if (r == NULL)
     return g_strdup_printf ("from the rule “%s” of an earlier rule table, which %s matched",
                             s->rule ? s->rule : "?", s->detail ? s->detail : "a code");
-  return g_strdup_printf ("from the rule %s %s (%s), which the record's code %s matches; "
-                          "source: %s", r->pub.system, r->pub.codes, r->pub.note,
+  return g_strdup_printf ("from the rule “%s” (%s %s), which the record's code %s matches; "
+                          "source: %s", r->pub.rule, r->pub.system, r->pub.codes,
                           s->detail ? s->detail : "?", r->pub.source);
 }
 
@@ -1323,6 +1323,9 @@ refresh (HfVault  *vault,
       if (g_str_equal (version, hf_label_table_version ()))
         return TRUE;
     }
+  /* Inside a caller's transaction (a reader that holds one), as part of it. */
+  if (!sqlite3_get_autocommit (db))
+    return relabel (vault, n_changed, error);
   if (!_hf_db_begin (db, error))
     return FALSE;
   if (!relabel (vault, n_changed, error) || !_hf_db_commit (db, error))
