@@ -79,6 +79,40 @@ gboolean    hf_consent_terms_from_fhir (JsonObject    *consent,
                                         HfConsentTerms *terms,
                                         GError        **error);
 
+/* Added for issue 11 beyond the agreed header. */
+
+/* The code system of Healthfolio's record categories in Consent.provision.code: an https URI
+ * under the project's own GitHub Pages domain (the app id is io.github.healthfolio). */
+#define HF_CONSENT_CATEGORY_SYSTEM "https://healthfolio.github.io/fhir/CodeSystem/category"
+
+/* The v3 PurposeOfUse codes a consent can name, NULL-terminated, and each in plain words
+ * ("TREAT" → "your treatment"); NULL for a code we do not support. */
+const char * const *hf_consent_purposes     (void);
+const char         *hf_consent_purpose_name (const char *code);
+/* The sensitivity labels (and R, V) a consent can permit, NULL-terminated, and each in words. */
+const char * const *hf_consent_labels       (void);
+const char         *hf_consent_label_name   (const char *code);
+/* The categories a consent can permit: every HF_CATEGORY_* but the directory (people and places
+ * go with the records that refer to them), NULL-terminated. */
+const char * const *hf_consent_categories   (void);
+
+void        hf_consent_terms_copy (const HfConsentTerms *from,
+                                   HfConsentTerms       *to);
+/* Whether A and B say the same (lists compared as sets). */
+gboolean    hf_consent_terms_equal (const HfConsentTerms *a,
+                                    const HfConsentTerms *b);
+/* Today in the local time zone, "YYYY-MM-DD". */
+char       *hf_consent_today      (void);
+/* hf_consent_describe as on TODAY ("YYYY-MM-DD"): revoked, expired or not yet valid on that day
+ * say so. */
+char       *hf_consent_describe_on (const HfConsent   *consent,
+                                    const char        *today);
+/* "Type/fhir_id" of the record with row id RECORD_ID (what `show ID` takes), for include and
+ * exclude; HF_ERROR_NOT_FOUND with a sentence if there is none. */
+char       *hf_consent_record_reference (HfVault     *vault,
+                                         gint64       record_id,
+                                         GError     **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfConsent, hf_consent_free)
 
 G_END_DECLS

@@ -72,6 +72,31 @@ gboolean    hf_label_refresh       (HfVault    *vault,
                                     guint      *n_changed,
                                     GError    **error);
 
+/* Added by helper L (not in the agreed header; nothing above changed). */
+
+/* The sensitivity codes hf_label_is_known() knows, NULL-terminated, sorted: what `label add`
+ * and a consent offer (with N, R and V of v3-Confidentiality). */
+const char * const *hf_label_known_codes (void);
+
+/* One rule of the table, as written in data/sensitivity-labels.tsv; owned by the library. */
+typedef struct
+{
+  const char *rule;     /* its name: "icd-mental" */
+  const char *label;    /* "PSY" */
+  const char *system;   /* "ICD-10-CM", "SNOMED-CT", "LOINC", "RxNorm" */
+  const char *match;    /* "range" or "list" */
+  const char *codes;    /* "F01-F09,F20-F69,F90-F99" */
+  const char *source;   /* where it comes from */
+  const char *note;     /* what the codes are, in words */
+} HfLabelRule;
+
+/* The table's rules in order (const HfLabelRule*, owned by the library; unref the array). */
+GPtrArray  *hf_label_rules         (void);
+
+/* The notice 42 CFR § 2.32 requires with a disclosure of Part 2 records (data/
+ * 42cfr-part2-notice.txt without its comments; its citation is in that file). */
+const char *hf_label_part2_notice  (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfLabel, hf_label_free)
 
 G_END_DECLS

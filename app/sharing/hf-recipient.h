@@ -56,6 +56,13 @@ gboolean     hf_recipient_remove        (HfVault          *vault,
                                          const char       *name,
                                          GError          **error);
 
+/* Added for issue 11 beyond the agreed header: how many disclosures the accounting holds for
+ * RECIPIENT (rows of the disclosures module's table "disclosure"), or -1 when this vault keeps
+ * no accounting yet. */
+gint64       hf_recipient_count_disclosures (HfVault           *vault,
+                                             const HfRecipient *recipient,
+                                             GError           **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfRecipient, hf_recipient_free)
 
 G_END_DECLS
