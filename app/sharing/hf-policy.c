@@ -438,7 +438,6 @@ typedef struct
   const char      *p;
   const char      *end;
   GString         *out;       /* NULL: only decide */
-  char            *broken;    /* the last reference found pointing outside the share */
   gboolean         changed;
 } Walk;
 
@@ -537,13 +536,16 @@ walk_scalar (Walk *w)
   emit (w, start, w->p - start);
 }
 
-static gboolean walk_object (Walk *w, Def *def, gboolean root);
+static gboolean walk_object (Walk *w, Def *def, gboolean root, char **cause);
 
 static void
 walk_plain (Walk *w)
 {
   if (*w->p == '{')
-    walk_object (w, NULL, FALSE);
+    {
+      g_autofree char *cause = NULL;
+      walk_object (w, NULL, FALSE, &cause);
+    }
   else if (*w->p == '[')
     {
       guint n = 0;
@@ -687,12 +689,13 @@ walk_meta (Walk *w)
 
 /* Walks the object at W's position (writing it when W->out is set). Returns TRUE when it has to
  * go: a Reference to something outside the share, or an object that lost an element R4
- * requires. At the ROOT (a resource), meta.security is made and the narrative dropped if
- * anything was removed. */
+ * requires; CAUSE is then the reference why. At the ROOT (a resource), meta.security is made
+ * and the narrative dropped if anything was removed. */
 static gboolean
-walk_object (Walk     *w,
-             Def      *def,
-             gboolean  root)
+walk_object (Walk      *w,
+             Def       *def,
+             gboolean   root,
+             char     **cause)
 {
   gboolean remove = FALSE, saw_meta = FALSE;
   gssize text_start = -1, text_end = -1;
@@ -745,8 +748,8 @@ walk_object (Walk     *w,
                 {
                   emit (w, v, w->p - v);
                   remove = TRUE;
-                  g_free (w->broken);
-                  w->broken = target != NULL
+                  g_free (*cause);
+                  *cause = target != NULL
                     ? g_strdup_printf ("%s/%s", target->r->type, target->r->fhir_id)
                     : g_steal_pointer (&ref);
                 }
@@ -781,11 +784,17 @@ walk_object (Walk     *w,
                   w->out = NULL;
                   walk_plain (w);
                   type = hf_json_dup_member_string (item, w->p - item, "resourceType");
+                  g_autofree char *why = NULL;
+
                   w->p = item;
                   w->out = out;
                   d.type = type;
-                  if (walk_object (w, &d, FALSE))
-                    remove = TRUE;
+                  if (walk_object (w, &d, FALSE, &why) && !remove)
+                    {
+                      remove = TRUE;
+                      g_free (*cause);
+                      *cause = g_steal_pointer (&why);
+                    }
                 }
               else
                 walk_plain (w);
@@ -800,6 +809,7 @@ walk_object (Walk     *w,
       else if (*w->p == '[')
         {
           guint kept = 0, removed = 0;
+          g_autofree char *first_cause = NULL;
 
           child = (Def) { def, key + 1, klen, NULL, FALSE };
           emit_c (w, '[');
@@ -815,7 +825,12 @@ walk_object (Walk     *w,
               if (kept > 0)
                 emit_c (w, ',');
               if (*w->p == '{')
-                gone = walk_object (w, &child, FALSE);
+                {
+                  g_autofree char *why = NULL;
+                  gone = walk_object (w, &child, FALSE, &why);
+                  if (gone && first_cause == NULL)
+                    first_cause = g_steal_pointer (&why);
+                }
               else
                 walk_plain (w);
               if (gone)
@@ -836,21 +851,31 @@ walk_object (Walk     *w,
           if (kept == 0 && removed > 0)
             {
               out_truncate (w, member_start);
-              if (member_needed (def, key + 1, klen))
-                remove = TRUE;
+              if (member_needed (def, key + 1, klen) && !remove)
+                {
+                  remove = TRUE;
+                  g_free (*cause);
+                  *cause = g_steal_pointer (&first_cause);
+                }
             }
           else
             n++;
         }
       else if (*w->p == '{')
         {
+          g_autofree char *why = NULL;
+
           child = (Def) { def, key + 1, klen, NULL, FALSE };
-          if (walk_object (w, &child, FALSE))
+          if (walk_object (w, &child, FALSE, &why))
             {
               out_truncate (w, member_start);
               w->changed = TRUE;
-              if (member_needed (def, key + 1, klen))
-                remove = TRUE;
+              if (member_needed (def, key + 1, klen) && !remove)
+                {
+                  remove = TRUE;
+                  g_free (*cause);
+                  *cause = g_steal_pointer (&why);
+                }
             }
           else
             n++;
@@ -905,19 +930,19 @@ walk_record (HfPolicyContext *ctx,
              gboolean        *changed,
              char           **broken)
 {
-  Walk w = { ctx, rec, rec->r->json, rec->r->json + rec->r->json_len, out, NULL, FALSE };
+  Walk w = { ctx, rec, rec->r->json, rec->r->json + rec->r->json_len, out, FALSE };
   Def root = { NULL, NULL, 0, rec->r->type, TRUE };
+  g_autofree char *cause = NULL;
   gboolean gone;
 
   if (rec->r->json == NULL)
     return TRUE;
   skip_ws (&w);
-  gone = w.p < w.end && *w.p == '{' ? walk_object (&w, &root, TRUE) : TRUE;
+  gone = w.p < w.end && *w.p == '{' ? walk_object (&w, &root, TRUE, &cause) : TRUE;
   if (changed != NULL)
     *changed = w.changed;
   if (broken != NULL)
-    *broken = g_steal_pointer (&w.broken);
-  g_free (w.broken);
+    *broken = g_steal_pointer (&cause);
   return gone;
 }
 
