@@ -27,12 +27,13 @@
 #include "hf-fhir-r4-private.h"
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
+#include "hf-label.h"
 #include "hf-person.h"
 #include "hf-records.h"
 #include "hf-vault-private.h"
 
-#define SYSTEM_ACTCODE          "http://terminology.hl7.org/CodeSystem/v3-ActCode"
-#define SYSTEM_CONFIDENTIALITY  "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
+#define SYSTEM_ACTCODE          HF_LABEL_SYSTEM_ACTCODE
+#define SYSTEM_CONFIDENTIALITY  HF_LABEL_SYSTEM_CONFIDENTIALITY
 #define SYSTEM_PURPOSE          "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 #define SYSTEM_PARTICIPATION    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
 #define SYSTEM_SCOPE            "http://terminology.hl7.org/CodeSystem/consentscope"
@@ -54,26 +55,24 @@ static const struct { const char *code; const char *display; const char *words; 
   { "HRESCH", "healthcare research", "health research" },
 };
 
-/* The sensitivity labels of HL7 DS4P in v3-ActCode (the issue's list), in the order sentences
- * name them, and the two confidentiality codes above N. Until the labels module's table can
- * be used here (hf-label.h), this list is the one the CLI accepts. */
-static const struct { const char *code; const char *words; const char *display; } labels[] = {
-  { "MH", "mental health", "mental health information sensitivity" },
-  { "HIV", "HIV", "HIV/AIDS information sensitivity" },
-  { "SUD", "substance use", "substance use disorder information sensitivity" },
-  { "PSY", "psychiatric conditions", "psychiatry disorder information sensitivity" },
-  { "ETH", "substance abuse", "substance abuse information sensitivity" },
-  { "ETHUD", "alcohol use", "alcohol use disorder information sensitivity" },
-  { "OPIOIDUD", "opioid use", "opioid use disorder information sensitivity" },
-  { "STD", "sexually transmitted infections",
-    "sexually transmitted disease information sensitivity" },
-  { "SDV", "sexual or domestic violence",
-    "sexual assault, abuse, or domestic violence information sensitivity" },
-  { "SEX", "sexuality and reproductive health",
-    "sexuality and reproductive health information sensitivity" },
-  { "GDIS", "genetic conditions", "genetic disease information sensitivity" },
-  { "R", "restricted records", "restricted" },
-  { "V", "very restricted records", "very restricted" },
+/* The sensitivity labels of HL7 DS4P are the labels module's (hf-label.h); here only the order
+ * sentences name them in (the most common first; any other known code after these) and each
+ * one's display in v3-ActCode, for the Consent's codings. R and V (v3-Confidentiality) permit
+ * restricted and very restricted records. */
+static const struct { const char *code; const char *display; } label_displays[] = {
+  { "MH", "mental health information sensitivity" },
+  { "HIV", "HIV/AIDS information sensitivity" },
+  { "SUD", "substance use disorder information sensitivity" },
+  { "PSY", "psychiatry disorder information sensitivity" },
+  { "ETH", "substance abuse information sensitivity" },
+  { "ETHUD", "alcohol use disorder information sensitivity" },
+  { "OPIOIDUD", "opioid use disorder information sensitivity" },
+  { "STD", "sexually transmitted disease information sensitivity" },
+  { "SDV", "sexual assault, abuse, or domestic violence information sensitivity" },
+  { "SEX", "sexuality and reproductive health information sensitivity" },
+  { "GDIS", "genetic disease information sensitivity" },
+  { "R", "restricted" },
+  { "V", "very restricted" },
 };
 
 static gboolean
@@ -115,16 +114,29 @@ purpose_display (const char *code)
   return NULL;
 }
 
+/* The known sensitivity codes in the order of label_displays, then the rest of the labels
+ * module's, then R and V. */
 const char * const *
 hf_consent_labels (void)
 {
-  static const char *codes[G_N_ELEMENTS (labels) + 1];
+  static const char **codes = NULL;
   static gsize done = 0;
 
   if (g_once_init_enter (&done))
     {
-      for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-        codes[i] = labels[i].code;
+      const char * const *known = hf_label_known_codes ();
+      GPtrArray *a = g_ptr_array_new ();
+
+      for (guint i = 0; i < G_N_ELEMENTS (label_displays); i++)
+        if (hf_label_is_known (label_displays[i].code))
+          g_ptr_array_add (a, (gpointer) label_displays[i].code);
+      for (guint i = 0; known[i] != NULL; i++)
+        if (!g_ptr_array_find_with_equal_func (a, known[i], g_str_equal, NULL))
+          g_ptr_array_add (a, (gpointer) known[i]);
+      g_ptr_array_add (a, (gpointer) "R");
+      g_ptr_array_add (a, (gpointer) "V");
+      g_ptr_array_add (a, NULL);
+      codes = (const char **) g_ptr_array_free (a, FALSE);
       g_once_init_leave (&done, 1);
     }
   return codes;
@@ -133,18 +145,19 @@ hf_consent_labels (void)
 const char *
 hf_consent_label_name (const char *code)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (labels[i].code, code) == 0)
-      return labels[i].words;
-  return NULL;
+  if (g_strcmp0 (code, "R") == 0)
+    return "restricted records";
+  if (g_strcmp0 (code, "V") == 0)
+    return "very restricted records";
+  return hf_label_is_known (code) ? hf_label_name (code) : NULL;
 }
 
 static const char *
 label_display (const char *code)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (labels[i].code, code) == 0)
-      return labels[i].display;
+  for (guint i = 0; i < G_N_ELEMENTS (label_displays); i++)
+    if (g_strcmp0 (label_displays[i].code, code) == 0)
+      return label_displays[i].display;
   return NULL;
 }
 
@@ -1187,20 +1200,20 @@ static void
 append_labels (GString              *s,
                const HfConsentTerms *t)
 {
-  const char *permitted[G_N_ELEMENTS (labels)];
-  const char *withheld[G_N_ELEMENTS (labels)];
+  const char * const *codes = hf_consent_labels ();
+  guint n = g_strv_length ((char **) codes);
+  g_autofree const char **permitted = g_new0 (const char *, n + 1);
+  g_autofree const char **withheld = g_new0 (const char *, n + 1);
   guint n_permitted = 0, n_withheld = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+  for (guint i = 0; codes[i] != NULL; i++)
     {
-      gboolean yes = g_strv_contains ((const char * const *) t->permit_labels, labels[i].code);
-
-      if (is_confidentiality (labels[i].code))
+      if (is_confidentiality (codes[i]))
         continue;
-      if (yes)
-        permitted[n_permitted++] = labels[i].words;
+      if (g_strv_contains ((const char * const *) t->permit_labels, codes[i]))
+        permitted[n_permitted++] = hf_consent_label_name (codes[i]);
       else
-        withheld[n_withheld++] = labels[i].words;
+        withheld[n_withheld++] = hf_consent_label_name (codes[i]);
     }
   if (n_permitted > 0)
     {
@@ -1254,8 +1267,11 @@ describe_terms (GString         *s,
     }
   else
     g_string_append_printf (s, "%u record%s you chose", n_include, n_include == 1 ? "" : "s");
-  for (guint i = 0; i < n_purposes; i++)
-    purpose_words[i] = hf_consent_purpose_name (t->purposes[i]);
+  /* In the order of the table: treatment first. */
+  n_purposes = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (purposes); i++)
+    if (g_strv_contains ((const char * const *) t->purposes, purposes[i].code))
+      purpose_words[n_purposes++] = purposes[i].words;
   g_string_append (s, ", for ");
   append_list (s, purpose_words, n_purposes);
   if (t->valid_from != NULL)
