@@ -969,8 +969,8 @@ why_table (const Stored *s)
   if (r == NULL)
     return g_strdup_printf ("from the rule “%s” of an earlier rule table, which %s matched",
                             s->rule ? s->rule : "?", s->detail ? s->detail : "a code");
-  return g_strdup_printf ("from the rule %s %s (%s), which the record's code %s matches; "
-                          "source: %s", r->pub.system, r->pub.codes, r->pub.note,
+  return g_strdup_printf ("from the rule “%s” (%s %s), which the record's code %s matches; "
+                          "source: %s", r->pub.rule, r->pub.system, r->pub.codes,
                           s->detail ? s->detail : "?", r->pub.source);
 }
 

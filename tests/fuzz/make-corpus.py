@@ -274,6 +274,29 @@ def importer():
             {'fullUrl': BASE + '/Observation/example', 'resource': observation,
              'request': {'method': 'POST', 'url': 'Observation'},
              'response': {'status': '201'}}]}, indent=2))
+    # meta.security in odd shapes (the labels observer reads it): R4's Condition f202, whose
+    # own security is TBOO, with codings that are not Codings, duplicates, confidentiality codes
+    # of two levels, an ICD-10-CM code the rule table matches, and a NDJSON line of it too.
+    condition = json.loads(read('r4-examples', 'condition-example-f202-malignancy.json'))
+    condition['meta']['security'] += [
+        'HIV', 7, None, [], {}, {'code': 'HIV'}, {'system': 1, 'code': 'HIV'},
+        {'system': 'http://terminology.hl7.org/CodeSystem/v3-ActCode', 'code': 'HIV',
+         'display': 'HIV/AIDS information sensitivity'},
+        {'system': 'http://terminology.hl7.org/CodeSystem/v3-ActCode', 'code': 'HIV'},
+        {'system': 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', 'code': 'V'},
+        {'system': 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', 'code': 'R'},
+        {'system': 'http://terminology.hl7.org/CodeSystem/v3-ActCode', 'code': ''},
+        {'system': 'http://example.org/tags', 'code': 'x' * 100},
+        {'system': 'http://example.org/tags', 'code': 'VIP', 'display': {'not': 'text'}}]
+    condition['code']['coding'].append({'system': 'http://hl7.org/fhir/sid/icd-10-cm',
+                                        'code': 'F19.99'})
+    second = json.loads(json.dumps(condition))
+    second['id'] = 'f202-security-list'
+    second['meta'] = {'security': {'system': 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+                                   'code': 'PSY'}}
+    put('import', 'meta-security-shapes.ndjson',
+        json.dumps(condition, ensure_ascii=False) + '\n' +
+        json.dumps(second, ensure_ascii=False) + '\n')
 
 
 def keyring(cli):
