@@ -289,7 +289,8 @@ test_withheld_condition (Fixture       *f,
   HfWithheld *cond;
   JsonObject *o;
 
-  import (f, "policy/patient-example-f201-roel.json", "r4-examples/condition-example-f201-fever.json",
+  import (f, "policy/patient-example-f201-roel.json",
+          "r4-examples/condition-example-f201-fever.json",
           "policy/encounter-example-f203-20130311.json", "policy/practitioner-example-f201-ab.json",
           observation, NULL);
   g_assert_true (hf_label_add (f->vault, row_of (f, "Condition", "f201"), "PSY", &error));
@@ -692,8 +693,8 @@ test_include_exclude (Fixture       *f,
   for (guint i = 0; i < share->shared->len; i++)
     {
       HfShared *s = g_ptr_array_index (share->shared, i);
-      g_assert_true (g_str_equal (s->category, "immunizations") || g_str_equal (s->type, "Patient") ||
-                     g_str_equal (s->fhir_id, HAY_FEVER + 10));
+      g_assert_true (g_str_equal (s->category, "immunizations") ||
+                     g_str_equal (s->type, "Patient") || g_str_equal (s->fhir_id, HAY_FEVER + 10));
     }
 }
 

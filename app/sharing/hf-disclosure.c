@@ -190,7 +190,8 @@ format_instant (gint64 usec)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
 
-  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("1970-01-01T00:00:00Z");
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ")
+                    : g_strdup ("1970-01-01T00:00:00Z");
 }
 
 static HfDisclosureItem *
@@ -659,7 +660,8 @@ hf_disclosure_get (HfVault  *vault,
   d = find_one (db, "SELECT " DISCLOSURE_COLUMNS " FROM disclosure WHERE id = ?1", id, NULL,
                 &local);
   if (d == NULL && local == NULL)
-    g_set_error (&local, HF_ERROR, HF_ERROR_NOT_FOUND, "This vault has no disclosure %" G_GINT64_FORMAT ".", id);
+    g_set_error (&local, HF_ERROR, HF_ERROR_NOT_FOUND,
+                 "This vault has no disclosure %" G_GINT64_FORMAT ".", id);
   if (local != NULL)
     g_propagate_error (error, g_steal_pointer (&local));
   return d;

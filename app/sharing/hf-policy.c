@@ -1568,7 +1568,8 @@ hf_share_compute (HfVault            *vault,
   in_force = consent != NULL && hf_consent_in_force (consent, today, &why);
   if (!in_force)
     terms = NULL;
-  sql = g_string_new ("SELECT id, resource_type, fhir_id, source_key, category, effective, title, ");
+  sql = g_string_new ("SELECT id, resource_type, fhir_id, source_key, category, effective, "
+                      "title, ");
   if (!in_force)
     g_string_append (sql, "NULL");
   else
