@@ -146,12 +146,17 @@ print_share_words (const HfShare *share,
 
   if (!share->in_force)
     {
-      const char *why = share->withheld->len > 0
-        ? ((HfWithheld *) g_ptr_array_index (share->withheld, 0))->why : NULL;
-      g_print ("Nothing is shared with %s: %s (%u records withheld).\n",
+      static const char * const words[] = {
+        [HF_WITHHELD_NO_CONSENT] = "there is no consent",
+        [HF_WITHHELD_REVOKED] = "the consent was revoked",
+        [HF_WITHHELD_EXPIRED] = "the consent has expired",
+        [HF_WITHHELD_NOT_YET_VALID] = "the consent is not in force yet",
+      };
+      g_print ("Nothing is shared with %s: %s (%" G_GUINT64_FORMAT " records withheld).\n",
                hf_cli_printable (keep, share->recipient),
-               why != NULL ? why : hf_withheld_reason_to_string (share->none_reason),
-               share->withheld->len);
+               share->none_reason <= HF_WITHHELD_NOT_YET_VALID ? words[share->none_reason]
+                                                                : "nothing is permitted",
+               hf_share_n_withheld (share));
       if (!verbose)
         return;
     }
@@ -207,7 +212,7 @@ print_share_words (const HfShare *share,
         }
       g_ptr_array_add (group, w);
     }
-  if (order->len > 0)
+  if (order->len > 0 || share->unread->len > 0)
     g_print ("\nWithheld:\n");
   for (guint i = 0; i < order->len; i++)
     {
@@ -224,6 +229,25 @@ print_share_words (const HfShare *share,
         }
       if (named < group->len)
         g_print ("    and %u more\n", group->len - named);
+    }
+  /* Those not read one by one: counted, a few named. */
+  for (guint i = 0; i < share->unread->len; i++)
+    {
+      HfWithheldGroup *group = g_ptr_array_index (share->unread, i);
+      const char *label = hf_fhir_category_label (group->category);
+
+      if (group->reason == HF_WITHHELD_NOT_NEEDED)
+        {
+          g_print ("  %s no shared record refers to (%" G_GUINT64_FORMAT ")\n",
+                   label != NULL ? label : group->category, group->count);
+          continue;
+        }
+      g_print ("  %s (%" G_GUINT64_FORMAT "):\n", hf_cli_printable (keep, group->why),
+               group->count);
+      for (guint k = 0; k < group->titles->len; k++)
+        g_print ("    %s\n", hf_cli_printable (keep, g_ptr_array_index (group->titles, k)));
+      if (group->count > group->titles->len)
+        g_print ("    and %" G_GUINT64_FORMAT " more\n", group->count - group->titles->len);
     }
 }
 
@@ -260,8 +284,10 @@ hf_cli_share_preview (HfCliGlobals  *g,
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
     return hf_cli_fail (error);
+  /* Words name a few records per reason; --json and --verbose list every one. */
   share = hf_share_compute (vault, argv[1], today, (const char * const *) only,
-                            HF_POLICY_PREVIEW, &error);
+                            g->json || verbose ? HF_POLICY_EVERY_RECORD : HF_POLICY_PREVIEW,
+                            &error);
   if (share == NULL)
     return hf_cli_fail (error);
   hf_vault_lock (vault);

@@ -465,8 +465,9 @@ hf_disclosure_export_fhir (HfVault            *vault,
   if (!clinical)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED,
-                   "Nothing would be shared with %s: the consent permits none of the %u records; "
-                   "see “share preview %s”.", who->name, share->withheld->len, who->name);
+                   "Nothing would be shared with %s: the consent permits none of the %"
+                   G_GUINT64_FORMAT " records; see “share preview %s”.", who->name,
+                   hf_share_n_withheld (share), who->name);
       return NULL;
     }
 

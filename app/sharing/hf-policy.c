@@ -58,6 +58,7 @@
 #include "hf-json-util.h"
 #include "hf-label.h"
 #include "hf-recipient.h"
+#include "hf-records.h"
 #include "hf-vault-private.h"
 
 /* uuid5 (URL namespace, "urn:healthfolio:fhir-export:resource"): the namespace of the fullUrls
@@ -206,7 +207,6 @@ typedef struct
   guint                n;
   GHashTable          *by_key;   /* Key* → Rec* (the first; same_key the others) */
   GArray              *keys;     /* Key, one per record */
-  GHashTable          *by_id;    /* id → Rec*, for urn:uuid references; made when first needed */
 } HfPolicyContext;
 
 static guint
@@ -267,71 +267,60 @@ pick (Rec *first,
   return best;
 }
 
+/* The type and id a reference names: "Type/id", or a URL ending in it, either with
+ * "/_history/N". FALSE for what names no stored record: a conditional reference, a fragment,
+ * and a urn:uuid (the importer rewrote every one that named an entry of its Bundle to Type/id;
+ * one left names nothing the source gave). */
+static gboolean
+parse_reference (const char  *ref,
+                 gsize        len,
+                 Key         *key)
+{
+  const char *end = ref + len, *slash1 = NULL, *slash2 = NULL;
+
+  if (len == 0 || ref[0] == '#' || memchr (ref, '?', len) != NULL ||
+      (len > 4 && memcmp (ref, "urn:", 4) == 0))
+    return FALSE;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      slash1 = slash2 = NULL;
+      for (const char *p = end; p-- > ref;)
+        if (*p == '/')
+          {
+            if (slash1 == NULL)
+              slash1 = p;
+            else
+              {
+                slash2 = p;
+                break;
+              }
+          }
+      if (pass == 0 && slash2 != NULL && (gsize) (slash1 - slash2 - 1) == strlen ("_history") &&
+          memcmp (slash2 + 1, "_history", slash1 - slash2 - 1) == 0)
+        end = slash2;
+      else
+        break;
+    }
+  if (slash1 == NULL || slash1 == ref || slash1 + 1 >= end)
+    return FALSE;
+  key->type = slash2 != NULL ? slash2 + 1 : ref;
+  key->type_len = slash1 - key->type;
+  key->id = slash1 + 1;
+  key->id_len = end - key->id;
+  return key->type_len > 0;
+}
+
 static Rec *
 resolve (HfPolicyContext *ctx,
          Rec             *self,
          const char      *ref,
          gsize            len)
 {
-  const char *end = ref + len, *slash1 = NULL, *slash2 = NULL;
   Key key;
   Rec *first;
 
-  if (memchr (ref, '?', len) != NULL)
-    return NULL;   /* a conditional reference names no record */
-  if (len > 9 && memcmp (ref, "urn:uuid:", 9) == 0)
-    {
-      /* Not rewritten at import: no entry of its Bundle had it; a resource stored without an id
-       * took its urn:uuid's. */
-      g_autofree char *id = g_strndup (ref + 9, len - 9);
-      if (ctx->by_id == NULL)
-        {
-          ctx->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-          for (guint i = ctx->n; i-- > 0;)
-            g_hash_table_insert (ctx->by_id, (gpointer) ctx->recs[i].r->fhir_id, &ctx->recs[i]);
-        }
-      first = g_hash_table_lookup (ctx->by_id, id);
-      return first != NULL ? pick (g_hash_table_lookup (ctx->by_key,
-                                                        &g_array_index (ctx->keys, Key,
-                                                                        first - ctx->recs)),
-                                   self)
-                           : NULL;
-    }
-  /* "Type/id", a URL ending in it, either with "/_history/N". */
-  for (const char *p = end; p-- > ref;)
-    if (*p == '/')
-      {
-        if (slash1 == NULL)
-          slash1 = p;
-        else
-          {
-            slash2 = p;
-            if ((gsize) (slash1 - slash2 - 1) == strlen ("_history") &&
-                memcmp (slash2 + 1, "_history", slash1 - slash2 - 1) == 0)
-              {
-                end = slash2;
-                slash1 = slash2 = NULL;
-                for (const char *q = end; q-- > ref;)
-                  if (*q == '/')
-                    {
-                      if (slash1 == NULL)
-                        slash1 = q;
-                      else
-                        {
-                          slash2 = q;
-                          break;
-                        }
-                    }
-              }
-            break;
-          }
-      }
-  if (slash1 == NULL || slash1 + 1 >= end)
+  if (!parse_reference (ref, len, &key))
     return NULL;
-  key.type = slash2 != NULL ? slash2 + 1 : ref;
-  key.type_len = slash1 - key.type;
-  key.id = slash1 + 1;
-  key.id_len = end - key.id;
   first = g_hash_table_lookup (ctx->by_key, &key);
   return first != NULL ? pick (first, self) : NULL;
 }
@@ -368,21 +357,21 @@ string_value (const char *token,
                                                       : g_strndup (token + 1, len - 2);
 }
 
-/* Every reference the record holds (but "#…" ones to its contained resources), resolved once. */
-static GPtrArray *
-targets_of (HfPolicyContext *ctx,
-            Rec             *rec)
-{
-  const char *text = rec->r->json, *end, *p;
+typedef void (*ReferenceFunc) (const char *ref,
+                               gsize       len,
+                               gpointer    data);
 
-  if (rec->targets != NULL)
-    return rec->targets;
-  rec->targets = g_ptr_array_new ();
-  if (text == NULL)
-    return rec->targets;
-  end = text + rec->r->json_len;
-  /* In JSON that passed the guard, "reference" in quotes followed by a colon is a key: inside
-   * a string its quotes would be escaped. */
+/* Calls FUNC with every "reference" string of the JSON TEXT (decoded), but "#…" ones to its
+ * contained resources. In JSON that passed the guard, "reference" in quotes followed by a
+ * colon is a key: inside a string its quotes would be escaped. */
+static void
+each_reference (const char    *text,
+                gsize          len,
+                ReferenceFunc  func,
+                gpointer       data)
+{
+  const char *end = text + len, *p;
+
   for (p = text; (p = memmem (p, end - p, "\"reference\"", 11)) != NULL;)
     {
       const char *v = p + 11, *v_end;
@@ -397,17 +386,47 @@ targets_of (HfPolicyContext *ctx,
       if (v >= end || *v != '"')
         continue;
       v_end = skip_string (v, end);
+      p = v_end;
       if (v[1] == '#')
         continue;
       if (memchr (v, '\\', v_end - v) != NULL)
         {
-          g_autofree char *s = string_value (v, v_end - v);
-          g_ptr_array_add (rec->targets, resolve (ctx, rec, s, strlen (s)));
+          g_autofree char *decoded = string_value (v, v_end - v);
+          func (decoded, strlen (decoded), data);
         }
       else
-        g_ptr_array_add (rec->targets, resolve (ctx, rec, v + 1, v_end - v - 2));
-      p = v_end;
+        func (v + 1, v_end - v - 2, data);
     }
+}
+
+typedef struct
+{
+  HfPolicyContext *ctx;
+  Rec             *rec;
+} TargetsData;
+
+static void
+add_target (const char *ref,
+            gsize       len,
+            gpointer    data)
+{
+  TargetsData *t = data;
+
+  g_ptr_array_add (t->rec->targets, resolve (t->ctx, t->rec, ref, len));
+}
+
+/* Every reference the record holds, resolved once. */
+static GPtrArray *
+targets_of (HfPolicyContext *ctx,
+            Rec             *rec)
+{
+  TargetsData t = { ctx, rec };
+
+  if (rec->targets != NULL)
+    return rec->targets;
+  rec->targets = g_ptr_array_new ();
+  if (rec->r->json != NULL)
+    each_reference (rec->r->json, rec->r->json_len, add_target, &t);
   return rec->targets;
 }
 
@@ -1138,10 +1157,12 @@ judge (const HfPolicyInput *input,
 {
   const HfConsentTerms *terms = &input->consent->terms;
   const char *refused;
-  g_autofree char *key = type_id (rec);
+  g_autofree char *key = (terms->include != NULL && terms->include[0] != NULL) ||
+                          (terms->exclude != NULL && terms->exclude[0] != NULL)
+    ? type_id (rec) : NULL;
 
   refused = label_refused (rec->labels, (const char * const *) terms->permit_labels);
-  if (strv_has ((const char * const *) terms->exclude, key))
+  if (key != NULL && strv_has ((const char * const *) terms->exclude, key))
     {
       rec->reason = HF_WITHHELD_EXCLUDED;
       rec->why = g_strdup ("excluded by the consent");
@@ -1150,7 +1171,7 @@ judge (const HfPolicyInput *input,
   if (rec->kind == KIND_CLINICAL)
     {
       const char *label = hf_fhir_category_label (rec->r->category);
-      gboolean included = strv_has ((const char * const *) terms->include, key);
+      gboolean included = key != NULL && strv_has ((const char * const *) terms->include, key);
 
       if (!included && !strv_has ((const char * const *) terms->categories, rec->r->category))
         {
@@ -1207,6 +1228,15 @@ withheld_free (HfWithheld *w)
   g_free (w);
 }
 
+static void
+group_free (HfWithheldGroup *g)
+{
+  g_free (g->category);
+  g_free (g->why);
+  g_clear_pointer (&g->titles, g_ptr_array_unref);
+  g_free (g);
+}
+
 void
 hf_share_free (HfShare *share)
 {
@@ -1215,8 +1245,22 @@ hf_share_free (HfShare *share)
   g_free (share->recipient);
   g_clear_pointer (&share->shared, g_ptr_array_unref);
   g_clear_pointer (&share->withheld, g_ptr_array_unref);
+  g_clear_pointer (&share->unread, g_ptr_array_unref);
   g_free (share->confidentiality);
   g_free (share);
+}
+
+guint64
+hf_share_n_withheld (const HfShare *share)
+{
+  guint64 n;
+
+  g_return_val_if_fail (share != NULL, 0);
+
+  n = share->withheld->len;
+  for (guint i = 0; i < share->unread->len; i++)
+    n += ((HfWithheldGroup *) g_ptr_array_index (share->unread, i))->count;
+  return n;
 }
 
 static int
@@ -1254,6 +1298,7 @@ make_share (const HfPolicyInput *input,
   share->consent_version = input->consent != NULL ? input->consent->version : 0;
   share->shared = g_ptr_array_new_with_free_func ((GDestroyNotify) shared_free);
   share->withheld = g_ptr_array_new_with_free_func ((GDestroyNotify) withheld_free);
+  share->unread = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
   for (guint i = 0; i < ctx->n; i++)
     g_ptr_array_add (order, &ctx->recs[i]);
   g_ptr_array_sort (order, compare_recs);
@@ -1274,7 +1319,8 @@ make_share (const HfPolicyInput *input,
           s->category = g_strdup (r->category);
           s->title = g_strdup (r->title);
           s->labels = g_strdupv ((char **) rec->labels);
-          s->full_url = _hf_policy_full_url (r->source_key, r->type, r->fhir_id);
+          if (input->flags & HF_POLICY_EXPORT)
+            s->full_url = _hf_policy_full_url (r->source_key, r->type, r->fhir_id);
           s->redacted = rec->redacted;
           for (guint k = 0; k < n; k++)
             s->part2 |= hf_label_is_part2 (rec->labels[k]);
@@ -1311,7 +1357,6 @@ context_free (HfPolicyContext *ctx)
     }
   g_free (ctx->recs);
   g_clear_pointer (&ctx->by_key, g_hash_table_unref);
-  g_clear_pointer (&ctx->by_id, g_hash_table_unref);
   g_clear_pointer (&ctx->keys, g_array_unref);
 }
 
@@ -1349,7 +1394,7 @@ hf_policy_evaluate (const HfPolicyInput  *input,
                     const HfPolicyRecord *records,
                     guint                 n_records)
 {
-  HfPolicyContext ctx = { input, NULL, n_records, NULL, NULL, NULL };
+  HfPolicyContext ctx = { input, NULL, n_records, NULL, NULL };
   const char *why = NULL;
   HfShare *share;
   Range range = { NULL, NULL, NULL, NULL };
@@ -1509,6 +1554,163 @@ hf_policy_evaluate (const HfPolicyInput  *input,
 /* }}} */
 /* {{{ from the vault */
 
+/* Rows of the resource table as HfPolicyRecords, each read once. */
+typedef struct
+{
+  sqlite3      *db;
+  GArray       *records;   /* HfPolicyRecord */
+  GHashTable   *seen;      /* row ids read */
+  GHashTable   *asked;     /* "Type/id" looked up */
+  GStringChunk *chunk;
+  GHashTable   *read_per_category;   /* category → count read */
+  sqlite3_stmt *by_key;
+  GError       *error;
+} Loader;
+
+#define ROW_COLUMNS "id, resource_type, fhir_id, source_key, category, effective, title"
+#define SHOWN "superseded_by IS NULL AND deleted_at IS NULL AND linked_to IS NULL"
+#define SUPPORT_TYPES "'Patient', 'Device', 'Location', 'Medication', 'Organization', " \
+                      "'Practitioner', 'PractitionerRole', 'Specimen', 'Substance'"
+
+static const char *
+chunk_text (GStringChunk *chunk,
+            sqlite3_stmt *stmt,
+            int           column,
+            gboolean      common)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  if (text == NULL)
+    return NULL;
+  return common ? g_string_chunk_insert_const (chunk, text) : g_string_chunk_insert (chunk, text);
+}
+
+/* Steps STMT (ROW_COLUMNS, then the JSON or NULL) to its end, adding the rows not read yet. */
+static gboolean
+load_rows (Loader       *l,
+           sqlite3_stmt *stmt)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      HfPolicyRecord r = { 0 };
+      const char *json = (const char *) sqlite3_column_text (stmt, 7);
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (g_hash_table_contains (l->seen, &id))
+        continue;
+      r.id = id;
+      r.type = chunk_text (l->chunk, stmt, 1, TRUE);
+      r.fhir_id = chunk_text (l->chunk, stmt, 2, FALSE);
+      r.source_key = chunk_text (l->chunk, stmt, 3, TRUE);
+      r.category = chunk_text (l->chunk, stmt, 4, TRUE);
+      r.effective = chunk_text (l->chunk, stmt, 5, TRUE);
+      r.title = chunk_text (l->chunk, stmt, 6, FALSE);
+      if (json != NULL)
+        {
+          r.json_len = sqlite3_column_bytes (stmt, 7);
+          r.json = g_string_chunk_insert_len (l->chunk, json, r.json_len);
+        }
+      g_array_append_val (l->records, r);
+      g_hash_table_add (l->seen, g_memdup2 (&id, sizeof id));
+      g_hash_table_insert (l->read_per_category, (gpointer) r.category,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (
+                             g_hash_table_lookup (l->read_per_category, r.category)) + 1));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _hf_db_fail (l->db, rc, "reading the records to share", &l->error);
+  return TRUE;
+}
+
+static gboolean
+load_sql (Loader             *l,
+          const char         *sql,
+          const char * const *binds)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (l->db, sql, -1, &stmt, NULL);
+  gboolean ok;
+
+  if (rc != SQLITE_OK)
+    return _hf_db_fail (l->db, rc, "reading the records to share", &l->error);
+  for (guint i = 0; binds != NULL && binds[i] != NULL; i++)
+    sqlite3_bind_text (stmt, i + 1, binds[i], -1, SQLITE_STATIC);
+  ok = load_rows (l, stmt);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* A reference from a record read: the person, place or thing it names is read too. */
+static void
+load_target (const char *ref,
+             gsize       len,
+             gpointer    data)
+{
+  Loader *l = data;
+  g_autofree char *type = NULL;
+  g_autofree char *id = NULL;
+  Key key;
+
+  if (l->error != NULL || !parse_reference (ref, len, &key))
+    return;
+  type = g_strndup (key.type, key.type_len);
+  if (!is_support_type (type) && !g_str_equal (type, "Patient"))
+    return;   /* a clinical record: read with its category, or not shared */
+  id = g_strndup (key.id, key.id_len);
+  if (!g_hash_table_add (l->asked, g_strdup_printf ("%s/%s", type, id)))
+    return;
+  sqlite3_bind_text (l->by_key, 1, type, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (l->by_key, 2, id, -1, SQLITE_TRANSIENT);
+  load_rows (l, l->by_key);
+}
+
+static void
+add_unread (HfShare     *share,
+            sqlite3     *db,
+            const char  *category,
+            guint64      count,
+            gboolean     permitted_elsewhere)
+{
+  HfWithheldGroup *g = g_new0 (HfWithheldGroup, 1);
+  const char *label = hf_fhir_category_label (category);
+  sqlite3_stmt *stmt = NULL;
+
+  g->category = g_strdup (category);
+  g->count = count;
+  g->titles = g_ptr_array_new_with_free_func (g_free);
+  if (!share->in_force)
+    {
+      g->reason = share->none_reason;
+      g->why = g_strdup (hf_withheld_reason_to_string (share->none_reason));
+    }
+  else if (g_str_equal (category, HF_CATEGORY_DIRECTORY))
+    {
+      g->reason = HF_WITHHELD_NOT_NEEDED;
+      g->why = g_strdup ("no shared record refers to it");
+    }
+  else
+    {
+      g->reason = permitted_elsewhere ? HF_WITHHELD_NOT_ASKED : HF_WITHHELD_CATEGORY;
+      g->why = g_strdup_printf (permitted_elsewhere ? "its category (%s) was not asked for"
+                                                    : "its category (%s) is not permitted",
+                                label != NULL ? label : category);
+    }
+  /* A few of them, for the words; not the people and places (some of them are shared). */
+  if (!g_str_equal (category, HF_CATEGORY_DIRECTORY) &&
+      sqlite3_prepare_v2 (db, "SELECT title FROM resource WHERE category = ?1 AND " SHOWN
+                              " ORDER BY effective DESC, id DESC LIMIT 10", -1, &stmt,
+                          NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, category, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_ptr_array_add (g->titles, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    }
+  sqlite3_finalize (stmt);
+  g_ptr_array_add (share->unread, g);
+}
+
 HfShare *
 hf_share_compute (HfVault            *vault,
                   const char         *recipient,
@@ -1520,16 +1722,15 @@ hf_share_compute (HfVault            *vault,
   g_autoptr(HfRecipient) who = NULL;
   g_autoptr(HfConsent) consent = NULL;
   g_autoptr(GHashTable) labels = NULL;
-  g_autoptr(GString) sql = NULL;
-  g_autoptr(GArray) records = NULL;
-  g_autoptr(GStringChunk) chunk = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autoptr(GPtrArray) load = g_ptr_array_new ();   /* the categories read */
   const HfConsentTerms *terms;
   HfPolicyInput input = { 0 };
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db;
+  Loader l = { 0 };
+  HfShare *share = NULL;
   const char *why = NULL;
-  gboolean in_force;
-  int rc, param = 1;
+  gboolean in_force, every = (flags & HF_POLICY_EVERY_RECORD) != 0;
+  guint64 total = 0;
 
   g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
   g_return_val_if_fail (recipient != NULL && today != NULL, NULL);
@@ -1538,9 +1739,12 @@ hf_share_compute (HfVault            *vault,
     return NULL;
   if ((who = hf_recipient_find (vault, recipient, error)) == NULL)
     return NULL;
-  consent = hf_consent_get (vault, who->name, error);
-  if (consent == NULL && error != NULL && *error != NULL)
-    return NULL;
+  consent = hf_consent_get (vault, who->name, &l.error);
+  if (l.error != NULL)
+    {
+      g_propagate_error (error, l.error);
+      return NULL;
+    }
   terms = consent != NULL ? &consent->terms : NULL;
   if (only != NULL && terms != NULL)
     for (guint i = 0; only[i] != NULL; i++)
@@ -1559,96 +1763,141 @@ hf_share_compute (HfVault            *vault,
                          "consent.", who->name, words);
           return NULL;
         }
+  in_force = consent != NULL && hf_consent_in_force (consent, today, &why);
   if ((labels = hf_label_load_all (vault, error)) == NULL)
     return NULL;
+  if (!every && (counts = hf_record_store_count_categories (vault, &total, error)) == NULL)
+    return NULL;
 
-  /* One pass over the current records; the JSON only of those the consent may share (their
-   * categories, the included ones, people and places they may need): none without a consent
-   * in force. */
-  in_force = consent != NULL && hf_consent_in_force (consent, today, &why);
-  if (!in_force)
-    terms = NULL;
-  sql = g_string_new ("SELECT id, resource_type, fhir_id, source_key, category, effective, "
-                      "title, ");
-  if (!in_force)
-    g_string_append (sql, "NULL");
-  else
-    g_string_append (sql, "CASE WHEN resource_type IN ('Patient', 'Device', 'Location', "
-                          "'Medication', 'Organization', 'Practitioner', 'PractitionerRole', "
-                          "'Specimen', 'Substance')");
-  if (terms != NULL && terms->categories != NULL && terms->categories[0] != NULL)
-    {
-      g_string_append (sql, " OR category IN (");
-      for (guint i = 0; terms->categories[i] != NULL; i++)
-        g_string_append_printf (sql, "%s?%d", i > 0 ? ", " : "", param++);
-      g_string_append_c (sql, ')');
-    }
-  if (terms != NULL && terms->include != NULL && terms->include[0] != NULL)
-    {
-      g_string_append (sql, " OR resource_type || '/' || fhir_id IN (");
-      for (guint i = 0; terms->include[i] != NULL; i++)
-        g_string_append_printf (sql, "%s?%d", i > 0 ? ", " : "", param++);
-      g_string_append_c (sql, ')');
-    }
+  l.db = _hf_vault_get_db (vault);
+  l.records = g_array_new (FALSE, TRUE, sizeof (HfPolicyRecord));
+  l.seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  l.asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  l.read_per_category = g_hash_table_new (g_str_hash, g_str_equal);
+  l.chunk = g_string_chunk_new (1 << 20);
+
   if (in_force)
-    g_string_append (sql, " THEN json END");
-  g_string_append (sql, " FROM resource WHERE superseded_by IS NULL AND deleted_at IS NULL AND "
-                        "linked_to IS NULL");
-
-  db = _hf_vault_get_db (vault);
-  rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
+    for (guint i = 0; terms->categories != NULL && terms->categories[i] != NULL; i++)
+      if (only == NULL || strv_has (only, terms->categories[i]))
+        g_ptr_array_add (load, terms->categories[i]);
+  if (every)
     {
-      _hf_db_fail (db, rc, "reading the records to share", error);
-      return NULL;
-    }
-  param = 1;
-  if (terms != NULL && terms->categories != NULL)
-    for (guint i = 0; terms->categories[i] != NULL; i++)
-      sqlite3_bind_text (stmt, param++, terms->categories[i], -1, SQLITE_STATIC);
-  if (terms != NULL && terms->include != NULL)
-    for (guint i = 0; terms->include[i] != NULL; i++)
-      sqlite3_bind_text (stmt, param++, terms->include[i], -1, SQLITE_STATIC);
-
-  records = g_array_new (FALSE, TRUE, sizeof (HfPolicyRecord));
-  chunk = g_string_chunk_new (1 << 20);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      HfPolicyRecord r = { 0 };
-      const char *json = (const char *) sqlite3_column_text (stmt, 7);
-
-      r.id = sqlite3_column_int64 (stmt, 0);
-      r.type = g_string_chunk_insert_const (chunk, (const char *) sqlite3_column_text (stmt, 1));
-      r.fhir_id = g_string_chunk_insert (chunk, (const char *) sqlite3_column_text (stmt, 2));
-      r.source_key = g_string_chunk_insert_const (chunk,
-                                                  (const char *) sqlite3_column_text (stmt, 3));
-      r.category = g_string_chunk_insert_const (chunk,
-                                                (const char *) sqlite3_column_text (stmt, 4));
-      r.effective = g_string_chunk_insert_const (chunk,
-                                                 (const char *) sqlite3_column_text (stmt, 5));
-      r.title = g_string_chunk_insert (chunk, (const char *) sqlite3_column_text (stmt, 6));
-      if (json != NULL)
+      /* Every current record; the JSON only of those the consent may share. */
+      g_autoptr(GString) sql = g_string_new ("SELECT " ROW_COLUMNS ", ");
+      if (!in_force)
+        g_string_append (sql, "NULL");
+      else
         {
-          r.json_len = sqlite3_column_bytes (stmt, 7);
-          r.json = g_string_chunk_insert_len (chunk, json, r.json_len);
+          g_string_append (sql, "CASE WHEN resource_type IN (" SUPPORT_TYPES ")");
+          for (guint i = 0; i < load->len; i++)
+            g_string_append_printf (sql, "%s?%u", i == 0 ? " OR category IN (" : ", ", i + 1);
+          if (load->len > 0)
+            g_string_append_c (sql, ')');
+          for (guint i = 0; terms->include != NULL && terms->include[i] != NULL; i++)
+            g_string_append_printf (sql, "%s?%u", i == 0 ? " OR resource_type || '/' || fhir_id "
+                                                           "IN (" : ", ", load->len + i + 1);
+          if (terms->include != NULL && terms->include[0] != NULL)
+            g_string_append_c (sql, ')');
+          g_string_append (sql, " THEN json END");
         }
-      g_array_append_val (records, r);
+      g_string_append (sql, " FROM resource WHERE " SHOWN);
+      if (in_force)
+        {
+          g_autoptr(GPtrArray) binds = g_ptr_array_new ();
+          for (guint i = 0; i < load->len; i++)
+            g_ptr_array_add (binds, g_ptr_array_index (load, i));
+          for (guint i = 0; terms->include != NULL && terms->include[i] != NULL; i++)
+            g_ptr_array_add (binds, terms->include[i]);
+          g_ptr_array_add (binds, NULL);
+          load_sql (&l, sql->str, (const char * const *) binds->pdata);
+        }
+      else
+        load_sql (&l, sql->str, NULL);
     }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
+  else if (in_force)
     {
-      _hf_db_fail (db, rc, "reading the records to share", error);
-      return NULL;
+      /* The shared categories (their index), the Patient, the included records; then what
+       * they refer to, by type and id (the index of current records), as far as it goes. */
+      for (guint i = 0; i < load->len && l.error == NULL; i++)
+        {
+          const char *binds[] = { g_ptr_array_index (load, i), NULL };
+          load_sql (&l, "SELECT " ROW_COLUMNS ", json FROM resource WHERE category = ?1 AND "
+                        SHOWN, binds);
+        }
+      if (l.error == NULL)
+        load_sql (&l, "SELECT " ROW_COLUMNS ", json FROM resource WHERE resource_type = "
+                      "'Patient' AND " SHOWN, NULL);
+      for (guint i = 0; terms->include != NULL && terms->include[i] != NULL && l.error == NULL;
+           i++)
+        {
+          const char *slash = strchr (terms->include[i], '/');
+          g_autofree char *type = slash != NULL ? g_strndup (terms->include[i],
+                                                            slash - terms->include[i]) : NULL;
+          const char *binds[] = { type, slash != NULL ? slash + 1 : NULL, NULL };
+          if (type != NULL)
+            load_sql (&l, "SELECT " ROW_COLUMNS ", json FROM resource WHERE resource_type = ?1 "
+                          "AND fhir_id = ?2 AND " SHOWN, binds);
+        }
+      if (l.error == NULL &&
+          sqlite3_prepare_v2 (l.db, "SELECT " ROW_COLUMNS ", json FROM resource WHERE "
+                                    "resource_type = ?1 AND fhir_id = ?2 AND " SHOWN, -1,
+                              &l.by_key, NULL) != SQLITE_OK)
+        _hf_db_fail (l.db, sqlite3_errcode (l.db), "reading the records to share", &l.error);
+      for (guint i = 0; i < l.records->len && l.error == NULL; i++)
+        {
+          HfPolicyRecord *r = &g_array_index (l.records, HfPolicyRecord, i);
+          if (r->json != NULL)
+            each_reference (r->json, r->json_len, load_target, &l);
+        }
+      sqlite3_finalize (l.by_key);
     }
 
-  input.consent = consent;
-  input.recipient = who->name;
-  input.today = today;
-  input.only = only;
-  input.labels = labels;
-  input.flags = flags;
-  return hf_policy_evaluate (&input, (const HfPolicyRecord *) (void *) records->data,
-                             records->len);
+  if (l.error == NULL)
+    {
+      input.consent = consent;
+      input.recipient = who->name;
+      input.today = today;
+      input.only = only;
+      input.labels = labels;
+      input.flags = flags;
+      share = hf_policy_evaluate (&input, (const HfPolicyRecord *) (void *) l.records->data,
+                                  l.records->len);
+      if (!in_force)
+        share->none_reason = consent == NULL ? HF_WITHHELD_NO_CONSENT
+          : g_strcmp0 (why, "revoked") == 0 ? HF_WITHHELD_REVOKED
+          : g_strcmp0 (why, "expired") == 0 ? HF_WITHHELD_EXPIRED
+          : HF_WITHHELD_NOT_YET_VALID;
+    }
+  if (share != NULL && counts != NULL)
+    {
+      /* What was not read, by category (in the categories' order). */
+      static const char * const order[] = {
+        HF_CATEGORY_PROBLEMS, HF_CATEGORY_MEDICATIONS, HF_CATEGORY_ALLERGIES,
+        HF_CATEGORY_IMMUNIZATIONS, HF_CATEGORY_LAB_RESULTS, HF_CATEGORY_VITALS,
+        HF_CATEGORY_PROCEDURES, HF_CATEGORY_ENCOUNTERS, HF_CATEGORY_DOCUMENTS,
+        HF_CATEGORY_CARE_PLANS, HF_CATEGORY_BILLING, HF_CATEGORY_DIRECTORY, HF_CATEGORY_OTHER,
+      };
+      for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+        {
+          guint64 n = GPOINTER_TO_SIZE (g_hash_table_lookup (counts, order[i]));
+          guint64 read = GPOINTER_TO_UINT (g_hash_table_lookup (l.read_per_category, order[i]));
+          if (n > read)
+            add_unread (share, l.db, order[i], n - read,
+                        in_force && strv_has ((const char * const *) terms->categories, order[i]));
+        }
+    }
+
+  g_array_unref (l.records);
+  g_hash_table_unref (l.seen);
+  g_hash_table_unref (l.asked);
+  g_hash_table_unref (l.read_per_category);
+  g_string_chunk_free (l.chunk);
+  if (l.error != NULL)
+    {
+      g_clear_pointer (&share, hf_share_free);
+      g_propagate_error (error, l.error);
+    }
+  return share;
 }
 
 /* }}} */

@@ -58,7 +58,8 @@ typedef struct
   char   **labels;           /* effective label codes: sensitivity ones, then the confidentiality */
   gboolean part2;            /* a label under 42 CFR Part 2 */
   gboolean redacted;         /* references to withheld records were removed (and the narrative) */
-  char    *full_url;         /* "urn:uuid:…", name-based on source, type and id (hf_uuid_v5) */
+  char    *full_url;         /* export only: "urn:uuid:…", name-based on source, type and id
+                              * (hf_uuid_v5) */
   GString *json;             /* export only: the resource as shared, compact JSON in its stored
                               * member order and number text; every reference rewritten to its
                               * target's full_url; its labels in meta.security */
@@ -76,6 +77,18 @@ typedef struct
                               * record: Condition/123", "dated 2018-12-31, before 2019-01-01" */
 } HfWithheld;
 
+/* Records a preview did not read one by one: those of a category the consent does not share,
+ * and the people and places no shared record refers to. */
+typedef struct
+{
+  char             *category;
+  HfWithheldReason  reason;            /* HF_WITHHELD_CATEGORY, _NOT_ASKED or _NOT_NEEDED, or
+                                        * why no consent is in force */
+  char             *why;
+  guint64           count;
+  GPtrArray        *titles;            /* char*: a few of them, newest first */
+} HfWithheldGroup;
+
 typedef struct
 {
   char             *recipient;
@@ -84,6 +97,9 @@ typedef struct
   HfWithheldReason  none_reason;       /* when not in force: why nothing is shared */
   GPtrArray        *shared;            /* HfShared*: by category, type, id, source */
   GPtrArray        *withheld;          /* HfWithheld*: in the same order */
+  GPtrArray        *unread;            /* HfWithheldGroup*, by category: withheld records that
+                                        * were not read one by one (none with
+                                        * HF_POLICY_EVERY_RECORD) */
   gboolean          part2;             /* any shared record is under 42 CFR Part 2 */
   char             *confidentiality;   /* the highest of the shared records': "N", "R" or "V" */
 } HfShare;
@@ -91,7 +107,9 @@ typedef struct
 typedef enum
 {
   HF_POLICY_PREVIEW = 0,
-  HF_POLICY_EXPORT = 1 << 0,     /* also make HfShared.json */
+  HF_POLICY_EXPORT = 1 << 0,        /* also make HfShared.json */
+  HF_POLICY_EVERY_RECORD = 1 << 1,  /* hf_share_compute: list every withheld record in
+                                     * HfShare.withheld, not only those near the share */
 } HfPolicyFlags;
 
 typedef struct
@@ -115,13 +133,19 @@ HfShare     *hf_policy_evaluate         (const HfPolicyInput  *input,
 /* The vault's records, labels and RECIPIENT's current consent through hf_policy_evaluate.
  * Needs HF_PERMISSION_READ; HF_ERROR_NOT_FOUND for an unknown recipient. ONLY (or NULL) names
  * categories to share, each of which the consent must permit (else HF_ERROR_NOT_PERMITTED with
- * a sentence naming it). */
+ * a sentence naming it). The share is the same whatever FLAGS say; without
+ * HF_POLICY_EVERY_RECORD only the records of the shared categories, the Patient and the people,
+ * places and things they refer to are read one by one (indexed reads), and the others are
+ * counted by category in HfShare.unread. */
 HfShare     *hf_share_compute           (HfVault              *vault,
                                          const char           *recipient,
                                          const char           *today,
                                          const char * const   *only,
                                          HfPolicyFlags         flags,
                                          GError              **error);
+
+/* How many records SHARE withholds: listed, and counted in its unread groups. */
+guint64      hf_share_n_withheld        (const HfShare        *share);
 
 /* "revoked", "category", … — the words of --json's "reason". */
 const char  *hf_withheld_reason_to_string (HfWithheldReason    reason);
