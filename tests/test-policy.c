@@ -172,13 +172,13 @@ list (const char *text)
   return text != NULL ? g_strsplit (text, ",", -1) : g_new0 (char *, 1);
 }
 
-static HfConsent *
+static void
 set_consent (Fixture     *f,
              const Terms *t)
 {
   g_auto(HfConsentTerms) terms = { 0 };
   g_autoptr(GError) error = NULL;
-  HfConsent *c;
+  g_autoptr(HfConsent) c = NULL;
   const char *treat[] = { "TREAT", NULL };
 
   terms.categories = list (t->allow);
@@ -192,7 +192,7 @@ set_consent (Fixture     *f,
   terms.expires = g_strdup (t->expires);
   c = hf_consent_set (f->vault, OSEI, &terms, &error);
   g_assert_no_error (error);
-  return c;
+  g_assert_nonnull (c);
 }
 
 /* The share, listing every withheld record; the preview that reads only what the consent may
@@ -302,7 +302,6 @@ test_withheld_condition (Fixture       *f,
   g_autofree char *observation = edited (f, "r4-examples/observation-example-f202-temperature.json",
                                          "observation-f202-focus.json", add_focus_on_condition,
                                          NULL);
-  g_autoptr(HfConsent) consent = NULL;
   g_autoptr(HfShare) share = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) enc_node = NULL;
@@ -317,7 +316,7 @@ test_withheld_condition (Fixture       *f,
           observation, NULL);
   g_assert_true (hf_label_add (f->vault, row_of (f, "Condition", "f201"), "PSY", &error));
   g_assert_no_error (error);
-  consent = set_consent (f, &(Terms) { .allow = "encounters,problems,vitals" });
+  set_consent (f, &(Terms) { .allow = "encounters,problems,vitals" });
   share = share_on (f, TODAY, HF_POLICY_EXPORT);
 
   cond = find_withheld (share, "Condition", "f201");
@@ -377,7 +376,7 @@ test_medication (Fixture       *f,
           "policy/medicationexample0316.json", "policy/practitioner-example-f007-sh.json", NULL);
 
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "medications" });
+    set_consent (f, &(Terms) { .allow = "medications" });
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_EXPORT);
     HfShared *mr = find_shared (share, "MedicationRequest", "medrx002");
     HfShared *med = find_shared (share, "Medication", "med0316");
@@ -391,7 +390,7 @@ test_medication (Fixture       *f,
     g_assert_cmpuint (share->shared->len, ==, 4);
   }
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "allergies" });
+    set_consent (f, &(Terms) { .allow = "allergies" });
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_PREVIEW);
 
     g_assert_null (find_shared (share, "Medication", "med0316"));
@@ -401,7 +400,7 @@ test_medication (Fixture       *f,
                      HF_WITHHELD_CATEGORY);
   }
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "medications",
+    set_consent (f, &(Terms) { .allow = "medications",
                                                          .exclude = "MedicationRequest/medrx002" });
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_PREVIEW);
 
@@ -410,7 +409,7 @@ test_medication (Fixture       *f,
     g_assert_null (find_shared (share, "Medication", "med0316"));
   }
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "medications" });
+    set_consent (f, &(Terms) { .allow = "medications" });
     g_autoptr(HfShare) share = NULL;
 
     g_assert_true (hf_label_add (f->vault, row_of (f, "Medication", "med0316"), "HIV", &error));
@@ -456,7 +455,7 @@ test_date_time_zones (Fixture       *f,
 
   import (f, "policy/patient-example-f201-roel.json", e, w, NULL);
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "vitals", .from = "2019-01-01" });
+    set_consent (f, &(Terms) { .allow = "vitals", .from = "2019-01-01" });
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_PREVIEW);
     HfWithheld *out = find_withheld (share, "Observation", "west");
 
@@ -466,7 +465,7 @@ test_date_time_zones (Fixture       *f,
     g_assert_cmpstr (out->why, ==, "dated 2018-12-31, before 2019-01-01");
   }
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "vitals", .to = "2018-12-31" });
+    set_consent (f, &(Terms) { .allow = "vitals", .to = "2018-12-31" });
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_PREVIEW);
 
     g_assert_nonnull (find_shared (share, "Observation", "west"));
@@ -474,7 +473,7 @@ test_date_time_zones (Fixture       *f,
   }
   {
     /* The answer does not depend on the machine's time zone. */
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "vitals", .from = "2019-01-01",
+    set_consent (f, &(Terms) { .allow = "vitals", .from = "2019-01-01",
                                                          .to = "2019-01-01" });
     g_autoptr(HfShare) share = NULL;
 
@@ -520,7 +519,7 @@ test_consent_validity (Fixture       *f,
     assert_nothing (none, HF_WITHHELD_NO_CONSENT, n);
   }
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "immunizations",
+    set_consent (f, &(Terms) { .allow = "immunizations",
                                                          .valid_from = "2026-01-01",
                                                          .expires = "2026-03-31" });
     g_autoptr(HfShare) on_last_day = share_on (f, "2026-03-31", HF_POLICY_PREVIEW);
@@ -537,6 +536,7 @@ test_consent_validity (Fixture       *f,
     g_autoptr(HfShare) share = NULL;
 
     g_assert_no_error (error);
+    g_assert_true (revoked->revoked);
     share = share_on (f, "2026-03-01", HF_POLICY_PREVIEW);
     assert_nothing (share, HF_WITHHELD_REVOKED, n);
   }
@@ -582,7 +582,7 @@ test_labels (Fixture       *f,
   g_assert_true (hf_label_add (f->vault, temperature, "PSY", &error));
   g_assert_no_error (error);
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "lab-results,other,vitals" });
+    set_consent (f, &(Terms) { .allow = "lab-results,other,vitals" });
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_EXPORT);
     HfWithheld *w = find_withheld (share, "Observation", "hiv");
 
@@ -596,7 +596,7 @@ test_labels (Fixture       *f,
     g_assert_cmpstr (share->confidentiality, ==, "N");
   }
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "lab-results,other,vitals",
+    set_consent (f, &(Terms) { .allow = "lab-results,other,vitals",
                                                          .permit = "HIV,PSY,R" });
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_EXPORT);
     HfShared *s = find_shared (share, "Observation", "hiv");
@@ -622,7 +622,7 @@ test_labels (Fixture       *f,
   g_assert_true (hf_label_remove (f->vault, temperature, "PSY", &error));
   g_assert_no_error (error);
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "lab-results,other,vitals" });
+    set_consent (f, &(Terms) { .allow = "lab-results,other,vitals" });
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_PREVIEW);
     g_assert_nonnull (find_shared (share, "Observation", "f202"));
   }
@@ -644,7 +644,7 @@ test_table_label_removed (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (labels->len, >=, 2);
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "problems" });
+    set_consent (f, &(Terms) { .allow = "problems" });
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_PREVIEW);
     HfWithheld *w = NULL;
 
@@ -664,7 +664,7 @@ test_table_label_removed (Fixture       *f,
         }
     }
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "problems" });
+    set_consent (f, &(Terms) { .allow = "problems" });
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_PREVIEW);
     gboolean shared = FALSE;
 
@@ -677,8 +677,10 @@ test_table_label_removed (Fixture       *f,
 /* }}} */
 /* {{{ included and excluded */
 
-#define HAY_FEVER "Condition/312c7442-4dfc-4f80-a23a-6286ab659f96"
-#define HPV_SHOT  "Immunization/fc050db6-e58a-471e-becf-45bbd94f68ee"
+#define HAY_FEVER_ID "312c7442-4dfc-4f80-a23a-6286ab659f96"
+#define HPV_SHOT_ID  "fc050db6-e58a-471e-becf-45bbd94f68ee"
+#define HAY_FEVER    "Condition/" HAY_FEVER_ID
+#define HPV_SHOT     "Immunization/" HPV_SHOT_ID
 
 /* Carla's hay fever (a problem, not permitted) included; one HPV shot (an immunization,
  * permitted) excluded: exactly those two change. */
@@ -692,23 +694,23 @@ test_include_exclude (Fixture       *f,
 
   import (f, CARLA, NULL);
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "immunizations" });
+    set_consent (f, &(Terms) { .allow = "immunizations" });
     plain = share_on (f, TODAY, HF_POLICY_PREVIEW);
   }
   {
-    g_autoptr(HfConsent) c = set_consent (f, &(Terms) { .allow = "immunizations",
+    set_consent (f, &(Terms) { .allow = "immunizations",
                                                          .include = HAY_FEVER,
                                                          .exclude = HPV_SHOT });
     share = share_on (f, TODAY, HF_POLICY_PREVIEW);
   }
   g_assert_cmpuint (plain->shared->len, ==, 15 + 1);
-  g_assert_cmpint (find_withheld (plain, "Condition", HAY_FEVER + 10)->reason, ==,
+  g_assert_cmpint (find_withheld (plain, "Condition", HAY_FEVER_ID)->reason, ==,
                    HF_WITHHELD_CATEGORY);
-  g_assert_nonnull (find_shared (plain, "Immunization", HPV_SHOT + 13));
+  g_assert_nonnull (find_shared (plain, "Immunization", HPV_SHOT_ID));
 
   g_assert_cmpuint (share->shared->len, ==, plain->shared->len);
-  g_assert_nonnull (find_shared (share, "Condition", HAY_FEVER + 10));
-  w = find_withheld (share, "Immunization", HPV_SHOT + 13);
+  g_assert_nonnull (find_shared (share, "Condition", HAY_FEVER_ID));
+  w = find_withheld (share, "Immunization", HPV_SHOT_ID);
   g_assert_nonnull (w);
   g_assert_cmpint (w->reason, ==, HF_WITHHELD_EXCLUDED);
   /* The other Conditions stay out, the other immunizations in. */
@@ -716,7 +718,7 @@ test_include_exclude (Fixture       *f,
     {
       HfShared *s = g_ptr_array_index (share->shared, i);
       g_assert_true (g_str_equal (s->category, "immunizations") ||
-                     g_str_equal (s->type, "Patient") || g_str_equal (s->fhir_id, HAY_FEVER + 10));
+                     g_str_equal (s->type, "Patient") || g_str_equal (s->fhir_id, HAY_FEVER_ID));
     }
 }
 
@@ -827,7 +829,7 @@ synthea_case (const char         *part,
   setup (&f, NULL);
   import (&f, part, NULL);
   {
-    g_autoptr(HfConsent) c = set_consent (&f, &(Terms) { .allow = allow });
+    set_consent (&f, &(Terms) { .allow = allow });
     share = share_on (&f, TODAY, HF_POLICY_EXPORT);
   }
   for (guint i = 0; i < share->shared->len; i++)
@@ -899,10 +901,9 @@ test_deterministic (Fixture       *f,
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   g_autofree char *third = NULL;
-  g_autoptr(HfConsent) c = NULL;
 
   import (f, CARLA, NULL);
-  c = set_consent (f, &(Terms) { .allow = "encounters,medications,problems,lab-results" });
+  set_consent (f, &(Terms) { .allow = "encounters,medications,problems,lab-results" });
   {
     g_autoptr(HfShare) a = share_on (f, TODAY, HF_POLICY_EXPORT);
     g_autoptr(HfShare) b = share_on (f, TODAY, HF_POLICY_EXPORT);
