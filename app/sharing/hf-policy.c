@@ -617,7 +617,14 @@ walk_meta (Walk *w)
       skip_ws (w);
       w->p++;   /* ':' */
       skip_ws (w);
-      if (str_is (key + 1, key_end - key - 2, "security") && *w->p == '[')
+      if (str_is (key + 1, key_end - key - 2, "security") && *w->p != '[')
+        {
+          /* Not a list of codings: it goes, replaced by the labels. */
+          w->out = NULL;
+          walk_plain (w);
+          w->out = out;
+        }
+      else if (str_is (key + 1, key_end - key - 2, "security"))
         {
           for (w->p++;;)
             {
@@ -775,11 +782,23 @@ walk_object (Walk      *w,
             }
           n++;
         }
-      else if (root && str_is (key + 1, klen, "meta") && *w->p == '{')
+      else if (root && str_is (key + 1, klen, "meta"))
         {
-          walk_meta (w);
-          saw_meta = TRUE;
-          n++;
+          if (*w->p == '{')
+            {
+              walk_meta (w);
+              saw_meta = TRUE;
+              n++;
+            }
+          else
+            {
+              /* Not an object: it goes; the labels make a meta of their own. */
+              GString *out = w->out;
+              w->out = NULL;
+              walk_plain (w);
+              w->out = out;
+              out_truncate (w, member_start);
+            }
         }
       else if (root && str_is (key + 1, klen, "contained") && *w->p == '[')
         {
