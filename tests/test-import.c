@@ -148,7 +148,10 @@ test_migration_from_v1 (Fixture       *f,
   sqlite3_stmt *stmt = NULL;
 
   /* Make it the vault schema 1 wrote: no records or sources tables, user_version 1. */
-  g_assert_true (_hf_db_exec (db, "DROP TABLE attachment; DROP TABLE source_sync; "
+  g_assert_true (_hf_db_exec (db, "DROP TABLE label_state; DROP TABLE label_decision; "
+                                  "DROP TABLE resource_label; DROP TABLE consent; "
+                                  "DROP TABLE recipient; "
+                                  "DROP TABLE attachment; DROP TABLE source_sync; "
                                   "DROP TABLE source_token; DROP TABLE source; "
                                   "DROP TABLE resource_fts; DROP TABLE resource; "
                                   "DROP TABLE record_count; DROP TABLE search_vocab; DROP TABLE provenance; "

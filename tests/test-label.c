@@ -669,7 +669,8 @@ static char *
 changed_table (void)
 {
   g_autoptr(GPtrArray) rules = hf_label_rules ();
-  GString *out = g_string_new ("# a test's table\nrule\tlabel\tsystem\tmatch\tcodes\tsource\tnote\n");
+  GString *out = g_string_new ("# a test's table\n"
+                               "rule\tlabel\tsystem\tmatch\tcodes\tsource\tnote\n");
 
   for (guint i = 0; i < rules->len; i++)
     {
@@ -863,7 +864,8 @@ run (Fixture     *f,
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autofree char *pass = hf_test_write_file (&f->td, "pass.txt", PASS "\n");
-  g_autofree char *pass2 = hf_test_write_file (&f->td, "pass2.txt", "labels: a reader's passphrase\n");
+  g_autofree char *pass2 = hf_test_write_file (&f->td, "pass2.txt",
+                                               "labels: a reader's passphrase\n");
   va_list ap;
 
   g_ptr_array_add (args, (gpointer) "--vault");
@@ -895,7 +897,8 @@ test_cli (Fixture       *f,
 {
   g_autofree char *id = NULL;
   g_autofree char *patient = NULL;
-  g_autofree char *pass2 = hf_test_write_file (&f->td, "pass2.txt", "labels: a reader's passphrase\n");
+  g_autofree char *pass2 = hf_test_write_file (&f->td, "pass2.txt",
+                                               "labels: a reader's passphrase\n");
   g_autoptr(JsonNode) shown = NULL;
   g_autoptr(GError) error = NULL;
   char *out = NULL;

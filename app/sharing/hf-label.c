@@ -1323,6 +1323,9 @@ refresh (HfVault  *vault,
       if (g_str_equal (version, hf_label_table_version ()))
         return TRUE;
     }
+  /* Inside a caller's transaction (a reader that holds one), as part of it. */
+  if (!sqlite3_get_autocommit (db))
+    return relabel (vault, n_changed, error);
   if (!_hf_db_begin (db, error))
     return FALSE;
   if (!relabel (vault, n_changed, error) || !_hf_db_commit (db, error))
