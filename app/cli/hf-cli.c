@@ -71,7 +71,8 @@ static const Command commands[] = {
     "[--permit-label LABEL,…] [--purpose CODE,…] [--expires DATE] [--valid-from DATE] "
     "[--include ID,…] [--exclude ID,…]", "set what a recipient may see (a new version)",
     hf_cli_consent_set },
-  { "consent", "show", "RECIPIENT [--json]", "a consent in words, or as FHIR", hf_cli_consent_show },
+  { "consent", "show", "RECIPIENT [--json]", "a consent in words, or as FHIR",
+    hf_cli_consent_show },
   { "consent", "revoke", "RECIPIENT", "revoke a consent (a new version)", hf_cli_consent_revoke },
   { "consent", "history", "RECIPIENT", "every version of a consent", hf_cli_consent_history },
   { "label", "add", "ID LABEL", "label a record sensitive by hand", hf_cli_label_add },

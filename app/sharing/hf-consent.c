@@ -202,8 +202,10 @@ category_types (void)
   if (g_once_init_enter (&done))
     {
       static const char *const variants[] = {
-        "{\"resourceType\":\"Observation\",\"category\":[{\"coding\":[{\"code\":\"vital-signs\"}]}]}",
-        "{\"resourceType\":\"Observation\",\"category\":[{\"coding\":[{\"code\":\"laboratory\"}]}]}",
+        "{\"resourceType\":\"Observation\","
+        "\"category\":[{\"coding\":[{\"code\":\"vital-signs\"}]}]}",
+        "{\"resourceType\":\"Observation\","
+        "\"category\":[{\"coding\":[{\"code\":\"laboratory\"}]}]}",
         "{\"resourceType\":\"Device\",\"patient\":{\"reference\":\"Patient/p\"}}",
       };
       GHashTable *t = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,

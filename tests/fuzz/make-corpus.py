@@ -402,12 +402,67 @@ def sync():
         answer(404, ''), fhir(200, caps), fhir(404, searchfail)))
 
 
+# RFC 7517 Appendix A.1's public EC key and A.2's private part of it, and A.1's RSA key: a key
+# taken, and the kinds refused.
+RFC7517_EC = {'kty': 'EC', 'crv': 'P-256', 'x': 'MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4',
+              'y': '4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM', 'use': 'enc', 'kid': '1'}
+RFC7517_RSA = {
+    'kty': 'RSA',
+    'n': '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tS'
+         'oc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65'
+         'YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyr'
+         'dkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzK'
+         'nqDKgw',
+    'e': 'AQAB', 'alg': 'RS256', 'kid': '2011-04-29'}
+
+
+def consent():
+    for name in sorted(os.listdir(fixture('r4-examples'))):
+        if name.startswith('consent-example'):
+            copy('consent', 'r4-examples', name)
+    put('consent', 'jwk-rfc7517-ec.json', json.dumps(RFC7517_EC))
+    put('consent', 'jwk-rfc7517-ec-private.json',
+        json.dumps(dict(RFC7517_EC, d='870MB6gfuTJ4HtUnUvYMyJpr5eUZNP4Bk43bVdj3eAE')))
+    put('consent', 'jwk-rfc7517-rsa.json', json.dumps(RFC7517_RSA))
+    put('consent', 'jwk-set.json', json.dumps({'keys': [RFC7517_EC, RFC7517_RSA]}))
+    # A Consent of the shape Healthfolio writes (hf_consent_to_fhir), with every part.
+    coding = lambda system, code: {'system': system, 'code': code}
+    concept = lambda system, code: {'coding': [coding(system, code)]}
+    tho = 'http://terminology.hl7.org/CodeSystem/'
+    category = 'https://healthfolio.github.io/fhir/CodeSystem/category'
+    data = lambda refs: [{'meaning': 'instance', 'reference': {'reference': r}} for r in refs]
+    put('consent', 'healthfolio-consent.json', json.dumps({
+        'resourceType': 'Consent', 'id': 'consent-1-v2', 'status': 'active',
+        'scope': concept(tho + 'consentscope', 'patient-privacy'),
+        'category': [concept('http://loinc.org', '59284-0')],
+        'patient': {'reference': 'Patient/example', 'display': 'Peter Chalmers'},
+        'dateTime': '2026-05-12T12:00:00+00:00', 'performer': [{'display': 'Carla (owner)'}],
+        'policyRule': concept(tho + 'v3-ActCode', 'OPTIN'),
+        'provision': {
+            'type': 'permit', 'period': {'start': '2026-06-01', 'end': '2027-03-31'},
+            'actor': [{'role': concept(tho + 'v3-ParticipationType', 'IRCP'),
+                       'reference': {'display': 'Dr. Osei'}}],
+            'action': [concept(tho + 'consentaction', 'disclose')],
+            'securityLabel': [coding(tho + 'v3-ActCode', 'HIV'),
+                              coding(tho + 'v3-Confidentiality', 'R')],
+            'purpose': [coding(tho + 'v3-ActReason', 'TREAT'),
+                        coding(tho + 'v3-ActReason', 'CAREMGT')],
+            'class': [coding('http://hl7.org/fhir/resource-types', 'Immunization')],
+            'code': [concept(category, 'immunizations'), concept(category, 'allergies')],
+            'dataPeriod': {'start': '2019-01-01', 'end': '2020-12-31'},
+            'provision': [{'type': 'deny', 'data': data(['Condition/sens-9'])},
+                          {'type': 'permit', 'data': data(['Observation/x.2'])}],
+        },
+    }, indent=1))
+
+
 def main():
     global FIXTURES
     if len(sys.argv) != 3:
         sys.exit('usage: make-corpus.py FIXTURES_DIR HEALTHFOLIO_CLI')
     FIXTURES = sys.argv[1]
-    for target in ['json-guard', 'fhir', 'html', 'keyring', 'import', 'smart', 'sync']:
+    for target in ['json-guard', 'fhir', 'html', 'keyring', 'import', 'smart', 'sync',
+                   'consent']:
         shutil.rmtree(os.path.join(CORPUS, target), ignore_errors=True)
         os.makedirs(os.path.join(CORPUS, target))
     json_guard()
@@ -417,6 +472,7 @@ def main():
     keyring(sys.argv[2])
     smart()
     sync()
+    consent()
 
 
 if __name__ == '__main__':
