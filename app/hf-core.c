@@ -11,6 +11,7 @@
 #include "hf-core.h"
 
 #include "hf-consent-private.h"
+#include "hf-disclosure-private.h"
 #include "hf-import-private.h"
 #include "hf-label-private.h"
 #include "hf-person-private.h"
@@ -35,6 +36,7 @@ hf_core_init (void)
       _hf_vault_add_migration (5, _hf_person_migrate_v5);    /* records: the vault's person */
       _hf_vault_add_migration (6, _hf_sharing_migrate_v6);   /* sharing: recipients, consents */
       _hf_vault_add_migration (7, _hf_labels_migrate_v7);    /* sharing: sensitivity labels */
+      _hf_vault_add_migration (8, _hf_disclosure_migrate_v8); /* sharing: disclosures */
       _hf_import_add_observer (&_hf_label_observer);         /* sharing: labels at import */
       g_once_init_leave (&migrations_added, 1);
     }

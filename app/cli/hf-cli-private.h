@@ -181,4 +181,18 @@ gboolean hf_cli_labels_add_json (JsonBuilder   *b,
                                  gint64         record_id,
                                  GError       **error);
 
+/* Commands: share preview, export, disclosures (hf-cli-share.c). */
+int hf_cli_share_preview      (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_export             (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_disclosures_list   (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_disclosures_verify (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+
 G_END_DECLS

@@ -80,6 +80,14 @@ static const Command commands[] = {
   { "label", "list", "ID", "a record's labels and where they came from", hf_cli_label_list },
   { "label", "refresh", "", "label every record again by the rule table", hf_cli_label_refresh },
   { "label", "rules", "", "the rule table that labels records sensitive", hf_cli_label_rules },
+  { "share", "preview", "RECIPIENT [--only CATEGORY,…] [--verbose]",
+    "what a recipient would get, and what is withheld and why", hf_cli_share_preview },
+  { "export", NULL, "RECIPIENT --format fhir --output FILE [--only CATEGORY,…]",
+    "write what a recipient's consent shares; records the disclosure", hf_cli_export },
+  { "disclosures", "list", "[--recipient NAME] [--since DATE] [--fhir]",
+    "every disclosure this vault made", hf_cli_disclosures_list },
+  { "disclosures", "verify", "FILE", "whether a file is a disclosure this vault made",
+    hf_cli_disclosures_verify },
 };
 
 static void

@@ -1,0 +1,410 @@
+/* bench-share.c — share preview over a 100,000-record vault; the export of 10,000 records
+ *
+ * Copyright 2026 The Healthfolio authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Issue 11's budgets: `share preview` (hf_share_compute, what the CLI calls) over 100,000
+ * records with a consent of three categories ≤ 200 ms, and the export of 10,000 shared records
+ * (hf_disclosure_export_fhir: the policy with every shared record written, the Bundle, the
+ * file, the disclosure recorded) ≤ 1 s. The vault is bench-data.c's (bench-import's), imported
+ * here. Each figure is the median of 7 runs, printed with the load average. As the other
+ * side of the comparison, the same run times reading the same rows' JSON with one SELECT and
+ * parsing each with json-glib, which is what a policy built on parsed resources would pay
+ * before it decided anything. This program prints figures; it never fails on timing.
+ *
+ *   tests/bench/bench-share [--n 100000] [--keep]
+ *   tests/bench/bench-share --vault DIR/bench.hfvault   (one that --keep kept)
+ */
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench-data.h"
+#include "hf-consent.h"
+#include "hf-core.h"
+#include "hf-disclosure.h"
+#include "hf-fhir.h"
+#include "hf-import.h"
+#include "hf-label.h"
+#include "hf-policy.h"
+#include "hf-recipient.h"
+#include "hf-records.h"
+#include "hf-vault-private.h"
+
+#define PASSPHRASE "correct horse battery staple, measured"
+#define ROUNDS     7
+#define RECIPIENT  "Dr. Osei"
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *ms)
+{
+  g_array_sort (ms, compare_double);
+  return g_array_index (ms, double, ms->len / 2);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* COUNTS' categories, sorted. */
+static GPtrArray *
+sorted_keys (GHashTable *counts)
+{
+  GPtrArray *names = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (names, key);
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
+static void
+print_load (const char *when)
+{
+  g_autofree char *load = NULL;
+
+  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+    printf ("share: load average %s: %s", when, load);
+}
+
+static void
+die (const char *what,
+     GError     *error)
+{
+  g_printerr ("bench-share: %s: %s\n", what, error != NULL ? error->message : "failed");
+  exit (1);
+}
+
+static void
+set_consent (HfVault            *vault,
+             const char * const *categories)
+{
+  g_auto(HfConsentTerms) terms = { 0 };
+  g_autoptr(HfConsent) consent = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *treat[] = { "TREAT", NULL };
+
+  terms.categories = g_strdupv ((char **) categories);
+  terms.purposes = g_strdupv ((char **) treat);
+  terms.permit_labels = g_new0 (char *, 1);
+  terms.include = g_new0 (char *, 1);
+  terms.exclude = g_new0 (char *, 1);
+  if ((consent = hf_consent_set (vault, RECIPIENT, &terms, &error)) == NULL)
+    die ("setting the consent", error);
+}
+
+/* The categories, at most three, whose records add up closest to TARGET. */
+static char **
+pick_categories (GHashTable *counts,
+                 guint64     target,
+                 guint64    *total)
+{
+  g_autoptr(GPtrArray) names = sorted_keys (counts);
+  guint64 best = G_MAXUINT64;
+  char **pick = NULL;
+
+  for (guint i = 0; i < names->len; i++)
+    for (guint j = i; j < names->len; j++)
+      for (guint k = j; k < names->len; k++)
+        {
+          const char *c[3] = { g_ptr_array_index (names, i), g_ptr_array_index (names, j),
+                               g_ptr_array_index (names, k) };
+          guint64 n = 0;
+          guint64 distance;
+
+          if (g_str_equal (c[0], HF_CATEGORY_DIRECTORY) ||
+              g_str_equal (c[1], HF_CATEGORY_DIRECTORY) ||
+              g_str_equal (c[2], HF_CATEGORY_DIRECTORY))
+            continue;
+          n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[0]));
+          if (j != i)
+            n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[1]));
+          if (k != j)
+            n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[2]));
+          distance = n > target ? n - target : target - n;
+          if (distance < best)
+            {
+              best = distance;
+              *total = n;
+              g_strfreev (pick);
+              pick = g_new0 (char *, 4);
+              pick[0] = g_strdup (c[0]);
+              if (j != i)
+                pick[1] = g_strdup (c[1]);
+              if (k != j)
+                pick[pick[1] != NULL ? 2 : 1] = g_strdup (c[2]);
+            }
+        }
+  return pick;
+}
+
+/* The other side: one SELECT of the same rows' JSON, each parsed by json-glib (or, PARSE
+ * false, only read: the floor of any preview that looks at the records' text). */
+static double
+parse_all (HfVault            *vault,
+           const char * const *categories,
+           gboolean            parse)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT json FROM resource WHERE superseded_by IS NULL "
+                                         "AND deleted_at IS NULL AND linked_to IS NULL AND "
+                                         "category IN (");
+  sqlite3_stmt *stmt = NULL;
+  gint64 start = g_get_monotonic_time ();
+  guint n = 0;
+
+  for (guint i = 0; categories[i] != NULL; i++)
+    g_string_append_printf (sql, "%s'%s'", i > 0 ? ", " : "", categories[i]);
+  g_string_append_c (sql, ')');
+  sqlite3_prepare_v2 (_hf_vault_get_db (vault), sql->str, -1, &stmt, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *json = (const char *) sqlite3_column_text (stmt, 0);
+      if (parse)
+        {
+          g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+          json_parser_load_from_data (parser, json, sqlite3_column_bytes (stmt, 0), NULL);
+        }
+      n++;
+    }
+  sqlite3_finalize (stmt);
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static void
+time_preview (HfVault            *vault,
+              const char         *today,
+              const char * const *categories)
+{
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) parse_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) read_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) labels_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *names = g_strjoinv (", ", (char **) categories);
+  guint shared = 0, withheld = 0, redacted = 0;
+
+  set_consent (vault, categories);
+  for (guint i = 0; i < ROUNDS; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HfShare) share = NULL;
+      gint64 start = g_get_monotonic_time ();
+      double t;
+
+      share = hf_share_compute (vault, RECIPIENT, today, NULL, HF_POLICY_PREVIEW, &error);
+      t = (g_get_monotonic_time () - start) / 1000.0;
+      if (share == NULL)
+        die ("share preview", error);
+      g_array_append_val (ms, t);
+      shared = share->shared->len;
+      withheld = (guint) hf_share_n_withheld (share);
+      redacted = 0;
+      for (guint k = 0; k < share->shared->len; k++)
+        redacted += ((HfShared *) g_ptr_array_index (share->shared, k))->redacted;
+      t = parse_all (vault, categories, TRUE);
+      g_array_append_val (parse_ms, t);
+      t = parse_all (vault, categories, FALSE);
+      g_array_append_val (read_ms, t);
+      {
+        g_autoptr(GHashTable) labels = NULL;
+        start = g_get_monotonic_time ();
+        labels = hf_label_load_all (vault, &error);
+        t = (g_get_monotonic_time () - start) / 1000.0;
+        g_array_append_val (labels_ms, t);
+      }
+    }
+  printf ("share: preview, consent of %s: %u shared (%u with references removed), %u withheld\n",
+          names, shared, redacted, withheld);
+  printf ("  hf_share_compute (preview):          median %8.1f ms of %u (budget ≤ 200 ms)\n",
+          median (ms), ROUNDS);
+  printf ("    of which hf_label_load_all (every record's labels):   %8.1f ms\n",
+          median (labels_ms));
+  printf ("    and reading those categories' rows (one SELECT):      %8.1f ms\n",
+          median (read_ms));
+  printf ("  beside it, reading and parsing the same categories' JSON with json-glib: "
+          "%.1f ms\n", median (parse_ms));
+}
+
+static void
+time_export (HfVault            *vault,
+             const char         *dir,
+             const char         *today,
+             const char * const *categories)
+{
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *names = g_strjoinv (", ", (char **) categories);
+  g_autofree char *path = g_build_filename (dir, "export.json", NULL);
+  guint records = 0;
+  GStatBuf st;
+
+  set_consent (vault, categories);
+  for (guint i = 0; i < ROUNDS; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HfDisclosure) d = NULL;
+      gint64 start = g_get_monotonic_time ();
+      double t;
+
+      d = hf_disclosure_export_fhir (vault, RECIPIENT, today, g_get_real_time (), NULL, path,
+                                     NULL, &error);
+      t = (g_get_monotonic_time () - start) / 1000.0;
+      if (d == NULL)
+        die ("export", error);
+      g_array_append_val (ms, t);
+      records = d->n_items;
+    }
+  g_stat (path, &st);
+  printf ("share: export, consent of %s: %u records shared, a %.1f MB Bundle\n", names, records,
+          st.st_size / 1e6);
+  printf ("  hf_disclosure_export_fhir:           median %8.1f ms of %u (budget ≤ 1000 ms)\n",
+          median (ms), ROUNDS);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d != NULL)
+    while ((name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_remove (path);
+      }
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(HfSecret) pass = NULL;
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(HfImportResult) result = NULL;
+  g_autoptr(HfRecipient) recipient = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autoptr(HfVault) vault = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *ndjson = NULL;
+  g_autofree char *vault_path = NULL;
+  g_autofree char *today = hf_policy_today ();
+  g_auto(GStrv) ten_thousand = NULL;
+  const char *preview_categories[] = { HF_CATEGORY_LAB_RESULTS, HF_CATEGORY_VITALS,
+                                       HF_CATEGORY_IMMUNIZATIONS, NULL };
+  const char *data_dir;
+  const char *paths[2] = { NULL, NULL };
+  gboolean keep = FALSE;
+  g_autofree char *reuse = NULL;
+  guint64 total = 0, n_target = 0;
+  int n = 100000;
+  gint64 start;
+  GOptionEntry entries[] = {
+    { "n", 'n', 0, G_OPTION_ARG_INT, &n, "Records in the vault (default 100000)", "N" },
+    { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the vault and its folder", NULL },
+    { "vault", 0, 0, G_OPTION_ARG_FILENAME, &reuse, "Measure this vault (kept by --keep)",
+      "FILE" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  context = g_option_context_new ("— how fast share preview and export are");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || n < 1000)
+    {
+      g_printerr ("bench-share: %s\n", error != NULL ? error->message : "--n: at least 1000");
+      return 1;
+    }
+  g_setenv ("HF_KDF_MINIMUM", "1", TRUE);
+  if (!hf_core_init ())
+    {
+      g_printerr ("bench-share: could not initialise libsodium\n");
+      return 1;
+    }
+  data_dir = g_getenv ("HF_TEST_DATA");
+  if (data_dir == NULL)
+    data_dir = HF_BENCH_DATA_DIR;
+
+  pass = hf_secret_new_from_data (PASSPHRASE, strlen (PASSPHRASE));
+  if (reuse != NULL)
+    {
+      dir = g_path_get_dirname (reuse);
+      keep = TRUE;
+      if ((vault = hf_vault_open (reuse, "owner", pass, &error)) == NULL)
+        die ("opening the vault", error);
+      if ((counts = hf_record_store_count_categories (vault, &total, &error)) == NULL)
+        die ("counting", error);
+      n = 0;
+      {
+        HfRecordFilter all = { .all = TRUE };
+        guint64 count = 0;
+        hf_record_store_count (vault, &all, &count, &error);
+        n = (int) count;
+      }
+    }
+  else
+    {
+      if ((dir = g_dir_make_tmp ("hf-bench-share-XXXXXX", &error)) == NULL)
+        die ("a folder", error);
+      ndjson = g_build_filename (dir, "resources.ndjson", NULL);
+      vault_path = g_build_filename (dir, "bench.hfvault", NULL);
+      templates = bench_data_load_templates (data_dir);
+      bench_data_write_ndjson (templates, n, ndjson);
+
+      if ((vault = hf_vault_create (vault_path, "owner", pass, &code, &error)) == NULL)
+        die ("creating the vault", error);
+      start = g_get_monotonic_time ();
+      paths[0] = ndjson;
+      if (!hf_vault_import_files (vault, paths, NULL, NULL, NULL, &result, &error))
+        die ("importing", error);
+      g_remove (ndjson);
+      if ((counts = hf_record_store_count_categories (vault, &total, &error)) == NULL)
+        die ("counting", error);
+      printf ("share: %d records imported in %.1f s\n", n,
+              (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+      if ((recipient = hf_recipient_add (vault, RECIPIENT, HF_RECIPIENT_CLINICIAN, NULL, NULL,
+                                         &error)) == NULL)
+        die ("adding the recipient", error);
+    }
+  printf ("share: %d records; by category:", n);
+  {
+    g_autoptr(GPtrArray) names = sorted_keys (counts);
+    for (guint i = 0; i < names->len; i++)
+      printf (" %s %zu", (char *) g_ptr_array_index (names, i),
+              GPOINTER_TO_SIZE (g_hash_table_lookup (counts, g_ptr_array_index (names, i))));
+  }
+  printf ("\n");
+
+  print_load ("before");
+  time_preview (vault, today, preview_categories);
+  ten_thousand = pick_categories (counts, 10000 * (guint64) n / 100000, &n_target);
+  time_export (vault, dir, today, (const char * const *) ten_thousand);
+  print_load ("after");
+
+  hf_vault_lock (vault);
+  if (keep)
+    printf ("share: kept in %s\n", dir);
+  else
+    remove_dir (dir);
+  return 0;
+}
