@@ -62,6 +62,24 @@ char     *_hf_jose_thumbprint       (const char * const *names,
                                      guint           n,
                                      char          **canonical);
 
+/* The ECDH shared secret Z (the x coordinate, 32 bytes) of PRIVATE_KEY and PEER. */
+HfSecret *_hf_jose_ecdh             (const HfJoseKey *private_key,
+                                     const HfJoseKey *peer,
+                                     GError        **error);
+
+/* The signature check of hf_jws_verify_es256() alone, without hf_jws_check_header(). */
+gboolean  _hf_jws_verify_signature  (HfJws          *self,
+                                     const HfJoseKey *key,
+                                     GError        **error);
+
+/* An ES256 signature (r‖s, 64 bytes into SIGNATURE) of INPUT by KEY: any signing input,
+ * for tests that need tokens hf_jws_sign_es256() would never make. */
+gboolean  _hf_jws_sign_raw          (const HfJoseKey *key,
+                                     const char     *input,
+                                     gsize           length,
+                                     guint8         *signature,
+                                     GError        **error);
+
 /* hf_jwe_decrypt() with a lower ceiling for p2c (the fuzz target's, so that it stays fast). */
 GBytes   *_hf_jwe_decrypt_capped    (HfJwe          *self,
                                      const HfJoseKey *key,

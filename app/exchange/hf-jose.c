@@ -618,8 +618,8 @@ split_compact (const char *token,
     {
       g_set_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_MALFORMED,
                    "This is not a compact %s: it has %u part%s separated by dots, and a %s has "
-                   "%u.%s", kind, found, found == 1 ? "" : "s", kind, n_parts,
-                   n_parts == 3 && found == 5 ? " (Five parts are a JWE: decrypt it first.)" : "");
+                   "%u%s.", kind, found, found == 1 ? "" : "s", kind, n_parts,
+                   n_parts == 3 && found == 5 ? " (five parts are a JWE, decrypted first)" : "");
       return FALSE;
     }
   for (guint i = 0; i < n_parts; i++)
@@ -706,6 +706,13 @@ header_string (JsonObject *header,
   return json_node_get_string (node);
 }
 
+/* A value from a token, for a message: valid UTF-8 and at most 64 bytes of it. */
+static char *
+shown_text (const char *text)
+{
+  return g_utf8_make_valid (text, MIN (strlen (text), 64));
+}
+
 /* What JWS and JWE headers share: no key or certificate named by the token itself, and no
  * "crit" extension but those in KNOWN (NULL-terminated). */
 static gboolean
@@ -762,7 +769,7 @@ check_trust_and_crit (JsonObject         *header,
       text = json_node_get_string (name);
       if (known == NULL || !g_strv_contains (known, text))
         {
-          g_autofree char *shown = g_utf8_make_valid (text, 64);
+          g_autofree char *shown = shown_text (text);
 
           g_set_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_CRIT_UNKNOWN,
                        "The token requires the extension “%s” (\"crit\"), which Healthfolio "
@@ -771,8 +778,11 @@ check_trust_and_crit (JsonObject         *header,
         }
       if (!json_object_has_member (header, text))
         {
+          g_autofree char *shown = shown_text (text);
+
           g_set_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_MALFORMED,
-                       "The token's \"crit\" names “%s”, which its header does not have.", text);
+                       "The token's \"crit\" names “%s”, which its header does not have.",
+                       shown);
           return FALSE;
         }
     }
@@ -804,7 +814,7 @@ check_alg (JsonObject         *header,
     }
   if (g_strv_contains (wanted, alg))
     return TRUE;
-  shown = g_utf8_make_valid (alg, 40);
+  shown = shown_text (alg);
   if (g_ascii_strcasecmp (alg, "none") == 0)
     g_set_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_ALG_NONE,
                  "The token is not signed (\"alg\": \"%s\").", shown);
@@ -983,6 +993,16 @@ hf_jws_verify_es256 (HfJws           *self,
                      const HfJoseKey *key,
                      GError         **error)
 {
+  g_return_val_if_fail (self != NULL && key != NULL, FALSE);
+
+  return hf_jws_check_header (self, error) && _hf_jws_verify_signature (self, key, error);
+}
+
+gboolean
+_hf_jws_verify_signature (HfJws           *self,
+                          const HfJoseKey *key,
+                          GError         **error)
+{
   const guint8 *sig;
   gsize sig_length;
   BIGNUM *r, *s;
@@ -994,8 +1014,6 @@ hf_jws_verify_es256 (HfJws           *self,
 
   g_return_val_if_fail (self != NULL && key != NULL, FALSE);
 
-  if (!hf_jws_check_header (self, error))
-    return FALSE;
   sig = g_bytes_get_data (self->signature, &sig_length);
   if (sig_length != 2 * P256_SIZE)
     {
@@ -1104,6 +1122,47 @@ fits_in_token (gsize    length,
   return TRUE;
 }
 
+gboolean
+_hf_jws_sign_raw (const HfJoseKey *key,
+                  const char      *input,
+                  gsize            length,
+                  guint8          *signature,
+                  GError         **error)
+{
+  g_autofree guint8 *der = NULL;
+  size_t der_length = 0;
+  EVP_MD_CTX *md;
+  ECDSA_SIG *es;
+  const BIGNUM *r, *s;
+  const guint8 *p;
+  gboolean ok;
+
+  g_return_val_if_fail (key != NULL && key->has_private, FALSE);
+
+  md = EVP_MD_CTX_new ();
+  ok = md != NULL
+       && EVP_DigestSignInit (md, NULL, EVP_sha256 (), NULL, key->pkey) == 1
+       && EVP_DigestSign (md, NULL, &der_length, (const guint8 *) input, length) == 1
+       && der_length > 0
+       && (der = g_malloc (der_length)) != NULL
+       && EVP_DigestSign (md, der, &der_length, (const guint8 *) input, length) == 1;
+  EVP_MD_CTX_free (md);
+  if (!ok)
+    return crypto_failed (error, "sign");
+  /* OpenSSL gives DER (RFC 3279); JWS wants r and s as 32 bytes each (RFC 7518 §3.4). */
+  p = der;
+  es = d2i_ECDSA_SIG (NULL, &p, der_length);
+  if (es == NULL)
+    return crypto_failed (error, "sign");
+  ECDSA_SIG_get0 (es, &r, &s);
+  ok = BN_bn2binpad (r, signature, P256_SIZE) == P256_SIZE
+       && BN_bn2binpad (s, signature + P256_SIZE, P256_SIZE) == P256_SIZE;
+  ECDSA_SIG_free (es);
+  if (!ok)
+    return crypto_failed (error, "sign");
+  return TRUE;
+}
+
 char *
 hf_jws_sign_es256 (const HfJoseKey *key,
                    const char      *kid,
@@ -1118,14 +1177,7 @@ hf_jws_sign_es256 (const HfJoseKey *key,
   g_autofree char *payload_b64 = NULL;
   g_autofree char *input = NULL;
   g_autofree char *sig_b64 = NULL;
-  g_autofree guint8 *der = NULL;
   guint8 raw[2 * P256_SIZE];
-  size_t der_length = 0;
-  EVP_MD_CTX *md;
-  ECDSA_SIG *es = NULL;
-  const BIGNUM *r, *s;
-  const guint8 *p;
-  gboolean signed_ok;
 
   g_return_val_if_fail (key != NULL && key->has_private, NULL);
   g_return_val_if_fail (kid != NULL && *kid != '\0', NULL);
@@ -1141,38 +1193,8 @@ hf_jws_sign_es256 (const HfJoseKey *key,
   header_b64 = header_to_b64 (header);
   payload_b64 = _hf_jose_base64url_encode (payload, length);
   input = g_strconcat (header_b64, ".", payload_b64, NULL);
-
-  md = EVP_MD_CTX_new ();
-  signed_ok = md != NULL
-              && EVP_DigestSignInit (md, NULL, EVP_sha256 (), NULL, key->pkey) == 1
-              && EVP_DigestSign (md, NULL, &der_length, (const guint8 *) input,
-                                 strlen (input)) == 1
-              && (der = g_malloc (der_length)) != NULL
-              && EVP_DigestSign (md, der, &der_length, (const guint8 *) input,
-                                 strlen (input)) == 1;
-  EVP_MD_CTX_free (md);
-  if (!signed_ok)
-    {
-      crypto_failed (error, "sign");
-      return NULL;
-    }
-  /* OpenSSL gives DER (RFC 3279); JWS wants r and s as 32 bytes each (RFC 7518 §3.4). */
-  p = der;
-  es = d2i_ECDSA_SIG (NULL, &p, der_length);
-  if (es == NULL)
-    {
-      crypto_failed (error, "sign");
-      return NULL;
-    }
-  ECDSA_SIG_get0 (es, &r, &s);
-  signed_ok = BN_bn2binpad (r, raw, P256_SIZE) == P256_SIZE
-              && BN_bn2binpad (s, raw + P256_SIZE, P256_SIZE) == P256_SIZE;
-  ECDSA_SIG_free (es);
-  if (!signed_ok)
-    {
-      crypto_failed (error, "sign");
-      return NULL;
-    }
+  if (!_hf_jws_sign_raw (key, input, strlen (input), raw, error))
+    return NULL;
   sig_b64 = _hf_jose_base64url_encode (raw, sizeof raw);
   return g_strconcat (input, ".", sig_b64, NULL);
 }
@@ -1484,8 +1506,8 @@ hf_jwe_get_cty (HfJwe *self)
   return header_string (self->header, "cty");
 }
 
-static HfSecret *
-ecdh (const HfJoseKey *private_key,
+HfSecret *
+_hf_jose_ecdh (const HfJoseKey *private_key,
       const HfJoseKey *peer,
       GError         **error)
 {
@@ -1564,7 +1586,7 @@ ecdh_kek (HfJwe           *self,
   apv = optional_b64_member (self->header, "apv", &ok, error);
   if (!ok || (apv == NULL && json_object_has_member (self->header, "apv")))
     return NULL;
-  z = ecdh (key, epk, error);
+  z = _hf_jose_ecdh (key, epk, error);
   if (z == NULL)
     return NULL;
   return _hf_jose_concat_kdf (hf_secret_peek (z), hf_secret_get_size (z), ALG_ECDH, apu, apv,
@@ -1652,7 +1674,7 @@ _hf_jwe_decrypt_capped (HfJwe           *self,
   enc = header_string (self->header, "enc");
   if (g_strcmp0 (enc, ENC_GCM) != 0)
     {
-      g_autofree char *shown = enc ? g_utf8_make_valid (enc, 40) : NULL;
+      g_autofree char *shown = enc ? shown_text (enc) : NULL;
 
       if (shown != NULL)
         g_set_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_ENC_UNSUPPORTED,
@@ -1775,7 +1797,7 @@ hf_jwe_encrypt_ecdh_es (const HfJoseKey *recipient,
   ephemeral = hf_jose_key_generate (error);
   if (ephemeral == NULL)
     return NULL;
-  z = ecdh (ephemeral, recipient, error);
+  z = _hf_jose_ecdh (ephemeral, recipient, error);
   if (z == NULL)
     return NULL;
   kek = _hf_jose_concat_kdf (hf_secret_peek (z), hf_secret_get_size (z), ALG_ECDH, NULL, NULL,
