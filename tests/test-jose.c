@@ -1396,6 +1396,92 @@ test_large_round_trip (void)
                   (t1 - t0) / 1000.0, (t2 - t1) / 1000.0, strlen (jwe) / 1e6);
 }
 
+/* The fuzz seeds are tokens made by Python's cryptography (tests/fuzz/make-jose-corpus.py)
+ * from the published keys: the valid ones verify and decrypt here, each hostile one is refused
+ * for its own reason. */
+static char *
+seed (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("HF_TEST_DATA"), "..", "fuzz", "corpus",
+                                            "jose", name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+static void
+test_independent_tokens (void)
+{
+  g_autoptr(JsonObject) a3 = load_vector ("rfc7515-a3.json");
+  g_autoptr(JsonObject) c = load_vector ("rfc7518-appendix-c.json");
+  g_autoptr(JsonObject) pbes2 = load_vector ("rfc7520-5.3.json");
+  g_autoptr(HfJoseKey) signer = key_from_vector (a3, "jwk");
+  g_autoptr(HfJoseKey) bob = key_from_vector (c, "bob");
+  const char *password = json_object_get_string_member (pbes2, "password");
+  g_autoptr(HfSecret) pass = hf_secret_new_from_data (password, strlen (password));
+  g_autoptr(GError) error = NULL;
+  static const struct { const char *name; HfJoseError code; } jws_refused[] = {
+    { "alg-none.jws", HF_JOSE_ERROR_ALG_NONE },
+    { "hs256-public-key.jws", HF_JOSE_ERROR_ALG_HMAC },
+    { "embedded-jwk.jws", HF_JOSE_ERROR_EMBEDDED_JWK },
+    { "jku-loopback.jws", HF_JOSE_ERROR_JKU },
+    { "crit-unknown.jws", HF_JOSE_ERROR_CRIT_UNKNOWN },
+    { "b64-false.jws", HF_JOSE_ERROR_B64_FALSE },
+    { "r-s-zero.jws", HF_JOSE_ERROR_SIGNATURE_RANGE },
+    { "r-n.jws", HF_JOSE_ERROR_SIGNATURE_RANGE },
+    { "der-signature.jws", HF_JOSE_ERROR_SIGNATURE_ENCODING },
+    { "other-payload.jws", HF_JOSE_ERROR_SIGNATURE_INVALID },
+    { "truncated.jws", HF_JOSE_ERROR_MALFORMED },
+    { "four-dots.jws", HF_JOSE_ERROR_MALFORMED },
+    { "duplicate-alg.jws", HF_JOSE_ERROR_DUPLICATE_MEMBER },
+    { "rfc7515-a3.jws", HF_JOSE_ERROR_KID_MISSING },
+  };
+  static const struct { const char *name; HfJoseError code; } jwe_refused[] = {
+    { "wrong-tag.jwe", HF_JOSE_ERROR_DECRYPT_FAILED },
+    { "epk-off-curve.jwe", HF_JOSE_ERROR_EPK_INVALID },
+    { "zip.jwe", HF_JOSE_ERROR_ZIP },
+    { "p2c-1e9.jwe", HF_JOSE_ERROR_P2C_TOO_LARGE },
+    { "rfc7520-5.3.jwe", HF_JOSE_ERROR_ENC_UNSUPPORTED },
+  };
+
+  {
+    g_autofree char *token = seed ("es256-kid.jws");
+    g_autoptr(HfJws) jws = parse_jws (token);
+
+    g_assert_true (hf_jws_verify_es256 (jws, signer, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (hf_jws_get_kid (jws), ==, "a3");
+  }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *token = seed (i == 0 ? "ecdh-es-a256kw.jwe" : "pbes2-1000.jwe");
+      g_autoptr(HfJwe) jwe = parse_jwe (token);
+      g_autoptr(GBytes) plain = hf_jwe_decrypt (jwe, i == 0 ? bob : NULL, i == 0 ? NULL : pass,
+                                                &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
+                       "eyJhbGciOiJFUzI1NiJ9.e30.AAAA", 29);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (jws_refused); i++)
+    {
+      g_autofree char *token = seed (jws_refused[i].name);
+
+      g_test_message ("%s", jws_refused[i].name);
+      assert_jws_refused (token, signer, jws_refused[i].code);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (jwe_refused); i++)
+    {
+      g_autofree char *token = seed (jwe_refused[i].name);
+
+      g_test_message ("%s", jwe_refused[i].name);
+      assert_jwe_refused (token, bob, pass, jwe_refused[i].code);
+    }
+}
+
 static void
 test_error_mapping (void)
 {
@@ -1453,6 +1539,7 @@ main (int    argc,
   g_test_add_func ("/hf/jose/jwe/pbes2-round-trip", test_jwe_pbes2_round_trip);
   g_test_add_func ("/hf/jose/jwe/pbes2-bounds", test_jwe_pbes2_bounds);
   g_test_add_func ("/hf/jose/jwe/hostile-headers", test_jwe_hostile_headers);
+  g_test_add_func ("/hf/jose/independent-tokens", test_independent_tokens);
   g_test_add_func ("/hf/jose/large-round-trip", test_large_round_trip);
   g_test_add_func ("/hf/jose/error-mapping", test_error_mapping);
 
