@@ -724,6 +724,19 @@ test_jws_hostile_headers (void)
     g_assert_no_error (error);
   }
 
+  /* A value shown in a message is cut short. */
+  {
+    g_autofree char *long_alg = g_strnfill (5000, 'X');
+    g_autofree char *header = g_strdup_printf ("{\"alg\":\"%s\",\"kid\":\"k\"}", long_alg);
+    g_autofree char *token = make_jws (key, header, "{}");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HfJws) jws = parse_jws (token);
+
+    g_assert_false (hf_jws_verify_es256 (jws, key, &error));
+    assert_refused (error, HF_JOSE_ERROR_ALG_UNSUPPORTED);
+    g_assert_cmpuint (strlen (error->message), <, 200);
+  }
+
   /* The same member twice: which "alg" is meant? */
   {
     g_autofree char *token = make_jws (key, "{\"alg\":\"ES256\",\"kid\":\"k\",\"alg\":\"none\"}",
@@ -1256,6 +1269,7 @@ test_jwe_pbes2_round_trip (void)
     g_autoptr(GError) e = NULL;
     g_autoptr(GBytes) none = hf_jwe_decrypt (jwe, NULL, wrong, &e);
 
+    g_assert_null (none);
     g_assert_cmpint (hf_jose_error_to_hf (e), ==, HF_ERROR_AUTH);
   }
   {
