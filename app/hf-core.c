@@ -10,6 +10,9 @@
 
 #include "hf-core.h"
 
+#include "hf-consent-private.h"
+#include "hf-import-private.h"
+#include "hf-label-private.h"
 #include "hf-person-private.h"
 #include "hf-records-private.h"
 #include "hf-secure.h"
@@ -30,6 +33,9 @@ hf_core_init (void)
       _hf_vault_add_migration (4, _hf_records_migrate_v4);   /* records: visits, copies,
                                                               * search inside words */
       _hf_vault_add_migration (5, _hf_person_migrate_v5);    /* records: the vault's person */
+      _hf_vault_add_migration (6, _hf_sharing_migrate_v6);   /* sharing: recipients, consents */
+      _hf_vault_add_migration (7, _hf_labels_migrate_v7);    /* sharing: sensitivity labels */
+      _hf_import_add_observer (&_hf_label_observer);         /* sharing: labels at import */
       g_once_init_leave (&migrations_added, 1);
     }
   return TRUE;

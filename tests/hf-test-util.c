@@ -325,3 +325,108 @@ hf_test_count_file (GHashTable *expected,
       count_resource (expected, node);
     }
 }
+
+/* The tests' source folder: HF_TESTS_DIR (meson sets it), else HF_TEST_DATA's parent. */
+static char *
+tests_dir (void)
+{
+  const char *dir = g_getenv ("HF_TESTS_DIR");
+  const char *data = g_getenv ("HF_TEST_DATA");
+
+  if (dir != NULL)
+    return g_strdup (dir);
+  if (data == NULL)
+    g_error ("HF_TESTS_DIR is not set; run the tests through meson test");
+  return g_path_get_dirname (data);
+}
+
+gboolean
+hf_test_validate_fhir_files (const char * const *paths,
+                             char              **problems)
+{
+  g_autofree char *dir = tests_dir ();
+  g_autofree char *script = g_build_filename (dir, "fhir-validate.mjs", NULL);
+  g_autofree char *schema = g_build_filename (dir, "node_modules", "@asymmetrik",
+                                              "fhir-json-schema-validator", "fhir.schema.json",
+                                              NULL);
+  g_autofree char *ajv = g_build_filename (dir, "node_modules", "ajv", "package.json", NULL);
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_return_val_if_fail (paths != NULL && paths[0] != NULL, FALSE);
+
+  /* Never "invalid" for want of the validator: a test that expects a file to fail would pass. */
+  if (node == NULL)
+    g_error ("node is not installed, and the FHIR R4 validator needs it; run build-aux/dev test "
+             "(or build-aux/dev deps) once to install it and the test tools");
+  if (!g_file_test (schema, G_FILE_TEST_EXISTS) || !g_file_test (ajv, G_FILE_TEST_EXISTS))
+    g_error ("the FHIR R4 validator's packages are not installed in %s/node_modules; run "
+             "build-aux/dev test (or build-aux/dev deps) once to install them", dir);
+
+  g_ptr_array_add (args, node);
+  g_ptr_array_add (args, script);
+  for (guint i = 0; paths[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) paths[i]);
+  g_ptr_array_add (args, NULL);
+  proc = g_subprocess_newv ((const char * const *) args->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (proc))
+    g_error ("the FHIR R4 validator was killed by signal %d: %s",
+             g_subprocess_get_term_sig (proc), err);
+  status = g_subprocess_get_exit_status (proc);
+  if (status != 0 && status != 1)
+    g_error ("the FHIR R4 validator could not run (exit status %d): %s", status, err);
+  if (problems != NULL)
+    *problems = status == 1 ? g_steal_pointer (&out) : NULL;
+  return status == 0;
+}
+
+gboolean
+hf_test_validate_fhir (const char  *path,
+                       char       **problems)
+{
+  const char *paths[] = { path, NULL };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  return hf_test_validate_fhir_files (paths, problems);
+}
+
+void
+hf_test_assert_valid_fhir_file (const char *path)
+{
+  g_autofree char *problems = NULL;
+
+  if (!hf_test_validate_fhir (path, &problems))
+    {
+      g_test_message ("%s", problems);
+      g_test_fail_printf ("not valid FHIR R4 by the R4 JSON schema:\n%s", problems);
+    }
+}
+
+void
+hf_test_assert_valid_fhir (const char *json_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int fd;
+
+  g_return_if_fail (json_text != NULL);
+
+  fd = g_file_open_tmp ("hf-fhir-XXXXXX.json", &path, &error);
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_assert_true (g_file_set_contents (path, json_text, -1, &error));
+  g_assert_no_error (error);
+  hf_test_assert_valid_fhir_file (path);
+  g_unlink (path);
+}

@@ -58,4 +58,18 @@ const char *hf_test_cli_path       (void);
 void       hf_test_count_file      (GHashTable   *expected,
                                     const char   *path);
 
+/* FHIR R4 validity by HL7's R4 JSON schema and ajv (tests/fhir-validate.mjs under node, with
+ * tests/node_modules from build-aux/dev): TRUE when valid, else FALSE with PROBLEMS (if not
+ * NULL) naming each invalid file and its problems. A missing node or tests/node_modules ends
+ * the test program: it is never taken for "invalid". */
+gboolean   hf_test_validate_fhir   (const char   *path,
+                                    char        **problems);
+/* The same for the NULL-terminated PATHS in one run (node and the schema load once). */
+gboolean   hf_test_validate_fhir_files (const char * const *paths,
+                                        char              **problems);
+/* Fails the test (g_test_fail_printf, with the problems) unless JSON_TEXT, or the file at PATH,
+ * is valid FHIR R4. */
+void       hf_test_assert_valid_fhir      (const char *json_text);
+void       hf_test_assert_valid_fhir_file (const char *path);
+
 G_END_DECLS

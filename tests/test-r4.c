@@ -113,6 +113,197 @@ test_table (void)
   g_assert_true (hf_fhir_r4_is_type ("MedicationRequest"));
 }
 
+/* The element facts of the generated structure table, as the R4 specification states them. */
+static void
+test_structure (void)
+{
+  g_assert_cmpstr (hf_fhir_r4_element_type ("Encounter", "diagnosis"), ==, "Encounter_Diagnosis");
+  g_assert_true (hf_fhir_r4_element_is_array ("Encounter", "diagnosis"));
+  g_assert_false (hf_fhir_r4_element_required ("Encounter", "diagnosis"));
+  g_assert_cmpstr (hf_fhir_r4_element_type ("Encounter_Diagnosis", "condition"), ==, "Reference");
+  g_assert_true (hf_fhir_r4_element_required ("Encounter_Diagnosis", "condition"));
+  g_assert_false (hf_fhir_r4_element_is_array ("Encounter_Diagnosis", "condition"));
+  g_assert_cmpstr (hf_fhir_r4_element_type ("Observation", "subject"), ==, "Reference");
+  g_assert_false (hf_fhir_r4_element_required ("Observation", "subject"));
+  g_assert_false (hf_fhir_r4_element_is_array ("Observation", "subject"));
+  g_assert_true (hf_fhir_r4_element_required ("Immunization", "patient"));
+  g_assert_true (hf_fhir_r4_element_required ("Immunization", "vaccineCode"));
+  g_assert_true (hf_fhir_r4_element_required ("Immunization", "occurrenceDateTime"));
+  g_assert_true (hf_fhir_r4_element_required ("Immunization", "occurrenceString"));
+  g_assert_true (hf_fhir_r4_element_required ("MedicationRequest", "medicationReference"));
+  g_assert_true (hf_fhir_r4_element_required ("MedicationRequest", "medicationCodeableConcept"));
+  g_assert_true (hf_fhir_r4_element_required ("MedicationRequest", "subject"));
+  g_assert_false (hf_fhir_r4_element_required ("MedicationRequest", "encounter"));
+  g_assert_false (hf_fhir_r4_element_required ("MedicationRequest", "reportedReference"));
+  g_assert_true (hf_fhir_r4_element_required ("MedicationAdministration", "effectivePeriod"));
+  g_assert_false (hf_fhir_r4_element_required ("MedicationStatement", "effectivePeriod"));
+  g_assert_false (hf_fhir_r4_element_required ("Observation", "valueQuantity"));
+  g_assert_cmpstr (hf_fhir_r4_element_type ("Observation", "note"), ==, "Annotation");
+  g_assert_true (hf_fhir_r4_element_is_array ("Observation", "note"));
+  g_assert_cmpstr (hf_fhir_r4_element_type ("Annotation", "authorReference"), ==, "Reference");
+  g_assert_false (hf_fhir_r4_element_required ("Annotation", "authorReference"));
+  g_assert_cmpstr (hf_fhir_r4_element_type ("Bundle_Entry", "resource"), ==, "ResourceList");
+  g_assert_cmpstr (hf_fhir_r4_element_type ("Patient", "contained"), ==, "ResourceList");
+  g_assert_cmpstr (hf_fhir_r4_element_type ("Reference", "identifier"), ==, "Identifier");
+  g_assert_cmpstr (hf_fhir_r4_element_type ("Observation", "_status"), ==, "Element");
+
+  /* Primitives have no definition; an array of them is still an array. */
+  g_assert_null (hf_fhir_r4_element_type ("Observation", "status"));
+  g_assert_null (hf_fhir_r4_element_type ("Reference", "reference"));
+  g_assert_null (hf_fhir_r4_element_type ("HumanName", "given"));
+  g_assert_true (hf_fhir_r4_element_is_array ("HumanName", "given"));
+  g_assert_false (hf_fhir_r4_element_is_array ("HumanName", "family"));
+
+  /* Unknown definitions and elements. */
+  g_assert_null (hf_fhir_r4_element_type ("Observation", "context"));
+  g_assert_false (hf_fhir_r4_element_required ("Observation", "context"));
+  g_assert_false (hf_fhir_r4_element_is_array ("Observation", "context"));
+  g_assert_null (hf_fhir_r4_element_type ("MedicationOrder", "medicationReference"));
+  g_assert_false (hf_fhir_r4_element_required ("MedicationOrder", "medicationReference"));
+  g_assert_null (hf_fhir_r4_element_type ("string", "value"));
+  g_assert_null (hf_fhir_r4_element_type ("encounter", "diagnosis"));
+
+  /* Both tables are sorted for bsearch, and a resource type's elements are the same in both. */
+  for (guint i = 0; i < _hf_r4_n_definitions; i++)
+    {
+      const HfR4Definition *d = &_hf_r4_definitions[i];
+
+      if (i > 0)
+        g_assert_cmpint (strcmp (_hf_r4_definitions[i - 1].name, d->name), <, 0);
+      for (guint k = 1; k < d->n_elements; k++)
+        g_assert_cmpint (strcmp (d->elements[k - 1].name, d->elements[k].name), <, 0);
+      for (guint k = 0; k < d->n_elements; k++)
+        if (d->elements[k].type != NULL)
+          g_assert_true (strcmp (d->elements[k].type, "ResourceList") == 0
+                         || _hf_r4_element (d->elements[k].type, "id") != NULL);
+    }
+  for (guint i = 0; i < _hf_r4_n_types; i++)
+    {
+      const HfR4Type *t = &_hf_r4_types[i];
+
+      for (guint k = 0; k < t->n_elements; k++)
+        g_assert_nonnull (_hf_r4_element (t->type, t->elements[k]));
+      g_assert_true (hf_fhir_r4_element_required (t->type, "resourceType"));
+    }
+}
+
+/* Whether required element E of a definition is in OBJECT: E itself or, for an alternative of
+ * a choice group (medicationReference), another required alternative with the same stem. */
+static gboolean
+has_required (JsonObject        *object,
+              const char        *definition,
+              const HfR4Element *e)
+{
+  g_autoptr(GList) members = NULL;
+  gsize stem = 0;
+
+  if (json_object_has_member (object, e->name))
+    return TRUE;
+  while (e->name[stem] != '\0' && !g_ascii_isupper (e->name[stem]))
+    stem++;
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (strncmp (l->data, e->name, stem) == 0 && g_ascii_isupper (((char *) l->data)[stem])
+        && hf_fhir_r4_element_required (definition, l->data))
+      return TRUE;
+  return FALSE;
+}
+
+/* Walks NODE as definition DEFINITION by the structure table; counts each object checked and
+ * each problem (a member the table lacks, an array where it says one value or the reverse, a
+ * required element missing), printing the first few. */
+static void
+walk_structure (JsonNode   *node,
+                const char *definition,
+                const char *where,
+                guint      *objects,
+                guint      *problems)
+{
+  g_autoptr(GList) members = NULL;
+  const HfR4Definition *d;
+  JsonObject *object;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  object = json_node_get_object (node);
+  if (strcmp (definition, "ResourceList") == 0)
+    definition = json_object_get_string_member_with_default (object, "resourceType", "?");
+  (*objects)++;
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const HfR4Element *e = _hf_r4_element (definition, l->data);
+      JsonNode *value = json_object_get_member (object, l->data);
+
+      /* The one gap of HL7's R4 schema the examples show: ElementDefinition.type.profile
+       * (canonical, 0..*) has no "_profile" sibling in it, and so not in the table. */
+      if (e == NULL && strcmp (definition, "ElementDefinition_Type") == 0
+          && strcmp (l->data, "_profile") == 0)
+        continue;
+      if (e == NULL || JSON_NODE_HOLDS_ARRAY (value) != ((e->flags & HF_R4_ARRAY) != 0))
+        {
+          if ((*problems)++ < 10)
+            g_test_message ("%s: %s.%s is %s", where, definition, (char *) l->data,
+                            e == NULL ? "unknown" : "an array where one value is, or the reverse");
+          continue;
+        }
+      if (e->type == NULL)
+        continue;
+      if (JSON_NODE_HOLDS_ARRAY (value))
+        {
+          JsonArray *array = json_node_get_array (value);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            walk_structure (json_array_get_element (array, i), e->type, where, objects, problems);
+        }
+      else
+        walk_structure (value, e->type, where, objects, problems);
+    }
+  d = _hf_r4_definition (definition);
+  for (guint k = 0; d != NULL && k < d->n_elements; k++)
+    if ((d->elements[k].flags & HF_R4_REQUIRED) && !has_required (object, definition,
+                                                                 &d->elements[k]))
+      {
+        if ((*problems)++ < 10)
+          g_test_message ("%s: %s lacks %s, which R4 requires", where, definition,
+                          d->elements[k].name);
+      }
+}
+
+/* The structure table read against the R4 specification's own examples: every member is an
+ * element of its definition, arrays are where the table says, required elements are there. */
+static void
+test_structure_examples (void)
+{
+  const char *all = g_getenv ("HF_R4_EXAMPLES");
+  g_autofree char *folder = all != NULL ? g_strdup (all)
+                                        : data_path ("r4-examples", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint files = 0, objects = 0, problems = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      path = g_build_filename (folder, name, NULL);
+      json_parser_load_from_file (parser, path, &error);
+      g_assert_no_error (error);
+      walk_structure (json_parser_get_root (parser), "ResourceList", name, &objects, &problems);
+      files++;
+    }
+  g_test_message ("%u R4 examples, %u objects read by the structure table, %u problems", files,
+                  objects, problems);
+  g_assert_cmpuint (files, >=, 149);
+  g_assert_cmpuint (objects, >=, 8000);
+  g_assert_cmpuint (problems, ==, 0);
+}
+
 /* A resource and, in a Bundle, every entry's resource (contained ones are checked by
  * hf_fhir_r4_check itself). */
 static guint
@@ -371,6 +562,8 @@ main (int    argc,
   hf_test_init (&argc, &argv);
 
   g_test_add_func ("/hf/r4/table", test_table);
+  g_test_add_func ("/hf/r4/structure", test_structure);
+  g_test_add_func ("/hf/r4/structure-examples", test_structure_examples);
   g_test_add_func ("/hf/r4/examples-pass", test_examples_pass);
   g_test_add_func ("/hf/r4/tells", test_tells);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)

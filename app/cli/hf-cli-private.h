@@ -130,4 +130,55 @@ int hf_cli_source_remove (HfCliGlobals  *g,
                           int            argc,
                           char         **argv);
 
+/* Commands: recipients and consents (hf-cli-sharing.c). */
+int hf_cli_recipient_add    (HfCliGlobals  *g,
+                             int            argc,
+                             char         **argv);
+int hf_cli_recipient_list   (HfCliGlobals  *g,
+                             int            argc,
+                             char         **argv);
+int hf_cli_recipient_show   (HfCliGlobals  *g,
+                             int            argc,
+                             char         **argv);
+int hf_cli_recipient_remove (HfCliGlobals  *g,
+                             int            argc,
+                             char         **argv);
+int hf_cli_consent_set      (HfCliGlobals  *g,
+                             int            argc,
+                             char         **argv);
+int hf_cli_consent_show     (HfCliGlobals  *g,
+                             int            argc,
+                             char         **argv);
+int hf_cli_consent_revoke   (HfCliGlobals  *g,
+                             int            argc,
+                             char         **argv);
+int hf_cli_consent_history  (HfCliGlobals  *g,
+                             int            argc,
+                             char         **argv);
+
+/* Commands: sensitivity labels (hf-cli-labels.c), and the labels section of show. */
+int      hf_cli_label_add       (HfCliGlobals  *g,
+                                 int            argc,
+                                 char         **argv);
+int      hf_cli_label_remove    (HfCliGlobals  *g,
+                                 int            argc,
+                                 char         **argv);
+int      hf_cli_label_list      (HfCliGlobals  *g,
+                                 int            argc,
+                                 char         **argv);
+int      hf_cli_label_refresh   (HfCliGlobals  *g,
+                                 int            argc,
+                                 char         **argv);
+int      hf_cli_label_rules     (HfCliGlobals  *g,
+                                 int            argc,
+                                 char         **argv);
+gboolean hf_cli_labels_print    (HfVault       *vault,
+                                 gint64         record_id,
+                                 GPtrArray     *keep,
+                                 GError       **error);
+gboolean hf_cli_labels_add_json (JsonBuilder   *b,
+                                 HfVault       *vault,
+                                 gint64         record_id,
+                                 GError       **error);
+
 G_END_DECLS

@@ -453,6 +453,8 @@ hf_cli_show (HfCliGlobals  *g,
       json_builder_begin_object (b);
       add_row_members (b, row);
       hf_cli_detail_add_json (b, detail);
+      if (!hf_cli_labels_add_json (b, vault, row->id, &error))
+        return hf_cli_fail (error);
       json_builder_set_member_name (b, "details");
       json_builder_begin_array (b);
       for (guint i = 0; i < fields->len; i++)
@@ -498,6 +500,8 @@ hf_cli_show (HfCliGlobals  *g,
         }
       g_print ("\n");
       hf_cli_detail_print (row, detail, keep);
+      if (!hf_cli_labels_print (vault, row->id, keep, &error))
+        return hf_cli_fail (error);
       {
         g_autofree char *source = hf_record_source_dup_label (row->source);
         g_print ("  Source:  %s\n", hf_cli_printable (keep, source));

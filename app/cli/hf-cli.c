@@ -61,6 +61,24 @@ static const Command commands[] = {
   { "source", "login", "NAME", "sign in to a SMART on FHIR server", hf_cli_source_login },
   { "source", "sync", "NAME|--all", "fetch what changed on the server(s)", hf_cli_source_sync },
   { "source", "remove", "NAME", "forget a server (its records stay)", hf_cli_source_remove },
+  { "recipient", "add", "NAME --kind KIND [--contact TEXT] [--key JWK_FILE]",
+    "add someone to share with", hf_cli_recipient_add },
+  { "recipient", "list", "", "list recipients, keys and consents", hf_cli_recipient_list },
+  { "recipient", "show", "NAME", "show a recipient and their consent", hf_cli_recipient_show },
+  { "recipient", "remove", "NAME", "remove a recipient; revokes their consent",
+    hf_cli_recipient_remove },
+  { "consent", "set", "RECIPIENT [--allow CATEGORY,…] [--from DATE] [--to DATE] "
+    "[--permit-label LABEL,…] [--purpose CODE,…] [--expires DATE] [--valid-from DATE] "
+    "[--include ID,…] [--exclude ID,…]", "set what a recipient may see (a new version)",
+    hf_cli_consent_set },
+  { "consent", "show", "RECIPIENT [--json]", "a consent in words, or as FHIR", hf_cli_consent_show },
+  { "consent", "revoke", "RECIPIENT", "revoke a consent (a new version)", hf_cli_consent_revoke },
+  { "consent", "history", "RECIPIENT", "every version of a consent", hf_cli_consent_history },
+  { "label", "add", "ID LABEL", "label a record sensitive by hand", hf_cli_label_add },
+  { "label", "remove", "ID LABEL", "take a label off a record by hand", hf_cli_label_remove },
+  { "label", "list", "ID", "a record's labels and where they came from", hf_cli_label_list },
+  { "label", "refresh", "", "label every record again by the rule table", hf_cli_label_refresh },
+  { "label", "rules", "", "the rule table that labels records sensitive", hf_cli_label_rules },
 };
 
 static void

@@ -12,6 +12,13 @@
  * A resource that fails is then read for a sign of the version it is (the tells below: types,
  * elements and value shapes that STU3 or DSTU2 had and R4 does not), so that the refusal can
  * say "this looks like FHIR STU3" and what to ask for, rather than name an element alone.
+ *
+ * The element facts (hf_fhir_r4_element_type() and its siblings) answer from the generated
+ * hf-r4-structure.c: every definition of the R4 JSON schema with each of its JSON members,
+ * the definition the member's value is, whether it is an array and whether R4 requires it.
+ * "Required" is the schema's own list (complex elements; the schema lists no primitive) plus
+ * the choice groups R4 makes 1..1, for each of their alternatives: an element a program must
+ * not remove, where an optional one may be dropped.
  */
 
 #include "hf-fhir-r4.h"
@@ -160,6 +167,83 @@ hf_fhir_r4_has_one_identifier (const char *type)
   g_return_val_if_fail (type != NULL, FALSE);
 
   return (t = _hf_r4_type (type)) != NULL && t->one_identifier;
+}
+
+static int
+compare_definition (const void *key,
+                    const void *item)
+{
+  return strcmp (key, ((const HfR4Definition *) item)->name);
+}
+
+static int
+compare_element (const void *key,
+                 const void *item)
+{
+  return strcmp (key, ((const HfR4Element *) item)->name);
+}
+
+const HfR4Definition *
+_hf_r4_definition (const char *name)
+{
+  return bsearch (name, _hf_r4_definitions, _hf_r4_n_definitions, sizeof (HfR4Definition),
+                  compare_definition);
+}
+
+const HfR4Element *
+_hf_r4_element (const char *definition,
+                const char *element)
+{
+  const HfR4Definition *d = _hf_r4_definition (definition);
+
+  if (d == NULL)
+    return NULL;
+  return bsearch (element, d->elements, d->n_elements, sizeof (HfR4Element), compare_element);
+}
+
+/* The R4 definition ELEMENT of DEFINITION is: ("Encounter", "diagnosis") is
+ * "Encounter_Diagnosis", ("Observation", "subject") is "Reference", ("Bundle_Entry",
+ * "resource") is "ResourceList" (any resource). NULL for a primitive (a string, a code, a
+ * date…) or an element DEFINITION does not have. */
+const char *
+hf_fhir_r4_element_type (const char *definition,
+                         const char *element)
+{
+  const HfR4Element *e;
+
+  g_return_val_if_fail (definition != NULL, NULL);
+  g_return_val_if_fail (element != NULL, NULL);
+
+  return (e = _hf_r4_element (definition, element)) != NULL ? e->type : NULL;
+}
+
+/* Whether R4 requires ELEMENT in DEFINITION (min >= 1): ("Immunization", "patient"),
+ * ("Encounter_Diagnosis", "condition"), and every alternative of a 1..1 choice group
+ * ("MedicationRequest", "medicationReference"). Primitives are never required here (the R4
+ * schema leaves them out, since an extension in "_status" may stand in for "status"). */
+gboolean
+hf_fhir_r4_element_required (const char *definition,
+                             const char *element)
+{
+  const HfR4Element *e;
+
+  g_return_val_if_fail (definition != NULL, FALSE);
+  g_return_val_if_fail (element != NULL, FALSE);
+
+  return (e = _hf_r4_element (definition, element)) != NULL && (e->flags & HF_R4_REQUIRED);
+}
+
+/* Whether ELEMENT of DEFINITION is a JSON array in R4 ("Encounter", "diagnosis"). */
+gboolean
+hf_fhir_r4_element_is_array (const char *definition,
+                             const char *element)
+{
+  const HfR4Element *e;
+
+  g_return_val_if_fail (definition != NULL, FALSE);
+  g_return_val_if_fail (element != NULL, FALSE);
+
+  return (e = _hf_r4_element (definition, element)) != NULL && (e->flags & HF_R4_ARRAY);
 }
 
 static HfFhirVersion

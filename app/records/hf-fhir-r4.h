@@ -1,4 +1,6 @@
-/* hf-fhir-r4.h — whether a resource is FHIR R4, and which older version it looks like if not
+/* hf-fhir-r4.h — whether a resource is FHIR R4, and which older version it looks like if not;
+ * what R4 says of each element of a definition (its type, whether it repeats, whether it is
+ * required)
  *
  * Copyright 2026 The Healthfolio authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -39,5 +41,12 @@ char       *hf_fhir_r4_problem_sentence (const HfFhirR4Problem *problem,
 void        hf_fhir_r4_problem_clear    (HfFhirR4Problem  *problem);
 HfFhirVersion hf_fhir_version_from_number (const char     *fhir_version);
 const char *hf_fhir_version_name        (HfFhirVersion     version);
+
+const char *hf_fhir_r4_element_type     (const char       *definition,
+                                         const char       *element);
+gboolean    hf_fhir_r4_element_required (const char       *definition,
+                                         const char       *element);
+gboolean    hf_fhir_r4_element_is_array (const char       *definition,
+                                         const char       *element);
 
 G_END_DECLS

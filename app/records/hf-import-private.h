@@ -7,6 +7,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <sqlcipher/sqlite3.h>
 
 #include "hf-import.h"
 
@@ -39,5 +40,25 @@ HfImportResult *_hf_import_batch_get_result (HfImportBatch  *batch);
 void            _hf_import_batch_free       (HfImportBatch  *batch);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfImportBatch, _hf_import_batch_free)
+
+/* A layer above records that keeps something of its own per stored row (the sharing layer's
+ * sensitivity labels), which records cannot call. Every import and sync calls SCAN with each
+ * resource it reads that it keeps (RESOURCE as parsed, before its references are rewritten);
+ * for the rows that become current (new records and newer versions; not older history, not
+ * unchanged ones) it calls STORE with the row's id inside the import's transaction, unless SCAN
+ * returned NULL, which it should for most resources: it is on the import's hot path. FREE
+ * (may be NULL) frees what SCAN returned. Observers are added once, from hf_core_init(). */
+typedef struct
+{
+  gpointer (*scan)  (JsonObject  *resource,
+                     const char  *type);
+  gboolean (*store) (sqlite3     *db,
+                     gint64       row_id,
+                     gpointer     scanned,
+                     GError     **error);
+  void     (*free)  (gpointer     scanned);
+} HfImportObserver;
+
+void            _hf_import_add_observer     (const HfImportObserver *observer);
 
 G_END_DECLS

@@ -71,6 +71,7 @@
 #define MAX_CACHED_NAMES  20000
 #define INSERT_COLUMNS    24
 #define FTS_COLUMNS       5
+#define MAX_OBSERVERS     4
 
 /* A resource read but not yet written. */
 typedef struct
@@ -87,7 +88,28 @@ typedef struct
   gint64         link;
   gboolean       older;           /* an older version than the current row: history */
   gboolean       unchanged;
+  gint64         id;              /* its row, once written; 0 before */
+  gpointer       scanned[MAX_OBSERVERS];   /* what each observer found in it, or NULL */
 } Pending;
+
+/* {{{ observers: layers above records that keep something per stored row */
+
+static const HfImportObserver *observers[MAX_OBSERVERS];
+static guint n_observers;
+
+void
+_hf_import_add_observer (const HfImportObserver *observer)
+{
+  g_return_if_fail (observer != NULL && observer->scan != NULL && observer->store != NULL);
+  g_return_if_fail (n_observers < MAX_OBSERVERS);
+
+  for (guint i = 0; i < n_observers; i++)
+    if (observers[i] == observer)
+      return;
+  observers[n_observers++] = observer;
+}
+
+/* }}} */
 
 typedef struct
 {
@@ -199,6 +221,9 @@ pending_free (Pending *p)
   g_free (p->last_updated);
   g_free (p->ident_key);
   hf_fhir_summary_clear (&p->s);
+  for (guint i = 0; i < n_observers; i++)
+    if (p->scanned[i] != NULL && observers[i]->free != NULL)
+      observers[i]->free (p->scanned[i]);
   g_free (p);
 }
 
@@ -680,6 +705,7 @@ bind_row (Import       *imp,
 {
   gint64 id = imp->next_id++;
 
+  p->id = id;
   sqlite3_bind_int64 (stmt, base + 1, id);
   sqlite3_bind_text (stmt, base + 2, p->type, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, base + 3, p->fhir_id, -1, SQLITE_STATIC);
@@ -1026,6 +1052,17 @@ flush (Import  *imp,
     }
   if ((rows->len > 0 && !store_rows (imp, rows, error)) || !store_words (imp, error))
     return FALSE;
+  /* What the observers found in the new current rows; history rows are not theirs. */
+  for (guint i = 0; i < imp->pending->len; i++)
+    {
+      Pending *p = g_ptr_array_index (imp->pending, i);
+
+      if (p->id == 0 || p->older)
+        continue;
+      for (guint k = 0; k < n_observers; k++)
+        if (p->scanned[k] != NULL && !observers[k]->store (imp->db, p->id, p->scanned[k], error))
+          return FALSE;
+    }
 
   g_ptr_array_set_size (imp->pending, 0);
   g_hash_table_remove_all (imp->pending_keys);
@@ -1162,6 +1199,8 @@ store_resource (Import      *imp,
   g_checksum_update (sum, (const guchar *) json, strlen (json));
   g_checksum_get_digest (sum, p->hash, &hash_len);
   count_type (imp->result->by_type, type);
+  for (guint i = 0; i < n_observers; i++)
+    p->scanned[i] = observers[i]->scan (r, type);
 
   hf_fhir_summarize (r, resolve_name, imp, &p->s);
   if (p->s.subject != NULL && g_hash_table_lookup (imp->rewrite, p->s.subject) != NULL)
