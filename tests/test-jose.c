@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "hf-jose-private.h"
+#include "hf-jwk.h"
 #include "hf-test-util.h"
 
 /* Helpers */
@@ -139,7 +140,7 @@ assert_jws_refused (const char      *token,
 static char *
 encode_text (const char *text)
 {
-  return _hf_jose_base64url_encode ((const guint8 *) text, strlen (text));
+  return hf_base64url_encode ((const guint8 *) text, strlen (text));
 }
 
 /* A compact JWS with the header HEADER_JSON (as written) over PAYLOAD, signed by KEY. */
@@ -157,7 +158,7 @@ make_jws (const HfJoseKey *key,
 
   _hf_jws_sign_raw (key, input, strlen (input), raw, &error);
   g_assert_no_error (error);
-  sig = _hf_jose_base64url_encode (raw, sizeof raw);
+  sig = hf_base64url_encode (raw, sizeof raw);
   return g_strconcat (input, ".", sig, NULL);
 }
 
@@ -168,7 +169,7 @@ with_signature (const char   *token,
                 gsize         length)
 {
   const char *dot = strrchr (token, '.');
-  g_autofree char *sig_b64 = _hf_jose_base64url_encode (sig, length);
+  g_autofree char *sig_b64 = hf_base64url_encode (sig, length);
   g_autofree char *input = g_strndup (token, dot - token);
 
   return g_strconcat (input, ".", sig_b64, NULL);
@@ -218,16 +219,21 @@ test_base64url (void)
     data[i] = 255 - i;
   for (gsize n = 0; n <= 10; n++)
     {
-      g_autofree char *text = _hf_jose_base64url_encode (data, n);
+      g_autofree char *text = hf_base64url_encode (data, n);
       g_autoptr(GBytes) back = b64 (text);
+
+      g_autofree guint8 *theirs = NULL;
+      gsize theirs_length = 0;
 
       g_assert_null (strchr (text, '='));
       g_assert_cmpuint (strlen (text), ==, (n * 4 + 2) / 3);
       g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), data, n);
+      theirs = hf_base64url_decode (text, -1, &theirs_length);
+      g_assert_cmpmem (theirs, theirs_length, data, n);
     }
   /* The url alphabet: 0xfb 0xff encodes with "-" and "_". */
   {
-    g_autofree char *text = _hf_jose_base64url_encode ((const guint8 *) "\xfb\xff\xbf", 3);
+    g_autofree char *text = hf_base64url_encode ((const guint8 *) "\xfb\xff\xbf", 3);
 
     g_assert_cmpstr (text, ==, "-_-_");
   }
@@ -237,9 +243,15 @@ test_base64url (void)
       g_autoptr(GBytes) bytes = _hf_jose_base64url_decode (refused[i].text,
                                                            strlen (refused[i].text), &error);
 
+      g_autofree guint8 *theirs = NULL;
+      gsize theirs_length = 0;
+
       g_test_message ("refused for %s: “%s”", refused[i].why, refused[i].text);
       g_assert_null (bytes);
       assert_refused (error, HF_JOSE_ERROR_MALFORMED);
+      /* hf-jwk's decoder, for keys, refuses the same. */
+      theirs = hf_base64url_decode (refused[i].text, -1, &theirs_length);
+      g_assert_null (theirs);
     }
   /* A NUL inside the given length is a character like any other. */
   {
@@ -490,6 +502,15 @@ test_ec_thumbprint (void)
   g_assert_true (g_str_has_prefix (canonical, "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"f83O"));
   g_assert_cmpstr (ours, ==, expected);
   g_assert_cmpuint (strlen (ours), ==, 43);
+  /* hf-jwk's thumbprint of the same public key (the recipients' keys) agrees. */
+  {
+    g_autofree char *json = public_jwk_text (key);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HfJwk) jwk_key = hf_jwk_parse_public (json, -1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (hf_jwk_get_thumbprint (jwk_key), ==, ours);
+  }
   g_assert_cmpstr (others, !=, ours);
 }
 
@@ -708,7 +729,7 @@ test_jws_hostile_headers (void)
 
     g_hmac_update (hmac, (const guchar *) input, strlen (input));
     g_hmac_get_digest (hmac, mac, &mac_length);
-    mac_b64 = _hf_jose_base64url_encode (mac, mac_length);
+    mac_b64 = hf_base64url_encode (mac, mac_length);
     token = g_strconcat (input, ".", mac_b64, NULL);
     assert_jws_refused (token, key, HF_JOSE_ERROR_ALG_HMAC);
   }
@@ -1012,7 +1033,7 @@ test_jws_large (void)
     text[size - 1] = '\0';  /* 9,999,999 characters: a length base64url can have */
     {
       g_autofree char *input = g_strconcat (header, ".", text, NULL);
-      g_autofree char *sig_b64 = _hf_jose_base64url_encode (sig, sizeof sig);
+      g_autofree char *sig_b64 = hf_base64url_encode (sig, sizeof sig);
 
       t = g_strconcat (input, ".", sig_b64, NULL);
     }
@@ -1063,7 +1084,7 @@ with_part (const char   *token,
 
   g_assert_cmpuint (g_strv_length (parts), ==, 5);
   g_free (parts[i]);
-  parts[i] = _hf_jose_base64url_encode (data, length);
+  parts[i] = hf_base64url_encode (data, length);
   return g_strjoinv (".", parts);
 }
 
@@ -1207,7 +1228,7 @@ test_jwe_epk (void)
 
     memcpy (y2, g_bytes_get_data (yb, NULL), 32);
     y2[31] ^= 1;
-    y2_b64 = _hf_jose_base64url_encode (y2, 32);
+    y2_b64 = hf_base64url_encode (y2, 32);
     cases[0].header = g_strdup_printf ("{\"alg\":\"ECDH-ES+A256KW\",\"enc\":\"A256GCM\","
                                        "\"epk\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"%s\","
                                        "\"y\":\"%s\"}}", x_saved, y2_b64);
@@ -1303,9 +1324,9 @@ test_jwe_pbes2_bounds (void)
   };
 
   memset (junk, 7, sizeof junk);
-  junk_b64 = _hf_jose_base64url_encode (junk, 40);
-  iv_b64 = _hf_jose_base64url_encode (junk, 12);
-  tag_b64 = _hf_jose_base64url_encode (junk, 16);
+  junk_b64 = hf_base64url_encode (junk, 40);
+  iv_b64 = hf_base64url_encode (junk, 12);
+  tag_b64 = hf_base64url_encode (junk, 16);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *json = g_strdup_printf ("{\"alg\":\"PBES2-HS512+A256KW\","

@@ -10,11 +10,9 @@
 
 G_BEGIN_DECLS
 
-/* base64url without padding (RFC 7515 §2). Decoding refuses "=", whitespace, any character
- * outside the alphabet, a length of 4k+1 and unused low bits that are not zero (so that each
- * byte string has one spelling). */
-char     *_hf_jose_base64url_encode (const guint8   *data,
-                                     gsize           length);
+/* base64url without padding (RFC 7515 §2), as hf_base64url_decode() (hf-jwk.h) reads it, with
+ * the reason for a refusal: "=", whitespace, any character outside the alphabet, a length of
+ * 4k+1, and unused low bits that are not zero (so that each byte string has one spelling). */
 GBytes   *_hf_jose_base64url_decode (const char     *text,
                                      gsize           length,
                                      GError        **error);
