@@ -172,7 +172,8 @@ const char *hf_jwe_get_alg           (HfJwe          *self);
 const char *hf_jwe_get_kid           (HfJwe          *self);
 /* "cty" ("JOSE" when the plaintext is a compact JWS), or NULL. */
 const char *hf_jwe_get_cty           (HfJwe          *self);
-/* "alg" ECDH-ES+A256KW needs KEY (with its private part); PBES2-HS512+A256KW needs PASSPHRASE.
+/* "alg" ECDH-ES+A256KW needs KEY (with its private part: the caller picks it by "kid");
+ * PBES2-HS512+A256KW needs PASSPHRASE.
  * "enc" must be A256GCM; "zip", "jwk", "jku", "x5u", "x5c" and unknown "crit" are refused;
  * p2c is checked against its bounds before any key is derived. */
 GBytes     *hf_jwe_decrypt           (HfJwe          *self,
