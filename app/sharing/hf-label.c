@@ -878,10 +878,18 @@ _hf_labels_migrate_v7 (sqlite3  *db,
     "  rule          TEXT,"
     "  detail        TEXT,"
     "  table_version TEXT,"
+    "  current       INTEGER NOT NULL DEFAULT 1,"   /* its row is current (kept by a trigger) */
     "  PRIMARY KEY (resource_id, origin, system, code)"
     ") WITHOUT ROWID;"
     "CREATE TRIGGER resource_label_gone AFTER DELETE ON resource BEGIN"
     "  DELETE FROM resource_label WHERE resource_id = OLD.id;"
+    "END;"
+    /* Reading every current record's labels must not read the records: their JSON comes
+     * before superseded_by and deleted_at in a row, so checking those costs the whole row. */
+    "CREATE TRIGGER resource_label_old AFTER UPDATE OF superseded_by, deleted_at ON resource"
+    "  WHEN (OLD.superseded_by IS NULL AND NEW.superseded_by IS NOT NULL)"
+    "  OR (OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL) BEGIN"
+    "  UPDATE resource_label SET current = 0 WHERE resource_id = OLD.id;"
     "END;"
     /* The patient's decisions, per record: every version of it from that source. */
     "CREATE TABLE label_decision ("
@@ -1114,6 +1122,36 @@ effective (GPtrArray *stored)
   "  AND r.fhir_id = d.fhir_id AND r.source_key = d.source_key WHERE " rows " " \
   "ORDER BY 1, 8, 4"
 
+/* The same for every current record, without reading the records (resource_label.current);
+ * the decisions first, then their records (CROSS JOIN keeps that order: the other way round
+ * reads every record to its end). */
+#define READ_ALL_SQL \
+  "SELECT l.resource_id, l.origin, l.system, l.code, l.rule, l.detail, 0, " \
+  "  CASE l.origin WHEN 'table' THEN 0 ELSE 1 END FROM resource_label l WHERE l.current = 1 " \
+  "UNION ALL SELECT r.id, d.action, NULL, d.code, d.actor, NULL, d.at, 2 " \
+  "  FROM label_decision d CROSS JOIN resource r ON r.resource_type = d.resource_type " \
+  "  AND r.fhir_id = d.fhir_id AND r.source_key = d.source_key WHERE r." CURRENT
+
+/* The order READ_SQL gives, for READ_ALL_SQL's rows: sorting them in SQL would cost an
+ * allocation per row, and with cipher_memory_security each is an mlock(). */
+static int
+stored_rank (const Stored *s)
+{
+  if (g_str_equal (s->origin, "table"))
+    return 0;
+  return g_str_equal (s->origin, "source") ? 1 : 2;
+}
+
+static int
+compare_stored (gconstpointer a,
+                gconstpointer b)
+{
+  const Stored *x = *(const Stored * const *) a, *y = *(const Stored * const *) b;
+  int rx = stored_rank (x), ry = stored_rank (y);
+
+  return rx != ry ? rx - ry : strcmp (x->code, y->code);
+}
+
 static gboolean
 read_stored (sqlite3     *db,
              gint64       row,
@@ -1124,7 +1162,7 @@ read_stored (sqlite3     *db,
   int rc;
 
   rc = sqlite3_prepare_v2 (db, row > 0 ? READ_SQL ("r.id = ?1")
-                                       : READ_SQL ("r." CURRENT),
+                                       : READ_ALL_SQL,
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     return _hf_db_fail (db, rc, "reading labels", error);
@@ -1152,6 +1190,15 @@ read_stored (sqlite3     *db,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return _hf_db_fail (db, rc, "reading labels", error);
+  if (row == 0)
+    {
+      GHashTableIter iter;
+      GPtrArray *list;
+
+      g_hash_table_iter_init (&iter, by_row);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &list))
+        g_ptr_array_sort (list, compare_stored);
+    }
   return TRUE;
 }
 
