@@ -141,6 +141,7 @@ print_share_words (const HfShare *share,
   g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                         (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);   /* made group names */
   const char *category = NULL;
   guint n = 0, redacted = 0;
 
@@ -199,16 +200,23 @@ print_share_words (const HfShare *share,
   for (guint i = 0; i < share->withheld->len; i++)
     {
       HfWithheld *w = g_ptr_array_index (share->withheld, i);
-      GPtrArray *group = g_hash_table_lookup (groups, w->why);
+      const char *key = w->why, *comma;
+      GPtrArray *group;
 
       if (!verbose && (w->reason == HF_WITHHELD_NOT_NEEDED ||
                        w->reason <= HF_WITHHELD_NOT_YET_VALID))
         continue;
-      if (group == NULL)
+      /* "dated 2010-05-31, before 2019-01-01": one group for every date before the range. */
+      if (w->reason == HF_WITHHELD_DATE && (comma = strstr (w->why, ", ")) != NULL)
+        {
+          key = g_strdup_printf ("dated %s", comma + 2);
+          g_ptr_array_add (keys, (char *) key);
+        }
+      if ((group = g_hash_table_lookup (groups, key)) == NULL)
         {
           group = g_ptr_array_new ();
-          g_hash_table_insert (groups, w->why, group);
-          g_ptr_array_add (order, w->why);
+          g_hash_table_insert (groups, (char *) key, group);
+          g_ptr_array_add (order, (char *) key);
         }
       g_ptr_array_add (group, w);
     }
@@ -224,8 +232,17 @@ print_share_words (const HfShare *share,
       for (guint k = 0; k < named; k++)
         {
           HfWithheld *w = g_ptr_array_index (group, k);
-          g_print ("    %s (%s %" G_GINT64_FORMAT ")\n", hf_cli_printable (keep, w->title),
-                   hf_cli_printable (keep, w->type), w->record);
+          if (w->reason == HF_WITHHELD_DATE && g_str_has_prefix (w->why, "dated ") &&
+              strstr (w->why, ", ") != NULL)
+            {
+              g_autofree char *day = g_strndup (w->why + 6, strstr (w->why, ", ") - w->why - 6);
+              g_print ("    %s (%s %" G_GINT64_FORMAT ", %s)\n",
+                       hf_cli_printable (keep, w->title), hf_cli_printable (keep, w->type),
+                       w->record, hf_cli_printable (keep, day));
+            }
+          else
+            g_print ("    %s (%s %" G_GINT64_FORMAT ")\n", hf_cli_printable (keep, w->title),
+                     hf_cli_printable (keep, w->type), w->record);
         }
       if (named < group->len)
         g_print ("    and %u more\n", group->len - named);
