@@ -754,7 +754,13 @@ scan_security (JsonObject  *r,
         continue;
       s.system = g_strdup (system);
       s.code = g_strdup (code);
-      s.display = display != NULL && *display != '\0' ? g_utf8_substring (display, 0, 200) : NULL;
+      /* At most 200 characters (g_utf8_substring reads past the end of a shorter string). */
+      if (display == NULL || *display == '\0')
+        s.display = NULL;
+      else if (g_utf8_strlen (display, -1) > 200)
+        s.display = g_utf8_substring (display, 0, 200);
+      else
+        s.display = g_strdup (display);
       g_array_append_val ((*out)->source, s);
     }
 }
@@ -1473,7 +1479,7 @@ hf_label_load_all (HfVault  *vault,
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &stored))
     {
       g_autoptr(GPtrArray) labels = effective (stored);
-      GPtrArray *codes = g_ptr_array_new ();
+      GPtrArray *codes = g_ptr_array_new_with_free_func (g_free);
 
       /* Only ActCode labels and the confidentiality code: codes of other systems could be
        * taken for ours. */
