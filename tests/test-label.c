@@ -214,6 +214,7 @@ labels_of (Fixture *f,
   return labels;
 }
 
+/* The label CODE among LABELS; the test ends here if there is none. */
 static HfLabel *
 find_label (GPtrArray  *labels,
             const char *code)
@@ -221,7 +222,7 @@ find_label (GPtrArray  *labels,
   for (guint i = 0; i < labels->len; i++)
     if (g_str_equal (((HfLabel *) g_ptr_array_index (labels, i))->code, code))
       return g_ptr_array_index (labels, i);
-  return NULL;
+  g_error ("The record has no label %s.", code);
 }
 
 /* "PSY R": the codes, as load_all gives them. */

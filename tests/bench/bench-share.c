@@ -111,7 +111,8 @@ set_consent (HfVault            *vault,
     die ("setting the consent", error);
 }
 
-/* The categories, at most three, whose records add up closest to TARGET. */
+/* The categories, at most three, whose records add up closest to TARGET without falling
+ * short of it (the budget is for TARGET records: fewer would be an easier target). */
 static char **
 pick_categories (GHashTable *counts,
                  guint64     target,
@@ -139,7 +140,9 @@ pick_categories (GHashTable *counts,
             n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[1]));
           if (k != j)
             n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[2]));
-          distance = n > target ? n - target : target - n;
+          if (n < target)
+            continue;
+          distance = n - target;
           if (distance < best)
             {
               best = distance;
