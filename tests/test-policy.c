@@ -15,12 +15,14 @@
 
 #include "hf-consent.h"
 #include "hf-error.h"
+#include "hf-fhir.h"
 #include "hf-fhir-r4.h"
 #include "hf-import.h"
 #include "hf-json-util.h"
 #include "hf-label.h"
 #include "hf-policy.h"
 #include "hf-recipient.h"
+#include "hf-share-fact-private.h"
 #include "hf-records.h"
 #include "hf-test-util.h"
 #include "hf-vault-private.h"
@@ -919,6 +921,334 @@ test_deterministic (Fixture       *f,
   g_assert_cmpstr (first, ==, third);
 }
 
+/* Every current record has its share_fact, shown exactly when the record is: after an import,
+ * a copy linked across sources, a newer version, and the upgrade that makes them for a vault
+ * that had none (schema 9). */
+static gint64
+count_sql (Fixture    *f,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_hf_vault_get_db (f->vault), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+assert_facts_complete (Fixture *f)
+{
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM share_fact"), ==,
+                   count_sql (f, "SELECT count(*) FROM resource WHERE superseded_by IS NULL "
+                                 "AND deleted_at IS NULL"));
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM share_fact WHERE shown"), ==,
+                   count_sql (f, "SELECT count(*) FROM resource WHERE superseded_by IS NULL "
+                                 "AND deleted_at IS NULL AND linked_to IS NULL"));
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM share_fact f JOIN resource r ON r.id = "
+                                 "f.id WHERE f.category = r.category AND f.title = r.title AND "
+                                 "f.effective = r.effective AND f.fhir_id = r.fhir_id AND "
+                                 "f.shown = (r.linked_to IS NULL)"), ==,
+                   count_sql (f, "SELECT count(*) FROM share_fact"));
+}
+
+static void
+test_facts_follow_rows (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *clinic = hf_test_write_file (&f->td, "clinic.json",
+    "{\"resourceType\":\"Immunization\",\"id\":\"clinic-9\",\"identifier\":[{\"system\":"
+    "\"urn:oid:1.2.36.146.595.217.0.1\",\"value\":\"IMM-42\"}],\"status\":\"completed\","
+    "\"vaccineCode\":{\"text\":\"Influenza\"},\"occurrenceDateTime\":\"2022-10-01\"}");
+  g_autofree char *hospital = hf_test_write_file (&f->td, "hospital.ndjson",
+    "{\"resourceType\":\"Immunization\",\"id\":\"H-77\",\"identifier\":[{\"system\":"
+    "\"urn:oid:1.2.36.146.595.217.0.1\",\"value\":\"IMM-42\"}],\"status\":\"completed\","
+    "\"vaccineCode\":{\"text\":\"Influenza\"},\"occurrenceDateTime\":\"2022-10-01\"}\n"
+    "{\"resourceType\":\"Immunization\",\"id\":\"H-78\",\"status\":\"completed\","
+    "\"vaccineCode\":{\"text\":\"Tetanus\"},\"occurrenceDateTime\":\"2022-11-01\"}\n");
+  g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  import (f, CARLA, NULL);
+  assert_facts_complete (f);
+  import (f, clinic, hospital, NULL);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM resource WHERE linked_to IS NOT NULL"),
+                   >, 0);
+  assert_facts_complete (f);
+  /* A newer version of the clinic's record, from the same file name. */
+  g_free (hf_test_write_file (&f->td, "clinic.json",
+    "{\"resourceType\":\"Immunization\",\"id\":\"clinic-9\",\"identifier\":[{\"system\":"
+    "\"urn:oid:1.2.36.146.595.217.0.1\",\"value\":\"IMM-42\"}],\"status\":\"completed\","
+    "\"vaccineCode\":{\"text\":\"Influenza vaccine\"},\"occurrenceDateTime\":\"2022-10-01\"}"));
+  import (f, clinic, NULL);
+  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM resource WHERE superseded_by IS NOT NULL"),
+                   >, 0);
+  assert_facts_complete (f);
+
+  set_consent (f, &(Terms) { .allow = "immunizations,encounters,problems" });
+  {
+    g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_EXPORT);
+    g_assert_nonnull (find_shared (share, "Immunization", "H-78"));
+    before = share_text (share);
+  }
+
+  /* The vault as schema 8 left it: no facts. Opening it makes them. */
+  g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
+                              "DROP TRIGGER share_fact_gone; DROP TRIGGER share_fact_old; "
+                              "DROP TRIGGER share_fact_linked; DROP TRIGGER share_fact_summary; "
+                              "DROP TABLE share_fact; PRAGMA user_version = 8", NULL));
+  hf_vault_lock (f->vault);
+  g_clear_object (&f->vault);
+  f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_sql (f, "PRAGMA user_version"), ==, _hf_vault_schema_version ());
+  assert_facts_complete (f);
+  {
+    g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_EXPORT);
+    after = share_text (share);
+  }
+  g_assert_cmpstr (before, ==, after);
+
+  /* A fact lost (as by a bug) is not a record lost: the preview reads that category's rows. */
+  g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
+                              "DELETE FROM share_fact WHERE id = (SELECT max (id) FROM "
+                              "share_fact WHERE category = 'immunizations')", NULL));
+  {
+    g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_EXPORT);
+    g_autofree char *missing = share_text (share);
+    g_assert_cmpstr (before, ==, missing);
+  }
+}
+
+/* {{{ skeletons */
+
+typedef struct
+{
+  GPtrArray *texts;   /* char*: each example's file, whole */
+  GArray    *whole;   /* HfPolicyRecord: JSON only */
+  GArray    *both;    /* … JSON and skeleton */
+  GArray    *bare;    /* … skeleton only, the JSON through json_for */
+  GPtrArray *keep;    /* what the records borrow */
+} Examples;
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static const char *
+example_json_for (gpointer              data,
+                  const HfPolicyRecord *record,
+                  gsize                *length)
+{
+  Examples *e = data;
+  const HfPolicyRecord *whole = &g_array_index (e->whole, HfPolicyRecord, record->id - 1);
+
+  g_assert_cmpint (whole->id, ==, record->id);
+  *length = whole->json_len;
+  return whole->json;
+}
+
+static void
+assert_same_share (const HfShare *a,
+                   const HfShare *b,
+                   gboolean       export)
+{
+  g_assert_cmpuint (a->shared->len, ==, b->shared->len);
+  g_assert_cmpuint (a->withheld->len, ==, b->withheld->len);
+  for (guint i = 0; i < a->shared->len; i++)
+    {
+      HfShared *x = g_ptr_array_index (a->shared, i), *y = g_ptr_array_index (b->shared, i);
+      g_assert_cmpint (x->record, ==, y->record);
+      g_assert_cmpint (x->redacted, ==, y->redacted);
+      if (export)
+        g_assert_cmpstr (x->json->str, ==, y->json->str);
+    }
+  for (guint i = 0; i < a->withheld->len; i++)
+    {
+      HfWithheld *x = g_ptr_array_index (a->withheld, i), *y = g_ptr_array_index (b->withheld, i);
+      g_assert_cmpint (x->record, ==, y->record);
+      g_assert_cmpint (x->reason, ==, y->reason);
+      g_assert_cmpstr (x->why, ==, y->why);
+    }
+}
+
+/* The policy decides on a record's skeleton (share_fact) as it would on its whole JSON: on
+ * every example of the R4 specification we have (pretty-printed, contained resources, nested
+ * backbone elements, references of every form), each category shared alone and all of them,
+ * with and without a date range, the same share and the same exported resources. */
+static void
+test_skeleton_decides_the_same (void)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("HF_TEST_DATA"), "r4-examples", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char * const *categories = hf_consent_categories ();
+  Examples e = {
+    g_ptr_array_new_with_free_func (g_free),
+    g_array_new (FALSE, TRUE, sizeof (HfPolicyRecord)),
+    g_array_new (FALSE, TRUE, sizeof (HfPolicyRecord)),
+    g_array_new (FALSE, TRUE, sizeof (HfPolicyRecord)),
+    g_ptr_array_new_with_free_func (g_free),
+  };
+  const char *name;
+  guint cases = 0, dropped = 0, redacted = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_assert_cmpuint (names->len, >, 300);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      HfFhirSummary sum = { 0 };
+      HfPolicyRecord r = { 0 };
+      JsonObject *o;
+      char *text;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+      g_ptr_array_add (e.texts, text);
+      g_assert_true (json_parser_load_from_data (parser, text, len, NULL));
+      o = json_node_get_object (json_parser_get_root (parser));
+      if (hf_json_string (o, "id") == NULL)
+        continue;
+      hf_fhir_summarize (o, NULL, NULL, &sum);
+      r.id = e.whole->len + 1;
+      g_ptr_array_add (e.keep, (char *) (r.type = g_strdup (hf_json_string (o, "resourceType"))));
+      g_ptr_array_add (e.keep, (char *) (r.fhir_id = g_strdup (hf_json_string (o, "id"))));
+      r.source_key = "examples";
+      r.category = sum.category;
+      g_ptr_array_add (e.keep, (char *) (r.effective = g_strdup (sum.effective != NULL
+                                                                 ? sum.effective : "")));
+      g_ptr_array_add (e.keep, (char *) (r.title = g_strdup (sum.title)));
+      r.json = text;
+      r.json_len = len;
+      g_array_append_val (e.whole, r);
+      g_ptr_array_add (e.keep, (char *) (r.skeleton = _hf_share_skeleton (text, len,
+                                                                          &r.skeleton_len)));
+      g_assert_cmpuint (r.skeleton_len, ==, strlen (r.skeleton));
+      {
+        g_autoptr(JsonNode) parsed = json_from_string (r.skeleton, NULL);
+        g_assert_true (parsed != NULL && JSON_NODE_HOLDS_OBJECT (parsed));
+      }
+      g_array_append_val (e.both, r);
+      r.json = NULL;
+      r.json_len = 0;
+      g_array_append_val (e.bare, r);
+      hf_fhir_summary_clear (&sum);
+    }
+
+  for (guint c = 0; categories[c] != NULL || c == g_strv_length ((char **) categories); c++)
+    for (int ranged = 0; ranged < 2; ranged++)
+      {
+        HfConsent consent = { 0 };
+        const char *one[] = { categories[c], NULL };
+        const char *treat[] = { "TREAT", NULL };
+        HfPolicyInput input = { &consent, OSEI, TODAY, NULL, NULL, HF_POLICY_PREVIEW, NULL,
+                                NULL };
+
+        consent.version = 1;
+        consent.recipient = (char *) OSEI;
+        consent.terms.categories = categories[c] != NULL ? (char **) one : (char **) categories;
+        consent.terms.purposes = (char **) treat;
+        consent.terms.permit_labels = (char **) hf_consent_labels ();
+        consent.terms.valid_from = (char *) "2000-01-01";
+        if (ranged)
+          {
+            consent.terms.data_from = (char *) "2012-01-01";
+            consent.terms.data_to = (char *) "2014-12-31";
+          }
+        for (int export = 0; export < 2; export++)
+          {
+            g_autoptr(HfShare) whole = NULL;
+            g_autoptr(HfShare) both = NULL;
+            g_autoptr(HfShare) bare = NULL;
+
+            input.flags = export ? HF_POLICY_EXPORT : HF_POLICY_PREVIEW;
+            input.json_for = NULL;
+            whole = hf_policy_evaluate (&input, (HfPolicyRecord *) (void *) e.whole->data,
+                                        e.whole->len);
+            both = hf_policy_evaluate (&input, (HfPolicyRecord *) (void *) e.both->data,
+                                       e.both->len);
+            assert_same_share (whole, both, export);
+            if (!ranged)
+              {
+                /* Without a range no date needs the JSON: the skeleton alone decides. */
+                input.json_for = example_json_for;
+                input.json_for_data = &e;
+                bare = hf_policy_evaluate (&input, (HfPolicyRecord *) (void *) e.bare->data,
+                                           e.bare->len);
+                assert_same_share (whole, bare, export);
+              }
+            for (guint i = 0; i < whole->withheld->len; i++)
+              dropped += ((HfWithheld *) g_ptr_array_index (whole->withheld, i))->reason ==
+                         HF_WITHHELD_NEEDS_WITHHELD;
+            for (guint i = 0; i < whole->shared->len; i++)
+              redacted += ((HfShared *) g_ptr_array_index (whole->shared, i))->redacted;
+            cases++;
+          }
+        if (categories[c] == NULL)
+          break;
+      }
+  /* The cases tell: records withheld for a broken reference, and records shared without some. */
+  g_test_message ("%u cases over %u records: %u withheld for a reference, %u redacted", cases,
+                  e.whole->len, dropped, redacted);
+  g_assert_cmpuint (dropped, >, 0);
+  g_assert_cmpuint (redacted, >, 0);
+
+  g_ptr_array_unref (e.texts);
+  g_array_unref (e.whole);
+  g_array_unref (e.both);
+  g_array_unref (e.bare);
+  g_ptr_array_unref (e.keep);
+}
+
+/* The skeleton of what it keeps and leaves, by hand. */
+static void
+test_skeleton_shape (void)
+{
+  static const struct { const char *json, *skeleton; } cases[] = {
+    { "{\"resourceType\":\"Patient\",\"id\":\"p\"}", "{}" },
+    { " { \"subject\" : { \"reference\" : \"Patient/p\" , \"display\":\"P\"} } ",
+      "{\"subject\":{\"reference\":\"Patient/p\"}}" },
+    /* Items without one are 0 (they count as kept), and a contained reference is not one. */
+    { "{\"performer\":[{\"display\":\"x\"},{\"reference\":\"Practitioner/a\"},\"s\",[1]],"
+      "\"focus\":[{\"reference\":\"#c1\"}]}",
+      "{\"performer\":[0,{\"reference\":\"Practitioner/a\"},0,0]}" },
+    /* The root's meta goes; contained resources keep their type, and go without a reference. */
+    { "{\"meta\":{\"source\":{\"reference\":\"Device/d\"}},\"contained\":["
+      "{\"resourceType\":\"Organization\",\"id\":\"o\"},"
+      "{\"resourceType\":\"Practitioner\",\"id\":\"x\",\"extension\":[{\"url\":\"u\","
+      "\"valueReference\":{\"reference\":\"Organization/o2\"}}]}]}",
+      "{\"contained\":[{\"resourceType\":\"Practitioner\",\"extension\":[{"
+      "\"valueReference\":{\"reference\":\"Organization/o2\"}}]}]}" },
+    /* Escapes stay as they were written. */
+    { "{\"a\":{\"reference\":\"Patient/\\u0070\\\"q\"},\"b\":\"}\"}",
+      "{\"a\":{\"reference\":\"Patient/\\u0070\\\"q\"}}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize len = 0;
+      g_autofree char *skeleton = _hf_share_skeleton (cases[i].json, strlen (cases[i].json),
+                                                      &len);
+      g_assert_cmpstr (skeleton, ==, cases[i].skeleton);
+      g_assert_cmpuint (len, ==, strlen (skeleton));
+    }
+}
+
 /* }}} */
 
 int
@@ -941,6 +1271,10 @@ main (int    argc,
               teardown);
   g_test_add_func ("/hf/policy/synthea", test_synthea);
   g_test_add_func ("/hf/policy/uuid-v5", test_uuid_v5);
+  g_test_add_func ("/hf/policy/skeleton-shape", test_skeleton_shape);
+  g_test_add_func ("/hf/policy/skeleton-decides-the-same", test_skeleton_decides_the_same);
   g_test_add ("/hf/policy/deterministic", Fixture, NULL, setup, test_deterministic, teardown);
+  g_test_add ("/hf/policy/facts-follow-rows", Fixture, NULL, setup, test_facts_follow_rows,
+              teardown);
   return g_test_run ();
 }

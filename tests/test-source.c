@@ -293,7 +293,7 @@ test_migration_from_v2 (Fixture       *f,
   g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
                               "DROP TABLE disclosure_item; DROP TABLE disclosure; "
                               "DROP TABLE label_state; DROP TABLE label_decision; "
-                              "DROP TABLE resource_label; DROP TABLE consent; "
+                              "DROP TABLE resource_label; DROP TABLE share_fact; DROP TABLE consent; "
                               "DROP TABLE recipient; "
                               "DROP TABLE attachment; DROP TABLE source_sync; "
                               "DROP TABLE source_token; DROP TABLE source; DROP TABLE person; "

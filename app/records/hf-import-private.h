@@ -41,22 +41,48 @@ void            _hf_import_batch_free       (HfImportBatch  *batch);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfImportBatch, _hf_import_batch_free)
 
-/* A layer above records that keeps something of its own per stored row (the sharing layer's
- * sensitivity labels), which records cannot call. Every import and sync calls SCAN with each
- * resource it reads that it keeps (RESOURCE as parsed, before its references are rewritten);
- * for the rows that become current (new records and newer versions; not older history, not
- * unchanged ones) it calls STORE with the row's id inside the import's transaction, unless SCAN
- * returned NULL, which it should for most resources: it is on the import's hot path. FREE
- * (may be NULL) frees what SCAN returned. Observers are added once, from hf_core_init(). */
+/* A new current row as the importer wrote it: its columns, and its JSON as stored (references
+ * rewritten). Borrowed for the call. */
 typedef struct
 {
-  gpointer (*scan)  (JsonObject  *resource,
-                     const char  *type);
-  gboolean (*store) (sqlite3     *db,
-                     gint64       row_id,
-                     gpointer     scanned,
-                     GError     **error);
-  void     (*free)  (gpointer     scanned);
+  gint64      id;
+  const char *type;
+  const char *fhir_id;
+  const char *source_key;
+  const char *category;
+  const char *effective;   /* "" without a date */
+  const char *title;
+  const char *json;
+  gsize       json_len;
+  gboolean    linked;      /* a copy of a record from another source (linked_to set): not shown */
+} HfImportRow;
+
+/* A layer above records that keeps something of its own per stored row (the sharing layer's
+ * sensitivity labels and share facts), which records cannot call. Every import and sync calls
+ * SCAN with each resource it reads that it keeps (RESOURCE as parsed, before its references are
+ * rewritten); for the rows that become current (new records and newer versions; not older
+ * history, not unchanged ones) it calls STORE with the row's id inside the import's
+ * transaction, unless SCAN returned NULL, which it should for most resources: it is on the
+ * import's hot path. FREE (may be NULL) frees what SCAN returned. An observer that keeps
+ * something for every row sets STORE_ROWS instead (SCAN and STORE may then be NULL): it is
+ * called once per batch written, with all its new current rows; STATE is its own, NULL at
+ * first and kept for the import (its prepared statements), which FINISH frees at the end of the
+ * import. Observers are added once, from hf_core_init(). */
+typedef struct
+{
+  gpointer (*scan)       (JsonObject         *resource,
+                          const char         *type);
+  gboolean (*store)      (sqlite3            *db,
+                          gint64              row_id,
+                          gpointer            scanned,
+                          GError            **error);
+  void     (*free)       (gpointer            scanned);
+  gboolean (*store_rows) (sqlite3            *db,
+                          gpointer           *state,
+                          const HfImportRow  *rows,
+                          guint               n_rows,
+                          GError            **error);
+  void     (*finish)     (gpointer            state);
 } HfImportObserver;
 
 void            _hf_import_add_observer     (const HfImportObserver *observer);

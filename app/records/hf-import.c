@@ -100,7 +100,9 @@ static guint n_observers;
 void
 _hf_import_add_observer (const HfImportObserver *observer)
 {
-  g_return_if_fail (observer != NULL && observer->scan != NULL && observer->store != NULL);
+  g_return_if_fail (observer != NULL);
+  g_return_if_fail ((observer->scan != NULL && observer->store != NULL) ||
+                    observer->store_rows != NULL);
   g_return_if_fail (n_observers < MAX_OBSERVERS);
 
   for (guint i = 0; i < n_observers; i++)
@@ -168,6 +170,7 @@ typedef struct
   sqlite3_stmt         *insert_vocab;
   sqlite3_stmt         *insert_sized[BATCH + 1];   /* N rows at once, made when first needed */
   sqlite3_stmt         *fts_sized[BATCH + 1];
+  gpointer              observed[MAX_OBSERVERS];   /* the store_rows observers' own state */
 
   /* The entries of the Bundle whose entries are being checked, and where it is. */
   JsonArray            *checking;
@@ -469,6 +472,9 @@ finalize_statements (Import *imp)
       g_clear_pointer (&imp->insert_sized[n], sqlite3_finalize);
       g_clear_pointer (&imp->fts_sized[n], sqlite3_finalize);
     }
+  for (guint k = 0; k < n_observers; k++)
+    if (imp->observed[k] != NULL && observers[k]->finish != NULL)
+      g_clear_pointer (&imp->observed[k], observers[k]->finish);
 }
 
 /* The statement that writes N rows of COLUMNS at once: a sync's pages and a file's last rows
@@ -1011,6 +1017,39 @@ store_rows (Import     *imp,
   return step_done (imp, stmt, error);
 }
 
+/* The batch's new current rows, to the observers that keep something for every row. */
+static gboolean
+store_observed_rows (Import  *imp,
+                     GError **error)
+{
+  g_autoptr(GArray) rows = NULL;
+
+  for (guint k = 0; k < n_observers; k++)
+    {
+      if (observers[k]->store_rows == NULL)
+        continue;
+      if (rows == NULL)
+        {
+          rows = g_array_sized_new (FALSE, FALSE, sizeof (HfImportRow), imp->pending->len);
+          for (guint i = 0; i < imp->pending->len; i++)
+            {
+              Pending *p = g_ptr_array_index (imp->pending, i);
+              HfImportRow row = { p->id, p->type, p->fhir_id, imp->source, p->s.category,
+                                  p->s.effective != NULL ? p->s.effective : "", p->s.title,
+                                  p->json, strlen (p->json), p->link != 0 };
+
+              if (p->id != 0 && !p->older)
+                g_array_append_val (rows, row);
+            }
+        }
+      if (rows->len > 0 &&
+          !observers[k]->store_rows (imp->db, &imp->observed[k],
+                                     (const HfImportRow *) (void *) rows->data, rows->len, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 flush (Import  *imp,
        GError **error)
@@ -1063,6 +1102,8 @@ flush (Import  *imp,
         if (p->scanned[k] != NULL && !observers[k]->store (imp->db, p->id, p->scanned[k], error))
           return FALSE;
     }
+  if (!store_observed_rows (imp, error))
+    return FALSE;
 
   g_ptr_array_set_size (imp->pending, 0);
   g_hash_table_remove_all (imp->pending_keys);
@@ -1200,7 +1241,8 @@ store_resource (Import      *imp,
   g_checksum_get_digest (sum, p->hash, &hash_len);
   count_type (imp->result->by_type, type);
   for (guint i = 0; i < n_observers; i++)
-    p->scanned[i] = observers[i]->scan (r, type);
+    if (observers[i]->scan != NULL)
+      p->scanned[i] = observers[i]->scan (r, type);
 
   hf_fhir_summarize (r, resolve_name, imp, &p->s);
   if (p->s.subject != NULL && g_hash_table_lookup (imp->rewrite, p->s.subject) != NULL)

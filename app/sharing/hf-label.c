@@ -860,6 +860,8 @@ const HfImportObserver _hf_label_observer = {
   observer_scan,
   observer_store,
   scanned_free,
+  NULL,
+  NULL,
 };
 
 /* }}} */

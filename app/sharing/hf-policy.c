@@ -38,10 +38,13 @@
  * day can differ) the record's text is searched for the dateTime that is `effective` in UTC.
  * A year or month alone is in the range only if all of it is.
  *
- * Speed: a preview parses no JSON with json-glib: the references are found by a scanner over
- * the text, and only a record with a reference to something outside the share is walked (once
- * per change of what it misses) to learn whether R4 lets the reference go. Export walks every
- * shared record once and writes it as it walks (hf_policy_walk below).
+ * Speed: a preview reads no record's JSON and parses none with json-glib. It reads each
+ * record's share_fact (hf-share-fact.c): its columns and its skeleton, the JSON cut down to
+ * what leads to its references, on which the references are found by a scanner over the text,
+ * and only a record with a reference to something outside the share is walked (once per change
+ * of what it misses) to learn whether R4 lets the reference go. JSON is read only for a record
+ * dated near a bound of the consent's range (its written day) and for what an export writes;
+ * the export walks every shared record's JSON once and writes it as it walks.
  */
 
 #define _GNU_SOURCE   /* memmem */
@@ -399,6 +402,20 @@ each_reference (const char    *text,
     }
 }
 
+/* What the policy decides on: the record's skeleton, or its JSON. */
+static const char *
+decided_on (const HfPolicyRecord *r,
+            gsize                *len)
+{
+  if (r->skeleton != NULL)
+    {
+      *len = r->skeleton_len;
+      return r->skeleton;
+    }
+  *len = r->json_len;
+  return r->json;
+}
+
 typedef struct
 {
   HfPolicyContext *ctx;
@@ -421,12 +438,13 @@ targets_of (HfPolicyContext *ctx,
             Rec             *rec)
 {
   TargetsData t = { ctx, rec };
+  gsize len;
 
   if (rec->targets != NULL)
     return rec->targets;
   rec->targets = g_ptr_array_new ();
-  if (rec->r->json != NULL)
-    each_reference (rec->r->json, rec->r->json_len, add_target, &t);
+  if (decided_on (rec->r, &len) != NULL)
+    each_reference (decided_on (rec->r, &len), len, add_target, &t);
   return rec->targets;
 }
 
@@ -968,13 +986,16 @@ walk_record (HfPolicyContext *ctx,
              gboolean        *changed,
              char           **broken)
 {
-  Walk w = { ctx, rec, rec->r->json, rec->r->json + rec->r->json_len, out, FALSE };
+  gsize len = rec->r->json_len;
+  const char *text = out != NULL ? rec->r->json : decided_on (rec->r, &len);
+  Walk w = { ctx, rec, text, NULL, out, FALSE };
   Def root = { NULL, NULL, 0, rec->r->type, TRUE };
   g_autofree char *cause = NULL;
   gboolean gone;
 
-  if (rec->r->json == NULL)
+  if (text == NULL)
     return TRUE;
+  w.end = text + len;
   skip_ws (&w);
   gone = w.p < w.end && *w.p == '{' ? walk_object (&w, &root, TRUE, &cause) : TRUE;
   if (changed != NULL)
@@ -1103,6 +1124,48 @@ typedef struct
   char *to_out;     /* to + 1 day */
 } Range;
 
+static void
+range_init (Range                *range,
+            const HfConsentTerms *terms)
+{
+  *range = (Range) { NULL, NULL, NULL, NULL };
+  if (terms->data_from != NULL)
+    {
+      range->from_in = day_shift (terms->data_from, 1);
+      range->from_out = day_shift (terms->data_from, -1);
+    }
+  if (terms->data_to != NULL)
+    {
+      range->to_in = day_shift (terms->data_to, -1);
+      range->to_out = day_shift (terms->data_to, 1);
+    }
+}
+
+static void
+range_clear (Range *range)
+{
+  g_free (range->from_in);
+  g_free (range->from_out);
+  g_free (range->to_in);
+  g_free (range->to_out);
+}
+
+/* Whether a record dated EFF (a UTC date and time, at least ten characters) is so near a
+ * bound of the range that the day its source wrote decides. */
+static gboolean
+range_needs_written_day (const HfConsentTerms *terms,
+                         const Range          *range,
+                         const char           *eff)
+{
+  /* A UTC day more than a day from a boundary is on the same side whatever the offset. */
+  gboolean surely_in = (terms->data_from == NULL || strncmp (eff, range->from_in, 10) > 0) &&
+                       (terms->data_to == NULL || strncmp (eff, range->to_in, 10) < 0);
+  gboolean surely_out = (terms->data_from != NULL && strncmp (eff, range->from_out, 10) < 0) ||
+                        (terms->data_to != NULL && strncmp (eff, range->to_out, 10) > 0);
+
+  return !surely_in && !surely_out && strchr (eff, 'T') != NULL;
+}
+
 /* Whether the record's date is in the consent's range; if not, WHY. */
 static gboolean
 date_permitted (const HfConsentTerms *terms,
@@ -1137,13 +1200,8 @@ date_permitted (const HfConsentTerms *terms,
     }
   else
     {
-      /* A UTC day more than a day from a boundary is on the same side whatever the offset. */
-      gboolean surely_in = (terms->data_from == NULL || strncmp (eff, range->from_in, 10) > 0) &&
-                           (terms->data_to == NULL || strncmp (eff, range->to_in, 10) < 0);
-      gboolean surely_out = (terms->data_from != NULL && strncmp (eff, range->from_out, 10) < 0) ||
-                            (terms->data_to != NULL && strncmp (eff, range->to_out, 10) > 0);
-      day = surely_in || surely_out || strchr (eff, 'T') == NULL ? g_strndup (eff, 10)
-                                                                  : written_day (rec);
+      day = range_needs_written_day (terms, range, eff) ? written_day (rec)
+                                                         : g_strndup (eff, 10);
       first = g_strdup (day);
       last = g_strdup (day);
     }
@@ -1289,10 +1347,11 @@ compare_recs (gconstpointer a,
   const HfPolicyRecord *x = (*(Rec * const *) a)->r, *y = (*(Rec * const *) b)->r;
   int c;
 
-  if ((c = g_strcmp0 (x->category, y->category)) != 0 ||
-      (c = g_strcmp0 (x->type, y->type)) != 0 ||
+  /* Categories, types and sources are mostly the same strings (the loader's, interned). */
+  if ((x->category != y->category && (c = g_strcmp0 (x->category, y->category)) != 0) ||
+      (x->type != y->type && (c = g_strcmp0 (x->type, y->type)) != 0) ||
       (c = g_strcmp0 (x->fhir_id, y->fhir_id)) != 0 ||
-      (c = g_strcmp0 (x->source_key, y->source_key)) != 0)
+      (x->source_key != y->source_key && (c = g_strcmp0 (x->source_key, y->source_key)) != 0))
     return c;
   return (x->id > y->id) - (x->id < y->id);
 }
@@ -1408,6 +1467,15 @@ close_share (HfPolicyContext *ctx)
     }
 }
 
+static int
+compare_rec_ids (gconstpointer a,
+                 gconstpointer b)
+{
+  const Rec *x = *(Rec * const *) a, *y = *(Rec * const *) b;
+
+  return (x->r->id > y->r->id) - (x->r->id < y->r->id);
+}
+
 HfShare *
 hf_policy_evaluate (const HfPolicyInput  *input,
                     const HfPolicyRecord *records,
@@ -1476,22 +1544,10 @@ hf_policy_evaluate (const HfPolicyInput  *input,
       return share;
     }
 
-  if (input->consent->terms.data_from != NULL)
-    {
-      range.from_in = day_shift (input->consent->terms.data_from, 1);
-      range.from_out = day_shift (input->consent->terms.data_from, -1);
-    }
-  if (input->consent->terms.data_to != NULL)
-    {
-      range.to_in = day_shift (input->consent->terms.data_to, -1);
-      range.to_out = day_shift (input->consent->terms.data_to, 1);
-    }
+  range_init (&range, &input->consent->terms);
   for (guint i = 0; i < n_records; i++)
     judge (input, &range, &ctx.recs[i]);
-  g_free (range.from_in);
-  g_free (range.from_out);
-  g_free (range.to_in);
-  g_free (range.to_out);
+  range_clear (&range);
 
   /* To a fixed point: a record whose required reference broke is withheld, which can break
    * references to it. What is in the share only shrinks, so a record walked and kept with the
@@ -1554,15 +1610,41 @@ hf_policy_evaluate (const HfPolicyInput  *input,
       for (guint i = 0; i < n_records; i++)
         if (ctx.recs[i].in_share)
           g_hash_table_insert (by_row, (gpointer) &ctx.recs[i].r->id, &ctx.recs[i]);
+      /* The JSON of those read without it, in the order of their rows. */
+      g_autoptr(GHashTable) unread = g_hash_table_new (NULL, NULL);   /* Rec* → HfPolicyRecord* */
+      g_autoptr(GArray) texts = g_array_new (FALSE, TRUE, sizeof (HfPolicyRecord));
+      g_autoptr(GPtrArray) order = g_ptr_array_new ();
+      for (guint i = 0; i < n_records && input->json_for != NULL; i++)
+        if (ctx.recs[i].in_share && ctx.recs[i].r->json == NULL)
+          g_ptr_array_add (order, &ctx.recs[i]);
+      g_ptr_array_sort (order, compare_rec_ids);
+      g_array_set_size (texts, order->len);
+      for (guint k = 0; k < order->len; k++)
+        {
+          Rec *rec = g_ptr_array_index (order, k);
+          HfPolicyRecord *copy = &g_array_index (texts, HfPolicyRecord, k);
+          *copy = *rec->r;
+          copy->json = input->json_for (input->json_for_data, rec->r, &copy->json_len);
+          g_hash_table_insert (unread, rec, copy);
+        }
       for (guint i = 0; i < share->shared->len; i++)
         {
           HfShared *s = g_ptr_array_index (share->shared, i);
           Rec *rec = g_hash_table_lookup (by_row, &s->record);
+          const HfPolicyRecord *as_read = rec->r;
           gboolean redacted = FALSE;
 
+          if (rec->r->json == NULL)
+            {
+              HfPolicyRecord *copy = g_hash_table_lookup (unread, rec);
+              if (copy == NULL || copy->json == NULL)
+                continue;   /* the caller has the error */
+              rec->r = copy;
+            }
           s->json = g_string_sized_new (rec->r->json_len + 256);
           walk_record (&ctx, rec, s->json, &redacted, NULL);
           s->redacted = redacted;
+          rec->r = as_read;
         }
     }
   share->in_force = TRUE;
@@ -1583,11 +1665,26 @@ typedef struct
   GStringChunk *chunk;
   GHashTable   *read_per_category;   /* category → count read */
   sqlite3_stmt *by_key;
+  sqlite3_stmt *by_id;
   GError       *error;
 } Loader;
 
-#define ROW_COLUMNS "id, resource_type, fhir_id, source_key, category, effective, title"
-#define SHOWN "superseded_by IS NULL AND deleted_at IS NULL AND linked_to IS NULL"
+/* What is read of a record: its share_fact (hf-share-fact.c), where the JSON is read only of a
+ * row that has none (it always has: the import writes it, and schema 9 made those before). */
+#define ROW_COLUMNS "r.id, COALESCE (f.resource_type, r.resource_type), " \
+                    "COALESCE (f.fhir_id, r.fhir_id), COALESCE (f.source_key, r.source_key), " \
+                    "COALESCE (f.category, r.category), COALESCE (f.effective, r.effective), " \
+                    "COALESCE (f.title, r.title)"
+#define FROM_FACTS " FROM resource r LEFT JOIN share_fact f ON f.category = r.category " \
+                   "AND f.id = r.id WHERE "
+/* Every shown row, in the order of their ids, from the index of shown rows. */
+#define FROM_SHOWN_FACTS " FROM resource r INDEXED BY resource_shown LEFT JOIN share_fact f " \
+                         "ON f.category = r.category AND f.id = r.id WHERE "
+/* The facts of whole categories, in their order: the pages of those categories only. */
+#define FACT_COLUMNS "f.id, f.resource_type, f.fhir_id, f.source_key, f.category, f.effective, " \
+                     "f.title"
+#define WITH_FACTS ", CASE WHEN f.id IS NULL THEN r.json END, f.skeleton" FROM_FACTS
+#define SHOWN "r.superseded_by IS NULL AND r.deleted_at IS NULL AND r.linked_to IS NULL"
 #define SUPPORT_TYPES "'Patient', 'Device', 'Location', 'Medication', 'Organization', " \
                       "'Practitioner', 'PractitionerRole', 'Specimen', 'Substance'"
 
@@ -1604,7 +1701,8 @@ chunk_text (GStringChunk *chunk,
   return common ? g_string_chunk_insert_const (chunk, text) : g_string_chunk_insert (chunk, text);
 }
 
-/* Steps STMT (ROW_COLUMNS, then the JSON or NULL) to its end, adding the rows not read yet. */
+/* Steps STMT (ROW_COLUMNS, then the JSON or NULL, then the skeleton or NULL) to its end, adding
+ * the rows not read yet. */
 static gboolean
 load_rows (Loader       *l,
            sqlite3_stmt *stmt)
@@ -1615,24 +1713,30 @@ load_rows (Loader       *l,
     {
       HfPolicyRecord r = { 0 };
       const char *json = (const char *) sqlite3_column_text (stmt, 7);
+      const char *skeleton = (const char *) sqlite3_column_text (stmt, 8);
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
-      if (g_hash_table_contains (l->seen, &id))
+      if (g_hash_table_contains (l->seen, GSIZE_TO_POINTER ((gsize) id)))
         continue;
       r.id = id;
       r.type = chunk_text (l->chunk, stmt, 1, TRUE);
       r.fhir_id = chunk_text (l->chunk, stmt, 2, FALSE);
       r.source_key = chunk_text (l->chunk, stmt, 3, TRUE);
       r.category = chunk_text (l->chunk, stmt, 4, TRUE);
-      r.effective = chunk_text (l->chunk, stmt, 5, TRUE);
+      r.effective = chunk_text (l->chunk, stmt, 5, FALSE);
       r.title = chunk_text (l->chunk, stmt, 6, FALSE);
       if (json != NULL)
         {
           r.json_len = sqlite3_column_bytes (stmt, 7);
           r.json = g_string_chunk_insert_len (l->chunk, json, r.json_len);
         }
+      if (skeleton != NULL)
+        {
+          r.skeleton_len = sqlite3_column_bytes (stmt, 8);
+          r.skeleton = g_string_chunk_insert_len (l->chunk, skeleton, r.skeleton_len);
+        }
       g_array_append_val (l->records, r);
-      g_hash_table_add (l->seen, g_memdup2 (&id, sizeof id));
+      g_hash_table_add (l->seen, GSIZE_TO_POINTER ((gsize) id));
       g_hash_table_insert (l->read_per_category, (gpointer) r.category,
                            GUINT_TO_POINTER (GPOINTER_TO_UINT (
                              g_hash_table_lookup (l->read_per_category, r.category)) + 1));
@@ -1685,6 +1789,49 @@ load_target (const char *ref,
   load_rows (l, l->by_key);
 }
 
+/* The JSON of a record read from its share_fact, for what the skeleton does not tell. */
+static void
+load_json (Loader         *l,
+           HfPolicyRecord *r)
+{
+  int rc;
+
+  if (l->by_id == NULL &&
+      (rc = sqlite3_prepare_v2 (l->db, "SELECT json FROM resource WHERE id = ?1", -1,
+                                &l->by_id, NULL)) != SQLITE_OK)
+    {
+      _hf_db_fail (l->db, rc, "reading the records to share", &l->error);
+      return;
+    }
+  sqlite3_bind_int64 (l->by_id, 1, r->id);
+  if ((rc = sqlite3_step (l->by_id)) == SQLITE_ROW)
+    {
+      r->json_len = sqlite3_column_bytes (l->by_id, 0);
+      r->json = g_string_chunk_insert_len (l->chunk,
+                                           (const char *) sqlite3_column_text (l->by_id, 0),
+                                           r->json_len);
+    }
+  else
+    _hf_db_fail (l->db, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "reading the records to share",
+                 &l->error);
+  sqlite3_reset (l->by_id);
+}
+
+static const char *
+json_for (gpointer              data,
+          const HfPolicyRecord *record,
+          gsize                *length)
+{
+  Loader *l = data;
+  HfPolicyRecord copy = *record;
+
+  if (l->error != NULL)
+    return NULL;
+  load_json (l, &copy);
+  *length = copy.json_len;
+  return copy.json;
+}
+
 static void
 add_unread (HfShare     *share,
             sqlite3     *db,
@@ -1718,9 +1865,9 @@ add_unread (HfShare     *share,
     }
   /* A few of them, for the words; not the people and places (some of them are shared). */
   if (!g_str_equal (category, HF_CATEGORY_DIRECTORY) &&
-      sqlite3_prepare_v2 (db, "SELECT title FROM resource WHERE category = ?1 AND " SHOWN
-                              " ORDER BY effective DESC, id DESC LIMIT 10", -1, &stmt,
-                          NULL) == SQLITE_OK)
+      sqlite3_prepare_v2 (db, "SELECT COALESCE (f.title, r.title)" FROM_FACTS "r.category = ?1 "
+                              "AND " SHOWN " ORDER BY r.effective DESC, r.id DESC LIMIT 10", -1,
+                          &stmt, NULL) == SQLITE_OK)
     {
       sqlite3_bind_text (stmt, 1, category, -1, SQLITE_STATIC);
       while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -1790,7 +1937,7 @@ hf_share_compute (HfVault            *vault,
 
   l.db = _hf_vault_get_db (vault);
   l.records = g_array_new (FALSE, TRUE, sizeof (HfPolicyRecord));
-  l.seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  l.seen = g_hash_table_new (NULL, NULL);   /* row ids, as pointers */
   l.asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   l.read_per_category = g_hash_table_new (g_str_hash, g_str_equal);
   l.chunk = g_string_chunk_new (1 << 20);
@@ -1801,25 +1948,30 @@ hf_share_compute (HfVault            *vault,
         g_ptr_array_add (load, terms->categories[i]);
   if (every)
     {
-      /* Every current record; the JSON only of those the consent may share. */
+      /* Every current record; the skeleton only of those the consent may share. */
       g_autoptr(GString) sql = g_string_new ("SELECT " ROW_COLUMNS ", ");
+      g_autoptr(GString) shareable = g_string_new (NULL);
       if (!in_force)
-        g_string_append (sql, "NULL");
+        g_string_append (sql, "NULL, NULL");
       else
         {
-          g_string_append (sql, "CASE WHEN resource_type IN (" SUPPORT_TYPES ")");
+          g_string_append (shareable, "r.resource_type IN (" SUPPORT_TYPES ")");
           for (guint i = 0; i < load->len; i++)
-            g_string_append_printf (sql, "%s?%u", i == 0 ? " OR category IN (" : ", ", i + 1);
+            g_string_append_printf (shareable, "%s?%u", i == 0 ? " OR r.category IN (" : ", ",
+                                    i + 1);
           if (load->len > 0)
-            g_string_append_c (sql, ')');
+            g_string_append_c (shareable, ')');
           for (guint i = 0; terms->include != NULL && terms->include[i] != NULL; i++)
-            g_string_append_printf (sql, "%s?%u", i == 0 ? " OR resource_type || '/' || fhir_id "
-                                                           "IN (" : ", ", load->len + i + 1);
+            g_string_append_printf (shareable, "%s?%u", i == 0 ? " OR r.resource_type || '/' || "
+                                                                 "r.fhir_id IN (" : ", ",
+                                    load->len + i + 1);
           if (terms->include != NULL && terms->include[0] != NULL)
-            g_string_append_c (sql, ')');
-          g_string_append (sql, " THEN json END");
+            g_string_append_c (shareable, ')');
+          g_string_append_printf (sql, "CASE WHEN f.id IS NULL AND (%s) THEN r.json END, "
+                                  "CASE WHEN %s THEN f.skeleton END", shareable->str,
+                                  shareable->str);
         }
-      g_string_append (sql, " FROM resource WHERE " SHOWN);
+      g_string_append (sql, FROM_SHOWN_FACTS SHOWN);
       if (in_force)
         {
           g_autoptr(GPtrArray) binds = g_ptr_array_new ();
@@ -1837,15 +1989,41 @@ hf_share_compute (HfVault            *vault,
     {
       /* The shared categories (their index), the Patient, the included records; then what
        * they refer to, by type and id (the index of current records), as far as it goes. */
-      for (guint i = 0; i < load->len && l.error == NULL; i++)
+      if (load->len > 0)
         {
-          const char *binds[] = { g_ptr_array_index (load, i), NULL };
-          load_sql (&l, "SELECT " ROW_COLUMNS ", json FROM resource WHERE category = ?1 AND "
-                        SHOWN, binds);
+          /* An export writes most of what it reads of the categories shared: their JSON is
+           * read with them, in the same pass. */
+          g_autoptr(GString) sql = g_string_new ((flags & HF_POLICY_EXPORT)
+                                                 ? "SELECT " FACT_COLUMNS ", r.json, f.skeleton "
+                                                   "FROM share_fact f JOIN resource r ON r.id = "
+                                                   "f.id WHERE f.category IN ("
+                                                 : "SELECT " FACT_COLUMNS ", NULL, f.skeleton "
+                                                   "FROM share_fact f WHERE f.category IN (");
+          for (guint i = 0; i < load->len; i++)
+            g_string_append_printf (sql, "%s?%u", i == 0 ? "" : ", ", i + 1);
+          g_string_append (sql, ") AND f.shown");
+          g_ptr_array_add (load, NULL);
+          load_sql (&l, sql->str, (const char * const *) load->pdata);
+          g_ptr_array_set_size (load, load->len - 1);
+        }
+      /* A category with fewer facts than shown rows (a row written by a version of Healthfolio
+       * that kept none, which schema 9 should have made): its rows themselves. */
+      for (guint i = 0; i < load->len && l.error == NULL && counts != NULL; i++)
+        {
+          const char *category = g_ptr_array_index (load, i);
+          guint64 shown = GPOINTER_TO_SIZE (g_hash_table_lookup (counts, category));
+          guint64 read = GPOINTER_TO_UINT (g_hash_table_lookup (l.read_per_category, category));
+          const char *binds[] = { category, NULL };
+
+          if (read < shown)
+            load_sql (&l, (flags & HF_POLICY_EXPORT)
+                          ? "SELECT " ROW_COLUMNS ", r.json, f.skeleton" FROM_FACTS
+                            "r.category = ?1 AND " SHOWN
+                          : "SELECT " ROW_COLUMNS WITH_FACTS "r.category = ?1 AND " SHOWN, binds);
         }
       if (l.error == NULL)
-        load_sql (&l, "SELECT " ROW_COLUMNS ", json FROM resource WHERE resource_type = "
-                      "'Patient' AND " SHOWN, NULL);
+        load_sql (&l, "SELECT " ROW_COLUMNS WITH_FACTS "r.resource_type = 'Patient' AND " SHOWN,
+                  NULL);
       for (guint i = 0; terms->include != NULL && terms->include[i] != NULL && l.error == NULL;
            i++)
         {
@@ -1854,21 +2032,40 @@ hf_share_compute (HfVault            *vault,
                                                             slash - terms->include[i]) : NULL;
           const char *binds[] = { type, slash != NULL ? slash + 1 : NULL, NULL };
           if (type != NULL)
-            load_sql (&l, "SELECT " ROW_COLUMNS ", json FROM resource WHERE resource_type = ?1 "
-                          "AND fhir_id = ?2 AND " SHOWN, binds);
+            load_sql (&l, "SELECT " ROW_COLUMNS WITH_FACTS "r.resource_type = ?1 "
+                          "AND r.fhir_id = ?2 AND " SHOWN, binds);
         }
       if (l.error == NULL &&
-          sqlite3_prepare_v2 (l.db, "SELECT " ROW_COLUMNS ", json FROM resource WHERE "
-                                    "resource_type = ?1 AND fhir_id = ?2 AND " SHOWN, -1,
-                              &l.by_key, NULL) != SQLITE_OK)
+          sqlite3_prepare_v2 (l.db, "SELECT " ROW_COLUMNS WITH_FACTS "r.resource_type = ?1 AND "
+                                    "r.fhir_id = ?2 AND " SHOWN, -1, &l.by_key, NULL) != SQLITE_OK)
         _hf_db_fail (l.db, sqlite3_errcode (l.db), "reading the records to share", &l.error);
       for (guint i = 0; i < l.records->len && l.error == NULL; i++)
         {
           HfPolicyRecord *r = &g_array_index (l.records, HfPolicyRecord, i);
-          if (r->json != NULL)
-            each_reference (r->json, r->json_len, load_target, &l);
+          gsize len;
+          const char *text = decided_on (r, &len);
+          if (text != NULL)
+            each_reference (text, len, load_target, &l);
         }
       sqlite3_finalize (l.by_key);
+    }
+
+  /* A record dated near a bound of the consent's range is judged by the day its source wrote,
+   * which only its JSON has. */
+  if (l.error == NULL && in_force && (terms->data_from != NULL || terms->data_to != NULL))
+    {
+      Range range;
+
+      range_init (&range, terms);
+      for (guint i = 0; i < l.records->len && l.error == NULL; i++)
+        {
+          HfPolicyRecord *r = &g_array_index (l.records, HfPolicyRecord, i);
+          if (r->json == NULL && r->skeleton != NULL && r->effective != NULL &&
+              strlen (r->effective) >= 10 &&
+              range_needs_written_day (terms, &range, r->effective))
+            load_json (&l, r);
+        }
+      range_clear (&range);
     }
 
   if (l.error == NULL)
@@ -1879,9 +2076,13 @@ hf_share_compute (HfVault            *vault,
       input.only = only;
       input.labels = labels;
       input.flags = flags;
+      input.json_for = json_for;
+      input.json_for_data = &l;
       share = hf_policy_evaluate (&input, (const HfPolicyRecord *) (void *) l.records->data,
                                   l.records->len);
-      if (!in_force)
+      if (l.error != NULL)
+        g_clear_pointer (&share, hf_share_free);
+      if (share != NULL && !in_force)
         share->none_reason = consent == NULL ? HF_WITHHELD_NO_CONSENT
           : g_strcmp0 (why, "revoked") == 0 ? HF_WITHHELD_REVOKED
           : g_strcmp0 (why, "expired") == 0 ? HF_WITHHELD_EXPIRED
@@ -1906,6 +2107,7 @@ hf_share_compute (HfVault            *vault,
         }
     }
 
+  sqlite3_finalize (l.by_id);
   g_array_unref (l.records);
   g_hash_table_unref (l.seen);
   g_hash_table_unref (l.asked);

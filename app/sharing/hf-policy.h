@@ -43,8 +43,14 @@ typedef struct
                               * "YYYY-MM-DDTHH:MM:SSZ", UTC), or NULL / "" without a date */
   const char *title;
   const char *json;          /* the resource as stored; may be NULL for a record the policy
-                              * cannot share anyway (outside every permitted category) */
+                              * cannot share anyway (outside every permitted category), or when
+                              * SKELETON is set and the share is a preview */
   gsize       json_len;
+  const char *skeleton;      /* or NULL: the record's skeleton (share_fact.skeleton), which the
+                              * policy decides on instead of JSON; JSON is then needed only to
+                              * write the record (HF_POLICY_EXPORT) and for a date near the
+                              * consent's bounds that may be written in another time zone */
+  gsize       skeleton_len;
 } HfPolicyRecord;
 
 typedef struct
@@ -120,6 +126,12 @@ typedef struct
   const char * const *only;      /* NULL, or the permitted categories asked for */
   GHashTable         *labels;    /* hf_label_load_all's: row id → GStrv; absent rows are {"N"} */
   HfPolicyFlags       flags;
+  /* With HF_POLICY_EXPORT: the JSON of a shared record read without it (SKELETON set), or
+   * NULL (an error, which the caller keeps). Called in the order of the records' ids. */
+  const char        *(*json_for) (gpointer              data,
+                                  const HfPolicyRecord *record,
+                                  gsize                *length);
+  gpointer            json_for_data;
 } HfPolicyInput;
 
 void         hf_share_free              (HfShare              *share);

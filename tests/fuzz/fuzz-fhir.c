@@ -6,7 +6,10 @@
  * The input goes the importer's way: the JSON guard, then json-glib; the whole value and each
  * Bundle entry's resource (read on its own from its span, as the importer stores it) go
  * through every summary and display function. What they return is shown in labels, so it
- * must be valid UTF-8, and a summary always has a title and a known category.
+ * must be valid UTF-8, and a summary always has a title and a known category. Each resource's
+ * share skeleton (hf-share-fact-private.h), made from the same bytes the importer stores, is a
+ * JSON object, and the skeleton of a skeleton is itself; the raw input too is cut without a
+ * read past its end.
  */
 
 #include <json-glib/json-glib.h>
@@ -15,6 +18,7 @@
 #include "hf-fuzz.h"
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
+#include "hf-share-fact-private.h"
 
 int
 LLVMFuzzerInitialize (int    *argc,
@@ -87,6 +91,21 @@ exercise (JsonObject *resource)
     }
 }
 
+static void
+check_skeleton (const char *text,
+                gsize       size)
+{
+  gsize len = 0, again_len = 0;
+  g_autofree char *skeleton = _hf_share_skeleton (text, size, &len);
+  g_autofree char *again = _hf_share_skeleton (skeleton, len, &again_len);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+  g_assert_cmpuint (len, ==, strlen (skeleton));
+  g_assert_true (json_parser_load_from_data (parser, skeleton, len, NULL));
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  g_assert_cmpstr (again, ==, skeleton);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -97,6 +116,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   HfJsonProblem problem = { 0 };
   JsonNode *root;
 
+  /* Whatever the bytes, in bounds (a stored resource passed the guard; this is not trusted). */
+  g_free (_hf_share_skeleton (text, size, NULL));
   if (!hf_json_guard_check_spans (text, size, spans, &problem))
     {
       hf_json_problem_clear (&problem);
@@ -108,6 +129,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return 0;
   exercise (json_node_get_object (root));
+  check_skeleton (text, size);
 
   for (guint i = 0; i < spans->len; i++)
     {
@@ -116,7 +138,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
       if (json_parser_load_from_data (one, text + span->offset, span->length, NULL) &&
           JSON_NODE_HOLDS_OBJECT (json_parser_get_root (one)))
-        exercise (json_node_get_object (json_parser_get_root (one)));
+        {
+          exercise (json_node_get_object (json_parser_get_root (one)));
+          check_skeleton (text + span->offset, span->length);
+        }
     }
   return 0;
 }
