@@ -6,6 +6,8 @@
 
 #include "hf-test-util.h"
 
+#include "hf-vault-private.h"
+
 #include "hf-core.h"
 
 #include <json-glib/json-glib.h>
@@ -429,4 +431,19 @@ hf_test_assert_valid_fhir (const char *json_text)
   g_assert_no_error (error);
   hf_test_assert_valid_fhir_file (path);
   g_unlink (path);
+}
+
+gint64
+hf_test_count_sql (HfVault    *vault,
+                   const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_hf_vault_get_db (vault), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
 }

@@ -28,6 +28,9 @@ void       hf_test_dir_teardown    (HfTestDir    *td,
                                     gconstpointer data);
 
 HfSecret  *hf_test_secret          (const char   *text);
+/* The first column of the first row of SQL run on VAULT's database (a count, say). */
+gint64     hf_test_count_sql       (HfVault      *vault,
+                                    const char   *sql);
 char      *hf_test_write_file      (HfTestDir    *td,
                                     const char   *name,
                                     const char   *contents);

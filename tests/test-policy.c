@@ -924,35 +924,20 @@ test_deterministic (Fixture       *f,
 /* Every current record has its share_fact, shown exactly when the record is: after an import,
  * a copy linked across sources, a newer version, and the upgrade that makes them for a vault
  * that had none (schema 9). */
-static gint64
-count_sql (Fixture    *f,
-           const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_hf_vault_get_db (f->vault), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 static void
 assert_facts_complete (Fixture *f)
 {
-  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM share_fact"), ==,
-                   count_sql (f, "SELECT count(*) FROM resource WHERE superseded_by IS NULL "
+  g_assert_cmpint (hf_test_count_sql (f->vault, "SELECT count(*) FROM share_fact"), ==,
+                   hf_test_count_sql (f->vault, "SELECT count(*) FROM resource WHERE superseded_by IS NULL "
                                  "AND deleted_at IS NULL"));
-  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM share_fact WHERE shown"), ==,
-                   count_sql (f, "SELECT count(*) FROM resource WHERE superseded_by IS NULL "
+  g_assert_cmpint (hf_test_count_sql (f->vault, "SELECT count(*) FROM share_fact WHERE shown"), ==,
+                   hf_test_count_sql (f->vault, "SELECT count(*) FROM resource WHERE superseded_by IS NULL "
                                  "AND deleted_at IS NULL AND linked_to IS NULL"));
-  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM share_fact f JOIN resource r ON r.id = "
+  g_assert_cmpint (hf_test_count_sql (f->vault, "SELECT count(*) FROM share_fact f JOIN resource r ON r.id = "
                                  "f.id WHERE f.category = r.category AND f.title = r.title AND "
                                  "f.effective = r.effective AND f.fhir_id = r.fhir_id AND "
                                  "f.shown = (r.linked_to IS NULL)"), ==,
-                   count_sql (f, "SELECT count(*) FROM share_fact"));
+                   hf_test_count_sql (f->vault, "SELECT count(*) FROM share_fact"));
 }
 
 static void
@@ -977,7 +962,7 @@ test_facts_follow_rows (Fixture       *f,
   import (f, CARLA, NULL);
   assert_facts_complete (f);
   import (f, clinic, hospital, NULL);
-  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM resource WHERE linked_to IS NOT NULL"),
+  g_assert_cmpint (hf_test_count_sql (f->vault, "SELECT count(*) FROM resource WHERE linked_to IS NOT NULL"),
                    >, 0);
   assert_facts_complete (f);
   /* A newer version of the clinic's record, from the same file name. */
@@ -986,7 +971,7 @@ test_facts_follow_rows (Fixture       *f,
     "\"urn:oid:1.2.36.146.595.217.0.1\",\"value\":\"IMM-42\"}],\"status\":\"completed\","
     "\"vaccineCode\":{\"text\":\"Influenza vaccine\"},\"occurrenceDateTime\":\"2022-10-01\"}"));
   import (f, clinic, NULL);
-  g_assert_cmpint (count_sql (f, "SELECT count(*) FROM resource WHERE superseded_by IS NOT NULL"),
+  g_assert_cmpint (hf_test_count_sql (f->vault, "SELECT count(*) FROM resource WHERE superseded_by IS NOT NULL"),
                    >, 0);
   assert_facts_complete (f);
 
@@ -1006,7 +991,7 @@ test_facts_follow_rows (Fixture       *f,
   g_clear_object (&f->vault);
   f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (count_sql (f, "PRAGMA user_version"), ==, _hf_vault_schema_version ());
+  g_assert_cmpint (hf_test_count_sql (f->vault, "PRAGMA user_version"), ==, _hf_vault_schema_version ());
   assert_facts_complete (f);
   {
     g_autoptr(HfShare) share = share_on (f, TODAY, HF_POLICY_EXPORT);

@@ -750,6 +750,23 @@ skip_space (const char *text,
   return i;
 }
 
+const char *
+hf_json_skip_string (const char *p,
+                     const char *end)
+{
+  for (p++; p < end; p++)
+    {
+      if (*p == '\\')
+        {
+          if (++p == end)
+            break;
+        }
+      else if (*p == '"')
+        return p + 1;
+    }
+  return end;
+}
+
 char *
 hf_json_dup_member_string (const char *text,
                            gsize       length,

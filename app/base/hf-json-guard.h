@@ -64,4 +64,8 @@ char    *hf_json_dup_member_string (const char *text,
                                     gsize       length,
                                     const char *key);
 
+/* Just past the JSON string whose opening quote P is, END at the most (not past it). */
+const char *hf_json_skip_string (const char *p,
+                                 const char *end);
+
 G_END_DECLS

@@ -328,21 +328,6 @@ resolve (HfPolicyContext *ctx,
   return first != NULL ? pick (first, self) : NULL;
 }
 
-/* The end of the JSON string starting at P (its opening quote): just after its closing one. */
-static const char *
-skip_string (const char *p,
-             const char *end)
-{
-  for (p++; p < end; p++)
-    {
-      if (*p == '\\')
-        p++;
-      else if (*p == '"')
-        return p + 1;
-    }
-  return end;
-}
-
 /* A JSON string token (quotes included) as text: copied when it has no escape, else decoded. */
 static char *
 string_value (const char *token,
@@ -388,7 +373,7 @@ each_reference (const char    *text,
         ;
       if (v >= end || *v != '"')
         continue;
-      v_end = skip_string (v, end);
+      v_end = hf_json_skip_string (v, end);
       p = v_end;
       if (v[1] == '#')
         continue;
@@ -566,7 +551,7 @@ walk_scalar (Walk *w)
   const char *start = w->p;
 
   if (*w->p == '"')
-    w->p = skip_string (w->p, w->end);
+    w->p = hf_json_skip_string (w->p, w->end);
   else
     while (w->p < w->end && strchr (",}] \t\r\n", *w->p) == NULL)
       w->p++;
@@ -631,7 +616,7 @@ walk_meta (Walk *w)
       if (w->p >= w->end || *w->p == '}')
         break;
       key = w->p;
-      key_end = w->p = skip_string (w->p, w->end);
+      key_end = w->p = hf_json_skip_string (w->p, w->end);
       skip_ws (w);
       w->p++;   /* ':' */
       skip_ws (w);
@@ -756,7 +741,7 @@ walk_object (Walk      *w,
       if (w->p >= w->end || *w->p == '}')
         break;
       key = w->p;
-      key_end = w->p = skip_string (w->p, w->end);
+      key_end = w->p = hf_json_skip_string (w->p, w->end);
       klen = key_end - key - 2;
       skip_ws (w);
       w->p++;   /* ':' */
@@ -770,7 +755,7 @@ walk_object (Walk      *w,
       if (str_is (key + 1, klen, "reference") && *w->p == '"')
         {
           const char *v = w->p;
-          w->p = skip_string (w->p, w->end);
+          w->p = hf_json_skip_string (w->p, w->end);
           if (v[1] == '#')
             emit (w, v, w->p - v);
           else
@@ -1076,7 +1061,7 @@ written_day (const Rec *rec)
   end = text + rec->r->json_len;
   for (p = text; (p = memchr (p, '"', end - p)) != NULL;)
     {
-      const char *s_end = skip_string (p, end);
+      const char *s_end = hf_json_skip_string (p, end);
       gsize len = s_end - p - 2;
 
       if (len >= 16 && len < 64 && p[5] == '-' && p[8] == '-' && p[11] == 'T' &&

@@ -45,21 +45,6 @@ skip_ws (Skel *s)
     s->p++;
 }
 
-/* Just after the string whose opening quote P is. */
-static const char *
-skip_string (const char *p,
-             const char *end)
-{
-  for (p++; p < end; p++)
-    {
-      if (*p == '\\')
-        p++;
-      else if (*p == '"')
-        return p + 1;
-    }
-  return end;
-}
-
 /* Past the value at S's position, whatever it is. */
 static void
 skip_value (Skel *s)
@@ -74,7 +59,7 @@ skip_value (Skel *s)
       switch (*s->p)
         {
         case '"':
-          s->p = skip_string (s->p, s->end);
+          s->p = hf_json_skip_string (s->p, s->end);
           break;
         case '{':
         case '[':
@@ -194,7 +179,7 @@ skel_object (Skel     *s,
       if (s->p >= s->end || *s->p == '}')
         break;
       key = s->p;
-      key_end = s->p = skip_string (s->p, s->end);
+      key_end = s->p = hf_json_skip_string (s->p, s->end);
       skip_ws (s);
       if (s->p < s->end && *s->p == ':')
         s->p++;
@@ -210,7 +195,7 @@ skel_object (Skel     *s,
       if (key_is (key, key_end, "reference") && *s->p == '"')
         {
           const char *v = s->p;
-          s->p = skip_string (s->p, s->end);
+          s->p = hf_json_skip_string (s->p, s->end);
           if (v[1] != '#')
             {
               g_string_append_len (s->out, v, s->p - v);
@@ -226,7 +211,7 @@ skel_object (Skel     *s,
       else if (keep_type && key_is (key, key_end, "resourceType") && *s->p == '"')
         {
           const char *v = s->p;
-          s->p = skip_string (s->p, s->end);
+          s->p = hf_json_skip_string (s->p, s->end);
           g_string_append_len (s->out, v, s->p - v);
           keep = TRUE;
         }
