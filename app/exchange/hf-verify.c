@@ -588,8 +588,8 @@ hf_import_signature_free (HfImportSignature *signature)
 }
 
 HfImportSignature *
-hf_verify_lookup_import (HfVault  *vault,
-                         gint64    provenance_id,
+hf_verify_lookup_record (HfVault  *vault,
+                         gint64    record_id,
                          GError  **error)
 {
   sqlite3 *db;
@@ -600,14 +600,16 @@ hf_verify_lookup_import (HfVault  *vault,
   g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
 
   db = _hf_vault_get_db (vault);
-  rc = sqlite3_prepare_v2 (db, "SELECT status, iss, kid, trust, reason, checked_at "
-                               "FROM import_signature WHERE provenance_id = ?", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, "SELECT s.status, s.iss, s.kid, s.trust, s.reason, s.checked_at "
+                               "FROM resource r JOIN import_signature s "
+                               "ON s.provenance_id = r.source_id WHERE r.id = ?", -1, &stmt,
+                           NULL);
   if (rc != SQLITE_OK)
     {
       _hf_db_fail (db, rc, "reading how a bundle was verified", error);
       return NULL;
     }
-  sqlite3_bind_int64 (stmt, 1, provenance_id);
+  sqlite3_bind_int64 (stmt, 1, record_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       out = g_new0 (HfImportSignature, 1);

@@ -102,9 +102,10 @@ typedef struct
 } HfImportSignature;
 
 void            hf_import_signature_free (HfImportSignature *signature);
-/* How the import PROVENANCE_ID was verified, or NULL (a plain import, or on error). */
-HfImportSignature *hf_verify_lookup_import (HfVault *vault,
-                                            gint64   provenance_id,
+/* How the import that stored record RECORD_ID (a resource row) was verified, or NULL: a plain
+ * import (ERROR not set), or a failure (ERROR set). */
+HfImportSignature *hf_verify_lookup_record (HfVault *vault,
+                                            gint64   record_id,
                                             GError **error);
 /* "Signed by ISS (kid KID), verified 1 Dec 2026" or "Unverified signature: …". */
 char           *hf_import_signature_describe (const HfImportSignature *signature);
