@@ -355,7 +355,8 @@ hf_cli_verify (HfCliGlobals  *g,
 gboolean
 hf_cli_is_signed_file (const char *path)
 {
-  guint8 head[64];
+  /* The protected header (at most 8 KiB, so about 11,000 characters) and its dot. */
+  guint8 head[16384];
   gssize n;
   int fd;
 
@@ -370,8 +371,12 @@ hf_cli_is_signed_file (const char *path)
   if (n <= 0 || !(g_ascii_isalnum (head[0]) || head[0] == '-' || head[0] == '_'))
     return FALSE;
   for (gssize i = 0; i < n; i++)
-    if (head[i] == '.')
-      return TRUE;
+    {
+      if (head[i] == '.')
+        return TRUE;
+      if (!g_ascii_isalnum (head[i]) && head[i] != '-' && head[i] != '_')
+        return FALSE;
+    }
   return FALSE;
 }
 
