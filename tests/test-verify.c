@@ -22,6 +22,7 @@
 #include "hf-test-util.h"
 #include "hf-trust.h"
 #include "hf-verify.h"
+#include "hf-vault-private.h"
 
 #define PASS    "the owner's long passphrase"
 #define CLINIC  "https://clinic.example"
@@ -679,6 +680,81 @@ test_jwe (Fixture       *f,
   }
 }
 
+/* A JWS of the Bundle with NAME = NOW + OFFSET seconds in its protected header. */
+static char *
+sign_with_time (Fixture    *f,
+                const char *name,
+                gint64      offset)
+{
+  g_autoptr(JsonObject) extra = json_object_new ();
+  gsize length;
+  const guint8 *payload = g_bytes_get_data (f->bundle, &length);
+
+  json_object_set_string_member (extra, "iss", CLINIC);
+  json_object_set_int_member (extra, name, g_get_real_time () / G_USEC_PER_SEC + offset);
+  return hf_jws_sign_es256 (f->key, KID, extra, payload, length, NULL);
+}
+
+static void
+test_times (Fixture       *f,
+            gconstpointer  data)
+{
+  static const struct
+  {
+    const char *name;
+    gint64      offset;
+    gboolean    valid;
+    const char *words;
+  } cases[] = {
+    { "exp", -3600, FALSE, "expired on" },
+    { "exp", -120, TRUE, NULL },           /* within the 5 minutes of skew */
+    { "exp", 3600, TRUE, NULL },
+    { "nbf", 3600, FALSE, "not valid before" },
+    { "nbf", 120, TRUE, NULL },
+    { "iat", 3600, FALSE, "in the future" },
+    { "iat", -86400 * 365, TRUE, NULL },
+  };
+
+  trust_clinic (f);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *token = sign_with_time (f, cases[i].name, cases[i].offset);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HfVerifyResult) r = verify_text (f, token, HF_VERIFY_OFFLINE, &error);
+
+      g_test_message ("%s %+" G_GINT64_FORMAT, cases[i].name, cases[i].offset);
+      if (cases[i].valid)
+        {
+          g_assert_no_error (error);
+          if (r == NULL)
+            g_error ("no result");
+          g_assert_cmpint (r->verdict, ==, HF_VERIFY_VALID);
+        }
+      else
+        {
+          g_assert_null (r);
+          g_assert_error (error, HF_ERROR, HF_ERROR_INTEGRITY);
+          g_assert_nonnull (strstr (error->message, cases[i].words));
+        }
+    }
+  /* A time that is not a number of seconds. */
+  {
+    g_autoptr(JsonObject) extra = json_object_new ();
+    gsize length;
+    const guint8 *payload = g_bytes_get_data (f->bundle, &length);
+    g_autofree char *token = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HfVerifyResult) r = NULL;
+
+    json_object_set_string_member (extra, "iss", CLINIC);
+    json_object_set_string_member (extra, "exp", "tomorrow");
+    token = hf_jws_sign_es256 (f->key, KID, extra, payload, length, NULL);
+    r = verify_text (f, token, HF_VERIFY_OFFLINE, &error);
+    g_assert_null (r);
+    g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  }
+}
+
 /* }}} */
 /* {{{ fetching */
 
@@ -726,6 +802,22 @@ test_fetch (Fixture       *f,
   g_assert_cmpint (r->trust.how, ==, HF_TRUST_HOW_CACHED);
   hf_verify_result_free (r);
   g_assert_cmpuint (hf_fhir_server_count (f->server, "path:/.well-known/jwks.json"), ==, 1);
+
+  /* A day later the cache is stale: offline it is not used, online it is fetched again. */
+  g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
+                              "UPDATE trust_issuer SET fetched_at = fetched_at - 86401000000",
+                              &error));
+  g_assert_no_error (error);
+  r = verify_text (f, token, HF_VERIFY_OFFLINE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r->verdict, ==, HF_VERIFY_UNTRUSTED);
+  g_assert_nonnull (strstr (r->reason, "more than a day old"));
+  hf_verify_result_free (r);
+  r = verify_text (f, token, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r->trust.how, ==, HF_TRUST_HOW_FETCHED);
+  hf_verify_result_free (r);
+  g_assert_cmpuint (hf_fhir_server_count (f->server, "path:/.well-known/jwks.json"), ==, 2);
 
   list = hf_trust_list (f->vault, &error);
   g_assert_no_error (error);
@@ -1071,6 +1163,7 @@ main (int   argc,
   ADD ("hand", test_valid_hand);
   ADD ("hostile", test_hostile);
   ADD ("jwe", test_jwe);
+  ADD ("times", test_times);
   ADD ("fetch", test_fetch);
   ADD ("fetch-refused", test_fetch_refused);
   ADD ("cli", test_cli);
