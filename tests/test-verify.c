@@ -1003,6 +1003,12 @@ test_cli (Fixture       *f,
   g_assert_nonnull (strstr (out, "Verdict:    valid"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
+  code = hf_test_cli_stdin (&out, &err, signed_file, "--vault", f->td.vault,
+                            "--passphrase-file", f->pass_file, "verify", "-", NULL);
+  g_assert_cmpint (code, ==, 0);
+  g_assert_nonnull (strstr (out, "Verdict:    valid"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   code = cli (f, &out, &err, "--json", "verify", signed_file, NULL);
   g_assert_cmpint (code, ==, 0);
   g_assert_nonnull (strstr (out, "\"verdict\" : \"valid\""));

@@ -412,7 +412,6 @@ hf_cli_import_signed (HfCliGlobals            *g,
     }
   if (result->verdict != HF_VERIFY_VALID && !s->unverified)
     {
-      g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
       g_autofree char *message =
         g_strdup_printf ("Nothing was imported: the bundle is not verified (%s). Import it "
                          "with --unverified to keep it marked as unverified.",
