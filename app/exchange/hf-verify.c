@@ -228,21 +228,25 @@ patient_name (JsonObject *patient)
   return g_string_free (out, FALSE);
 }
 
-/* BYTES must be one FHIR Bundle: what it holds, per category, and its Patient. */
+/* BYTES must be one FHIR Bundle: what it holds, per category, and its Patient. PARSED: BYTES
+ * already parsed (after the guard), or NULL. */
 static gboolean
 read_bundle (HfVerifyResult  *result,
              GBytes          *bytes,
+             JsonParser      *parsed,
              GError         **error)
 {
   HfJsonProblem problem = { 0 };
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local = NULL;
   gsize length;
   const char *data = g_bytes_get_data (bytes, &length);
   JsonNode *root, *entry;
   JsonObject *bundle;
 
-  if (!hf_json_guard_check (data, length, &problem))
+  if (parsed != NULL)
+    parser = g_object_ref (parsed);
+  else if (!hf_json_guard_check (data, length, &problem))
     {
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
                    "The bundle is not valid JSON: %s (line %u, column %u).", problem.reason,
@@ -250,11 +254,15 @@ read_bundle (HfVerifyResult  *result,
       hf_json_problem_clear (&problem);
       return FALSE;
     }
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &local))
+  if (parser == NULL)
     {
-      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT, "The bundle is not valid JSON: %s.",
-                   local->message);
-      return FALSE;
+      parser = json_parser_new_immutable ();
+      if (!json_parser_load_from_data (parser, data, (gssize) length, &local))
+        {
+          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                       "The bundle is not valid JSON: %s.", local->message);
+          return FALSE;
+        }
     }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
@@ -305,10 +313,12 @@ read_bundle (HfVerifyResult  *result,
   return TRUE;
 }
 
-/* The payload as JSON, when it is an object (a Bundle, or claims around one). */
+/* The payload as JSON, when it is an object (a Bundle, or claims around one); *PARSED: whether
+ * PARSER holds it (it passed the guard and parsed). */
 static JsonObject *
 payload_object (GBytes     *payload,
-                JsonParser *parser)
+                JsonParser *parser,
+                gboolean   *parsed)
 {
   gsize length;
   const char *data = g_bytes_get_data (payload, &length);
@@ -322,6 +332,7 @@ payload_object (GBytes     *payload,
     }
   if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
     return NULL;
+  *parsed = TRUE;
   root = json_parser_get_root (parser);
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
 }
@@ -340,6 +351,7 @@ verify_jws (HfVault         *vault,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local = NULL;
   JsonObject *header, *payload;
+  gboolean parsed = FALSE;
   const char *iss;
 
   jws = hf_jws_parse (token, length, &local);
@@ -355,7 +367,7 @@ verify_jws (HfVault         *vault,
       return FALSE;
     }
   header = hf_jws_get_header (jws);
-  payload = payload_object (hf_jws_get_payload (jws), parser);
+  payload = payload_object (hf_jws_get_payload (jws), parser, &parsed);
   iss = string_of (header, "iss");
   if (json_object_has_member (header, "iss") && iss == NULL)
     {
@@ -408,7 +420,7 @@ verify_jws (HfVault         *vault,
     }
   if (!check_times (result, header, payload, error))
     return FALSE;
-  return read_bundle (result, hf_jws_get_payload (jws), error);
+  return read_bundle (result, hf_jws_get_payload (jws), parsed ? parser : NULL, error);
 }
 
 HfVerifyResult *
@@ -447,7 +459,7 @@ hf_verify_bytes (HfVault         *vault,
         {
           result->kind = HF_VERIFY_KIND_BUNDLE;
           result->verdict = HF_VERIFY_UNSIGNED;
-          if (!read_bundle (result, bytes, error))
+          if (!read_bundle (result, bytes, NULL, error))
             return NULL;
           return g_steal_pointer (&result);
         }
@@ -524,7 +536,7 @@ hf_verify_bytes (HfVault         *vault,
           return g_steal_pointer (&result);
         }
       result->verdict = HF_VERIFY_UNSIGNED;
-      if (!read_bundle (result, plain, error))
+      if (!read_bundle (result, plain, NULL, error))
         return NULL;
       return g_steal_pointer (&result);
     }
