@@ -984,6 +984,22 @@ test_cli (Fixture       *f,
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* Refused: an issuer that is not https, a key set with a private part. */
+  code = cli (f, &out, &err, "trust", "add", "http://clinic.example", "--jwks", jwks_file, NULL);
+  g_assert_cmpint (code, ==, 3);
+  g_assert_nonnull (strstr (err, "not an https address"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    g_autofree char *private_text = private_jwk_of (f->key);
+    g_autofree char *set = g_strdup_printf ("{\"keys\":[%s]}", private_text);
+    g_autofree char *bad_file = hf_test_write_file (&f->td, "private.jwks", set);
+    code = cli (f, &out, &err, "trust", "add", CLINIC, "--jwks", bad_file, NULL);
+    g_assert_cmpint (code, ==, 3);
+    g_assert_nonnull (strstr (err, "private part"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
   code = cli (f, &out, &err, "trust", "add", CLINIC, "--jwks", jwks_file, NULL);
   g_assert_cmpint (code, ==, 0);
   g_assert_nonnull (strstr (out, "Trusted " CLINIC ", added by hand"));
@@ -1142,9 +1158,21 @@ test_cli_fetch (Fixture       *f,
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpuint (hf_fhir_server_count (f->server, "path:/.well-known/jwks.json"), ==, 0);
+  code = cli (f, &out, &err, "verify", file, "--ca-file", f->ca_file, NULL);
+  g_assert_cmpint (code, ==, 0);
+  g_assert_nonnull (strstr (out, "/.well-known/jwks.json on "));
+  g_assert_nonnull (strstr (out, "add the issuer by hand to vouch for it"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* trust list shows the fetched set as such. */
+  code = cli (f, &out, &err, "--json", "trust", "list", NULL);
+  g_assert_cmpint (code, ==, 0);
+  g_assert_nonnull (strstr (out, "\"how\" : \"fetched\""));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   code = cli (f, &out, &err, "--json", "verify", file, "--ca-file", f->ca_file, NULL);
   g_assert_cmpint (code, ==, 0);
-  g_assert_nonnull (strstr (out, "\"trust\" : \"fetched\""));
+  g_assert_nonnull (strstr (out, "\"trust\" : \"cached\""));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   code = cli (f, &out, &err, "--json", "verify", file, NULL);

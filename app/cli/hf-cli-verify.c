@@ -228,6 +228,11 @@ print_result_text (const HfVerifyResult *r)
         {
           g_autofree char *how = hf_trust_source_describe (&r->trust, r->iss);
           g_print ("Trusted:    yes, its key %s\n", hf_cli_printable (keep, how));
+          /* A fetched key proves who controls the address, not who they are. */
+          if (r->trust.how != HF_TRUST_HOW_HAND)
+            g_print ("            (a key published at that address: it shows the bundle comes "
+                     "from whoever runs %s; add the issuer by hand to vouch for it)\n",
+                     hf_cli_printable (keep, r->iss));
         }
       else
         g_print ("Trusted:    no\n");
