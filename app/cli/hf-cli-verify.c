@@ -375,14 +375,20 @@ hf_cli_is_signed_file (const char *path)
   /* JSON starts with "{", "[" or white space; a compact token with base64url. */
   if (n <= 0 || !(g_ascii_isalnum (head[0]) || head[0] == '-' || head[0] == '_'))
     return FALSE;
-  for (gssize i = 0; i < n; i++)
-    {
-      if (head[i] == '.')
-        return TRUE;
-      if (!g_ascii_isalnum (head[i]) && head[i] != '-' && head[i] != '_')
-        return FALSE;
-    }
-  return FALSE;
+  /* Everything read, up to the end of the first line, is base64url and dots: a line of text
+   * such as "module.exports = {…}" is not a token, and goes to the importer's own refusal. */
+  {
+    guint dots = 0;
+
+    for (gssize i = 0; i < n && head[i] != '\n' && head[i] != '\r'; i++)
+      {
+        if (head[i] == '.')
+          dots++;
+        else if (!g_ascii_isalnum (head[i]) && head[i] != '-' && head[i] != '_')
+          return FALSE;
+      }
+    return dots > 0;
+  }
 }
 
 int
