@@ -73,7 +73,24 @@ struct _HfFhirServer
   GPtrArray    *held;              /* SoupServerMessage*, paused by the gather fault */
   GSource      *gather_limit;
   guint         gathered;          /* searches that were waiting together when released */
+  GHashTable   *files;             /* path → StaticFile*: answered as they are */
 };
+
+typedef struct
+{
+  char   *type;
+  GBytes *body;
+  char   *location;   /* a redirect instead */
+} StaticFile;
+
+static void
+static_file_free (StaticFile *f)
+{
+  g_free (f->type);
+  g_clear_pointer (&f->body, g_bytes_unref);
+  g_free (f->location);
+  g_free (f);
+}
 
 /* {{{ the certificate */
 
@@ -856,8 +873,27 @@ handler (SoupServer        *soup,
     handle_token (server, msg);
   else if (g_str_equal (path, "/auth/register"))
     handle_register (server, msg);
+  else if (g_hash_table_contains (server->files, path))
+    {
+      StaticFile *f = g_hash_table_lookup (server->files, path);
+      g_autofree char *what = g_strconcat ("path:", path, NULL);
+
+      count (server, what);
+      if (f->location != NULL)
+        soup_server_message_set_redirect (msg, 302, f->location);
+      else
+        {
+          gsize length;
+          const char *data = g_bytes_get_data (f->body, &length);
+          reply (msg, 200, f->type, data, (gssize) length);
+        }
+    }
   else
-    reply (msg, 404, "text/plain", "not found", -1);
+    {
+      g_autofree char *what = g_strconcat ("path:", path, NULL);
+      count (server, what);
+      reply (msg, 404, "text/plain", "not found", -1);
+    }
   g_mutex_unlock (&server->lock);
 }
 
@@ -949,6 +985,8 @@ server_new (gboolean smart,
   server->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server->issued = g_ptr_array_new_with_free_func (g_free);
   server->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) static_file_free);
   server->last_query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   server->first_query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   server->held = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1012,6 +1050,7 @@ hf_fhir_server_free (HfFhirServer *server)
   g_hash_table_unref (server->clients);
   g_ptr_array_unref (server->issued);
   g_hash_table_unref (server->counts);
+  g_hash_table_unref (server->files);
   g_hash_table_unref (server->last_query);
   g_hash_table_unref (server->first_query);
   g_ptr_array_unref (server->held);
@@ -1218,4 +1257,33 @@ hf_fhir_server_dup_last_query (HfFhirServer *server,
   q = g_strdup (g_hash_table_lookup (server->last_query, type));
   g_mutex_unlock (&server->lock);
   return q;
+}
+
+void
+hf_fhir_server_put_file (HfFhirServer *server,
+                         const char   *path,
+                         const char   *type,
+                         const char   *body,
+                         gsize         length)
+{
+  StaticFile *f = g_new0 (StaticFile, 1);
+
+  f->type = g_strdup (type);
+  f->body = g_bytes_new (body, length);
+  g_mutex_lock (&server->lock);
+  g_hash_table_insert (server->files, g_strdup (path), f);
+  g_mutex_unlock (&server->lock);
+}
+
+void
+hf_fhir_server_put_redirect (HfFhirServer *server,
+                             const char   *path,
+                             const char   *location)
+{
+  StaticFile *f = g_new0 (StaticFile, 1);
+
+  f->location = g_strdup (location);
+  g_mutex_lock (&server->lock);
+  g_hash_table_insert (server->files, g_strdup (path), f);
+  g_mutex_unlock (&server->lock);
 }

@@ -68,6 +68,16 @@ void          hf_fhir_server_put_json     (HfFhirServer *server,
 void          hf_fhir_server_add_document (HfFhirServer *server,
                                            const char   *id,
                                            gsize         size);
+/* Any other PATH ("/.well-known/jwks.json") answered 200 with BODY as TYPE, or a 302 to
+ * LOCATION; each request for a path outside /fhir/ and /auth/ counts as "path:PATH". */
+void          hf_fhir_server_put_file     (HfFhirServer *server,
+                                           const char   *path,
+                                           const char   *type,
+                                           const char   *body,
+                                           gsize         length);
+void          hf_fhir_server_put_redirect (HfFhirServer *server,
+                                           const char   *path,
+                                           const char   *location);
 HfFhirFaults *hf_fhir_server_lock_faults  (HfFhirServer *server);
 void          hf_fhir_server_unlock_faults (HfFhirServer *server);
 void          hf_fhir_server_clear_faults (HfFhirServer *server);

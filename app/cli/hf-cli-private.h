@@ -113,6 +113,38 @@ int hf_cli_trend  (HfCliGlobals  *g,
                    int            argc,
                    char         **argv);
 
+/* Commands: trust and verify (hf-cli-verify.c), and import's signed bundles. */
+int hf_cli_trust_add    (HfCliGlobals  *g,
+                         int            argc,
+                         char         **argv);
+int hf_cli_trust_list   (HfCliGlobals  *g,
+                         int            argc,
+                         char         **argv);
+int hf_cli_trust_remove (HfCliGlobals  *g,
+                         int            argc,
+                         char         **argv);
+int hf_cli_verify       (HfCliGlobals  *g,
+                         int            argc,
+                         char         **argv);
+
+typedef struct
+{
+  const char *key_file;
+  const char *passphrase_file;
+  const char *ca_file;
+  gboolean    offline;
+  gboolean    unverified;    /* import what cannot be verified, marked so */
+} HfCliSignedImport;
+
+/* Whether PATH is a regular file that starts like a compact JWS or JWE. */
+gboolean hf_cli_is_signed_file (const char *path);
+/* Verifies the signed bundle at PATH, then imports its Bundle with OPTIONS (an
+ * HfImportOptions, from hf-import.h), and records how it was verified. */
+int      hf_cli_import_signed  (HfCliGlobals            *g,
+                                const char              *path,
+                                const HfCliSignedImport *s,
+                                const void              *options);
+
 /* Commands: sources (hf-cli-sources.c). */
 int hf_cli_source_add    (HfCliGlobals  *g,
                           int            argc,

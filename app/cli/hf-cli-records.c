@@ -18,6 +18,7 @@
 #include "hf-import.h"
 #include "hf-records.h"
 #include "hf-trend.h"
+#include "hf-verify.h"
 
 /* {{{ records */
 
@@ -48,12 +49,27 @@ hf_cli_import (HfCliGlobals  *g,
   g_autofree char *person = NULL;
   gboolean same_person = FALSE;
   HfImportOptions options = { 0 };
+  g_autofree char *key_file = NULL;
+  g_autofree char *jwe_passphrase_file = NULL;
+  g_autofree char *ca_file = NULL;
+  gboolean offline = FALSE;
+  gboolean unverified = FALSE;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "same-person", 0, 0, G_OPTION_ARG_NONE, &same_person,
       "The Patient in the files is the vault's person under another name", NULL },
     { "person", 0, 0, G_OPTION_ARG_STRING, &person,
       "Of files holding several people, keep only the Patient ID and their records", "ID" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_file,
+      "A signed bundle encrypted to a key: that private JWK", "JWK_FILE" },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &jwe_passphrase_file,
+      "A signed bundle encrypted with a passphrase: that passphrase", "FILE" },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &offline,
+      "A signed bundle: never fetch its issuer's keys", NULL },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+      "A signed bundle: also trust this CA (PEM) when fetching its issuer's keys", "FILE" },
+    { "unverified", 0, 0, G_OPTION_ARG_NONE, &unverified,
+      "A signed bundle whose issuer is not trusted: import it anyway, marked unverified", NULL },
     G_OPTION_ENTRY_NULL
   };
 
@@ -64,16 +80,33 @@ hf_cli_import (HfCliGlobals  *g,
                              "Importing the same content again changes nothing. A vault holds "
                              "one person's record: files of someone else, or of several people, "
                              "are refused (exit code 3) unless --same-person or --person says "
-                             "otherwise.",
+                             "otherwise. A signed bundle (a compact JWS, or a JWE holding one) "
+                             "is imported alone: it is verified first, and a bad signature "
+                             "imports nothing (exit code 4); one whose issuer is not trusted is "
+                             "imported only with --unverified (else exit code 6).",
                              &argc, &argv, &error))
     return hf_cli_fail (error);
   if (argc < 2)
     return hf_cli_usage_error ("import needs at least one FILE or DIR.");
+  options.same_person = same_person;
+  options.person = person;
+  for (int i = 1; i < argc; i++)
+    if (hf_cli_is_signed_file (argv[i]))
+      {
+        HfCliSignedImport signed_import = { key_file, jwe_passphrase_file, ca_file, offline,
+                                            unverified };
+
+        if (argc != 2)
+          return hf_cli_usage_error ("A signed bundle is imported alone; import it with no "
+                                     "other files.");
+        return hf_cli_import_signed (g, argv[i], &signed_import, &options);
+      }
+  if (key_file != NULL || jwe_passphrase_file != NULL || offline || unverified || ca_file != NULL)
+    return hf_cli_usage_error ("--key, --passphrase-file, --offline, --ca-file and --unverified "
+                               "are for signed bundles, and none of these files is one.");
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
     return hf_cli_fail (error);
-  options.same_person = same_person;
-  options.person = person;
   if (!hf_vault_import_files_with (vault, (const char * const *) argv + 1, &options,
                                    isatty (STDERR_FILENO) ? import_progress_cb : NULL, NULL,
                                    NULL, &result, &error))
@@ -455,6 +488,30 @@ hf_cli_show (HfCliGlobals  *g,
       hf_cli_detail_add_json (b, detail);
       if (!hf_cli_labels_add_json (b, vault, row->id, &error))
         return hf_cli_fail (error);
+      {
+        g_autoptr(HfImportSignature) signature = hf_verify_lookup_record (vault, row->id,
+                                                                          &error);
+        if (error != NULL)
+          return hf_cli_fail (error);
+        json_builder_set_member_name (b, "signature");
+        if (signature == NULL)
+          json_builder_add_null_value (b);
+        else
+          {
+            json_builder_begin_object (b);
+            json_builder_set_member_name (b, "status");
+            json_builder_add_string_value (b, signature->status);
+            json_builder_set_member_name (b, "iss");
+            json_builder_add_string_value (b, signature->iss ? signature->iss : "");
+            json_builder_set_member_name (b, "kid");
+            json_builder_add_string_value (b, signature->kid ? signature->kid : "");
+            json_builder_set_member_name (b, "trust");
+            json_builder_add_string_value (b, signature->trust);
+            json_builder_set_member_name (b, "checked_at");
+            json_builder_add_int_value (b, signature->checked_at / G_USEC_PER_SEC);
+            json_builder_end_object (b);
+          }
+      }
       json_builder_set_member_name (b, "details");
       json_builder_begin_array (b);
       for (guint i = 0; i < fields->len; i++)
@@ -504,7 +561,16 @@ hf_cli_show (HfCliGlobals  *g,
         return hf_cli_fail (error);
       {
         g_autofree char *source = hf_record_source_dup_label (row->source);
+        g_autoptr(HfImportSignature) signature = hf_verify_lookup_record (vault, row->id,
+                                                                          &error);
         g_print ("  Source:  %s\n", hf_cli_printable (keep, source));
+        if (error != NULL)
+          return hf_cli_fail (error);
+        if (signature != NULL)
+          {
+            g_autofree char *words = hf_import_signature_describe (signature);
+            g_print ("  %s\n", hf_cli_printable (keep, words));
+          }
       }
       if (row->deleted_at != NULL)
         g_print ("  Deleted at its source %s; kept here with its history.\n",

@@ -186,6 +186,7 @@ typedef struct
   GHashTable           *anonymous;      /* ids of Patients that name nobody (HfPerson) */
   GHashTable           *referenced;     /* Patient id a record is about → file's display name */
   gint64                first_provenance;   /* the first provenance row of this import */
+  const char           *input_name;         /* bytes imported as "-": their name, or NULL */
 } Import;
 
 /* A person the input holds a Patient of. */
@@ -2144,7 +2145,8 @@ import_file (Import        *imp,
   g_clear_pointer (&imp->sha256, g_free);
   g_clear_pointer (&imp->origin, g_free);
   g_clear_pointer (&imp->source, g_free);
-  imp->display = standard_input != NULL ? g_strdup ("standard input")
+  imp->display = imp->input_name != NULL ? g_strdup (imp->input_name)
+                 : standard_input != NULL ? g_strdup ("standard input")
                                         : g_filename_display_name (file->path);
   imp->origin = g_strdup (file->origin);
   imp->source = g_strdup (file->origin);
@@ -2465,15 +2467,21 @@ hf_vault_import_files (HfVault               *vault,
                                      error);
 }
 
-gboolean
-hf_vault_import_files_with (HfVault                *vault,
-                            const char * const     *paths,
-                            const HfImportOptions  *options,
-                            HfImportProgressFunc    progress,
-                            gpointer                user_data,
-                            GCancellable           *cancellable,
-                            HfImportResult        **out,
-                            GError                **error)
+/* INPUT (may be NULL): what "-" reads instead of standard input, shown as INPUT_NAME, its
+ * source INPUT_ORIGIN. OUT_PROVENANCE: the first provenance row the import wrote, or 0. */
+static gboolean
+import_run (HfVault                *vault,
+            const char * const     *paths,
+            const HfImportOptions  *options,
+            GBytes                 *input,
+            const char             *input_name,
+            const char             *input_origin,
+            HfImportProgressFunc    progress,
+            gpointer                user_data,
+            GCancellable           *cancellable,
+            HfImportResult        **out,
+            gint64                 *out_provenance,
+            GError                **error)
 {
   g_autoptr(GPtrArray) files =
     g_ptr_array_new_with_free_func ((GDestroyNotify) _hf_import_file_free);
@@ -2509,11 +2517,19 @@ hf_vault_import_files_with (HfVault                *vault,
           HfImportFile *f = g_ptr_array_index (files, files->len - 1);
           g_autofree char *sum = NULL;
 
+          if (input != NULL)
+            {
+              standard_input = g_bytes_ref (input);
+              g_free (f->origin);
+              f->origin = g_strdup (input_origin);
+              continue;
+            }
           standard_input = _hf_import_read_standard_input (error);
           if (standard_input == NULL)
             return FALSE;
           /* Its own source, named by its content: the same text twice is the same source. */
           sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, standard_input);
+          g_free (f->origin);
           f->origin = g_strconcat ("stdin:", sum, NULL);
         }
     }
@@ -2540,6 +2556,7 @@ hf_vault_import_files_with (HfVault                *vault,
   imp.vocab_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.vocab_new = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.options = options;
+  imp.input_name = input_name;
   imp.people = g_ptr_array_new_with_free_func ((GDestroyNotify) input_person_free);
   imp.patient_person = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.anonymous = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -2646,6 +2663,8 @@ hf_vault_import_files_with (HfVault                *vault,
   ok = TRUE;
   if (out != NULL)
     *out = g_steal_pointer (&result);
+  if (out_provenance != NULL)
+    *out_provenance = imp.first_provenance;
 
 out:
   finalize_statements (&imp);
@@ -2668,6 +2687,41 @@ out:
   g_hash_table_unref (imp.anonymous);
   g_hash_table_unref (imp.referenced);
   return ok;
+}
+
+gboolean
+hf_vault_import_files_with (HfVault                *vault,
+                            const char * const     *paths,
+                            const HfImportOptions  *options,
+                            HfImportProgressFunc    progress,
+                            gpointer                user_data,
+                            GCancellable           *cancellable,
+                            HfImportResult        **out,
+                            GError                **error)
+{
+  return import_run (vault, paths, options, NULL, NULL, NULL, progress, user_data, cancellable,
+                     out, NULL, error);
+}
+
+gboolean
+hf_vault_import_bytes (HfVault                *vault,
+                       GBytes                 *input,
+                       const char             *name,
+                       const char             *origin,
+                       const HfImportOptions  *options,
+                       GCancellable           *cancellable,
+                       HfImportResult        **out,
+                       gint64                 *out_provenance,
+                       GError                **error)
+{
+  const char * const paths[] = { "-", NULL };
+
+  g_return_val_if_fail (input != NULL && name != NULL && origin != NULL, FALSE);
+
+  if (out_provenance != NULL)
+    *out_provenance = 0;
+  return import_run (vault, paths, options, input, name, origin, NULL, NULL, cancellable, out,
+                     out_provenance, error);
 }
 
 /* {{{ batches: the storing path for resources fetched by a source's sync */

@@ -63,6 +63,20 @@ gboolean  hf_vault_import_files_with (HfVault                *vault,
                                       HfImportResult        **out,
                                       GError                **error);
 
+/* The same for one document in memory (INPUT: a Bundle, a resource or NDJSON), such as the
+ * payload of a verified signed bundle, shown as NAME, its source ORIGIN (the same origin
+ * twice is the same source). OUT_PROVENANCE (may be NULL): the provenance row its records
+ * were stored under, or 0 when nothing new was stored. */
+gboolean  hf_vault_import_bytes (HfVault                *vault,
+                                 GBytes                 *input,
+                                 const char             *name,
+                                 const char             *origin,
+                                 const HfImportOptions  *options,
+                                 GCancellable           *cancellable,
+                                 HfImportResult        **out,
+                                 gint64                 *out_provenance,
+                                 GError                **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfImportResult, hf_import_result_free)
 
 G_END_DECLS
