@@ -418,20 +418,24 @@ no_consent_error (const char       *recipient,
 }
 
 HfDisclosure *
-hf_disclosure_export_fhir (HfVault            *vault,
-                           const char         *recipient,
-                           const char         *today,
-                           gint64              now,
-                           const char * const *only,
-                           const char         *output,
-                           HfShare           **share_out,
-                           GError            **error)
+hf_disclosure_export (HfVault                *vault,
+                      const char             *recipient,
+                      const char             *today,
+                      gint64                  now,
+                      const char * const     *only,
+                      const char             *format,
+                      HfDisclosureEncodeFunc  encode,
+                      gpointer                encode_data,
+                      const char             *output,
+                      HfShare               **share_out,
+                      GError                **error)
 {
   g_autoptr(HfRecipient) who = NULL;
   g_autoptr(HfConsent) consent = NULL;
   g_autoptr(HfShare) share = NULL;
   g_autoptr(HfDisclosure) d = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) file = NULL;
   g_autoptr(GError) local = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *suffix = NULL;
@@ -441,6 +445,7 @@ hf_disclosure_export_fhir (HfVault            *vault,
 
   g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
   g_return_val_if_fail (recipient != NULL && today != NULL && output != NULL, NULL);
+  g_return_val_if_fail (format != NULL, NULL);
 
   if (!hf_vault_require (vault, HF_PERMISSION_SHARE, "share records", error))
     return NULL;
@@ -473,7 +478,11 @@ hf_disclosure_export_fhir (HfVault            *vault,
 
   d = g_new0 (HfDisclosure, 1);
   bytes = hf_disclosure_bundle (share, now, &d->items, &d->bundle_id);
-  data = g_bytes_get_data (bytes, &len);
+  file = encode != NULL ? encode (bytes, encode_data, error) : g_bytes_ref (bytes);
+  if (file == NULL)
+    return NULL;
+  g_clear_pointer (&bytes, g_bytes_unref);
+  data = g_bytes_get_data (file, &len);
   d->at = now;
   d->recipient_id = who->id;
   d->recipient = g_strdup (who->name);
@@ -481,7 +490,7 @@ hf_disclosure_export_fhir (HfVault            *vault,
   d->recipient_contact = g_strdup (who->contact);
   d->purposes = g_strdupv (consent->terms.purposes);
   d->consent_version = consent->version;
-  d->format = g_strdup ("fhir");
+  d->format = g_strdup (format);
   d->summary = summary_json (share);
   d->output_sha256 = sha256_hex (data, len);
   d->actor = g_strdup (hf_vault_get_member_name (vault));
@@ -516,6 +525,20 @@ hf_disclosure_export_fhir (HfVault            *vault,
   if (share_out != NULL)
     *share_out = g_steal_pointer (&share);
   return g_steal_pointer (&d);
+}
+
+HfDisclosure *
+hf_disclosure_export_fhir (HfVault            *vault,
+                           const char         *recipient,
+                           const char         *today,
+                           gint64              now,
+                           const char * const *only,
+                           const char         *output,
+                           HfShare           **share_out,
+                           GError            **error)
+{
+  return hf_disclosure_export (vault, recipient, today, now, only, "fhir", NULL, NULL, output,
+                               share_out, error);
 }
 
 /* }}} */
