@@ -555,8 +555,14 @@ test_cli (Fixture       *f,
   }
   CLEAR ();
 
-  /* Formats of the next issue; a read-only caregiver; a caregiver beyond the owner's consent. */
+  /* A signed export before the issuer is set; formats not made yet; a read-only caregiver; a
+   * caregiver beyond the owner's consent. */
   g_assert_cmpint (RUN (NULL, f->pass_file, "export", OSEI, "--format", "jws", "--output", file),
+                   ==, 3);
+  g_assert_nonnull (strstr (err, "Set the issuer first: healthfolio-cli issuer set https://"));
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  CLEAR ();
+  g_assert_cmpint (RUN (NULL, f->pass_file, "export", OSEI, "--format", "shc", "--output", file),
                    ==, 1);
   g_assert_nonnull (strstr (err, "not available yet"));
   CLEAR ();
