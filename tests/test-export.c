@@ -361,6 +361,60 @@ test_issuer (Fixture       *f,
   g_assert_cmpuint (count_audit (f, "issuer set"), ==, 2);
 }
 
+/* Who may do what: a caregiver signs exports (within consents) but neither rotates the key
+ * nor sets the issuer; a read-only caregiver signs nothing. */
+static void
+test_permissions (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(HfSecret) bob_pass = hf_test_secret ("bob's own passphrase");
+  g_autoptr(HfSecret) eve_pass = hf_test_secret ("eve reads, only reads");
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) bob = NULL;
+  g_autoptr(HfVault) eve = NULL;
+  g_autoptr(HfJoseKey) key = NULL;
+  g_autofree char *issuer = NULL;
+
+  g_assert_true (hf_vault_add_member (f->vault, "Bob", HF_ROLE_CAREGIVER, bob_pass, &code,
+                                      &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&code, hf_secret_free);
+  g_assert_true (hf_vault_add_member (f->vault, "Eve", HF_ROLE_CAREGIVER_READ_ONLY, eve_pass,
+                                      &code, &error));
+  g_assert_no_error (error);
+  g_assert_true (hf_issuer_set (f->vault, ISSUER, &error));
+  hf_vault_lock (f->vault);
+  g_clear_object (&f->vault);
+
+  bob = hf_vault_open (f->td.vault, "Bob", bob_pass, &error);
+  g_assert_no_error (error);
+  if (bob == NULL)
+    g_error ("Bob cannot open the vault");
+  key = hf_signing_key_get (bob, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  g_assert_null (hf_signing_key_rotate (bob, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_false (hf_issuer_set (bob, "https://bob.example", &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  hf_vault_lock (bob);
+
+  eve = hf_vault_open (f->td.vault, "Eve", eve_pass, &error);
+  g_assert_no_error (error);
+  if (eve == NULL)
+    g_error ("Eve cannot open the vault");
+  g_assert_null (hf_signing_key_get (eve, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  issuer = hf_issuer_get (eve, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (issuer, ==, ISSUER);
+  hf_vault_lock (eve);
+}
+
 /* }}} */
 /* {{{ exports, by the core */
 
@@ -936,6 +990,7 @@ main (int    argc,
 
   g_test_add ("/hf/export/signing-keys", Fixture, NULL, setup, test_signing_keys, teardown);
   g_test_add ("/hf/export/issuer", Fixture, NULL, setup, test_issuer, teardown);
+  g_test_add ("/hf/export/permissions", Fixture, NULL, setup, test_permissions, teardown);
   g_test_add ("/hf/export/formats", Fixture, NULL, setup, test_export_formats, teardown);
   g_test_add ("/hf/export/no-key", Fixture, NULL, setup, test_export_no_key, teardown);
   g_test_add ("/hf/export/jose-tokens", Fixture, NULL, setup, test_jose_tokens, teardown);
