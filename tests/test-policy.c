@@ -997,11 +997,12 @@ test_facts_follow_rows (Fixture       *f,
     before = share_text (share);
   }
 
-  /* The vault as schema 8 left it: no facts. Opening it makes them. */
+  /* The vault as schema 8 left it: no facts (and no signing keys). Opening it makes them. */
   g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
                               "DROP TRIGGER share_fact_gone; DROP TRIGGER share_fact_old; "
                               "DROP TRIGGER share_fact_linked; DROP TRIGGER share_fact_summary; "
-                              "DROP TABLE share_fact; PRAGMA user_version = 8", NULL));
+                              "DROP TABLE share_fact; DROP TABLE issuer; "
+                              "DROP TABLE signing_key; PRAGMA user_version = 8", NULL));
   hf_vault_lock (f->vault);
   g_clear_object (&f->vault);
   f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);
