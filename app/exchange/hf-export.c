@@ -125,6 +125,19 @@ encode (GBytes   *bundle,
   gconstpointer bytes;
   gsize length;
 
+  /* A token larger than hf-jose reads would be one no Healthfolio could open: a JWE is about
+   * 1.8 times the Bundle (base64url twice), a JWS 1.34 times. */
+  length = g_bytes_get_size (bundle);
+  if ((e->format == HF_EXPORT_JWE ? length / 3 * 4 / 3 * 4 : length / 3 * 4) + 4096 >
+      HF_JOSE_MAX_TOKEN)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "This export is too large to sign%s (a %.0f MB Bundle; a token may be at "
+                   "most %d MB); export fewer categories at a time with --only.",
+                   e->format == HF_EXPORT_JWE ? " and encrypt" : "", length / 1e6,
+                   HF_JOSE_MAX_TOKEN / (1024 * 1024));
+      return NULL;
+    }
   /* The key is fetched (or made) only now, once the consent and policy let the export go. */
   if ((key = hf_signing_key_get (e->vault, &kid, error)) == NULL)
     return NULL;
