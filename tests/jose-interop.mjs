@@ -92,7 +92,8 @@ try {
   jose = await import(pathToFileURL(join(here, 'node_modules', 'jose', 'dist', 'node', 'esm',
                                          'index.js')).href);
 } catch (e) {
-  process.stderr.write(`jose-interop: jose is not installed in tests/node_modules (${e.message})\n`);
+  process.stderr.write('jose-interop: jose is not installed in tests/node_modules: '
+                       + `${e.message}\n`);
   process.exit(3);
 }
 

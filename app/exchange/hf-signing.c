@@ -285,15 +285,14 @@ hf_signing_jwks (HfVault  *vault,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_autoptr(HfJoseKey) key = key_from_row (stmt, 1, FALSE, error);
+      const char *retired_kid = (const char *) sqlite3_column_text (stmt, 0);
 
       if (key == NULL)
         {
           sqlite3_finalize (stmt);
           return NULL;
         }
-      json_array_add_object_element (keys, public_jwk (key,
-                                                       (const char *) sqlite3_column_text (stmt,
-                                                                                           0)));
+      json_array_add_object_element (keys, public_jwk (key, retired_kid));
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
