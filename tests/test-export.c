@@ -936,6 +936,12 @@ test_cli (Fixture       *f,
   CLEAR ();
   g_assert_cmpint (RUN ("disclosures", "verify", jwe_pass), ==, 0);
   CLEAR ();
+  g_assert_cmpint (RUN ("disclosures", "list"), ==, 0);
+  g_assert_nonnull (strstr (out, "consent version 1, by Carla; file SHA-256"));
+  g_assert_nonnull (strstr (out, "consent version 1, by Carla, signed (JWS); file SHA-256"));
+  g_assert_nonnull (strstr (out, "consent version 1, by Carla, signed and encrypted (JWE); file "
+                                 "SHA-256"));
+  CLEAR ();
   g_assert_cmpint (RUN ("--json", "disclosures", "list"), ==, 0);
   {
     g_autoptr(JsonNode) node = json_from_string (out, NULL);

@@ -371,9 +371,9 @@ record_disclosure (HfVault       *vault,
   if (rc != SQLITE_DONE)
     goto fail;
 
-  detail = g_strdup_printf ("to %s: %u records (%s), consent version %d, file SHA-256 %s",
-                            d->recipient, d->n_items, counts, d->consent_version,
-                            d->output_sha256);
+  detail = g_strdup_printf ("to %s: %u records (%s), consent version %d, format %s, file "
+                            "SHA-256 %s", d->recipient, d->n_items, counts, d->consent_version,
+                            d->format, d->output_sha256);
   if (!_hf_audit_append (db, _hf_vault_get_audit_key (vault), d->actor, "export", detail, error) ||
       !_hf_db_commit (db, error))
     {
@@ -843,6 +843,17 @@ purpose_words (const char *code)
   return NULL;
 }
 
+/* How the file was protected, for a sentence: nothing for a plain FHIR Bundle. */
+static const char *
+format_words (const char *format)
+{
+  if (g_strcmp0 (format, "jws") == 0)
+    return ", signed (JWS)";
+  if (g_strcmp0 (format, "jwe") == 0)
+    return ", signed and encrypted (JWE)";
+  return "";
+}
+
 char *
 hf_disclosure_describe (const HfDisclosure *d)
 {
@@ -861,8 +872,9 @@ hf_disclosure_describe (const HfDisclosure *d)
       else
         g_string_append_printf (out, ", for purpose %s", d->purposes[i]);
     }
-  g_string_append_printf (out, ", consent version %d, by %s; file SHA-256 %.12s…",
-                          d->consent_version, d->actor, d->output_sha256);
+  g_string_append_printf (out, ", consent version %d, by %s%s; file SHA-256 %.12s…",
+                          d->consent_version, d->actor, format_words (d->format),
+                          d->output_sha256);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
