@@ -18,6 +18,7 @@
 #include "hf-records-private.h"
 #include "hf-secure.h"
 #include "hf-share-fact-private.h"
+#include "hf-signing-private.h"
 #include "hf-source-private.h"
 #include "hf-trust-private.h"
 #include "hf-vault-private.h"
@@ -40,8 +41,8 @@ hf_core_init (void)
       _hf_vault_add_migration (7, _hf_labels_migrate_v7);    /* sharing: sensitivity labels */
       _hf_vault_add_migration (8, _hf_disclosure_migrate_v8); /* sharing: disclosures */
       _hf_vault_add_migration (9, _hf_share_facts_migrate_v9); /* sharing: what a share reads */
-      /* sharing→exchange: trust; becomes 11 after the signing keys */
-      _hf_vault_add_migration (10, _hf_trust_migrate);
+      _hf_vault_add_migration (10, _hf_signing_migrate_v10); /* exchange: signing keys, issuer */
+      _hf_vault_add_migration (11, _hf_trust_migrate);        /* exchange: trust, signed imports */
       _hf_import_add_observer (&_hf_label_observer);         /* sharing: labels at import */
       _hf_import_add_observer (&_hf_share_fact_observer);    /* sharing: share facts at import */
       g_once_init_leave (&migrations_added, 1);

@@ -428,6 +428,88 @@ test_export_refused (Fixture       *f,
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* A format's encoder: the Bundle's bytes reversed (a stand-in for signing or encrypting). */
+static GBytes *
+reverse_encode (GBytes   *bundle,
+                gpointer  data,
+                GError  **error)
+{
+  gsize len;
+  const guint8 *in = g_bytes_get_data (bundle, &len);
+  guint8 *out = g_malloc (len);
+
+  *(guint *) data += 1;
+  for (gsize i = 0; i < len; i++)
+    out[i] = in[len - 1 - i];
+  return g_bytes_new_take (out, len);
+}
+
+static GBytes *
+refuse_encode (GBytes   *bundle,
+               gpointer  data,
+               GError  **error)
+{
+  *(guint *) data += 1;
+  g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT, "The encoder refused.");
+  return NULL;
+}
+
+/* Every format goes through hf_disclosure_export: the same consent check before the encoder
+ * runs, the disclosure recorded with the format and the SHA-256 of the file's bytes (not the
+ * Bundle's), and an encoder's refusal leaves no file and no record. */
+static void
+test_export_encoded (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->td.dir, "osei.rev", NULL);
+  g_autofree char *fhir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfDisclosure) d = NULL;
+  g_autoptr(HfDisclosure) plain = NULL;
+  g_autoptr(HfDisclosure) found = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GBytes) file = NULL;
+  g_autofree char *sum = NULL;
+  guint calls = 0;
+
+  import (f, CARLA);
+  g_assert_null (hf_disclosure_export (f->vault, OSEI, TODAY, NOW, NULL, "x-reversed",
+                                       reverse_encode, &calls, path, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_cmpuint (calls, ==, 0);
+
+  set_consent (f, "immunizations", NULL);
+  g_assert_null (hf_disclosure_export (f->vault, OSEI, TODAY, NOW, NULL, "x-refused",
+                                       refuse_encode, &calls, path, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_cmpuint (calls, ==, 1);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  list = hf_disclosure_list (f->vault, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+
+  d = hf_disclosure_export (f->vault, OSEI, TODAY, NOW, NULL, "x-reversed", reverse_encode,
+                            &calls, path, NULL, &error);
+  g_assert_no_error (error);
+  if (d == NULL)
+    g_error ("no disclosure");
+  g_assert_cmpuint (calls, ==, 2);
+  plain = export_to (f, "osei.json", &fhir, NULL);
+  file = hf_test_read (path);
+  sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, file);
+  g_assert_cmpstr (d->format, ==, "x-reversed");
+  g_assert_cmpstr (d->output_sha256, ==, sum);
+  g_assert_cmpstr (d->output_sha256, !=, plain->output_sha256);
+  g_assert_cmpstr (d->bundle_id, ==, plain->bundle_id);
+  g_assert_cmpuint (d->n_items, ==, plain->n_items);
+  found = hf_disclosure_verify (f->vault, file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (found != NULL && found->id == d->id);
+  g_assert_cmpstr (plain->format, ==, "fhir");
+}
+
 /* The accounting as IHE Basic Audit PrivacyDisclosure AuditEvents: valid R4. */
 static void
 test_audit_events (Fixture       *f,
@@ -555,8 +637,14 @@ test_cli (Fixture       *f,
   }
   CLEAR ();
 
-  /* Formats of the next issue; a read-only caregiver; a caregiver beyond the owner's consent. */
+  /* A signed export before the issuer is set; formats not made yet; a read-only caregiver; a
+   * caregiver beyond the owner's consent. */
   g_assert_cmpint (RUN (NULL, f->pass_file, "export", OSEI, "--format", "jws", "--output", file),
+                   ==, 3);
+  g_assert_nonnull (strstr (err, "Set the issuer first: healthfolio-cli issuer set https://"));
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  CLEAR ();
+  g_assert_cmpint (RUN (NULL, f->pass_file, "export", OSEI, "--format", "shc", "--output", file),
                    ==, 1);
   g_assert_nonnull (strstr (err, "not available yet"));
   CLEAR ();
@@ -634,6 +722,8 @@ main (int    argc,
               teardown);
   g_test_add ("/hf/disclosure/part2", Fixture, NULL, setup, test_part2, teardown);
   g_test_add ("/hf/disclosure/export-refused", Fixture, NULL, setup, test_export_refused,
+              teardown);
+  g_test_add ("/hf/disclosure/export-encoded", Fixture, NULL, setup, test_export_encoded,
               teardown);
   g_test_add ("/hf/disclosure/audit-events", Fixture, NULL, setup, test_audit_events, teardown);
   g_test_add ("/hf/disclosure/cli", Fixture, NULL, setup, test_cli, teardown);

@@ -987,7 +987,8 @@ test_facts_follow_rows (Fixture       *f,
                               "DROP TRIGGER share_fact_gone; DROP TRIGGER share_fact_old; "
                               "DROP TRIGGER share_fact_linked; DROP TRIGGER share_fact_summary; "
                               "DROP TABLE share_fact; DROP TABLE import_signature; "
-                              "DROP TABLE trust_issuer; PRAGMA user_version = 8", NULL));
+                              "DROP TABLE trust_issuer; DROP TABLE issuer; "
+                              "DROP TABLE signing_key; PRAGMA user_version = 8", NULL));
   hf_vault_lock (f->vault);
   g_clear_object (&f->vault);
   f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);

@@ -227,4 +227,21 @@ int hf_cli_disclosures_verify (HfCliGlobals  *g,
                                int            argc,
                                char         **argv);
 
+/* Commands: keys and issuer (hf-cli-keys.c). */
+int hf_cli_keys_show          (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_keys_export_jwks   (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_keys_rotate        (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_issuer_set         (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_issuer_show        (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+
 G_END_DECLS

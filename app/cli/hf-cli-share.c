@@ -11,6 +11,7 @@
 #include "hf-cli-private.h"
 
 #include "hf-disclosure.h"
+#include "hf-export.h"
 #include "hf-fhir.h"
 #include "hf-label.h"
 #include "hf-person.h"
@@ -326,16 +327,23 @@ hf_cli_export (HfCliGlobals  *g,
   g_autoptr(HfVault) vault = NULL;
   g_autoptr(HfShare) share = NULL;
   g_autoptr(HfDisclosure) d = NULL;
-  g_autofree char *format = NULL;
+  g_autoptr(HfSecret) passphrase = NULL;
+  g_autofree char *format_text = NULL;
   g_autofree char *output = NULL;
   g_autofree char *only_text = NULL;
+  g_autofree char *passphrase_file = NULL;
   g_autofree char *today = hf_policy_today ();
   g_auto(GStrv) only = NULL;
+  HfExportFormat format;
   GError *error = NULL;
   GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "fhir (jws, jwe, shc, ips and pdf: later)",
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
+      "fhir (a FHIR R4 Bundle), jws (that Bundle signed) or jwe (signed, then encrypted)",
       "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The file to write", "FILE" },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file,
+      "jwe: encrypt with the passphrase on the first line of FILE instead of to the "
+      "recipient's key", "FILE" },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only_text,
       "Only these of the permitted categories", "CATEGORY,…" },
     { NULL }
@@ -345,32 +353,57 @@ hf_cli_export (HfCliGlobals  *g,
   code = parse_options (entries, "RECIPIENT",
                         "Write what RECIPIENT's consent shares to FILE, and record the "
                         "disclosure (see “disclosures list”). --format fhir writes a FHIR R4 "
-                        "Bundle, not encrypted.", &argc, &argv);
+                        "Bundle, not encrypted; jws signs exactly those bytes with the vault's "
+                        "key (ES256; needs the issuer set), still readable by anyone with the "
+                        "file; jwe encrypts that JWS to the recipient's key, or with "
+                        "--passphrase-file.", &argc, &argv);
   if (code != 0)
     return code;
   if (argc != 2)
     return hf_cli_usage_error ("export needs one RECIPIENT.");
-  if (format == NULL || output == NULL)
-    return hf_cli_usage_error ("export needs --format fhir and --output FILE.");
-  if (g_str_equal (format, "jws") || g_str_equal (format, "jwe") || g_str_equal (format, "shc") ||
-      g_str_equal (format, "ips") || g_str_equal (format, "pdf"))
-    return hf_cli_usage_error ("The %s format is not available yet; use --format fhir.", format);
-  if (!g_str_equal (format, "fhir"))
-    return hf_cli_usage_error ("“%s” is not an export format; use --format fhir.", format);
+  if (format_text == NULL || output == NULL)
+    return hf_cli_usage_error ("export needs --format fhir, jws or jwe and --output FILE.");
+  if (g_str_equal (format_text, "shc") || g_str_equal (format_text, "ips") ||
+      g_str_equal (format_text, "pdf"))
+    return hf_cli_usage_error ("The %s format is not available yet; use --format fhir, jws or "
+                               "jwe.", format_text);
+  if (!hf_export_format_from_string (format_text, &format))
+    return hf_cli_usage_error ("“%s” is not an export format; use --format fhir, jws or jwe.",
+                               format_text);
+  if (passphrase_file != NULL && format != HF_EXPORT_JWE)
+    return hf_cli_usage_error ("--passphrase-file is for --format jwe only; the %s format is "
+                               "not encrypted.", format_text);
   if ((code = only_categories (only_text, &only)) != 0)
     return code;
+  if (passphrase_file != NULL)
+    {
+      passphrase = hf_secret_read_file (passphrase_file, &error);
+      if (passphrase == NULL)
+        return hf_cli_fail (error);
+      if (hf_secret_get_size (passphrase) == 0)
+        return hf_cli_usage_error ("The passphrase file's first line is empty; put the "
+                                   "passphrase for the recipient there.");
+    }
 
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
     return hf_cli_fail (error);
-  d = hf_disclosure_export_fhir (vault, argv[1], today, g_get_real_time (),
-                                 (const char * const *) only, output, &share, &error);
+  d = hf_export (vault, argv[1], today, g_get_real_time (), (const char * const *) only, format,
+                 passphrase, output, &share, &error);
   if (d == NULL)
     return hf_cli_fail (error);
   hf_vault_lock (vault);
 
-  g_printerr ("healthfolio-cli: warning: %s is not encrypted; anyone who gets the file can read "
-              "these records. Send it only in a way you trust.\n", output);
+  if (format == HF_EXPORT_FHIR)
+    g_printerr ("healthfolio-cli: warning: %s is not encrypted; anyone who gets the file can "
+                "read these records. Send it only in a way you trust.\n", output);
+  else if (format == HF_EXPORT_JWS)
+    g_printerr ("healthfolio-cli: warning: %s is signed but not encrypted; anyone who gets the "
+                "file can read these records. Send it only in a way you trust, or use "
+                "--format jwe.\n", output);
+  else if (passphrase != NULL)
+    g_printerr ("healthfolio-cli: %s is encrypted with the passphrase; give it to the recipient "
+                "another way than the file.\n", output);
   if (share->part2)
     g_printerr ("healthfolio-cli: some records are protected by 42 CFR Part 2; the file carries "
                 "this notice:\n%s\n", hf_label_part2_notice ());
@@ -379,6 +412,7 @@ hf_cli_export (HfCliGlobals  *g,
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
       add_string_member (b, "file", output);
+      add_string_member (b, "format", d->format);
       add_string_member (b, "sha256", d->output_sha256);
       add_string_member (b, "bundle", d->bundle_id);
       json_builder_set_member_name (b, "records");

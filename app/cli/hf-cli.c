@@ -84,8 +84,9 @@ static const Command commands[] = {
   { "label", "rules", "", "the rule table that labels records sensitive", hf_cli_label_rules },
   { "share", "preview", "RECIPIENT [--only CATEGORY,…] [--verbose]",
     "what a recipient would get, and what is withheld and why", hf_cli_share_preview },
-  { "export", NULL, "RECIPIENT --format fhir --output FILE [--only CATEGORY,…]",
-    "write what a recipient's consent shares; records the disclosure", hf_cli_export },
+  { "export", NULL, "RECIPIENT --format fhir|jws|jwe --output FILE [--passphrase-file FILE] "
+    "[--only CATEGORY,…]", "write what a recipient's consent shares; records the disclosure",
+    hf_cli_export },
   { "trust", "add", "ISS --jwks FILE", "trust an issuer's signing keys, added by hand",
     hf_cli_trust_add },
   { "trust", "list", "", "the trusted issuers and how their keys got here", hf_cli_trust_list },
@@ -96,6 +97,14 @@ static const Command commands[] = {
     "every disclosure this vault made", hf_cli_disclosures_list },
   { "disclosures", "verify", "FILE", "whether a file is a disclosure this vault made",
     hf_cli_disclosures_verify },
+  { "keys", "show", "[--json]", "the vault's public signing key and its kid", hf_cli_keys_show },
+  { "keys", "export-jwks", "FILE", "write the public signing keys (JWKS) to publish",
+    hf_cli_keys_export_jwks },
+  { "keys", "rotate", "", "a new signing key; the old one stays in the JWKS",
+    hf_cli_keys_rotate },
+  { "issuer", "set", "URL", "the https address signed exports name as issuer",
+    hf_cli_issuer_set },
+  { "issuer", "show", "", "show the issuer", hf_cli_issuer_show },
 };
 
 static void

@@ -371,9 +371,9 @@ record_disclosure (HfVault       *vault,
   if (rc != SQLITE_DONE)
     goto fail;
 
-  detail = g_strdup_printf ("to %s: %u records (%s), consent version %d, file SHA-256 %s",
-                            d->recipient, d->n_items, counts, d->consent_version,
-                            d->output_sha256);
+  detail = g_strdup_printf ("to %s: %u records (%s), consent version %d, format %s, file "
+                            "SHA-256 %s", d->recipient, d->n_items, counts, d->consent_version,
+                            d->format, d->output_sha256);
   if (!_hf_audit_append (db, _hf_vault_get_audit_key (vault), d->actor, "export", detail, error) ||
       !_hf_db_commit (db, error))
     {
@@ -418,20 +418,24 @@ no_consent_error (const char       *recipient,
 }
 
 HfDisclosure *
-hf_disclosure_export_fhir (HfVault            *vault,
-                           const char         *recipient,
-                           const char         *today,
-                           gint64              now,
-                           const char * const *only,
-                           const char         *output,
-                           HfShare           **share_out,
-                           GError            **error)
+hf_disclosure_export (HfVault                *vault,
+                      const char             *recipient,
+                      const char             *today,
+                      gint64                  now,
+                      const char * const     *only,
+                      const char             *format,
+                      HfDisclosureEncodeFunc  encode,
+                      gpointer                encode_data,
+                      const char             *output,
+                      HfShare               **share_out,
+                      GError                **error)
 {
   g_autoptr(HfRecipient) who = NULL;
   g_autoptr(HfConsent) consent = NULL;
   g_autoptr(HfShare) share = NULL;
   g_autoptr(HfDisclosure) d = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) file = NULL;
   g_autoptr(GError) local = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *suffix = NULL;
@@ -441,6 +445,7 @@ hf_disclosure_export_fhir (HfVault            *vault,
 
   g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
   g_return_val_if_fail (recipient != NULL && today != NULL && output != NULL, NULL);
+  g_return_val_if_fail (format != NULL, NULL);
 
   if (!hf_vault_require (vault, HF_PERMISSION_SHARE, "share records", error))
     return NULL;
@@ -473,7 +478,11 @@ hf_disclosure_export_fhir (HfVault            *vault,
 
   d = g_new0 (HfDisclosure, 1);
   bytes = hf_disclosure_bundle (share, now, &d->items, &d->bundle_id);
-  data = g_bytes_get_data (bytes, &len);
+  file = encode != NULL ? encode (bytes, encode_data, error) : g_bytes_ref (bytes);
+  if (file == NULL)
+    return NULL;
+  g_clear_pointer (&bytes, g_bytes_unref);
+  data = g_bytes_get_data (file, &len);
   d->at = now;
   d->recipient_id = who->id;
   d->recipient = g_strdup (who->name);
@@ -481,7 +490,7 @@ hf_disclosure_export_fhir (HfVault            *vault,
   d->recipient_contact = g_strdup (who->contact);
   d->purposes = g_strdupv (consent->terms.purposes);
   d->consent_version = consent->version;
-  d->format = g_strdup ("fhir");
+  d->format = g_strdup (format);
   d->summary = summary_json (share);
   d->output_sha256 = sha256_hex (data, len);
   d->actor = g_strdup (hf_vault_get_member_name (vault));
@@ -516,6 +525,20 @@ hf_disclosure_export_fhir (HfVault            *vault,
   if (share_out != NULL)
     *share_out = g_steal_pointer (&share);
   return g_steal_pointer (&d);
+}
+
+HfDisclosure *
+hf_disclosure_export_fhir (HfVault            *vault,
+                           const char         *recipient,
+                           const char         *today,
+                           gint64              now,
+                           const char * const *only,
+                           const char         *output,
+                           HfShare           **share_out,
+                           GError            **error)
+{
+  return hf_disclosure_export (vault, recipient, today, now, only, "fhir", NULL, NULL, output,
+                               share_out, error);
 }
 
 /* }}} */
@@ -820,6 +843,17 @@ purpose_words (const char *code)
   return NULL;
 }
 
+/* How the file was protected, for a sentence: nothing for a plain FHIR Bundle. */
+static const char *
+format_words (const char *format)
+{
+  if (g_strcmp0 (format, "jws") == 0)
+    return ", signed (JWS)";
+  if (g_strcmp0 (format, "jwe") == 0)
+    return ", signed and encrypted (JWE)";
+  return "";
+}
+
 char *
 hf_disclosure_describe (const HfDisclosure *d)
 {
@@ -838,8 +872,9 @@ hf_disclosure_describe (const HfDisclosure *d)
       else
         g_string_append_printf (out, ", for purpose %s", d->purposes[i]);
     }
-  g_string_append_printf (out, ", consent version %d, by %s; file SHA-256 %.12s…",
-                          d->consent_version, d->actor, d->output_sha256);
+  g_string_append_printf (out, ", consent version %d, by %s%s; file SHA-256 %.12s…",
+                          d->consent_version, d->actor, format_words (d->format),
+                          d->output_sha256);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 

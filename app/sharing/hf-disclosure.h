@@ -40,7 +40,7 @@ typedef struct
   char       *recipient_contact;  /* or NULL */
   char      **purposes;           /* v3 PurposeOfUse codes */
   int         consent_version;
-  char       *format;             /* "fhir" */
+  char       *format;             /* "fhir", "jws", "jwe" */
   char       *summary;            /* JSON: {"immunizations": 12, …}, records per category */
   char       *output_sha256;      /* hex, of the file's bytes */
   char       *bundle_id;          /* the Bundle's identifier ("urn:uuid:…") */
@@ -62,11 +62,33 @@ GBytes       *hf_disclosure_bundle    (const HfShare       *share,
                                        GPtrArray          **items,
                                        char               **bundle_id);
 
+/* Turns the Bundle's bytes (BUNDLE) into the bytes of the export's file: a signed or encrypted
+ * form of them. NULL with ERROR set refuses the export (nothing is written or recorded). */
+typedef GBytes *(*HfDisclosureEncodeFunc) (GBytes   *bundle,
+                                           gpointer  data,
+                                           GError  **error);
+
 /* Exports what RECIPIENT's current consent shares (ONLY: or just these of its categories) to
- * OUTPUT as a FHIR Bundle (hf_disclosure_bundle, NOW its timestamp and the disclosure's time),
- * written with mode 0600 and atomically, and records the disclosure (and logs it in the
- * activity log) in one transaction. Needs HF_PERMISSION_SHARE; no consent in force, or nothing
- * to share, is HF_ERROR_NOT_PERMITTED with a sentence. SHARE (or NULL) receives the share. */
+ * OUTPUT: the FHIR Bundle (hf_disclosure_bundle, NOW its timestamp and the disclosure's time)
+ * as ENCODE (with DATA) turns it into the file's bytes, or the Bundle itself when ENCODE is
+ * NULL; written with mode 0600 and atomically, and the disclosure recorded (FORMAT, and the
+ * SHA-256 of the file's bytes) and logged in the activity log in one transaction. Every format
+ * goes through here, so the same consent, policy and accounting apply to each. Needs
+ * HF_PERMISSION_SHARE; no consent in force, or nothing to share, is HF_ERROR_NOT_PERMITTED with
+ * a sentence. SHARE (or NULL) receives the share. */
+HfDisclosure *hf_disclosure_export      (HfVault                *vault,
+                                         const char             *recipient,
+                                         const char             *today,
+                                         gint64                  now,
+                                         const char * const     *only,
+                                         const char             *format,
+                                         HfDisclosureEncodeFunc  encode,
+                                         gpointer                data,
+                                         const char             *output,
+                                         HfShare               **share,
+                                         GError                **error);
+
+/* hf_disclosure_export() of the Bundle itself, format "fhir". */
 HfDisclosure *hf_disclosure_export_fhir (HfVault           *vault,
                                          const char        *recipient,
                                          const char        *today,
