@@ -24,6 +24,7 @@
 #include "hf-recipient.h"
 #include "hf-signing.h"
 #include "hf-test-util.h"
+#include "hf-vault-private.h"
 
 #define PASS "correct horse battery staple"
 #define OSEI "Dr. Osei"
@@ -986,6 +987,174 @@ test_cli (Fixture       *f,
 #undef CLEAR
 }
 
+/* {{{ round trips */
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* healthfolio-cli on the vault at VAULT (with the fixture's passphrase). */
+static int
+cli_on (Fixture     *f,
+        const char  *vault,
+        char       **out,
+        ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  va_list ap;
+  int status;
+
+  g_ptr_array_add (args, "--vault");
+  g_ptr_array_add (args, (gpointer) vault);
+  g_ptr_array_add (args, "--passphrase-file");
+  g_ptr_array_add (args, f->pass_file);
+  va_start (ap, out);
+  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  status = hf_test_cli_v (out, &err, (const char * const *) args->pdata);
+  if (status != 0)
+    g_test_message ("healthfolio-cli %s: exit %d: %s", (char *) args->pdata[4], status, err);
+  return status;
+}
+
+/* Every current record of the vault at PATH, "Type/id SHA-256" a line, sorted. */
+static char *
+records_of (Fixture    *f,
+            const char *path)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = hf_vault_open (path, NULL, pass, &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (_hf_vault_get_db (vault),
+                                       "SELECT resource_type || '/' || fhir_id || ' ' || "
+                                       "lower (hex (content_hash)) FROM resource WHERE "
+                                       "superseded_by IS NULL ORDER BY 1", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (text, "%s\n", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  hf_vault_lock (vault);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Export, verify, import: for jws, jwe to the recipient's key and jwe with a passphrase, the
+ * vault that imports the signed file holds exactly the records a plain import of the shared
+ * Bundle gives (type, id and the SHA-256 of each stored record), which are the records the
+ * disclosure lists; `show` says each was verified, and the records are not imported without
+ * the issuer's keys unless asked. */
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *secret_file = hf_test_write_file (&f->td, "secret.txt", "by phone\n");
+  g_autofree char *fhir = path_in (f, "osei.json");
+  g_autofree char *jwks = path_in (f, "jwks.json");
+  g_autofree char *plain_vault = path_in (f, "plain.hfvault");
+  g_autofree char *expected = NULL;
+  g_autoptr(HfDisclosure) disclosure = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  struct { const char *name, *format, *key_option, *key; } cases[] = {
+    { "osei.jws", "jws", NULL, NULL },
+    { "osei.jwe", "jwe", "--key", f->osei_private },
+    { "osei-pass.jwe", "jwe", "--passphrase-file", secret_file },
+  };
+  char *out = NULL;
+
+  g_assert_true (hf_issuer_set (f->vault, ISSUER, &error));
+  g_assert_no_error (error);
+  hf_vault_lock (f->vault);
+  g_clear_object (&f->vault);
+
+  /* What is shared, imported as a plain Bundle into a vault of its own. */
+  g_assert_cmpint (cli_on (f, f->td.vault, NULL, "export", OSEI, "--format", "fhir", "--output",
+                           fhir, NULL), ==, 0);
+  g_assert_cmpint (cli_on (f, plain_vault, NULL, "vault", "create", NULL), ==, 0);
+  g_assert_cmpint (cli_on (f, plain_vault, NULL, "import", fhir, NULL), ==, 0);
+  expected = records_of (f, plain_vault);
+  g_assert_cmpuint (strlen (expected), >, 0);
+  g_assert_cmpint (cli_on (f, f->td.vault, NULL, "keys", "export-jwks", jwks, NULL), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *token = path_in (f, cases[i].name);
+      g_autofree char *name = g_strdup_printf ("%s.hfvault", cases[i].name);
+      g_autofree char *vault = path_in (f, name);
+      g_autofree char *got = NULL;
+      const char *key_args[3] = { cases[i].key_option, cases[i].key, NULL };
+
+      if (g_str_equal (cases[i].format, "jwe") && cases[i].key_option[2] == 'p')
+        g_assert_cmpint (cli_on (f, f->td.vault, NULL, "export", OSEI, "--format", "jwe",
+                                 "--passphrase-file", secret_file, "--output", token, NULL), ==,
+                         0);
+      else
+        g_assert_cmpint (cli_on (f, f->td.vault, NULL, "export", OSEI, "--format",
+                                 cases[i].format, "--output", token, NULL), ==, 0);
+      g_assert_cmpint (cli_on (f, vault, NULL, "vault", "create", NULL), ==, 0);
+
+      /* Without the issuer's keys (offline): not imported. */
+      g_assert_cmpint (cli_on (f, vault, NULL, "import", token, "--offline", key_args[0],
+                               key_args[1], NULL), ==, 6);
+      g_assert_cmpstr (records_of (f, vault), ==, "");
+
+      g_assert_cmpint (cli_on (f, vault, NULL, "trust", "add", ISSUER, "--jwks", jwks, NULL), ==,
+                       0);
+      g_assert_cmpint (cli_on (f, vault, &out, "verify", token, "--offline", key_args[0],
+                               key_args[1], NULL), ==, 0);
+      g_assert_nonnull (strstr (out, ISSUER));
+      g_clear_pointer (&out, g_free);
+      g_assert_cmpint (cli_on (f, vault, NULL, "import", token, "--offline", key_args[0],
+                               key_args[1], NULL), ==, 0);
+      got = records_of (f, vault);
+      g_assert_cmpstr (got, ==, expected);
+      g_assert_cmpint (cli_on (f, vault, &out, "show", "1", NULL), ==, 0);
+      g_assert_nonnull (strstr (out, "Signed by " ISSUER));
+      g_clear_pointer (&out, g_free);
+    }
+
+  /* The records are the disclosure's: the same types and ids, as many. */
+  {
+    g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+    g_autoptr(GString) ids = g_string_new (NULL);
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+    g_auto(GStrv) rows = g_strsplit (expected, "\n", -1);
+
+    f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);
+    g_assert_no_error (error);
+    list = hf_disclosure_list (f->vault, NULL, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 1 + G_N_ELEMENTS (cases));
+    disclosure = hf_disclosure_get (f->vault,
+                                    ((HfDisclosure *) g_ptr_array_index (list, 0))->id, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < disclosure->items->len; i++)
+      {
+        HfDisclosureItem *item = g_ptr_array_index (disclosure->items, i);
+        g_ptr_array_add (lines, g_strdup_printf ("%s/%s", item->type, item->fhir_id));
+      }
+    g_ptr_array_sort (lines, compare_strings);
+    for (guint i = 0; i < lines->len; i++)
+      g_string_append_printf (ids, "%s\n", (char *) g_ptr_array_index (lines, i));
+    g_assert_cmpuint (g_strv_length (rows) - 1, ==, disclosure->items->len);
+    for (guint i = 0; rows[i] != NULL && rows[i][0] != '\0'; i++)
+      {
+        g_autofree char *id = g_strndup (rows[i], strcspn (rows[i], " "));
+        g_autofree char *line = g_strdup_printf ("%s\n", id);
+        g_assert_nonnull (strstr (ids->str, line));
+      }
+  }
+}
+
 /* }}} */
 
 int
@@ -1001,5 +1170,6 @@ main (int    argc,
   g_test_add ("/hf/export/no-key", Fixture, NULL, setup, test_export_no_key, teardown);
   g_test_add ("/hf/export/jose-tokens", Fixture, NULL, setup, test_jose_tokens, teardown);
   g_test_add ("/hf/export/cli", Fixture, NULL, setup, test_cli, teardown);
+  g_test_add ("/hf/export/round-trip", Fixture, NULL, setup, test_round_trip, teardown);
   return g_test_run ();
 }

@@ -423,11 +423,16 @@ hf_cli_import_signed (HfCliGlobals            *g,
     }
   if (result->verdict != HF_VERIFY_VALID && !s->unverified)
     {
-      g_autofree char *message =
-        g_strdup_printf ("Nothing was imported: the bundle is not verified (%s). Import it "
-                         "with --unverified to keep it marked as unverified.",
-                         result->verdict == HF_VERIFY_UNSIGNED ? "it is not signed"
-                                                               : result->reason);
+      /* The reason is a sentence of its own, with its full stop. */
+      g_autofree char *reason = g_strdup (result->verdict == HF_VERIFY_UNSIGNED
+                                          ? "It is not signed." : result->reason);
+      g_autofree char *message = NULL;
+
+      if (reason[0] != '\0' && g_ascii_islower (reason[0]))
+        reason[0] = g_ascii_toupper (reason[0]);
+      message = g_strdup_printf ("Nothing was imported: the bundle is not verified. %s%s Import "
+                                 "it with --unverified to keep it marked as unverified.", reason,
+                                 g_str_has_suffix (reason, ".") ? "" : ".");
       hf_cli_print_error (message);
       return EXIT_NOT_VERIFIED;
     }
