@@ -622,6 +622,7 @@ test_export_formats (Fixture       *f,
     g_autofree char *jwks2 = path_in (f, "jwks2.json");
 
     g_assert_no_error (error);
+    g_assert_nonnull (rotated);
     write_jwks (f, jwks2);
     g_assert_cmpint (JOSE (&out, "verify", jws, jwks2), ==, 0);
     g_clear_pointer (&out, g_free);
