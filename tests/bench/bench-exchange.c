@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "bench-data.h"
+#include "bench-util.h"
 #include "hf-consent.h"
 #include "hf-core.h"
 #include "hf-disclosure.h"
@@ -47,127 +48,6 @@
 #define TARGET     10000
 
 static guint rounds = ROUNDS;
-
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (GArray *ms)
-{
-  g_array_sort (ms, compare_double);
-  return g_array_index (ms, double, ms->len / 2);
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/* COUNTS' categories, sorted. */
-static GPtrArray *
-sorted_keys (GHashTable *counts)
-{
-  GPtrArray *names = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, counts);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (names, key);
-  g_ptr_array_sort (names, compare_names);
-  return names;
-}
-
-static void
-print_load (const char *when)
-{
-  g_autofree char *load = NULL;
-
-  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
-    printf ("exchange: load average %s: %s", when, load);
-}
-
-static void
-die (const char *what,
-     GError     *error)
-{
-  g_printerr ("bench-exchange: %s: %s\n", what, error != NULL ? error->message : "failed");
-  exit (1);
-}
-
-static void
-set_consent (HfVault            *vault,
-             const char * const *categories)
-{
-  g_auto(HfConsentTerms) terms = { 0 };
-  g_autoptr(HfConsent) consent = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *treat[] = { "TREAT", NULL };
-
-  terms.categories = g_strdupv ((char **) categories);
-  terms.purposes = g_strdupv ((char **) treat);
-  terms.permit_labels = g_new0 (char *, 1);
-  terms.include = g_new0 (char *, 1);
-  terms.exclude = g_new0 (char *, 1);
-  if ((consent = hf_consent_set (vault, RECIPIENT, &terms, &error)) == NULL)
-    die ("setting the consent", error);
-}
-
-/* The categories, at most three, whose records add up closest to TARGET without falling
- * short of it (the budget is for TARGET records: fewer would be an easier target). */
-static char **
-pick_categories (GHashTable *counts,
-                 guint64     target,
-                 guint64    *total)
-{
-  g_autoptr(GPtrArray) names = sorted_keys (counts);
-  guint64 best = G_MAXUINT64;
-  char **pick = NULL;
-
-  for (guint i = 0; i < names->len; i++)
-    for (guint j = i; j < names->len; j++)
-      for (guint k = j; k < names->len; k++)
-        {
-          const char *c[3] = { g_ptr_array_index (names, i), g_ptr_array_index (names, j),
-                               g_ptr_array_index (names, k) };
-          guint64 n = 0;
-          guint64 distance;
-
-          if (g_str_equal (c[0], HF_CATEGORY_DIRECTORY) ||
-              g_str_equal (c[1], HF_CATEGORY_DIRECTORY) ||
-              g_str_equal (c[2], HF_CATEGORY_DIRECTORY))
-            continue;
-          n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[0]));
-          if (j != i)
-            n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[1]));
-          if (k != j)
-            n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[2]));
-          if (n < target)
-            continue;
-          distance = n - target;
-          if (distance < best)
-            {
-              best = distance;
-              *total = n;
-              g_strfreev (pick);
-              pick = g_new0 (char *, 4);
-              pick[0] = g_strdup (c[0]);
-              if (j != i)
-                pick[1] = g_strdup (c[1]);
-              if (k != j)
-                pick[pick[1] != NULL ? 2 : 1] = g_strdup (c[2]);
-            }
-        }
-  return pick;
-}
 
 static double
 elapsed_ms (gint64 start)
@@ -198,10 +78,10 @@ time_jose (HfVault         *vault,
   g_autoptr(HfJoseKey) verifying = NULL;
 
   if ((signing = hf_signing_key_get (vault, &kid, &error)) == NULL)
-    die ("the signing key", error);
+    bench_die ("exchange", "the signing key", error);
   hf_jose_key_get_public (signing, x, y);
   if ((verifying = hf_jose_key_new_public (x, y, &error)) == NULL)
-    die ("the public signing key", error);
+    bench_die ("exchange", "the public signing key", error);
   issuer = hf_issuer_get (vault, &error);
 
   for (guint i = 0; i < rounds; i++)
@@ -217,10 +97,10 @@ time_jose (HfVault         *vault,
       jws = hf_export_sign (signing, kid, issuer, g_get_real_time () / G_USEC_PER_SEC, bytes,
                             length, &error);
       if (jws == NULL)
-        die ("signing", error);
+        bench_die ("exchange", "signing", error);
       jwe = hf_export_encrypt (jws, recipient_public, recipient_kid, NULL, 0, &error);
       if (jwe == NULL)
-        die ("encrypting", error);
+        bench_die ("exchange", "encrypting", error);
       t = elapsed_ms (start);
       g_array_append_val (seal, t);
       jws_length = strlen (jws);
@@ -232,18 +112,18 @@ time_jose (HfVault         *vault,
           (parsed_jws = hf_jws_parse (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
                                       &error)) == NULL ||
           !hf_jws_verify_es256 (parsed_jws, verifying, &error))
-        die ("decrypting and verifying", error);
+        bench_die ("exchange", "decrypting and verifying", error);
       t = elapsed_ms (start);
       g_array_append_val (open, t);
       if (!g_bytes_equal (hf_jws_get_payload (parsed_jws), bundle))
-        die ("the payload is not the Bundle", NULL);
+        bench_die ("exchange", "the payload is not the Bundle", NULL);
     }
   printf ("  JOSE on the Bundle's bytes: the JWS is %.1f MB, the JWE %.1f MB\n",
           jws_length / 1e6, jwe_length / 1e6);
   printf ("  sign + encrypt (hf_export_sign, hf_export_encrypt to the key):  median %7.1f ms "
-          "of %u (budget ≤ 300 ms)\n", median (seal), rounds);
+          "of %u (budget ≤ 300 ms)\n", bench_median (seal), rounds);
   printf ("  decrypt + verify (hf_jwe_parse/decrypt, hf_jws_parse/verify):   median %7.1f ms "
-          "of %u (budget ≤ 300 ms)\n", median (open), rounds);
+          "of %u (budget ≤ 300 ms)\n", bench_median (open), rounds);
 
   for (guint i = 0; i < rounds; i++)
     {
@@ -255,23 +135,23 @@ time_jose (HfVault         *vault,
       double t;
 
       if (jws == NULL)
-        die ("signing", error);
+        bench_die ("exchange", "signing", error);
       start = g_get_monotonic_time ();
       if ((jwe = hf_export_encrypt (jws, NULL, NULL, secret, 0, &error)) == NULL)
-        die ("encrypting with a passphrase", error);
+        bench_die ("exchange", "encrypting with a passphrase", error);
       t = elapsed_ms (start);
       g_array_append_val (seal_pass, t);
       start = g_get_monotonic_time ();
       if ((parsed = hf_jwe_parse (jwe, strlen (jwe), &error)) == NULL ||
           (plain = hf_jwe_decrypt (parsed, NULL, secret, &error)) == NULL)
-        die ("decrypting with a passphrase", error);
+        bench_die ("exchange", "decrypting with a passphrase", error);
       t = elapsed_ms (start);
       g_array_append_val (open_pass, t);
     }
   printf ("  encrypt the JWS with a passphrase (PBES2, 210,000 iterations):  median %7.1f ms "
-          "of %u\n", median (seal_pass), rounds);
+          "of %u\n", bench_median (seal_pass), rounds);
   printf ("  decrypt it with the passphrase:                                 median %7.1f ms "
-          "of %u\n", median (open_pass), rounds);
+          "of %u\n", bench_median (open_pass), rounds);
 }
 
 /* The whole export, consent to recorded disclosure, of FORMAT. */
@@ -297,13 +177,13 @@ time_export (HfVault        *vault,
                      &error);
       t = elapsed_ms (start);
       if (d == NULL)
-        die ("export", error);
+        bench_die ("exchange", "export", error);
       g_array_append_val (ms, t);
     }
   g_stat (path, &st);
   printf ("  hf_export --format %-4s (hf_disclosure_export, all of it, a %.1f MB file): "
           "median %7.1f ms of %u\n", hf_export_format_to_string (format), st.st_size / 1e6,
-          median (ms), rounds);
+          bench_median (ms), rounds);
 }
 
 static void
@@ -356,7 +236,7 @@ main (int    argc,
     { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the vault and its folder", NULL },
     { "vault", 0, 0, G_OPTION_ARG_FILENAME, &reuse, "Measure this vault (kept by --keep)",
       "FILE" },
-    { "rounds", 0, 0, G_OPTION_ARG_INT, &n_rounds, "Runs of each, for the median (default 7)",
+    { "rounds", 0, 0, G_OPTION_ARG_INT, &n_rounds, "Runs of each, for the bench_median (default 7)",
       "N" },
     { NULL }
   };
@@ -387,7 +267,7 @@ main (int    argc,
       dir = g_path_get_dirname (reuse);
       keep = TRUE;
       if ((vault = hf_vault_open (reuse, "owner", pass, &error)) == NULL)
-        die ("opening the vault", error);
+        bench_die ("exchange", "opening the vault", error);
       /* The recipient and its key as a previous run left them: the key is made again. */
       if (!hf_recipient_remove (vault, RECIPIENT, &error))
         g_clear_error (&error);
@@ -395,27 +275,27 @@ main (int    argc,
   else
     {
       if ((dir = g_dir_make_tmp ("hf-bench-exchange-XXXXXX", &error)) == NULL)
-        die ("a folder", error);
+        bench_die ("exchange", "a folder", error);
       ndjson = g_build_filename (dir, "resources.ndjson", NULL);
       vault_path = g_build_filename (dir, "bench.hfvault", NULL);
       templates = bench_data_load_templates (data_dir);
       bench_data_write_ndjson (templates, n, ndjson);
       if ((vault = hf_vault_create (vault_path, "owner", pass, &code, &error)) == NULL)
-        die ("creating the vault", error);
+        bench_die ("exchange", "creating the vault", error);
       start = g_get_monotonic_time ();
       paths[0] = ndjson;
       if (!hf_vault_import_files (vault, paths, NULL, NULL, NULL, &result, &error))
-        die ("importing", error);
+        bench_die ("exchange", "importing", error);
       g_remove (ndjson);
       printf ("exchange: %d records imported in %.1f s\n", n,
               (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
     }
   if ((counts = hf_record_store_count_categories (vault, &total, &error)) == NULL)
-    die ("counting", error);
+    bench_die ("exchange", "counting", error);
 
   /* The recipient's key pair: the public part is what the vault holds, as a JWK. */
   if ((recipient_private = hf_jose_key_generate (&error)) == NULL)
-    die ("the recipient's key", error);
+    bench_die ("exchange", "the recipient's key", error);
   {
     g_autoptr(JsonObject) jwk = hf_jose_key_dup_public_jwk (recipient_private);
     g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), jwk);
@@ -424,31 +304,31 @@ main (int    argc,
 
     if ((recipient = hf_recipient_add (vault, RECIPIENT, HF_RECIPIENT_CLINICIAN, NULL, text,
                                        &error)) == NULL)
-      die ("adding the recipient", error);
+      bench_die ("exchange", "adding the recipient", error);
     hf_jose_key_get_public (recipient_private, x, y);
     if ((recipient_public = hf_jose_key_new_public (x, y, &error)) == NULL)
-      die ("the recipient's public key", error);
+      bench_die ("exchange", "the recipient's public key", error);
   }
   if (!hf_issuer_set (vault, ISSUER, &error))
-    die ("setting the issuer", error);
-  categories = pick_categories (counts, TARGET, &n_shared);
+    bench_die ("exchange", "setting the issuer", error);
+  categories = bench_pick_categories (counts, TARGET, &n_shared);
   if (categories == NULL)
-    die ("no categories hold 10,000 records; give a larger --n", NULL);
-  set_consent (vault, (const char * const *) categories);
+    bench_die ("exchange", "no categories hold 10,000 records; give a larger --n", NULL);
+  bench_set_consent (vault, RECIPIENT, (const char * const *) categories);
   names = g_strjoinv (", ", categories);
 
   if ((share = hf_share_compute (vault, RECIPIENT, today, NULL, HF_POLICY_EXPORT, &error)) == NULL)
-    die ("the share", error);
+    bench_die ("exchange", "the share", error);
   bundle = hf_disclosure_bundle (share, g_get_real_time (), NULL, NULL);
   printf ("exchange: %" G_GUINT64_FORMAT " records in the vault; the consent of %s shares %u "
           "resources, a %.1f MB Bundle\n", total, names, share->shared->len,
           g_bytes_get_size (bundle) / 1e6);
 
-  print_load ("before");
+  bench_print_load ("exchange", "before");
   time_jose (vault, bundle, recipient_private, recipient_public, recipient->key_thumbprint);
   time_export (vault, dir, today, HF_EXPORT_JWE);
   time_export (vault, dir, today, HF_EXPORT_FHIR);
-  print_load ("after");
+  bench_print_load ("exchange", "after");
 
   hf_vault_lock (vault);
   if (keep)

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "bench-data.h"
+#include "bench-util.h"
 #include "hf-consent.h"
 #include "hf-core.h"
 #include "hf-disclosure.h"
@@ -41,127 +42,6 @@
 
 static guint rounds = ROUNDS;
 #define RECIPIENT  "Dr. Osei"
-
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (GArray *ms)
-{
-  g_array_sort (ms, compare_double);
-  return g_array_index (ms, double, ms->len / 2);
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/* COUNTS' categories, sorted. */
-static GPtrArray *
-sorted_keys (GHashTable *counts)
-{
-  GPtrArray *names = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, counts);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (names, key);
-  g_ptr_array_sort (names, compare_names);
-  return names;
-}
-
-static void
-print_load (const char *when)
-{
-  g_autofree char *load = NULL;
-
-  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
-    printf ("share: load average %s: %s", when, load);
-}
-
-static void
-die (const char *what,
-     GError     *error)
-{
-  g_printerr ("bench-share: %s: %s\n", what, error != NULL ? error->message : "failed");
-  exit (1);
-}
-
-static void
-set_consent (HfVault            *vault,
-             const char * const *categories)
-{
-  g_auto(HfConsentTerms) terms = { 0 };
-  g_autoptr(HfConsent) consent = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *treat[] = { "TREAT", NULL };
-
-  terms.categories = g_strdupv ((char **) categories);
-  terms.purposes = g_strdupv ((char **) treat);
-  terms.permit_labels = g_new0 (char *, 1);
-  terms.include = g_new0 (char *, 1);
-  terms.exclude = g_new0 (char *, 1);
-  if ((consent = hf_consent_set (vault, RECIPIENT, &terms, &error)) == NULL)
-    die ("setting the consent", error);
-}
-
-/* The categories, at most three, whose records add up closest to TARGET without falling
- * short of it (the budget is for TARGET records: fewer would be an easier target). */
-static char **
-pick_categories (GHashTable *counts,
-                 guint64     target,
-                 guint64    *total)
-{
-  g_autoptr(GPtrArray) names = sorted_keys (counts);
-  guint64 best = G_MAXUINT64;
-  char **pick = NULL;
-
-  for (guint i = 0; i < names->len; i++)
-    for (guint j = i; j < names->len; j++)
-      for (guint k = j; k < names->len; k++)
-        {
-          const char *c[3] = { g_ptr_array_index (names, i), g_ptr_array_index (names, j),
-                               g_ptr_array_index (names, k) };
-          guint64 n = 0;
-          guint64 distance;
-
-          if (g_str_equal (c[0], HF_CATEGORY_DIRECTORY) ||
-              g_str_equal (c[1], HF_CATEGORY_DIRECTORY) ||
-              g_str_equal (c[2], HF_CATEGORY_DIRECTORY))
-            continue;
-          n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[0]));
-          if (j != i)
-            n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[1]));
-          if (k != j)
-            n += GPOINTER_TO_SIZE (g_hash_table_lookup (counts, c[2]));
-          if (n < target)
-            continue;
-          distance = n - target;
-          if (distance < best)
-            {
-              best = distance;
-              *total = n;
-              g_strfreev (pick);
-              pick = g_new0 (char *, 4);
-              pick[0] = g_strdup (c[0]);
-              if (j != i)
-                pick[1] = g_strdup (c[1]);
-              if (k != j)
-                pick[pick[1] != NULL ? 2 : 1] = g_strdup (c[2]);
-            }
-        }
-  return pick;
-}
 
 /* The other side: one SELECT of the same rows' JSON, each parsed by json-glib (or, PARSE
  * false, only read: the floor of any preview that looks at the records' text). */
@@ -207,7 +87,7 @@ time_preview (HfVault            *vault,
   g_autofree char *names = g_strjoinv (", ", (char **) categories);
   guint shared = 0, withheld = 0, redacted = 0;
 
-  set_consent (vault, categories);
+  bench_set_consent (vault, RECIPIENT, categories);
   for (guint i = 0; i < rounds; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -218,7 +98,7 @@ time_preview (HfVault            *vault,
       share = hf_share_compute (vault, RECIPIENT, today, NULL, HF_POLICY_PREVIEW, &error);
       t = (g_get_monotonic_time () - start) / 1000.0;
       if (share == NULL)
-        die ("share preview", error);
+        bench_die ("share", "share preview", error);
       g_array_append_val (ms, t);
       shared = share->shared->len;
       withheld = (guint) hf_share_n_withheld (share);
@@ -240,13 +120,13 @@ time_preview (HfVault            *vault,
   printf ("share: preview, consent of %s: %u shared (%u with references removed), %u withheld\n",
           names, shared, redacted, withheld);
   printf ("  hf_share_compute (preview):          median %8.1f ms of %u (budget ≤ 200 ms)\n",
-          median (ms), rounds);
+          bench_median (ms), rounds);
   printf ("    of which hf_label_load_all (every record's labels):   %8.1f ms\n",
-          median (labels_ms));
+          bench_median (labels_ms));
   printf ("  beside it, only reading those categories' JSON (one SELECT; what a preview read "
-          "before share_fact, and reads no more): %.1f ms\n", median (read_ms));
+          "before share_fact, and reads no more): %.1f ms\n", bench_median (read_ms));
   printf ("  beside it, reading and parsing the same categories' JSON with json-glib: "
-          "%.1f ms\n", median (parse_ms));
+          "%.1f ms\n", bench_median (parse_ms));
 }
 
 static void
@@ -261,7 +141,7 @@ time_export (HfVault            *vault,
   guint records = 0;
   GStatBuf st;
 
-  set_consent (vault, categories);
+  bench_set_consent (vault, RECIPIENT, categories);
   for (guint i = 0; i < rounds; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -273,7 +153,7 @@ time_export (HfVault            *vault,
                                      NULL, &error);
       t = (g_get_monotonic_time () - start) / 1000.0;
       if (d == NULL)
-        die ("export", error);
+        bench_die ("share", "export", error);
       g_array_append_val (ms, t);
       records = d->n_items;
     }
@@ -281,7 +161,7 @@ time_export (HfVault            *vault,
   printf ("share: export, consent of %s: %u records shared, a %.1f MB Bundle\n", names, records,
           st.st_size / 1e6);
   printf ("  hf_disclosure_export_fhir:           median %8.1f ms of %u (budget ≤ 1000 ms)\n",
-          median (ms), rounds);
+          bench_median (ms), rounds);
 }
 
 static void
@@ -332,7 +212,7 @@ main (int    argc,
     { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the vault and its folder", NULL },
     { "vault", 0, 0, G_OPTION_ARG_FILENAME, &reuse, "Measure this vault (kept by --keep)",
       "FILE" },
-    { "rounds", 0, 0, G_OPTION_ARG_INT, &n_rounds, "Runs of each, for the median (default 7)",
+    { "rounds", 0, 0, G_OPTION_ARG_INT, &n_rounds, "Runs of each, for the bench_median (default 7)",
       "N" },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only,
       "Only “preview” or only “export” (to profile one)", "WHAT" },
@@ -367,9 +247,9 @@ main (int    argc,
       dir = g_path_get_dirname (reuse);
       keep = TRUE;
       if ((vault = hf_vault_open (reuse, "owner", pass, &error)) == NULL)
-        die ("opening the vault", error);
+        bench_die ("share", "opening the vault", error);
       if ((counts = hf_record_store_count_categories (vault, &total, &error)) == NULL)
-        die ("counting", error);
+        bench_die ("share", "counting", error);
       n = 0;
       {
         HfRecordFilter all = { .all = TRUE };
@@ -381,43 +261,43 @@ main (int    argc,
   else
     {
       if ((dir = g_dir_make_tmp ("hf-bench-share-XXXXXX", &error)) == NULL)
-        die ("a folder", error);
+        bench_die ("share", "a folder", error);
       ndjson = g_build_filename (dir, "resources.ndjson", NULL);
       vault_path = g_build_filename (dir, "bench.hfvault", NULL);
       templates = bench_data_load_templates (data_dir);
       bench_data_write_ndjson (templates, n, ndjson);
 
       if ((vault = hf_vault_create (vault_path, "owner", pass, &code, &error)) == NULL)
-        die ("creating the vault", error);
+        bench_die ("share", "creating the vault", error);
       start = g_get_monotonic_time ();
       paths[0] = ndjson;
       if (!hf_vault_import_files (vault, paths, NULL, NULL, NULL, &result, &error))
-        die ("importing", error);
+        bench_die ("share", "importing", error);
       g_remove (ndjson);
       if ((counts = hf_record_store_count_categories (vault, &total, &error)) == NULL)
-        die ("counting", error);
+        bench_die ("share", "counting", error);
       printf ("share: %d records imported in %.1f s\n", n,
               (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
       if ((recipient = hf_recipient_add (vault, RECIPIENT, HF_RECIPIENT_CLINICIAN, NULL, NULL,
                                          &error)) == NULL)
-        die ("adding the recipient", error);
+        bench_die ("share", "adding the recipient", error);
     }
   printf ("share: %d records; by category:", n);
   {
-    g_autoptr(GPtrArray) names = sorted_keys (counts);
+    g_autoptr(GPtrArray) names = bench_sorted_keys (counts);
     for (guint i = 0; i < names->len; i++)
       printf (" %s %zu", (char *) g_ptr_array_index (names, i),
               GPOINTER_TO_SIZE (g_hash_table_lookup (counts, g_ptr_array_index (names, i))));
   }
   printf ("\n");
 
-  print_load ("before");
+  bench_print_load ("share", "before");
   if (g_strcmp0 (only, "export") != 0)
     time_preview (vault, today, preview_categories);
-  ten_thousand = pick_categories (counts, 10000 * (guint64) n / 100000, &n_target);
+  ten_thousand = bench_pick_categories (counts, 10000 * (guint64) n / 100000, &n_target);
   if (g_strcmp0 (only, "preview") != 0)
     time_export (vault, dir, today, (const char * const *) ten_thousand);
-  print_load ("after");
+  bench_print_load ("share", "after");
 
   hf_vault_lock (vault);
   if (keep)
