@@ -15,7 +15,9 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 
+#include "hf-deflate.h"
 #include "hf-jose-private.h"
+#include "hf-shc-numeric.h"
 #include "hf-jwk.h"
 #include "hf-test-util.h"
 
@@ -1548,6 +1550,218 @@ test_error_mapping (void)
   }
 }
 
+/* JWE "dir" (SMART Health Links): a round trip with a fresh IV each time, "cty" kept, another
+ * key and a flipped bit refused, "zip": "DEF" inflated and capped. */
+static void
+test_jwe_dir (void)
+{
+  g_autoptr(HfSecret) key = hf_secret_new_random (32);
+  g_autoptr(HfSecret) other = hf_secret_new_random (32);
+  g_autoptr(JsonObject) extra = json_object_new ();
+  static const char text[] = "{\"resourceType\":\"Bundle\",\"type\":\"collection\"}";
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_auto(GStrv) pa = NULL;
+  g_auto(GStrv) pb = NULL;
+
+  json_object_set_string_member (extra, "cty", "application/fhir+json");
+  a = hf_jwe_encrypt_dir (key, extra, (const guint8 *) text, strlen (text), NULL);
+  b = hf_jwe_encrypt_dir (key, extra, (const guint8 *) text, strlen (text), NULL);
+  g_assert_true (a != NULL && b != NULL);
+  pa = g_strsplit (a, ".", -1);
+  pb = g_strsplit (b, ".", -1);
+  g_assert_cmpuint (g_strv_length (pa), ==, 5);
+  g_assert_cmpstr (pa[1], ==, "");
+  g_assert_cmpstr (pa[2], !=, pb[2]);    /* a fresh IV */
+  {
+    g_autoptr(HfJwe) jwe = hf_jwe_parse (a, strlen (a), NULL);
+    g_autoptr(GBytes) plain = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (jwe != NULL);
+    g_assert_cmpstr (hf_jwe_get_alg (jwe), ==, "dir");
+    g_assert_cmpstr (hf_jwe_get_cty (jwe), ==, "application/fhir+json");
+    plain = hf_jwe_decrypt_dir (jwe, key, 1024, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), text,
+                     strlen (text));
+    g_assert_null (hf_jwe_decrypt_dir (jwe, other, 1024, &error));
+    g_assert_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_DECRYPT_FAILED);
+  }
+  {
+    g_autofree char *tampered = g_strdup (a);
+    g_autoptr(HfJwe) jwe = NULL;
+    g_autoptr(GError) error = NULL;
+    char *ct = strchr (strchr (strchr (tampered, '.') + 1, '.') + 1, '.') + 1;
+
+    ct[0] = ct[0] == 'A' ? 'B' : 'A';
+    jwe = hf_jwe_parse (tampered, strlen (tampered), NULL);
+    g_assert_true (jwe != NULL);
+    g_assert_null (hf_jwe_decrypt_dir (jwe, key, 1024, &error));
+    g_assert_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_DECRYPT_FAILED);
+  }
+  /* An ECDH-ES token is not a "dir" one, and the other way round. */
+  {
+    g_autoptr(HfJwe) jwe = hf_jwe_parse (a, strlen (a), NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (hf_jwe_decrypt (jwe, NULL, NULL, &error));
+    g_assert_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_ALG_UNSUPPORTED);
+  }
+}
+
+/* A "zip": "DEF" token made by hand: header {"alg":"dir","enc":"A256GCM","zip":"DEF"}. */
+static char *
+encrypt_dir_zipped (const HfSecret *key,
+                    GBytes         *deflated)
+{
+  g_autoptr(JsonObject) header = json_object_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *json = NULL;
+  g_autofree char *header_b64 = NULL;
+  g_autofree guint8 *ct = g_malloc (g_bytes_get_size (deflated) + 1);
+  g_autofree char *iv_b64 = NULL, *ct_b64 = NULL, *tag_b64 = NULL;
+  guint8 iv[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+  guint8 tag[16];
+  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new ();
+  int n = 0;
+
+  json_object_set_string_member (header, "alg", "dir");
+  json_object_set_string_member (header, "enc", "A256GCM");
+  json_object_set_string_member (header, "zip", "DEF");
+  json_node_set_object (root, header);
+  json = json_to_string (root, FALSE);
+  header_b64 = hf_base64url_encode ((const guint8 *) json, strlen (json));
+  g_assert_true (EVP_EncryptInit_ex (ctx, EVP_aes_256_gcm (), NULL, hf_secret_peek (key), iv));
+  g_assert_true (EVP_EncryptUpdate (ctx, NULL, &n, (const guint8 *) header_b64,
+                                    strlen (header_b64)));
+  g_assert_true (EVP_EncryptUpdate (ctx, ct, &n, g_bytes_get_data (deflated, NULL),
+                                    g_bytes_get_size (deflated)));
+  g_assert_true (EVP_EncryptFinal_ex (ctx, ct + n, &n));
+  g_assert_true (EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_GCM_GET_TAG, 16, tag));
+  EVP_CIPHER_CTX_free (ctx);
+  iv_b64 = hf_base64url_encode (iv, sizeof iv);
+  ct_b64 = hf_base64url_encode (ct, g_bytes_get_size (deflated));
+  tag_b64 = hf_base64url_encode (tag, sizeof tag);
+  return g_strjoin (".", header_b64, "", iv_b64, ct_b64, tag_b64, NULL);
+}
+
+static void
+test_jwe_dir_zip (void)
+{
+  g_autoptr(HfSecret) key = hf_secret_new_random (32);
+  g_autofree char *big = g_strnfill (3 * 1024 * 1024, 'a');   /* a bomb: ~3 KB deflated */
+  g_autoptr(GBytes) deflated = hf_deflate_raw ((const guint8 *) big, strlen (big));
+  g_autofree char *token = encrypt_dir_zipped (key, deflated);
+  g_autoptr(HfJwe) jwe = hf_jwe_parse (token, strlen (token), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) plain = NULL;
+
+  g_assert_cmpuint (g_bytes_get_size (deflated), <, 8 * 1024);
+  g_assert_true (jwe != NULL);
+  plain = hf_jwe_decrypt_dir (jwe, key, 4 * 1024 * 1024, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (plain), ==, strlen (big));
+  g_clear_pointer (&plain, g_bytes_unref);
+  plain = hf_jwe_decrypt_dir (jwe, key, 1024 * 1024, &error);
+  g_assert_null (plain);
+  g_assert_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_TOO_LARGE);
+}
+
+/* Raw DEFLATE: round trip; truncated, trailing bytes and a zlib-wrapped stream refused. */
+static void
+test_deflate (void)
+{
+  static const char text[] = "resource:0 resource:0 resource:0 resource:1";
+  g_autoptr(GBytes) z = hf_deflate_raw ((const guint8 *) text, strlen (text));
+  g_autoptr(GBytes) back = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *d = g_bytes_get_data (z, NULL);
+  gsize n = g_bytes_get_size (z);
+  gboolean over = TRUE;
+
+  back = hf_inflate_raw (d, n, 1024, &over, &error);
+  g_assert_no_error (error);
+  g_assert_false (over);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), text, strlen (text));
+  g_clear_pointer (&back, g_bytes_unref);
+  g_assert_null (hf_inflate_raw (d, n - 1, 1024, &over, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_false (over);
+  g_clear_error (&error);
+  {
+    g_autofree guint8 *longer = g_malloc (n + 1);
+
+    memcpy (longer, d, n);
+    longer[n] = 0;
+    g_assert_null (hf_inflate_raw (longer, n + 1, 1024, NULL, &error));
+    g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+    g_clear_error (&error);
+  }
+  g_assert_null (hf_inflate_raw (d, n, strlen (text) - 1, &over, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_true (over);
+  g_clear_error (&error);
+  {
+    static const guint8 zlib_wrapped[] = { 0x78, 0x9c, 0x4b, 0x04, 0x00, 0x00, 0x62, 0x00,
+                                           0x62 };   /* zlib's "a" */
+
+    g_assert_null (hf_inflate_raw (zlib_wrapped, sizeof zlib_wrapped, 1024, NULL, &error));
+    g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  }
+}
+
+/* The spec's example 00: its QR digits decode to exactly its JWS, and encode back. The
+ * negative vectors' digit faults are refused. */
+static void
+test_shc_numeric (void)
+{
+  g_autofree char *jws_path = g_build_filename (g_getenv ("HF_TEST_DATA"), "shc",
+                                                "example-00-d-jws.txt", NULL);
+  g_autofree char *qr_path = g_build_filename (g_getenv ("HF_TEST_DATA"), "shc",
+                                               "example-00-f-qr-code-numeric-value-0.txt",
+                                               NULL);
+  g_autofree char *jws = NULL;
+  g_autofree char *qr = NULL;
+  g_autofree char *decoded = NULL;
+  g_autofree char *encoded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (jws_path, &jws, NULL, NULL));
+  g_assert_true (g_file_get_contents (qr_path, &qr, NULL, NULL));
+  g_strstrip (jws);
+  g_strstrip (qr);
+  g_assert_true (g_str_has_prefix (qr, "shc:/"));
+  decoded = hf_shc_numeric_decode (qr + 5, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (decoded, ==, jws);
+  encoded = hf_shc_numeric_encode (jws, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (encoded, ==, qr + 5);
+
+  g_assert_null (hf_shc_numeric_decode ("567", -1, &error));      /* odd */
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_null (hf_shc_numeric_decode ("5678", -1, &error));     /* 78 > 77 */
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_null (hf_shc_numeric_decode ("5677 ", -1, &error));    /* trailing */
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_null (hf_shc_numeric_decode ("", -1, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_null (hf_shc_numeric_encode ("a b", -1, &error));       /* " " < "-" */
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  {
+    g_autofree char *z = hf_shc_numeric_decode ("0077", -1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (z, ==, "-z");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1573,6 +1787,10 @@ main (int    argc,
   g_test_add_func ("/hf/jose/jwe/epk", test_jwe_epk);
   g_test_add_func ("/hf/jose/jwe/pbes2-round-trip", test_jwe_pbes2_round_trip);
   g_test_add_func ("/hf/jose/jwe/pbes2-bounds", test_jwe_pbes2_bounds);
+  g_test_add_func ("/hf/jose/jwe/dir", test_jwe_dir);
+  g_test_add_func ("/hf/jose/jwe/dir-zip", test_jwe_dir_zip);
+  g_test_add_func ("/hf/jose/deflate", test_deflate);
+  g_test_add_func ("/hf/jose/shc-numeric", test_shc_numeric);
   g_test_add_func ("/hf/jose/jwe/hostile-headers", test_jwe_hostile_headers);
   g_test_add_func ("/hf/jose/independent-tokens", test_independent_tokens);
   g_test_add_func ("/hf/jose/large-round-trip", test_large_round_trip);

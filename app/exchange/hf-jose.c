@@ -19,6 +19,7 @@
 #include <openssl/param_build.h>
 #include <openssl/rand.h>
 
+#include "hf-deflate.h"
 #include "hf-json-guard.h"
 #include "hf-jwk.h"
 
@@ -30,6 +31,7 @@
 #define ALG_ECDH      "ECDH-ES+A256KW"
 #define ALG_PBES2     "PBES2-HS512+A256KW"
 #define ENC_GCM       "A256GCM"
+#define ALG_DIR       "dir"
 
 G_DEFINE_QUARK (hf-jose-error-quark, hf_jose_error)
 
@@ -1827,4 +1829,106 @@ hf_jwe_encrypt_pbes2 (const HfSecret *passphrase,
   set_b64_member (header, "p2s", p2s, sizeof p2s);
   json_object_set_int_member (header, "p2c", iterations);
   return encrypt_compact (header, extra_header, kek, plaintext, length, error);
+}
+
+char *
+hf_jwe_encrypt_dir (const HfSecret *key,
+                    JsonObject     *extra_header,
+                    const guint8   *plaintext,
+                    gsize           length,
+                    GError        **error)
+{
+  g_autoptr(JsonObject) header = json_object_new ();
+  g_autofree char *header_b64 = NULL;
+  g_autofree char *iv_b64 = NULL;
+  g_autofree char *ct_b64 = NULL;
+  g_autofree char *tag_b64 = NULL;
+  g_autofree guint8 *ciphertext = NULL;
+  guint8 iv[GCM_IV_SIZE];
+  guint8 tag[GCM_TAG_SIZE];
+
+  g_return_val_if_fail (key != NULL && hf_secret_get_size (key) == CEK_SIZE, NULL);
+  g_return_val_if_fail (plaintext != NULL || length == 0, NULL);
+  g_return_val_if_fail (!extra_sets_any (extra_header, jwe_reserved), NULL);
+
+  if (!fits_in_token (length, error))
+    return NULL;
+  json_object_set_string_member (header, "alg", ALG_DIR);
+  json_object_set_string_member (header, "enc", ENC_GCM);
+  if (extra_header != NULL)
+    json_object_foreach_member (extra_header, copy_member, header);
+  if (RAND_bytes (iv, sizeof iv) != 1)
+    {
+      crypto_failed (error, "make random bytes");
+      return NULL;
+    }
+  header_b64 = header_to_b64 (header);
+  ciphertext = g_malloc (length + 16);
+  if (!gcm_run (TRUE, key, iv, header_b64, strlen (header_b64), plaintext, length, ciphertext,
+                tag))
+    {
+      crypto_failed (error, "encrypt");
+      return NULL;
+    }
+  iv_b64 = hf_base64url_encode (iv, sizeof iv);
+  ct_b64 = hf_base64url_encode (ciphertext, length);
+  tag_b64 = hf_base64url_encode (tag, sizeof tag);
+  return g_strjoin (".", header_b64, "", iv_b64, ct_b64, tag_b64, NULL);
+}
+
+GBytes *
+hf_jwe_decrypt_dir (HfJwe          *self,
+                    const HfSecret *key,
+                    gsize           max_inflated,
+                    GError        **error)
+{
+  static const char * const algs[] = { ALG_DIR, NULL };
+  g_autoptr(GBytes) plaintext = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GBytes *inflated;
+  gboolean over_cap;
+  const char *enc, *zip;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (key != NULL && hf_secret_get_size (key) == CEK_SIZE, NULL);
+
+  if (!check_alg (self->header, algs, error))
+    return NULL;
+  enc = header_string (self->header, "enc");
+  if (g_strcmp0 (enc, ENC_GCM) != 0)
+    {
+      g_set_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_ENC_UNSUPPORTED,
+                   "The file is not encrypted with A256GCM, the only content encryption a "
+                   "SMART Health Link may use.");
+      return NULL;
+    }
+  zip = header_string (self->header, "zip");
+  if (json_object_has_member (self->header, "zip") && g_strcmp0 (zip, "DEF") != 0)
+    {
+      g_set_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_ZIP,
+                   "The file is compressed with something other than raw DEFLATE (\"zip\").");
+      return NULL;
+    }
+  if (!check_trust_and_crit (self->header, NULL, error))
+    return NULL;
+  if (g_bytes_get_size (self->encrypted_key) != 0
+      || g_bytes_get_size (self->iv) != GCM_IV_SIZE
+      || g_bytes_get_size (self->tag) != GCM_TAG_SIZE)
+    {
+      g_set_error (error, HF_JOSE_ERROR, HF_JOSE_ERROR_MALFORMED,
+                   "The token's encrypted key, initialization vector or tag has the wrong "
+                   "length (none, 12 and 16 bytes).");
+      return NULL;
+    }
+  plaintext = _hf_jose_gcm_decrypt (key, self->iv, self->header_b64, self->header_b64_length,
+                                    self->ciphertext, self->tag, error);
+  if (plaintext == NULL || zip == NULL)
+    return g_steal_pointer (&plaintext);
+  inflated = hf_inflate_raw (g_bytes_get_data (plaintext, NULL), g_bytes_get_size (plaintext),
+                             max_inflated, &over_cap, &local_error);
+  if (inflated == NULL)
+    g_set_error_literal (error, HF_JOSE_ERROR,
+                         over_cap ? HF_JOSE_ERROR_TOO_LARGE : HF_JOSE_ERROR_MALFORMED,
+                         local_error->message);
+  return inflated;
 }

@@ -202,4 +202,21 @@ char       *hf_jwe_encrypt_pbes2     (const HfSecret *passphrase,
                                       gsize           length,
                                       GError        **error);
 
+/* "alg": "dir" (SMART Health Links): the 32-byte KEY is the content key itself. A fresh random
+ * IV for every call; the content is not compressed. The header is {"alg":"dir","enc":"A256GCM"}
+ * and then EXTRA_HEADER's members ("cty"; not "alg", "enc", "kid", "zip", "epk", "p2s", "p2c"). */
+char       *hf_jwe_encrypt_dir       (const HfSecret *key,
+                                      JsonObject     *extra_header,
+                                      const guint8   *plaintext,
+                                      gsize           length,
+                                      GError        **error);
+/* Decrypts a "dir" + A256GCM token with KEY (32 bytes); the encrypted key must be empty. A
+ * "zip": "DEF" content is inflated, refused past MAX_INFLATED bytes (HF_JOSE_ERROR_TOO_LARGE);
+ * any other "zip" is HF_JOSE_ERROR_ZIP. Another key or a tampered token:
+ * HF_JOSE_ERROR_DECRYPT_FAILED. */
+GBytes     *hf_jwe_decrypt_dir       (HfJwe          *self,
+                                      const HfSecret *key,
+                                      gsize           max_inflated,
+                                      GError        **error);
+
 G_END_DECLS
