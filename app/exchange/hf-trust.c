@@ -443,6 +443,24 @@ fetch (HfVault     *vault,
   return g_steal_pointer (&set);
 }
 
+char *
+_hf_trust_dup_jwks (HfVault     *vault,
+                    const char  *iss,
+                    GError     **error)
+{
+  g_auto(Row) row = { 0 };
+
+  if (!row_load (_hf_vault_get_db (vault), iss, &row, error))
+    return NULL;
+  if (row.jwks == NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_NOT_FOUND, "%s has no keys in the trust store.",
+                   iss);
+      return NULL;
+    }
+  return g_steal_pointer (&row.jwks);
+}
+
 static HfJoseKey *
 key_in (const HfJwks *set,
         const char   *kid)

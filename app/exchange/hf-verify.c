@@ -596,6 +596,9 @@ hf_import_signature_free (HfImportSignature *signature)
   g_free (signature->kid);
   g_free (signature->trust);
   g_free (signature->reason);
+  g_free (signature->kind);
+  g_free (signature->card_types);
+  g_free (signature->revocation);
   g_free (signature);
 }
 
@@ -612,7 +615,8 @@ hf_verify_lookup_record (HfVault  *vault,
   g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
 
   db = _hf_vault_get_db (vault);
-  rc = sqlite3_prepare_v2 (db, "SELECT s.status, s.iss, s.kid, s.trust, s.reason, s.checked_at "
+  rc = sqlite3_prepare_v2 (db, "SELECT s.status, s.iss, s.kid, s.trust, s.reason, s.checked_at, "
+                               "s.kind, s.card_types, s.revocation "
                                "FROM resource r JOIN import_signature s "
                                "ON s.provenance_id = r.source_id WHERE r.id = ?", -1, &stmt,
                            NULL);
@@ -631,6 +635,9 @@ hf_verify_lookup_record (HfVault  *vault,
       out->trust = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       out->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       out->checked_at = sqlite3_column_int64 (stmt, 5);
+      out->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      out->card_types = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+      out->revocation = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
     }
   sqlite3_finalize (stmt);
   return out;
@@ -646,6 +653,27 @@ hf_import_signature_describe (const HfImportSignature *signature)
 
   t = g_date_time_new_from_unix_utc (signature->checked_at / G_USEC_PER_SEC);
   day = t != NULL ? g_date_time_format (t, "%-d %b %Y") : g_strdup ("?");
+  if (g_strcmp0 (signature->kind, "shc") == 0)
+    {
+      const char *trust = g_strcmp0 (signature->trust, "hand") == 0 ? "key added by hand"
+                          : g_strcmp0 (signature->trust, "directory") == 0
+                          ? "key from an imported issuer directory"
+                          : g_strcmp0 (signature->trust, "cached") == 0 ? "key fetched earlier"
+                          : g_strcmp0 (signature->trust, "fetched") == 0 ? "key fetched"
+                          : "key not trusted";
+
+      if (g_strcmp0 (signature->status, "verified") == 0)
+        return g_strdup_printf ("SMART Health Card (%s) signed by %s (kid %s, %s), verified "
+                                "%s. %s", signature->card_types ? signature->card_types : "?",
+                                signature->iss, signature->kid, trust, day,
+                                signature->revocation ? signature->revocation : "");
+      return g_strdup_printf ("Unverified SMART Health Card (%s): claims to be signed by %s "
+                              "(kid %s); imported unverified on %s: %s",
+                              signature->card_types ? signature->card_types : "?",
+                              signature->iss ? signature->iss : "no issuer",
+                              signature->kid ? signature->kid : "none", day,
+                              signature->reason ? signature->reason : "not checked");
+    }
   if (g_strcmp0 (signature->status, "verified") == 0)
     return g_strdup_printf ("Signed by %s (kid %s), verified %s", signature->iss,
                             signature->kid, day);

@@ -99,6 +99,9 @@ typedef struct
   char   *trust;       /* hand, cached, fetched, none */
   char   *reason;
   gint64  checked_at;  /* µs */
+  char   *kind;        /* jws, jwe, shc (a SMART Health Card) */
+  char   *card_types;  /* shc: "health-card, immunization" */
+  char   *revocation;  /* shc: how revocation was checked, as a sentence */
 } HfImportSignature;
 
 void            hf_import_signature_free (HfImportSignature *signature);
@@ -107,7 +110,9 @@ void            hf_import_signature_free (HfImportSignature *signature);
 HfImportSignature *hf_verify_lookup_record (HfVault *vault,
                                             gint64   record_id,
                                             GError **error);
-/* "Signed by ISS (kid KID), verified 1 Dec 2026" or "Unverified signature: …". */
+/* "Signed by ISS (kid KID), verified 1 Dec 2026" or "Unverified signature: …"; for a card
+ * "SMART Health Card (health-card, immunization) signed by ISS (kid KID, key added by hand),
+ * verified 1 Dec 2026. Not revoked: …". */
 char           *hf_import_signature_describe (const HfImportSignature *signature);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfVerifyResult, hf_verify_result_free)
