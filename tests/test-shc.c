@@ -878,6 +878,129 @@ test_fetch (void)
   hf_test_dir_teardown (&td, NULL);
 }
 
+/* {{{ the command line */
+
+static int
+cli (Fixture     *f,
+     char       **out,
+     char       **err,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *pass_file = hf_test_write_file (&f->td, "pass", PASS);
+  va_list ap;
+  int status;
+
+  g_clear_object (&f->vault);
+  g_ptr_array_add (args, "--vault");
+  g_ptr_array_add (args, f->td.vault);
+  g_ptr_array_add (args, "--passphrase-file");
+  g_ptr_array_add (args, pass_file);
+  va_start (ap, err);
+  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  status = hf_test_cli_v (out, err, (const char * const *) args->pdata);
+  g_test_message ("healthfolio-cli %s: exit %d", (char *) args->pdata[4], status);
+  return status;
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *file00 = data_path ("shc/example-00-e-file.smart-health-card");
+  g_autofree char *file03 = data_path ("shc/example-03-e-file.smart-health-card");
+  g_autofree char *chunk0 = data_path ("shc/example-02-f-qr-code-numeric-value-0.txt");
+  g_autofree char *chunk1 = data_path ("shc/example-02-f-qr-code-numeric-value-1.txt");
+  g_autofree char *chunk2 = data_path ("shc/example-02-f-qr-code-numeric-value-2.txt");
+  g_autofree char *wrong_kid = data_path ("shc/negative/test-example-00-d-jws-wrong_jws_header_kid.txt");
+  g_autofree char *crl = data_path (SPEC_CRL);
+  g_autoptr(GBytes) text01 = data_bytes ("shc/example-01-f-qr-code-numeric-value-0.txt");
+  g_autofree char *shc01 = g_strndup (g_bytes_get_data (text01, NULL), g_bytes_get_size (text01));
+  g_autoptr(GBytes) png = NULL;
+  g_autofree char *png_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *id = NULL;
+  gint64 record_id;
+
+  g_strchomp (shc01);
+  g_assert_cmpint (cli (f, &out, &err, "verify", "--offline", file00, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "SMART Health Card (health-card)"));
+  g_assert_nonnull (strstr (out, "Verdict:    valid"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Three chunk files, out of order, with --json. */
+  g_assert_cmpint (cli (f, &out, &err, "--json", "verify", "--offline", chunk2, chunk0, chunk1,
+                        NULL), ==, 0);
+  {
+    g_autoptr(JsonNode) node = json_from_string (out, NULL);
+    JsonObject *o;
+
+    g_assert_true (node != NULL && JSON_NODE_HOLDS_OBJECT (node));
+    o = json_node_get_object (node);
+    g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "valid");
+    g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, "shc");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "cards")), ==, 1);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* shc:/ text as the argument itself. */
+  g_assert_cmpint (cli (f, &out, &err, "verify", "--offline", shc01, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Revoked and expired: exit 4, both said. */
+  g_assert_cmpint (cli (f, &out, &err, "verify", "--offline", file03, NULL), ==, 4);
+  g_assert_nonnull (strstr (err, "revoked"));
+  g_assert_nonnull (strstr (err, "expired"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A QR image. */
+  png = make_qr_png (shc01);
+  png_path = g_build_filename (f->td.dir, "card.png", NULL);
+  g_assert_true (g_file_set_contents (png_path, g_bytes_get_data (png, NULL),
+                                     (gssize) g_bytes_get_size (png), NULL));
+  g_assert_cmpint (cli (f, &out, &err, "verify", "--offline", png_path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "EBKOr72QQDcTBUuVzAzkfBTGew0ZA16GuWty64nS-sw"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Untrusted: exit 6 and nothing imported, unless --unverified. */
+  g_assert_cmpint (cli (f, &out, &err, "import", "--offline", wrong_kid, NULL), ==, 6);
+  g_assert_nonnull (strstr (err, "--unverified"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (cli (f, &out, &err, "trust", "add-crl", SPEC_ISS, SPEC_KID, crl, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (cli (f, &out, &err, "import", "--offline", file00, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Imported 1 card: 4 added"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* show prints the card's provenance. */
+  {
+    g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+    g_autoptr(GError) error = NULL;
+
+    f->vault = hf_vault_open (f->td.vault, NULL, pass, &error);
+    g_assert_no_error (error);
+    record_id = hf_test_count_sql (f->vault, "SELECT min(id) FROM resource WHERE "
+                                             "resource_type = 'Immunization'");
+  }
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, record_id);
+  g_assert_cmpint (cli (f, &out, &err, "show", id, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "SMART Health Card (health-card) signed by " SPEC_ISS));
+}
+
 /* }}} */
 
 int
@@ -901,6 +1024,7 @@ main (int    argc,
   ADD ("/shc/import", test_import);
   ADD ("/shc/import-unverified", test_import_unverified);
   g_test_add_func ("/shc/fetch", test_fetch);
+  ADD ("/shc/cli", test_cli);
 #undef ADD
 
   return g_test_run ();

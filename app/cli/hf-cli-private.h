@@ -145,6 +145,25 @@ int      hf_cli_import_signed  (HfCliGlobals            *g,
                                 const HfCliSignedImport *s,
                                 const void              *options);
 
+/* SMART Health Cards (hf-cli-shc.c): ARG is "shc:/…" text, or a file that is a
+ * .smart-health-card file, shc:/ text, a card's JWS ("zip" in its header) or a PNG image. */
+gboolean hf_cli_is_card_arg    (const char              *arg);
+/* verify of the cards ARGS[0..N) hold (a legacy card's chunks: several ARGS). */
+int      hf_cli_verify_cards   (HfCliGlobals            *g,
+                                int                      n,
+                                char                   **args,
+                                gboolean                 offline,
+                                const char              *ca_file);
+/* import of them, all in one transaction. */
+int      hf_cli_import_cards   (HfCliGlobals            *g,
+                                int                      n,
+                                char                   **args,
+                                const HfCliSignedImport *s,
+                                const void              *options);
+int      hf_cli_trust_add_crl  (HfCliGlobals            *g,
+                                int                      argc,
+                                char                   **argv);
+
 /* Commands: sources (hf-cli-sources.c). */
 int hf_cli_source_add    (HfCliGlobals  *g,
                           int            argc,

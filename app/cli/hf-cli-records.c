@@ -91,6 +91,17 @@ hf_cli_import (HfCliGlobals  *g,
   options.same_person = same_person;
   options.person = person;
   for (int i = 1; i < argc; i++)
+    if (hf_cli_is_card_arg (argv[i]))
+      {
+        HfCliSignedImport card_import = { NULL, NULL, ca_file, offline, unverified };
+
+        for (int j = 1; j < argc; j++)
+          if (!hf_cli_is_card_arg (argv[j]))
+            return hf_cli_usage_error ("SMART Health Cards are imported without other files; "
+                                       "import %s on its own.", argv[j]);
+        return hf_cli_import_cards (g, argc - 1, argv + 1, &card_import, &options);
+      }
+  for (int i = 1; i < argc; i++)
     if (hf_cli_is_signed_file (argv[i]))
       {
         HfCliSignedImport signed_import = { key_file, jwe_passphrase_file, ca_file, offline,

@@ -335,9 +335,15 @@ hf_cli_verify (HfCliGlobals  *g,
                              "Exit codes: 0 valid; 4 the signature or tag does not check out, or "
                              "the bundle expired; 3 malformed or refused by the header policy; "
                              "2 an encrypted bundle without its key or passphrase; 6 not "
-                             "verified: the issuer has no trusted key, or it is not signed.",
+                             "verified: the issuer has no trusted key, or it is not signed. "
+                             "SMART Health Cards: a .smart-health-card file, shc:/ text (as an "
+                             "argument or a file; a legacy card's chunks as several), a card's "
+                             "JWS or a PNG of its QR code; 4 also for a revoked or expired "
+                             "card.",
                              &argc, &argv, &error))
     return hf_cli_fail (error);
+  if (argc >= 2 && hf_cli_is_card_arg (argv[1]))
+    return hf_cli_verify_cards (g, argc - 1, argv + 1, o.offline, o.ca_file);
   if (argc != 2)
     return hf_cli_usage_error ("verify needs one FILE (or - for standard input).");
   bytes = read_input (argv[1], &error);
