@@ -878,6 +878,105 @@ test_fetch (void)
   hf_test_dir_teardown (&td, NULL);
 }
 
+/* {{{ issuer directories */
+
+static void
+test_directory (void)
+{
+  HfTestDir td;
+  g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(GBytes) jwks = data_bytes ("shc/issuer/.well-known/jwks.json");
+  g_autoptr(GBytes) crl = data_bytes (SPEC_CRL);
+  g_autofree char *jwks_text = g_strndup (g_bytes_get_data (jwks, NULL), g_bytes_get_size (jwks));
+  g_autofree char *crl_text = g_strndup (g_bytes_get_data (crl, NULL), g_bytes_get_size (crl));
+  g_autoptr(JsonNode) keys_node = json_from_string (jwks_text, NULL);
+  g_autofree char *keys = NULL;
+  g_autofree char *snapshot = NULL;
+  g_autoptr(HfShcDirectoryResult) r = NULL;
+  g_autoptr(GBytes) jws = data_bytes ("shc/example-00-d-jws.txt");
+  g_autoptr(GBytes) jws03 = data_bytes ("shc/example-03-d-jws.txt");
+  g_autoptr(GPtrArray) cards = NULL;
+  const char *names_only = "{\"participating_issuers\":[{\"iss\":\"https://myvaccinerecord."
+                           "cdph.ca.gov/creds\",\"name\":\"State of California\"}]}";
+  const char *http = "{\"participating_issuers\":[{\"iss\":\"http://x.example\"}]}";
+  HfShcCard *card;
+
+  hf_test_dir_setup (&td, NULL);
+  vault = hf_vault_create (td.vault, "alice", pass, &code, &error);
+  g_assert_no_error (error);
+  g_assert_true (keys_node != NULL);
+  {
+    g_autoptr(JsonGenerator) gen = json_generator_new ();
+    json_generator_set_root (gen, json_object_get_member (json_node_get_object (keys_node),
+                                                          "keys"));
+    keys = json_generator_to_data (gen, NULL);
+  }
+  /* VCI's snapshot form: directory, time, issuerInfo with keys and crls. */
+  snapshot = g_strdup_printf ("{\"directory\":\"https://example.org/vci-issuers.json\","
+                              "\"time\":\"2026-12-01 12:00:00\",\"issuerInfo\":["
+                              "{\"issuer\":{\"iss\":\"%s\",\"name\":\"SMART examples\"},"
+                              "\"keys\":%s,\"crls\":[%s]},"
+                              "{\"issuer\":{\"iss\":\"https://no-keys.example\",\"name\":"
+                              "\"Without keys\"},\"keys\":[],\"errors\":[\"unreachable\"]}]}",
+                              SPEC_ISS, keys, crl_text);
+  r = hf_shc_import_directory (vault, snapshot, strlen (snapshot), "vci_snapshot.json", &error);
+  g_assert_no_error (error);
+  g_assert_true (r != NULL);
+  g_assert_cmpuint (r->issuers, ==, 2);
+  g_assert_cmpuint (r->with_keys, ==, 1);
+  g_assert_cmpuint (r->keys, ==, 2);
+  g_assert_cmpuint (r->crls, ==, 1);
+
+  /* Example 00 verifies with the directory's key and its revocation list, offline. */
+  cards = hf_shc_read (vault, jws, HF_VERIFY_OFFLINE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cards != NULL && cards->len == 1);
+  card = g_ptr_array_index (cards, 0);
+  g_assert_cmpint (card->verdict, ==, HF_VERIFY_VALID);
+  g_assert_cmpint (card->trust.how, ==, HF_TRUST_HOW_DIRECTORY);
+  g_assert_cmpstr (card->trust.added_by, ==, "vci_snapshot.json");
+  g_clear_pointer (&cards, g_ptr_array_unref);
+  cards = hf_shc_read (vault, jws03, HF_VERIFY_OFFLINE, NULL, &error);
+  g_assert_null (cards);
+  g_assert_error (error, HF_SHC_ERROR, HF_SHC_ERROR_REVOKED);
+  g_assert_nonnull (strstr (error->message, "from the imported issuer directory"));
+  g_clear_error (&error);
+
+  /* The names-only list replaces it: the spec's issuer is no longer trusted offline. */
+  g_clear_pointer (&r, hf_shc_directory_result_free);
+  r = hf_shc_import_directory (vault, names_only, strlen (names_only), "vci-issuers.json",
+                               &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->issuers, ==, 1);
+  g_assert_cmpuint (r->with_keys, ==, 0);
+  cards = hf_shc_read (vault, jws, HF_VERIFY_OFFLINE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((HfShcCard *) g_ptr_array_index (cards, 0))->verdict, ==,
+                   HF_VERIFY_UNTRUSTED);
+  g_clear_pointer (&r, hf_shc_directory_result_free);
+
+  /* Refused with words: not a directory, an http issuer. */
+  r = hf_shc_import_directory (vault, "{\"keys\":[]}", 11, "x.json", &error);
+  g_assert_null (r);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "not an issuer directory"));
+  g_clear_error (&error);
+  r = hf_shc_import_directory (vault, http, strlen (http), "x.json", &error);
+  g_assert_null (r);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "https"));
+  g_clear_error (&error);
+  /* And the refused import changed nothing. */
+  g_assert_cmpint (hf_test_count_sql (vault, "SELECT count(*) FROM trust_directory"), ==, 1);
+
+  g_clear_object (&vault);
+  hf_test_dir_teardown (&td, NULL);
+}
+
+/* }}} */
 /* {{{ the command line */
 
 static int
@@ -999,6 +1098,23 @@ test_cli (Fixture       *f,
   id = g_strdup_printf ("%" G_GINT64_FORMAT, record_id);
   g_assert_cmpint (cli (f, &out, &err, "show", id, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "SMART Health Card (health-card) signed by " SPEC_ISS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* trust import-directory: VCI's list of participating issuers; a file that is not one. */
+  {
+    g_autofree char *dir_file = hf_test_write_file (&f->td, "vci-issuers.json",
+                                                    "{\"participating_issuers\":[{\"iss\":"
+                                                    "\"https://a.example\",\"name\":\"A\"}]}");
+    g_autofree char *bad_file = hf_test_write_file (&f->td, "bad.json", "[1]");
+
+    g_assert_cmpint (cli (f, &out, &err, "trust", "import-directory", dir_file, NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "1 issuers, 0 of them with 0 keys"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (cli (f, &out, &err, "trust", "import-directory", bad_file, NULL), ==, 3);
+    g_assert_nonnull (strstr (err, "not a JSON object"));
+  }
 }
 
 /* }}} */
@@ -1024,6 +1140,7 @@ main (int    argc,
   ADD ("/shc/import", test_import);
   ADD ("/shc/import-unverified", test_import_unverified);
   g_test_add_func ("/shc/fetch", test_fetch);
+  g_test_add_func ("/shc/directory", test_directory);
   ADD ("/shc/cli", test_cli);
 #undef ADD
 

@@ -163,6 +163,9 @@ int      hf_cli_import_cards   (HfCliGlobals            *g,
 int      hf_cli_trust_add_crl  (HfCliGlobals            *g,
                                 int                      argc,
                                 char                   **argv);
+int      hf_cli_trust_import_directory (HfCliGlobals    *g,
+                                        int              argc,
+                                        char           **argv);
 
 /* Commands: sources (hf-cli-sources.c). */
 int hf_cli_source_add    (HfCliGlobals  *g,

@@ -423,3 +423,73 @@ hf_cli_trust_add_crl (HfCliGlobals  *g,
   hf_vault_lock (vault);
   return 0;
 }
+
+int
+hf_cli_trust_import_directory (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv)
+{
+  g_autoptr(HfVault) vault = NULL;
+  g_autoptr(HfShcDirectoryResult) r = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *name = NULL;
+  gsize length = 0;
+  GError *error = NULL;
+  GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
+
+  if (!hf_cli_parse_options (entries, "FILE",
+                             "Import a published directory of SMART Health Card issuers: the "
+                             "VCI directory's snapshot (its issuers with their keys and "
+                             "revocation lists) or its list of participating issuers (names "
+                             "only: their keys are then fetched). It replaces the directory "
+                             "imported before; keys added by hand still come first.",
+                             &argc, &argv, &error))
+    return hf_cli_fail (error);
+  if (argc != 2)
+    return hf_cli_usage_error ("trust import-directory needs one FILE.");
+  if (!g_file_get_contents (argv[1], &text, &length, &error))
+    return hf_cli_fail (error);
+  vault = hf_cli_open_vault (g, &error);
+  if (vault == NULL)
+    return hf_cli_fail (error);
+  name = g_path_get_basename (argv[1]);
+  r = hf_shc_import_directory (vault, text, length, name, &error);
+  if (r == NULL)
+    return hf_cli_fail (error);
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "issuers");
+      json_builder_add_int_value (b, r->issuers);
+      json_builder_set_member_name (b, "with_keys");
+      json_builder_add_int_value (b, r->with_keys);
+      json_builder_set_member_name (b, "keys");
+      json_builder_add_int_value (b, r->keys);
+      json_builder_set_member_name (b, "crls");
+      json_builder_add_int_value (b, r->crls);
+      json_builder_set_member_name (b, "notes");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < r->notes->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (r->notes, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      hf_cli_print_json (b);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
+
+      g_print ("Imported the issuer directory %s: %u issuers, %u of them with %u keys, %u "
+               "revocation lists.\n", hf_cli_printable (keep, name), r->issuers, r->with_keys,
+               r->keys, r->crls);
+      if (r->with_keys < r->issuers)
+        g_print ("The keys of the %u issuers listed without them are fetched from their "
+                 "addresses when one of their cards is read.\n", r->issuers - r->with_keys);
+      for (guint i = 0; i < r->notes->len; i++)
+        g_print ("Skipped: %s\n", hf_cli_printable (keep, g_ptr_array_index (r->notes, i)));
+    }
+  hf_vault_lock (vault);
+  return 0;
+}

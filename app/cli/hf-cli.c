@@ -94,6 +94,9 @@ static const Command commands[] = {
   { "trust", "remove", "ISS", "stop trusting an issuer", hf_cli_trust_remove },
   { "trust", "add-crl", "ISS KID FILE", "keep an issuer's revocation list for a key, by hand",
     hf_cli_trust_add_crl },
+  { "trust", "import-directory", "FILE",
+    "trust the issuers (and keys) of a published directory such as VCI's",
+    hf_cli_trust_import_directory },
   { "verify", NULL, "FILE|- [--key JWK_FILE] [--passphrase-file FILE] [--offline] | "
     "CARD.smart-health-card|shc:/…|QR.png … [--offline]",
     "check a signed bundle or SMART Health Card: who signed it, when, what it holds",

@@ -20,6 +20,7 @@
 #include "hf-jose.h"
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
+#include "hf-jwks.h"
 #include "hf-qr-image.h"
 #include "hf-shc-numeric.h"
 #include "hf-trust-private.h"
@@ -63,7 +64,7 @@ _hf_shc_migrate_v12 (sqlite3  *db,
     "  kid        TEXT NOT NULL,"
     "  ctr        INTEGER NOT NULL,"
     "  crl        TEXT NOT NULL,"                 /* the list as received */
-    "  how        TEXT NOT NULL CHECK (how IN ('hand', 'fetched')),"
+    "  how        TEXT NOT NULL CHECK (how IN ('hand', 'fetched', 'directory')),"
     "  added_by   TEXT,"                          /* hand: the member */
     "  at         INTEGER NOT NULL,"              /* µs since the epoch, UTC */
     "  PRIMARY KEY (iss, kid)"
@@ -873,7 +874,13 @@ crl_store (sqlite3     *db,
   int rc;
 
   /* A fetched list never replaces one added by hand. */
-  rc = sqlite3_prepare_v2 (db, added_by != NULL
+  rc = sqlite3_prepare_v2 (db, added_by != NULL && g_str_has_prefix (added_by, "directory ")
+                               ? "INSERT INTO trust_crl (iss, kid, ctr, crl, how, added_by, at) "
+                                 "VALUES (?, ?, ?, ?, 'directory', ?, ?) ON CONFLICT (iss, kid) "
+                                 "DO UPDATE SET ctr = excluded.ctr, crl = excluded.crl, "
+                                 "how = 'directory', added_by = excluded.added_by, "
+                                 "at = excluded.at WHERE how != 'hand'"
+                               : added_by != NULL
                                ? "INSERT OR REPLACE INTO trust_crl (iss, kid, ctr, crl, how, "
                                  "added_by, at) VALUES (?, ?, ?, ?, 'hand', ?, ?)"
                                : "INSERT INTO trust_crl (iss, kid, ctr, crl, how, added_by, at) "
@@ -952,7 +959,7 @@ crl_get (HfVault      *vault,
 
   if (!crl_load (db, iss, kid, crl, error))
     return FALSE;
-  if (crl->text != NULL && (crl->ctr >= crl_version || g_str_equal (crl->how, "hand")))
+  if (crl->text != NULL && (crl->ctr >= crl_version || !g_str_equal (crl->how, "fetched")))
     return TRUE;
   if (flags & HF_VERIFY_OFFLINE)
     {
@@ -1009,6 +1016,220 @@ crl_get (HfVault      *vault,
   crl->how = g_strdup ("fetched just now");
   crl->at = g_get_real_time ();
   return TRUE;
+}
+
+/* {{{ issuer directories */
+
+/* One directory entry: {"issuer": {"iss", "name"}, "keys": […], "crls": […]} (VCI's snapshot),
+ * or {"iss", "name"} (VCI's list of participating issuers, without keys). */
+static gboolean
+directory_entry (sqlite3      *db,
+                 JsonObject   *entry,
+                 guint         index,
+                 const char   *directory,
+                 const char   *member,
+                 gint64        now,
+                 HfShcDirectoryResult *r,
+                 GError      **error)
+{
+  JsonObject *issuer = hf_json_object (entry, "issuer");
+  const char *iss = hf_json_string (issuer != NULL ? issuer : entry, "iss");
+  const char *name = hf_json_string (issuer != NULL ? issuer : entry, "name");
+  JsonArray *keys = hf_json_array (entry, "keys");
+  JsonArray *crls = hf_json_array (entry, "crls");
+  g_autofree char *jwks = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (iss == NULL || !hf_trust_check_iss (iss, NULL))
+    {
+      g_autofree char *s = iss != NULL ? shown (iss) : g_strdup ("(none)");
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "Issuer %u of the directory has no https “iss” without a trailing “/” "
+                   "(it has “%s”); nothing was imported.", index + 1, s);
+      return FALSE;
+    }
+  if (keys != NULL && json_array_get_length (keys) > 0)
+    {
+      g_autoptr(JsonNode) set = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) o = json_object_new ();
+      g_autoptr(HfJwks) parsed = NULL;
+      g_autoptr(GError) local = NULL;
+      g_autofree char *text = NULL;
+
+      json_object_set_array_member (o, "keys", json_array_ref (keys));
+      json_node_set_object (set, o);
+      text = json_to_string (set, FALSE);
+      parsed = hf_jwks_parse (text, strlen (text), &local);
+      if (parsed == NULL)
+        g_ptr_array_add (r->notes, g_strdup_printf ("%s: no usable key (%s)", iss,
+                                                    local->message));
+      else
+        {
+          for (guint i = 0; i < parsed->notes->len; i++)
+            g_ptr_array_add (r->notes, g_strdup_printf ("%s: %s", iss, (char *)
+                                                        g_ptr_array_index (parsed->notes, i)));
+          r->keys += parsed->keys->len;
+          r->with_keys++;
+          jwks = g_steal_pointer (&text);
+        }
+    }
+  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO trust_directory (iss, name, jwks, "
+                               "directory, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, iss, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, jwks, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, directory, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, member, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 6, now);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _hf_db_fail (db, rc, "importing the issuer directory", error);
+  r->issuers++;
+  for (guint i = 0; crls != NULL && i < json_array_get_length (crls); i++)
+    {
+      JsonNode *n = json_array_get_element (crls, i);
+      g_autofree char *text = NULL;
+      g_autofree char *by = NULL;
+      const char *kid;
+      gint64 ctr = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (n) ||
+          (kid = hf_json_string (json_node_get_object (n), "kid")) == NULL)
+        continue;
+      text = json_to_string (n, FALSE);
+      if (!check_crl (text, strlen (text), kid, &ctr, NULL))
+        {
+          g_ptr_array_add (r->notes, g_strdup_printf ("%s: the revocation list of key “%s” is "
+                                                      "not one; skipped", iss, kid));
+          continue;
+        }
+      by = g_strconcat ("directory ", directory, NULL);
+      if (!crl_store (db, iss, kid, ctr, text, strlen (text), by, error))
+        return FALSE;
+      r->crls++;
+    }
+  return TRUE;
+}
+
+void
+hf_shc_directory_result_free (HfShcDirectoryResult *r)
+{
+  if (r == NULL)
+    return;
+  g_ptr_array_unref (r->notes);
+  g_free (r);
+}
+
+HfShcDirectoryResult *
+hf_shc_import_directory (HfVault     *vault,
+                         const char  *text,
+                         gsize        length,
+                         const char  *directory,
+                         GError     **error)
+{
+  g_autoptr(HfShcDirectoryResult) r = g_new0 (HfShcDirectoryResult, 1);
+  g_auto(HfJsonProblem) problem = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree char *detail = NULL;
+  JsonNode *root;
+  JsonArray *list = NULL;
+  sqlite3 *db;
+  gint64 now = g_get_real_time ();
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+
+  r->notes = g_ptr_array_new_with_free_func (g_free);
+  if (!hf_vault_require (vault, HF_PERMISSION_MANAGE, "import an issuer directory", error))
+    return NULL;
+  if (length > HF_SHC_MAX_DIRECTORY)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "The directory is %" G_GSIZE_FORMAT " bytes; Healthfolio imports "
+                   "directories of at most %d MiB.", length, HF_SHC_MAX_DIRECTORY >> 20);
+      return NULL;
+    }
+  if (!hf_json_guard_check (text, length, &problem) ||
+      !json_parser_load_from_data (parser, text, (gssize) length, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT, "The directory is not JSON%s%s.",
+                   problem.reason != NULL ? ": " : "",
+                   problem.reason != NULL ? problem.reason : "");
+      return NULL;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    list = json_node_get_array (root);
+  else if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *o = json_node_get_object (root);
+
+      list = hf_json_array (o, "issuerInfo");
+      if (list == NULL)
+        list = hf_json_array (o, "participating_issuers");
+    }
+  if (list == NULL)
+    {
+      g_set_error_literal (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                           "This is not an issuer directory: Healthfolio reads the VCI "
+                           "directory's snapshot ({\"issuerInfo\": [{\"issuer\": …, "
+                           "\"keys\": […]}]}, or a list of such entries) and its list of "
+                           "participating issuers ({\"participating_issuers\": [{\"iss\", "
+                           "\"name\"}]}).");
+      return NULL;
+    }
+  if (json_array_get_length (list) > HF_SHC_MAX_DIRECTORY_ISSUERS)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "The directory lists %u issuers; Healthfolio imports at most %d.",
+                   json_array_get_length (list), HF_SHC_MAX_DIRECTORY_ISSUERS);
+      return NULL;
+    }
+  db = _hf_vault_get_db (vault);
+  if (!_hf_db_begin (db, error))
+    return NULL;
+  /* A directory replaces the one imported before it, and its revocation lists. */
+  if (!_hf_db_exec (db, "DELETE FROM trust_directory; DELETE FROM trust_crl WHERE "
+                        "how = 'directory'", error))
+    {
+      _hf_db_rollback (db);
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *n = json_array_get_element (list, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        {
+          _hf_db_rollback (db);
+          g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                       "Entry %u of the directory is not a JSON object; nothing was imported.",
+                       i + 1);
+          return NULL;
+        }
+      if (!directory_entry (db, json_node_get_object (n), i, directory,
+                            hf_vault_get_member_name (vault), now, r, error))
+        {
+          _hf_db_rollback (db);
+          return NULL;
+        }
+    }
+  detail = g_strdup_printf ("%s: %u issuers, %u with %u keys, %u revocation lists", directory,
+                            r->issuers, r->with_keys, r->keys, r->crls);
+  if (!_hf_audit_append (db, _hf_vault_get_audit_key (vault), hf_vault_get_member_name (vault),
+                         "trust-import-directory", detail, error))
+    {
+      _hf_db_rollback (db);
+      return NULL;
+    }
+  if (!_hf_db_commit (db, error))
+    return NULL;
+  return g_steal_pointer (&r);
 }
 
 /* }}} */
@@ -1125,7 +1346,7 @@ read_card (HfVault       *vault,
       g_autofree char *thumbprint = hf_jose_key_dup_thumbprint (key);
       JsonNode *v;
 
-      jwks = _hf_trust_dup_jwks (vault, card->iss, error);
+      jwks = _hf_trust_dup_jwks (vault, card->iss, card->trust.how, error);
       if (jwks == NULL)
         return NULL;
       jwk = raw_jwk (keys_parser, jwks, card->kid);
@@ -1207,6 +1428,8 @@ read_card (HfVault       *vault,
                                       "of key “%s” (version %" G_GINT64_FORMAT ", %s)%s%s.",
                                       card->rid, card->kid, crl.ctr,
                                       g_str_equal (crl.how, "hand") ? "added by hand"
+                                      : g_str_equal (crl.how, "directory")
+                                      ? "from the imported issuer directory"
                                       : g_str_equal (crl.how, "fetched") ? "fetched earlier"
                                       : crl.how,
                                       when != NULL ? " for cards issued before " : "",

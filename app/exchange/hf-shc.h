@@ -170,6 +170,36 @@ gboolean    hf_shc_add_crl      (HfVault     *vault,
                                  gsize        length,
                                  GError     **error);
 
+/* An issuer directory may be at most this, and list at most this many issuers. */
+#define HF_SHC_MAX_DIRECTORY          (32 * 1024 * 1024)
+#define HF_SHC_MAX_DIRECTORY_ISSUERS  10000
+
+typedef struct
+{
+  guint      issuers;       /* listed */
+  guint      with_keys;     /* of them, with usable keys */
+  guint      keys;
+  guint      crls;          /* revocation lists kept */
+  GPtrArray *notes;         /* char*: keys and lists skipped, as phrases */
+} HfShcDirectoryResult;
+
+void        hf_shc_directory_result_free (HfShcDirectoryResult *result);
+
+/* Imports an issuer directory (HF_PERMISSION_MANAGE), replacing the one imported before: the
+ * VCI directory's snapshot ({"issuerInfo": [{"issuer": {"iss", "name"}, "keys": [JWK …],
+ * "crls": […]}]}, or a bare list of such entries), or its list of participating issuers
+ * ({"participating_issuers": [{"iss", "name"}]}, names without keys: their keys are fetched).
+ * Its keys are then trusted (after those added by hand), as "directory", and its revocation
+ * lists used. DIRECTORY: what it is shown as (its file's name). Anything else, an issuer
+ * that is not https, or more than HF_SHC_MAX_DIRECTORY_ISSUERS issuers: HF_ERROR_INVALID_INPUT
+ * and nothing imported. */
+HfShcDirectoryResult *hf_shc_import_directory (HfVault     *vault,
+                                               const char  *text,
+                                               gsize        length,
+                                               const char  *directory,
+                                               GError     **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfShcCard, hf_shc_card_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfShcDirectoryResult, hf_shc_directory_result_free)
 
 G_END_DECLS

@@ -18,10 +18,12 @@ G_BEGIN_DECLS
 gboolean    _hf_trust_migrate        (sqlite3       *db,
                                       GError       **error);
 
-/* The key set text stored for ISS (the one hf_trust_find_key() just used: hand-added, from a
- * directory, or fetched), or NULL with HF_ERROR_NOT_FOUND. */
+/* The key set text stored for ISS that hf_trust_find_key() used when it said HOW (the
+ * directory's for HF_TRUST_HOW_DIRECTORY, else trust_issuer's), or NULL with
+ * HF_ERROR_NOT_FOUND. */
 char       *_hf_trust_dup_jwks       (HfVault       *vault,
                                       const char    *iss,
+                                      HfTrustHow     how,
                                       GError       **error);
 
 G_END_DECLS

@@ -70,6 +70,8 @@ hf_trust_how_to_string (HfTrustHow how)
       return "cached";
     case HF_TRUST_HOW_FETCHED:
       return "fetched";
+    case HF_TRUST_HOW_DIRECTORY:
+      return "directory";
     case HF_TRUST_HOW_NONE:
     default:
       return "none";
@@ -103,6 +105,9 @@ hf_trust_source_describe (const HfTrustSource *source,
     case HF_TRUST_HOW_FETCHED:
       return g_strdup_printf ("fetched from %s/.well-known/jwks.json on %s%s", iss ? iss : "",
                               day, source->how == HF_TRUST_HOW_CACHED ? " (cached)" : "");
+    case HF_TRUST_HOW_DIRECTORY:
+      return g_strdup_printf ("listed in the issuer directory %s imported on %s",
+                              source->added_by ? source->added_by : "", day);
     case HF_TRUST_HOW_NONE:
     default:
       return g_strdup ("not trusted");
@@ -443,13 +448,59 @@ fetch (HfVault     *vault,
   return g_steal_pointer (&set);
 }
 
+/* The directory's keys for ISS, or *JWKS NULL. */
+static gboolean
+directory_load (sqlite3     *db,
+                const char  *iss,
+                char       **jwks,
+                char       **directory,
+                gint64      *at,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  *jwks = NULL;
+  rc = sqlite3_prepare_v2 (db, "SELECT jwks, directory, imported_at FROM trust_directory "
+                               "WHERE iss = ? AND jwks IS NOT NULL", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return _hf_db_fail (db, rc, "reading the issuer directory", error);
+  sqlite3_bind_text (stmt, 1, iss, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *jwks = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      if (directory != NULL)
+        *directory = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      if (at != NULL)
+        *at = sqlite3_column_int64 (stmt, 2);
+      rc = SQLITE_DONE;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _hf_db_fail (db, rc, "reading the issuer directory", error);
+  return TRUE;
+}
+
 char *
 _hf_trust_dup_jwks (HfVault     *vault,
                     const char  *iss,
+                    HfTrustHow   how,
                     GError     **error)
 {
   g_auto(Row) row = { 0 };
 
+  if (how == HF_TRUST_HOW_DIRECTORY)
+    {
+      char *jwks = NULL;
+
+      if (!directory_load (_hf_vault_get_db (vault), iss, &jwks, NULL, NULL, error))
+        return NULL;
+      if (jwks == NULL)
+        g_set_error (error, HF_ERROR, HF_ERROR_NOT_FOUND, "%s has no keys in the issuer "
+                     "directory.", iss);
+      return jwks;
+    }
   if (!row_load (_hf_vault_get_db (vault), iss, &row, error))
     return NULL;
   if (row.jwks == NULL)
@@ -496,6 +547,32 @@ hf_trust_find_key (HfVault       *vault,
   if (!hf_trust_check_iss (iss, error) ||
       !row_load (_hf_vault_get_db (vault), iss, &row, error))
     return NULL;
+  /* After a hand-added set, an imported directory's keys. */
+  if (row.jwks == NULL || !g_str_equal (row.how, "hand"))
+    {
+      g_autofree char *dir_jwks = NULL;
+      g_autofree char *directory = NULL;
+      gint64 at = 0;
+
+      if (!directory_load (_hf_vault_get_db (vault), iss, &dir_jwks, &directory, &at, error))
+        return NULL;
+      if (dir_jwks != NULL)
+        {
+          set = hf_jwks_parse (dir_jwks, strlen (dir_jwks), NULL);
+          key = set != NULL ? key_in (set, kid) : NULL;
+          g_clear_pointer (&set, hf_jwks_free);
+          if (key != NULL)
+            {
+              if (how != NULL)
+                {
+                  how->how = HF_TRUST_HOW_DIRECTORY;
+                  how->added_by = g_steal_pointer (&directory);
+                  how->at = at;
+                }
+              return key;
+            }
+        }
+    }
   if (row.jwks != NULL)
     {
       gboolean hand = g_str_equal (row.how, "hand");

@@ -34,12 +34,13 @@ typedef enum
   HF_TRUST_HOW_HAND,       /* added by hand */
   HF_TRUST_HOW_CACHED,     /* fetched earlier, from the cache */
   HF_TRUST_HOW_FETCHED,    /* fetched just now */
+  HF_TRUST_HOW_DIRECTORY,  /* listed with its keys in an imported issuer directory */
 } HfTrustHow;
 
 typedef struct
 {
   HfTrustHow  how;
-  char       *added_by;    /* the member who added it by hand, or NULL */
+  char       *added_by;    /* the member who added it by hand (or imported the directory) */
   gint64      at;          /* µs since the epoch: when it was added or fetched */
 } HfTrustSource;
 
@@ -47,7 +48,7 @@ void        hf_trust_source_clear    (HfTrustSource *source);
 /* "added by hand by Alex on 1 Dec 2026", "fetched from ISS/.well-known/jwks.json on …". */
 char       *hf_trust_source_describe (const HfTrustSource *source,
                                       const char          *iss);
-/* "hand", "cached", "fetched" or "none". */
+/* "hand", "cached", "fetched", "directory" or "none". */
 const char *hf_trust_how_to_string   (HfTrustHow how);
 
 typedef struct
@@ -82,7 +83,8 @@ gboolean    hf_trust_remove          (HfVault       *vault,
 /* HfTrustIssuer*, sorted by iss. */
 GPtrArray  *hf_trust_list            (HfVault       *vault,
                                       GError       **error);
-/* The public key ISS names KID: from the hand-added set, else a cached fetched set younger
+/* The public key ISS names KID: from the hand-added set, else an imported issuer directory's
+ * keys (trust import-directory), else a cached fetched set younger
  * than a day, else (unless HF_TRUST_OFFLINE) fetched from ISS/.well-known/jwks.json over https
  * with TLS verified (EXTRA_CA_FILE, may be NULL, added to the system's CAs: for tests and
  * private CAs), no redirect to http, at most HF_TRUST_FETCH_MAX bytes within
