@@ -229,6 +229,19 @@ test_chunks (Fixture       *f,
     g_assert_error (error, HF_SHC_ERROR, HF_SHC_ERROR_CHUNKS);
     g_assert_nonnull (strstr (error->message, "chunk 2 of 3 is missing"));
     g_clear_error (&error);
+    /* The Bundle is the payload's own bytes (numbers as the issuer wrote them). */
+    {
+      g_autoptr(GBytes) minified = data_bytes ("shc/example-02-c-jws-payload-minified.json");
+      g_autofree char *payload = g_strndup (g_bytes_get_data (minified, NULL),
+                                            g_bytes_get_size (minified));
+      GBytes *bundle = ((HfShcCard *) g_ptr_array_index (by_file, 0))->bundle;
+      g_autofree char *bundle_text = g_strndup (g_bytes_get_data (bundle, NULL),
+                                                g_bytes_get_size (bundle));
+
+      g_assert_true (g_str_has_prefix (bundle_text, "{\"resourceType\":\"Bundle\""));
+      g_assert_nonnull (strstr (payload, bundle_text));
+    }
+    g_clear_error (&error);
     a = read_files (f, twice, 3, &error);
     g_assert_null (a);
     g_assert_error (error, HF_SHC_ERROR, HF_SHC_ERROR_CHUNKS);

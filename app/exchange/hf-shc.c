@@ -515,6 +515,100 @@ hf_shc_decode_inputs (GBytes * const *inputs,
 /* }}} */
 /* {{{ payload */
 
+/* Just past the JSON value at P (TEXT passed the guard, so it is well formed). */
+static const char *
+skip_value (const char *p,
+            const char *end)
+{
+  guint depth = 0;
+
+  do
+    {
+      while (p < end && g_ascii_isspace (*p))
+        p++;
+      if (p >= end)
+        return end;
+      if (*p == '"')
+        p = hf_json_skip_string (p, end);
+      else if (*p == '{' || *p == '[')
+        {
+          depth++;
+          p++;
+        }
+      else if (*p == '}' || *p == ']')
+        {
+          depth--;
+          p++;
+        }
+      else if (*p == ',' || *p == ':')
+        p++;
+      else
+        while (p < end && !g_ascii_isspace (*p) && *p != ',' && *p != '}' && *p != ']')
+          p++;
+    }
+  while (depth > 0 && p < end);
+  return p;
+}
+
+/* The span of member KEY's value in the object at *P…END; FALSE if it has none. Only the
+ * object's own members are looked at; the last one wins, as json-glib's does. */
+static gboolean
+member_span (const char  *p,
+             const char  *end,
+             const char  *key,
+             const char **out_start,
+             const char **out_end)
+{
+  gsize key_length = strlen (key);
+  gboolean found = FALSE;
+
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p >= end || *p != '{')
+    return FALSE;
+  p++;
+  for (;;)
+    {
+      const char *name, *name_end, *value;
+
+      while (p < end && (g_ascii_isspace (*p) || *p == ','))
+        p++;
+      if (p >= end || *p != '"')
+        break;
+      name = p;
+      name_end = hf_json_skip_string (p, end);
+      p = name_end;
+      while (p < end && (g_ascii_isspace (*p) || *p == ':'))
+        p++;
+      value = p;
+      p = skip_value (p, end);
+      /* Member names here are plain ASCII: an escaped name is not the one asked for. */
+      if ((gsize) (name_end - name) == key_length + 2 && memcmp (name + 1, key, key_length) == 0)
+        {
+          *out_start = value;
+          *out_end = p;
+          found = TRUE;
+        }
+    }
+  return found;
+}
+
+/* The exact bytes of vc.credentialSubject.fhirBundle in PAYLOAD (which passed the guard), so
+ * that its numbers are stored as the issuer wrote them (6.30 stays 6.30). */
+static GBytes *
+bundle_bytes (const char *payload,
+              gsize       length)
+{
+  const char *end = payload + length;
+  const char *a, *b;
+
+  if (!member_span (payload, end, "vc", &a, &b) ||
+      !member_span (a, b, "credentialSubject", &a, &b) ||
+      !member_span (a, b, "fhirBundle", &a, &b))
+    return NULL;
+  return g_bytes_new (a, b - a);
+}
+
 static char *
 shown (const char *s)
 {
@@ -665,12 +759,17 @@ hf_shc_check_payload (const guint8 *payload,
   card->types = g_strv_builder_end (tb);
   card->fhir_version = g_strdup (hf_json_string (subject, "fhirVersion"));
   card->entries = entries != NULL ? json_array_get_length (entries) : 0;
-  bundle_node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (bundle_node, bundle);
-  gen = json_generator_new ();
-  json_generator_set_root (gen, bundle_node);
-  text = json_generator_to_data (gen, &text_length);
-  card->bundle = g_bytes_new_take (text, text_length);
+  card->bundle = bundle_bytes ((const char *) payload, length);
+  if (card->bundle == NULL)
+    {
+      /* A member name written with escapes: serialized again rather than lost. */
+      bundle_node = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (bundle_node, bundle);
+      gen = json_generator_new ();
+      json_generator_set_root (gen, bundle_node);
+      text = json_generator_to_data (gen, &text_length);
+      card->bundle = g_bytes_new_take (text, text_length);
+    }
   return TRUE;
 }
 
