@@ -668,11 +668,12 @@ hf_shc_check_payload (const guint8 *payload,
                    "Cards framework forbids.", s);
       return FALSE;
     }
-  if (!hf_trust_check_iss (iss, NULL))
+  /* Written "https://" exactly: "iss" is compared as a string, with the trust store's. */
+  if (!g_str_has_prefix (iss, "https://") || !hf_trust_check_iss (iss, NULL))
     {
       g_autofree char *s = shown (iss);
       g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_ISSUER,
-                   "The card's issuer “%s” is not an https address.", s);
+                   "The card's issuer “%s” is not an https address (“https://…”).", s);
       return FALSE;
     }
   nbf_node = json_object_get_member (o, "nbf");
