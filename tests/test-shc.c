@@ -587,6 +587,32 @@ test_key_rules (Fixture       *f,
   g_assert_null (cards);
   g_assert_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY);
   g_assert_nonnull (strstr (error->message, "thumbprint"));
+  g_clear_error (&error);
+
+  /* Named by its thumbprint, but without "use" and "alg": not an issuer's key. */
+  {
+    const char *iss2 = "https://lab2.example";
+    g_autofree char *kid = hf_jose_key_dup_thumbprint (key);
+    g_autoptr(JsonObject) bare = hf_jose_key_dup_public_jwk (key);
+    g_autoptr(JsonNode) bare_node = json_node_new (JSON_NODE_OBJECT);
+    g_autofree char *bare_text = NULL;
+    g_autofree char *bare_jwks = NULL;
+    g_autofree char *payload2 = card_payload (iss2, NULL, HF_SHC_TYPE_HEALTH_CARD);
+    g_autofree char *jws2 = sign_payload (key, kid, payload2, strlen (payload2));
+    g_autoptr(GBytes) in2 = g_bytes_new (jws2, strlen (jws2));
+    g_autoptr(GPtrArray) cards2 = NULL;
+
+    json_object_set_string_member (bare, "kid", kid);
+    json_node_set_object (bare_node, bare);
+    bare_text = json_to_string (bare_node, FALSE);
+    bare_jwks = g_strdup_printf ("{\"keys\":[%s]}", bare_text);
+    hf_trust_add (f->vault, iss2, bare_jwks, strlen (bare_jwks), NULL, NULL, &error);
+    g_assert_no_error (error);
+    cards2 = hf_shc_read (f->vault, in2, HF_VERIFY_OFFLINE, NULL, &error);
+    g_assert_null (cards2);
+    g_assert_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY);
+    g_assert_nonnull (strstr (error->message, "“use”: “sig”"));
+  }
 }
 
 /* }}} */
@@ -1103,6 +1129,22 @@ test_cli (Fixture       *f,
   g_assert_nonnull (strstr (out, "EBKOr72QQDcTBUuVzAzkfBTGew0ZA16GuWty64nS-sw"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
+
+  /* A 100 MB "image" is refused by its size, unread (a sparse file). */
+  {
+    g_autofree char *big = g_build_filename (f->td.dir, "big.png", NULL);
+    FILE *fp = fopen (big, "wb");
+
+    g_assert_nonnull (fp);
+    g_assert_cmpint (fwrite ("\x89PNG\r\n\x1a\n", 1, 8, fp), ==, 8);
+    g_assert_cmpint (fseek (fp, 100 * 1000 * 1000 - 1, SEEK_SET), ==, 0);
+    g_assert_cmpint (fputc (0, fp), ==, 0);
+    fclose (fp);
+    g_assert_cmpint (cli (f, &out, &err, "verify", "--offline", big, NULL), ==, 3);
+    g_assert_nonnull (strstr (err, "at most 16 MiB"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
 
   /* Untrusted: exit 6 and nothing imported, unless --unverified. */
   g_assert_cmpint (cli (f, &out, &err, "import", "--offline", wrong_kid, NULL), ==, 6);
