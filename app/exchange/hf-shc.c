@@ -283,6 +283,14 @@ parse_text (const char  *text,
                    local->message);
       return FALSE;
     }
+  if (chunk->total > 0 && strlen (chunk->jws_part) > HF_SHC_MAX_CHUNK_JWS)
+    {
+      g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_CHUNKS,
+                   "QR chunk %u of %u is too big: it carries %" G_GSIZE_FORMAT " characters of "
+                   "the card, and a chunk may carry at most %d.", chunk->index, chunk->total,
+                   strlen (chunk->jws_part), HF_SHC_MAX_CHUNK_JWS);
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -31,6 +31,9 @@ G_BEGIN_DECLS
 /* The most cards one file may hold, and chunks a legacy card may have. */
 #define HF_SHC_MAX_CARDS     100
 #define HF_SHC_MAX_CHUNKS    99
+/* A legacy chunk may carry at most this many characters of the JWS (the framework's limit,
+ * which keeps each QR code at version 22 or below). */
+#define HF_SHC_MAX_CHUNK_JWS 1191
 /* A revocation list fetched may be at most this. */
 #define HF_SHC_CRL_MAX       (1024 * 1024)
 
