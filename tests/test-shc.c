@@ -609,6 +609,51 @@ test_key_rules (Fixture       *f,
   }
 }
 
+/* The dev tools' key vectors: only valid_key.json is an issuer's key. */
+static void
+test_key_vectors (void)
+{
+  static const struct { const char *file; const char *word; } keys[] = {
+    { "valid_key.json", NULL },
+    { "issuer.jwks.public.not.smart.json", NULL },
+    { "wrong_alg_key.json", "ES256" },
+    { "wrong_curve_key.json", "P-256" },
+    { "wrong_kid_key.json", "thumbprint" },
+    { "wrong_kty_key.json", "EC key" },
+    { "wrong_use_key.json", "sig" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *part = g_strconcat ("shc/negative/keys/", keys[i].file, NULL);
+      g_autoptr(GBytes) b = data_bytes (part);
+      g_autofree char *text = g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+      g_autoptr(JsonNode) node = json_from_string (text, NULL);
+      JsonArray *list;
+      JsonObject *jwk;
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      g_assert_true (node != NULL && JSON_NODE_HOLDS_OBJECT (node));
+      list = json_object_get_array_member (json_node_get_object (node), "keys");
+      g_assert_cmpuint (json_array_get_length (list), ==, 1);
+      jwk = json_array_get_object_element (list, 0);
+      ok = hf_shc_check_issuer_key (jwk, NULL, &error);
+      g_test_message ("%s: %s", keys[i].file, ok ? "an issuer's key" : error->message);
+      if (keys[i].word == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+        }
+      else
+        {
+          g_assert_false (ok);
+          g_assert_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY);
+          g_assert_nonnull (strstr (error->message, keys[i].word));
+        }
+    }
+}
+
 /* }}} */
 /* {{{ QR images */
 
@@ -1222,6 +1267,7 @@ main (int    argc,
   ADD ("/shc/negative-chunks-together", test_negative_chunks_together);
   ADD ("/shc/hostile-payloads", test_hostile_payloads);
   ADD ("/shc/key-rules", test_key_rules);
+  g_test_add_func ("/shc/key-vectors", test_key_vectors);
   ADD ("/shc/qr-image", test_qr_image);
   ADD ("/shc/qr-hostile", test_qr_hostile);
   ADD ("/shc/import", test_import);

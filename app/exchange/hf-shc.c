@@ -809,6 +809,75 @@ raw_jwk (JsonParser *parser,
   return NULL;
 }
 
+gboolean
+hf_shc_check_issuer_key (JsonObject   *jwk,
+                         gint64       *crl_version,
+                         GError      **error)
+{
+  const char *kid = hf_json_string (jwk, "kid");
+  g_autoptr(HfJoseKey) key = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *thumbprint = NULL;
+  g_autofree char *shown_kid = kid != NULL ? shown (kid) : g_strdup ("(none)");
+  JsonNode *v;
+
+  if (crl_version != NULL)
+    *crl_version = 0;
+  if (g_strcmp0 (hf_json_string (jwk, "kty"), "EC") != 0 ||
+      g_strcmp0 (hf_json_string (jwk, "crv"), "P-256") != 0)
+    {
+      g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY,
+                   "The key “%s” is not an EC key on P-256 (its “kty” and “crv”), as a SMART "
+                   "Health Card issuer's key must be.", shown_kid);
+      return FALSE;
+    }
+  if (g_strcmp0 (hf_json_string (jwk, "use"), "sig") != 0 ||
+      g_strcmp0 (hf_json_string (jwk, "alg"), "ES256") != 0)
+    {
+      g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY,
+                   "The key “%s” is not marked “use”: “sig” and “alg”: “ES256”, as a SMART "
+                   "Health Card issuer's key must be.", shown_kid);
+      return FALSE;
+    }
+  if (json_object_has_member (jwk, "d"))
+    {
+      g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY,
+                   "The key “%s” has its private part (“d”); an issuer publishes only its "
+                   "public keys.", shown_kid);
+      return FALSE;
+    }
+  key = hf_jose_key_new_from_jwk (jwk, &local);
+  if (key == NULL)
+    {
+      g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY, "The key “%s” is not usable: %s",
+                   shown_kid, local->message);
+      return FALSE;
+    }
+  thumbprint = hf_jose_key_dup_thumbprint (key);
+  if (g_strcmp0 (kid, thumbprint) != 0)
+    {
+      g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY,
+                   "The key “%s” is not named by its thumbprint (RFC 7638, “%s”), as the SMART "
+                   "Health Cards framework requires.", shown_kid, thumbprint);
+      return FALSE;
+    }
+  v = json_object_get_member (jwk, "crlVersion");
+  if (v != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (v) != G_TYPE_INT64 ||
+          json_node_get_int (v) < 1)
+        {
+          g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY,
+                       "The key “%s” has a “crlVersion” that is not a whole number from 1.",
+                       shown_kid);
+          return FALSE;
+        }
+      if (crl_version != NULL)
+        *crl_version = json_node_get_int (v);
+    }
+  return TRUE;
+}
+
 typedef struct
 {
   gint64  ctr;
@@ -1164,8 +1233,22 @@ directory_entry (sqlite3      *db,
       g_autoptr(HfJwks) parsed = NULL;
       g_autoptr(GError) local = NULL;
       g_autofree char *text = NULL;
+      JsonArray *good = json_array_new ();
 
-      json_object_set_array_member (o, "keys", json_array_ref (keys));
+      /* Only keys a card issuer may have: the others are skipped, with a note. */
+      for (guint i = 0; i < json_array_get_length (keys); i++)
+        {
+          JsonNode *k = json_array_get_element (keys, i);
+          g_autoptr(GError) bad = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (k))
+            continue;
+          if (!hf_shc_check_issuer_key (json_node_get_object (k), NULL, &bad))
+            g_ptr_array_add (r->notes, g_strdup_printf ("%s: %s", iss, bad->message));
+          else
+            json_array_add_element (good, json_node_copy (k));
+        }
+      json_object_set_array_member (o, "keys", good);
       json_node_set_object (set, o);
       text = json_to_string (set, FALSE);
       parsed = hf_jwks_parse (text, strlen (text), &local);
@@ -1451,9 +1534,6 @@ read_card (HfVault       *vault,
     }
   else
     {
-      g_autofree char *thumbprint = hf_jose_key_dup_thumbprint (key);
-      JsonNode *v;
-
       jwks = _hf_trust_dup_jwks (vault, card->iss, card->trust.how, error);
       if (jwks == NULL)
         return NULL;
@@ -1464,34 +1544,10 @@ read_card (HfVault       *vault,
                        "The trusted keys of %s have no key “%s”.", card->iss, card->kid);
           return NULL;
         }
-      if (!g_str_equal (thumbprint, card->kid))
+      if (!hf_shc_check_issuer_key (jwk, &crl_version, error))
         {
-          g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY,
-                       "The key “%s” of %s is not named by its thumbprint (RFC 7638, “%s”), as "
-                       "the SMART Health Cards framework requires.", card->kid, card->iss,
-                       thumbprint);
+          g_prefix_error (error, "%s: ", card->iss);
           return NULL;
-        }
-      if (g_strcmp0 (hf_json_string (jwk, "use"), "sig") != 0 ||
-          g_strcmp0 (hf_json_string (jwk, "alg"), "ES256") != 0)
-        {
-          g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY,
-                       "The key “%s” of %s is not marked “use”: “sig” and “alg”: “ES256”, as "
-                       "a SMART Health Card issuer's key must be.", card->kid, card->iss);
-          return NULL;
-        }
-      v = json_object_get_member (jwk, "crlVersion");
-      if (v != NULL)
-        {
-          if (!JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (v) != G_TYPE_INT64 ||
-              json_node_get_int (v) < 1)
-            {
-              g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_KEY,
-                           "The key “%s” of %s has a “crlVersion” that is not a whole number "
-                           "from 1.", card->kid, card->iss);
-              return NULL;
-            }
-          crl_version = json_node_get_int (v);
         }
       if (!hf_jws_verify_es256 (jws, key, &local))
         {

@@ -132,6 +132,14 @@ gboolean    hf_shc_check_payload (const guint8 *payload,
                                   HfShcCard    *card,
                                   GError      **error);
 
+/* Whether JWK (one member of an issuer's key set) is what a SMART Health Card issuer's key must
+ * be: "kty" "EC", "crv" "P-256", "alg" "ES256", "use" "sig", a point on the curve, and "kid"
+ * its RFC 7638 thumbprint; "crlVersion", if there, a whole number from 1 (*CRL_VERSION, may
+ * be NULL; 0 without). HF_SHC_ERROR_KEY, naming the fault, otherwise. */
+gboolean    hf_shc_check_issuer_key (JsonObject   *jwk,
+                                     gint64       *crl_version,
+                                     GError      **error);
+
 /* Reads and checks every card INPUTS[0..N) hold (see hf_shc_decode_inputs(); PNG images are
  * decoded first), in order. The issuer's keys and revocation lists come from the trust store,
  * fetched over https when missing (EXTRA_CA_FILE as hf_trust_find_key()'s), never with
