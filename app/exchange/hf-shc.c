@@ -1063,7 +1063,8 @@ crl_store (sqlite3     *db,
                                : "INSERT INTO trust_crl (iss, kid, ctr, crl, how, added_by, at) "
                                  "VALUES (?, ?, ?, ?, 'fetched', ?, ?) ON CONFLICT (iss, kid) "
                                  "DO UPDATE SET ctr = excluded.ctr, crl = excluded.crl, "
-                                 "at = excluded.at WHERE how = 'fetched'", -1, &stmt, NULL);
+                                 "how = 'fetched', added_by = NULL, at = excluded.at "
+                                 "WHERE how != 'hand'", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_text (stmt, 1, iss, -1, SQLITE_STATIC);
@@ -1136,7 +1137,9 @@ crl_get (HfVault      *vault,
 
   if (!crl_load (db, iss, kid, crl, error))
     return FALSE;
-  if (crl->text != NULL && (crl->ctr >= crl_version || !g_str_equal (crl->how, "fetched")))
+  /* One added by hand is the member's word; a fetched one or a directory's is used while it is
+   * the key's version, and fetched again when the key says there is a newer one. */
+  if (crl->text != NULL && (crl->ctr >= crl_version || g_str_equal (crl->how, "hand")))
     return TRUE;
   if (flags & HF_VERIFY_OFFLINE)
     {
