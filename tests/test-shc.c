@@ -1113,7 +1113,8 @@ test_cli (Fixture       *f,
   g_autofree char *chunk0 = data_path ("shc/example-02-f-qr-code-numeric-value-0.txt");
   g_autofree char *chunk1 = data_path ("shc/example-02-f-qr-code-numeric-value-1.txt");
   g_autofree char *chunk2 = data_path ("shc/example-02-f-qr-code-numeric-value-2.txt");
-  g_autofree char *wrong_kid = data_path ("shc/negative/test-example-00-d-jws-wrong_jws_header_kid.txt");
+  g_autofree char *wrong_kid =
+    data_path ("shc/negative/test-example-00-d-jws-wrong_jws_header_kid.txt");
   g_autofree char *crl = data_path (SPEC_CRL);
   g_autoptr(GBytes) text01 = data_bytes ("shc/example-01-f-qr-code-numeric-value-0.txt");
   g_autofree char *shc01 = g_strndup (g_bytes_get_data (text01, NULL), g_bytes_get_size (text01));
