@@ -972,6 +972,26 @@ test_fetch (void)
   g_assert_error (error, HF_SHC_ERROR, HF_SHC_ERROR_REVOKED);
   g_clear_error (&error);
 
+  /* The key's crlVersion goes to 3 (its keys now added by hand): the kept list (2) is out of
+   * date, so it is fetched again, and now revokes the other card too. */
+  {
+    g_autofree char *jwks3 = jwks_of (key, 3);
+    g_autofree char *crl3 = g_strdup_printf ("{\"kid\":\"%s\",\"method\":\"rid\",\"ctr\":3,"
+                                             "\"rids\":[\"revokedrid1\",\"keptrid0002\"]}", kid);
+    gboolean replaced = FALSE;
+
+    hf_fhir_server_put_file (server, crl_path, "application/json", crl3, strlen (crl3));
+    hf_trust_add (vault, iss, jwks3, strlen (jwks3), &replaced, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (replaced);
+    cards = hf_shc_read (vault, a, 0, ca_file, &error);
+    g_assert_null (cards);
+    g_assert_error (error, HF_SHC_ERROR, HF_SHC_ERROR_REVOKED);
+    g_assert_nonnull (strstr (error->message, "version 3"));
+    g_clear_error (&error);
+    g_assert_cmpuint (hf_fhir_server_count (server, crl_count), ==, 2);
+  }
+
   g_clear_object (&vault);
   hf_fhir_server_free (server);
   hf_test_dir_teardown (&td, NULL);
