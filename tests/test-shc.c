@@ -1265,6 +1265,10 @@ test_cli (Fixture       *f,
     g_assert_nonnull (strstr (out, "1 issuers, 0 of them with 0 keys"));
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
+    g_assert_cmpint (cli (f, &out, &err, "trust", "list", NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "Issuer directory vci-issuers.json (imported by alice"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
     g_assert_cmpint (cli (f, &out, &err, "trust", "import-directory", bad_file, NULL), ==, 3);
     g_assert_nonnull (strstr (err, "not a JSON object"));
   }

@@ -19,6 +19,7 @@
 #include "hf-fhir.h"
 #include "hf-import.h"
 #include "hf-jwks.h"
+#include "hf-shc.h"
 #include "hf-trust.h"
 #include "hf-verify.h"
 
@@ -598,6 +599,25 @@ hf_cli_trust_list (HfCliGlobals  *g,
           g_autofree char *kids = g_strjoinv (", ", t->kids);
           g_print ("%s\n  %s; keys: %s\n", hf_cli_printable (keep, t->iss),
                    hf_cli_printable (keep, how), hf_cli_printable (keep, kids));
+        }
+    }
+  if (!g->json)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *by = NULL;
+      gint64 at = 0;
+      g_autoptr(HfShcDirectoryResult) dir = hf_shc_directory_summary (vault, &name, &by, &at,
+                                                                      &error);
+      g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
+
+      if (error != NULL)
+        return hf_cli_fail (error);
+      if (dir != NULL)
+        {
+          g_autofree char *when = hf_cli_format_time_us (at);
+          g_print ("Issuer directory %s (imported by %s on %s): %u issuers, %u of them with "
+                   "their keys, %u revocation lists.\n", hf_cli_printable (keep, name),
+                   hf_cli_printable (keep, by), when, dir->issuers, dir->with_keys, dir->crls);
         }
     }
   hf_vault_lock (vault);

@@ -1426,6 +1426,57 @@ hf_shc_import_directory (HfVault     *vault,
   return g_steal_pointer (&r);
 }
 
+HfShcDirectoryResult *
+hf_shc_directory_summary (HfVault   *vault,
+                          char     **name,
+                          char     **by,
+                          gint64    *at,
+                          GError   **error)
+{
+  g_autoptr(HfShcDirectoryResult) r = g_new0 (HfShcDirectoryResult, 1);
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+
+  r->notes = g_ptr_array_new_with_free_func (g_free);
+  if (!hf_vault_require (vault, HF_PERMISSION_READ, "read the issuer directory", error))
+    return NULL;
+  db = _hf_vault_get_db (vault);
+  rc = sqlite3_prepare_v2 (db, "SELECT count(*), count(jwks), max(directory), "
+                               "max(imported_by), max(imported_at), (SELECT count(*) FROM "
+                               "trust_crl WHERE how = 'directory') FROM trust_directory", -1,
+                           &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _hf_db_fail (db, rc, "reading the issuer directory", error);
+      return NULL;
+    }
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      r->issuers = (guint) sqlite3_column_int64 (stmt, 0);
+      r->with_keys = (guint) sqlite3_column_int64 (stmt, 1);
+      r->crls = (guint) sqlite3_column_int64 (stmt, 5);
+      if (name != NULL)
+        *name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      if (by != NULL)
+        *by = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      if (at != NULL)
+        *at = sqlite3_column_int64 (stmt, 4);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _hf_db_fail (db, rc, "reading the issuer directory", error);
+      return NULL;
+    }
+  if (r->issuers == 0)
+    return NULL;
+  return g_steal_pointer (&r);
+}
+
 /* }}} */
 /* {{{ reading one card */
 

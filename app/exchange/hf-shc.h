@@ -210,6 +210,15 @@ HfShcDirectoryResult *hf_shc_import_directory (HfVault     *vault,
                                                const char  *directory,
                                                GError     **error);
 
+/* The directory imported last, counted into a result (its notes empty), or NULL (ERROR not
+ * set) when none was; *NAME, *BY and *AT (may be NULL) say which, who imported it, and when
+ * (µs). */
+HfShcDirectoryResult *hf_shc_directory_summary (HfVault   *vault,
+                                                char     **name,
+                                                char     **by,
+                                                gint64    *at,
+                                                GError   **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfShcCard, hf_shc_card_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfShcDirectoryResult, hf_shc_directory_result_free)
 
