@@ -31,6 +31,7 @@ hf_core_init (void)
 
   if (!hf_secure_init ())
     return FALSE;
+  _hf_db_memory_install ();   /* before anything opens a database */
   if (g_once_init_enter (&migrations_added))
     {
       _hf_vault_add_migration (2, _hf_records_migrate_v2);   /* records: resources, search */

@@ -5,6 +5,7 @@
  */
 
 #include <sodium.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "hf-audit.h"
@@ -775,12 +776,14 @@ test_pragmas (Fixture       *f,
     { "PRAGMA foreign_keys", "1" },
     { "PRAGMA temp_store", "2" },
     { "PRAGMA synchronous", "2" },
-    { "PRAGMA cipher_memory_security", "1" },
+    { "PRAGMA cipher_memory_security", NULL },
     { "PRAGMA user_version", NULL },
   };
   g_autofree char *version = g_strdup_printf ("%d", _hf_vault_schema_version ());
 
   expect[G_N_ELEMENTS (expect) - 1].value = version;
+  /* Our allocator does what cipher_memory_security would (test_db_memory). */
+  expect[G_N_ELEMENTS (expect) - 2].value = _hf_db_memory_is_installed () ? "0" : "1";
 
   for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
     {
@@ -830,6 +833,78 @@ test_vault_check_ok (Fixture       *f,
   hf_vault_check_clear (&check);
 }
 
+static gint64
+status_kib (const char *field)
+{
+  g_autofree char *text = NULL;
+  const char *at;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &text, NULL, NULL));
+  at = strstr (text, field);
+  g_assert_nonnull (at);
+  return g_ascii_strtoll (at + strlen (field) + 1, NULL, 10);
+}
+
+/* SQLite's memory: ours (installed by hf_core_init before SQLite started), locked, wiped on
+ * free, reused, and large blocks mapped apart; what a vault holds goes through it. */
+static void
+test_db_memory (Fixture       *f,
+                gconstpointer  data)
+{
+  HfDbMemoryStats before, after;
+  guint8 *p, *q;
+  gsize lengths[] = { 1, 100, 4200, 70000, 3 * 1024 * 1024 };
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifdef UNDER_ASAN
+  g_test_skip ("Under AddressSanitizer SQLite keeps the system's allocator.");
+  return;
+#endif
+  g_assert_true (_hf_db_memory_is_installed ());
+  _hf_db_memory_get_stats (&before);
+  {
+    g_autoptr(HfVault) vault = open_ok (f, NULL, OWNER_PASS);
+
+    _hf_db_memory_get_stats (&after);
+    g_assert_cmpuint (after.chunks, >=, 1);
+    g_assert_cmpuint (after.locked_bytes + after.unlocked_bytes, >=, 1024 * 1024);
+    /* As root (CAP_IPC_LOCK) or with a large enough RLIMIT_MEMLOCK, all of it is locked. */
+    if (after.lock_failures == 0)
+      g_assert_cmpint (status_kib ("VmLck:") * 1024, >=, (gint64) after.locked_bytes);
+    hf_vault_lock (vault);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      gsize n = lengths[i];
+
+      p = sqlite3_malloc64 (n);
+      g_assert_nonnull (p);
+      g_assert_cmpint (sqlite3_msize (p), >=, n);
+      memset (p, 0xA5, n);
+      p = sqlite3_realloc64 (p, n + 9);
+      g_assert_nonnull (p);
+      for (gsize j = 0; j < n; j++)
+        if (p[j] != 0xA5)
+          g_error ("realloc lost byte %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT, j, n);
+      sqlite3_free (p);
+      /* A block of the same size comes from the same free list: wiped, but for the list's
+       * pointer in its first 8 bytes. */
+      q = sqlite3_malloc64 (n + 9);
+      if (q == p && n + 9 <= 65536)
+        for (gsize j = sizeof (gpointer); j < n + 9; j++)
+          g_assert_cmpuint (q[j], ==, 0);
+      sqlite3_free (q);
+    }
+  _hf_db_memory_get_stats (&after);
+  g_assert_cmpuint (after.large_bytes, ==, before.large_bytes);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -859,6 +934,7 @@ main (int    argc,
   ADD ("/hf/vault/pragmas", test_pragmas);
   ADD ("/hf/vault/newer-schema", test_newer_schema);
   ADD ("/hf/vault/check-ok", test_vault_check_ok);
+  ADD ("/hf/vault/db-memory", test_db_memory);
 #undef ADD
 
   return g_test_run ();

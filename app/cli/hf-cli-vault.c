@@ -241,6 +241,7 @@ hf_cli_vault_check (HfCliGlobals  *g,
 {
   g_autoptr(HfVault) vault = NULL;
   HfVaultCheck check;
+  g_autofree char *memory = NULL;
   gboolean verbose = FALSE;
   GError *error = NULL;
   GOptionEntry entries[] = {
@@ -261,6 +262,7 @@ hf_cli_vault_check (HfCliGlobals  *g,
     return hf_cli_fail (error);
   if (!hf_vault_check (vault, &check, &error))
     return hf_cli_fail (error);
+  memory = hf_vault_describe_memory ();
 
   if (g->json)
     {
@@ -272,6 +274,8 @@ hf_cli_vault_check (HfCliGlobals  *g,
       json_builder_add_int_value (b, check.pages);
       json_builder_set_member_name (b, "audit_entries");
       json_builder_add_int_value (b, check.audit_entries);
+      json_builder_set_member_name (b, "memory");
+      json_builder_add_string_value (b, memory);
       json_builder_set_member_name (b, "problems");
       json_builder_begin_array (b);
       for (guint i = 0; i < check.problems->len; i++)
@@ -287,7 +291,8 @@ hf_cli_vault_check (HfCliGlobals  *g,
     }
   else if (check.ok)
     g_print ("The vault is intact: keyring verified, %u database pages authenticated, "
-             "%u activity-log entries chained.\n", check.pages, check.audit_entries);
+             "%u activity-log entries chained.\n%s\n", check.pages, check.audit_entries,
+             memory);
   else
     {
       g_autoptr(GPtrArray) keep = hf_cli_printable_new ();

@@ -36,10 +36,11 @@
  * record without a person (Organization, Practitioner, Medication…): all of them, not only the
  * ones the kept records refer to, since a reference may come later in the stream.
  *
- * Speed: SQLCipher is run with cipher_memory_security, which mlock()s and wipes every
- * allocation SQLite makes, and SQLite frees a statement's registers and cursors each time it
- * is reset; so most of an import's time went into statement executions, not data. Records
- * are therefore written in batches: one lookup, one INSERT and one FTS INSERT of BATCH rows.
+ * Speed: SQLite frees a statement's registers and cursors each time it is reset, and every
+ * allocation is wiped when freed (hf-db-memory.c; SQLCipher's cipher_memory_security, which
+ * also mlock()s each one, where that allocator is not installed); so much of an import's time
+ * went into statement executions, not data. Records are therefore written in batches: one
+ * lookup, one INSERT and one FTS INSERT of BATCH rows.
  */
 
 #include "hf-import.h"

@@ -12,6 +12,22 @@
 
 G_BEGIN_DECLS
 
+/* SQLite's memory (hf-db-memory.c): locked chunks, no core dumps, wiped on free. Installed
+ * by hf_core_init() before SQLite initialises; FALSE when it could not be (then the vault
+ * turns SQLCipher's cipher_memory_security on instead). */
+typedef struct
+{
+  gsize locked_bytes;     /* mapped and locked */
+  gsize unlocked_bytes;   /* mapped, but mlock() was refused (RLIMIT_MEMLOCK) */
+  gsize large_bytes;      /* of those, in allocations of their own now */
+  guint chunks;
+  guint lock_failures;
+} HfDbMemoryStats;
+
+gboolean       _hf_db_memory_install      (void);
+gboolean       _hf_db_memory_is_installed (void);
+void           _hf_db_memory_get_stats    (HfDbMemoryStats *stats);
+
 sqlite3       *_hf_vault_get_db        (HfVault      *self);
 const guint8  *_hf_vault_get_audit_key (HfVault      *self);
 

@@ -253,8 +253,13 @@ static gboolean
 db_pragmas (sqlite3  *db,
             GError  **error)
 {
+  /* With our allocator SQLite's memory is locked, kept out of core dumps and wiped already
+   * (hf-db-memory.c); without it, SQLCipher does that per allocation. */
+  if (!_hf_db_exec (db, _hf_db_memory_is_installed () ? "PRAGMA cipher_memory_security = OFF;"
+                                                      : "PRAGMA cipher_memory_security = ON;",
+                    error))
+    return FALSE;
   return _hf_db_exec (db,
-                      "PRAGMA cipher_memory_security = ON;"
                       "PRAGMA temp_store = MEMORY;"
                       "PRAGMA secure_delete = ON;"
                       "PRAGMA journal_mode = WAL;"

@@ -108,4 +108,9 @@ gboolean      hf_vault_check             (HfVault             *self,
                                           HfVaultCheck        *check,
                                           GError             **error);
 
+/* One sentence on how SQLite's memory (decrypted pages, record text) is protected in this
+ * process now: locked in RAM, kept out of core dumps, wiped when freed, and how much of it
+ * the system refused to lock (RLIMIT_MEMLOCK). */
+char           *hf_vault_describe_memory (void);
+
 G_END_DECLS
