@@ -18,10 +18,21 @@
 #include "hf-records-private.h"
 #include "hf-secure.h"
 #include "hf-share-fact-private.h"
+#include "hf-shc-private.h"
 #include "hf-signing-private.h"
 #include "hf-source-private.h"
 #include "hf-trust-private.h"
 #include "hf-vault-private.h"
+
+/* Schema 12 is the cards read (helper A's branch of issue 13), which this branch does not
+ * have: an empty step holds its number so that the cards and links made keep theirs, 13. The
+ * merge replaces it with the real one. */
+static gboolean
+schema_12_reserved (sqlite3  *db,
+                    GError  **error)
+{
+  return TRUE;
+}
 
 gboolean
 hf_core_init (void)
@@ -43,6 +54,8 @@ hf_core_init (void)
       _hf_vault_add_migration (9, _hf_share_facts_migrate_v9); /* sharing: what a share reads */
       _hf_vault_add_migration (10, _hf_signing_migrate_v10); /* exchange: signing keys, issuer */
       _hf_vault_add_migration (11, _hf_trust_migrate);        /* exchange: trust, signed imports */
+      _hf_vault_add_migration (12, schema_12_reserved);       /* exchange: cards read (merge) */
+      _hf_vault_add_migration (13, _hf_shc_migrate_v13);      /* exchange: cards and links made */
       _hf_import_add_observer (&_hf_label_observer);         /* sharing: labels at import */
       _hf_import_add_observer (&_hf_share_fact_observer);    /* sharing: share facts at import */
       g_once_init_leave (&migrations_added, 1);
