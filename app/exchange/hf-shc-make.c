@@ -745,7 +745,7 @@ encode (GBytes   *bundle,
         GError  **error)
 {
   Encoding *e = data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonNode) minified = NULL;
   g_autoptr(HfJoseKey) key = NULL;
   g_autofree char *jws = NULL;
