@@ -227,6 +227,23 @@ int hf_cli_disclosures_verify (HfCliGlobals  *g,
                                int            argc,
                                char         **argv);
 
+/* Commands: cards and links made (hf-cli-cards.c). */
+int hf_cli_export_card        (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_export_link        (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_keys_revoke_card   (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_shl_list           (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_shl_revoke         (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+
 /* Commands: keys and issuer (hf-cli-keys.c). */
 int hf_cli_keys_show          (HfCliGlobals  *g,
                                int            argc,
