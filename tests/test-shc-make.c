@@ -10,6 +10,7 @@
  */
 
 #include <glib/gstdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "hf-consent.h"
@@ -39,6 +40,7 @@ typedef struct
 {
   HfTestDir  td;
   HfVault   *vault;
+  char      *pass_file;
 } Fixture;
 
 /* {{{ fixture */
@@ -113,6 +115,7 @@ setup_small (Fixture       *f,
   const char *treat[] = { "TREAT", NULL };
 
   hf_test_dir_setup (&f->td, data);
+  f->pass_file = hf_test_write_file (&f->td, "pass.txt", PASS "\n");
   f->vault = hf_vault_create (f->td.vault, "John", pass, &code, &error);
   g_assert_no_error (error);
   hf_vault_import_files (f->vault, paths, NULL, NULL, NULL, &result, &error);
@@ -138,6 +141,7 @@ teardown (Fixture       *f,
   if (f->vault != NULL)
     hf_vault_lock (f->vault);
   g_clear_object (&f->vault);
+  g_free (f->pass_file);
   hf_test_dir_teardown (&f->td, data);
 }
 
@@ -885,6 +889,125 @@ test_link_fresh_encryption (Fixture       *f,
 }
 
 /* }}} */
+/* {{{ the command line */
+
+static int
+cli (Fixture     *f,
+     char       **out,
+     char       **err,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  g_ptr_array_add (args, "--vault");
+  g_ptr_array_add (args, f->td.vault);
+  g_ptr_array_add (args, "--passphrase-file");
+  g_ptr_array_add (args, f->pass_file);
+  va_start (ap, err);
+  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return hf_test_cli_v (out, err, (const char * const *) args->pdata);
+}
+
+#define RUN(...) cli (f, &out, &err, __VA_ARGS__, NULL)
+#define CLEAR() do { g_clear_pointer (&out, g_free); g_clear_pointer (&err, g_free); } while (0)
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(JsonNode) made = NULL;
+  g_autoptr(JsonNode) link = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(GBytes) jwks = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *card = path_in (f, "john.smart-health-card");
+  g_autofree char *png = path_in (f, "john.png");
+  g_autofree char *crl_dir = path_in (f, "crl");
+  g_autofree char *jwks_path = path_in (f, "jwks.json");
+  g_autofree char *site = path_in (f, "site");
+  g_autofree char *jws = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *read = NULL;
+  g_autofree char *rid = NULL;
+  g_autofree char *kid = NULL;
+  g_autofree char *crl_name = NULL;
+  g_autofree char *crl_path = NULL;
+  g_autofree char *label = g_strnfill (HF_SHL_MAX_LABEL + 1, 'x');
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+  JsonArray *files;
+
+  hf_vault_lock (f->vault);
+  g_clear_object (&f->vault);
+
+  g_assert_cmpint (RUN ("--json", "export", OSEI, "--format", "shc", "--output", card, "--qr", png,
+                        "--rid"), ==, 0);
+  made = parse_json (out, -1);
+  o = json_node_get_object (made);
+  rid = g_strdup (hf_json_string (o, "rid"));
+  kid = g_strdup (hf_json_string (o, "kid"));
+  g_assert_true (rid != NULL && kid != NULL);
+  g_assert_cmpstr (hf_json_string (o, "format"), ==, "shc");
+  CLEAR ();
+  jws = card_jws (card);
+  expected = hf_shc_qr_text (jws, &error);
+  g_assert_no_error (error);
+  read = zbarimg (png);
+  g_assert_cmpstr (read, ==, expected);
+
+  g_assert_cmpint (RUN ("keys", "revoke-card", rid, "--crl-dir", crl_dir), ==, 0);
+  g_assert_nonnull (strstr (out, "Revoked the card"));
+  CLEAR ();
+  crl_name = g_strconcat (kid, ".json", NULL);
+  crl_path = g_build_filename (crl_dir, crl_name, NULL);
+  g_assert_true (g_file_test (crl_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (RUN ("keys", "export-jwks", jwks_path), ==, 0);
+  CLEAR ();
+  jwks = hf_test_read (jwks_path);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (jwks, NULL), g_bytes_get_size (jwks),
+                                  "\"crlVersion\" : 1"));
+  g_assert_cmpint (RUN ("keys", "revoke-card", "nope"), !=, 0);
+  CLEAR ();
+
+  g_assert_cmpint (RUN ("--json", "export", OSEI, "--format", "shl", "--dir", site,
+                        "--base-url", "https://john.example/s", "--label", "For Dr. Osei",
+                        "--expires", "2027-01-31"), ==, 0);
+  g_assert_nonnull (strstr (err, "anyone holding this link can read the records until the "
+                                 "files are deleted from the host"));
+  link = parse_json (out, -1);
+  o = json_node_get_object (link);
+  g_assert_true (g_str_has_prefix (hf_json_string (o, "link"), "shlink:/"));
+  files = hf_json_array (o, "files");
+  g_assert_true (files != NULL);
+  g_assert_cmpuint (json_array_get_length (files), ==, 2);
+  CLEAR ();
+  g_assert_cmpint (RUN ("--json", "shl", "list"), ==, 0);
+  list = parse_json (out, -1);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
+  g_assert_cmpstr (hf_json_string (json_array_get_object_element (json_node_get_array (list), 0),
+                                   "label"), ==, "For Dr. Osei");
+  CLEAR ();
+  g_assert_cmpint (RUN ("shl", "revoke", "1"), ==, 0);
+  CLEAR ();
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      g_autofree char *path = g_build_filename (site, json_array_get_string_element (files, i),
+                                                NULL);
+
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+  g_assert_cmpint (RUN ("export", OSEI, "--format", "shl", "--dir", site, "--base-url",
+                        "https://john.example/s", "--label", label), ==, 3);
+  g_assert_nonnull (strstr (err, "at most 80"));
+  CLEAR ();
+}
+
+/* }}} */
 
 int
 main (int    argc,
@@ -902,6 +1025,7 @@ main (int    argc,
   ADD ("shl-make/single-file", test_link_single_file);
   ADD ("shl-make/refused", test_link_refused);
   ADD ("shl-make/fresh-encryption", test_link_fresh_encryption);
+  g_test_add ("/hf/shc-make/cli", Fixture, NULL, setup_small, test_cli, teardown);
 #undef ADD
   return g_test_run ();
 }
