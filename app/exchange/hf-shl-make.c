@@ -202,7 +202,6 @@ hf_shl_export (HfVault            *vault,
   g_autoptr(HfDisclosure) d = NULL;
   g_autoptr(HfSecret) key = hf_secret_new_random (32);
   g_autoptr(JsonObject) payload = json_object_new ();
-  g_autoptr(GError) local = NULL;
   g_autofree char *base = NULL;
   g_autofree char *file_name = random_name ();
   g_autofree char *manifest_name = random_name ();
