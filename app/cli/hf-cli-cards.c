@@ -29,15 +29,6 @@ parse_options (GOptionEntry  *entries,
   return 0;
 }
 
-/* "--only lab-results,vitals" as a list (the policy checks the names). */
-static char **
-only_list (const char *text)
-{
-  if (text == NULL)
-    return NULL;
-  return g_strsplit (text, ",", -1);
-}
-
 static void
 add_string (JsonBuilder *b,
             const char  *name,
@@ -104,7 +95,8 @@ hf_cli_export_card (HfCliGlobals  *g,
     return hf_cli_usage_error ("export needs one RECIPIENT.");
   if (output == NULL)
     return hf_cli_usage_error ("export --format shc needs --output FILE.smart-health-card.");
-  only = only_list (only_text);
+  if ((code = hf_cli_only_categories (only_text, &only)) != 0)
+    return code;
 
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
@@ -231,7 +223,8 @@ hf_cli_export_link (HfCliGlobals  *g,
   o.qr = qr;
   if (expires != NULL && (o.expires = parse_expiry (expires)) == 0)
     return hf_cli_usage_error ("--expires needs a date (YYYY-MM-DD) or an ISO 8601 time.");
-  only = only_list (only_text);
+  if ((code = hf_cli_only_categories (only_text, &only)) != 0)
+    return code;
 
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)

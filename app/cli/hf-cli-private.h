@@ -214,6 +214,9 @@ gboolean hf_cli_labels_add_json (JsonBuilder   *b,
                                  GError       **error);
 
 /* Commands: share preview, export, disclosures (hf-cli-share.c). */
+/* "--only CATEGORY,…" as a list (NULL for none); 0, or a usage error's exit code. */
+int hf_cli_only_categories    (const char    *text,
+                               char        ***out);
 int hf_cli_share_preview      (HfCliGlobals  *g,
                                int            argc,
                                char         **argv);

@@ -35,9 +35,9 @@ parse_options (GOptionEntry  *entries,
 }
 
 /* "--only lab-results,vitals" as a list, checked against the categories there are. */
-static int
-only_categories (const char   *text,
-                 char       ***out)
+int
+hf_cli_only_categories (const char   *text,
+                        char       ***out)
 {
   g_auto(GStrv) parts = NULL;
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
@@ -297,7 +297,7 @@ hf_cli_share_preview (HfCliGlobals  *g,
     return code;
   if (argc != 2)
     return hf_cli_usage_error ("share preview needs one RECIPIENT.");
-  if ((code = only_categories (only_text, &only)) != 0)
+  if ((code = hf_cli_only_categories (only_text, &only)) != 0)
     return code;
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
@@ -387,7 +387,7 @@ hf_cli_export (HfCliGlobals  *g,
   if (passphrase_file != NULL && format != HF_EXPORT_JWE)
     return hf_cli_usage_error ("--passphrase-file is for --format jwe only; the %s format is "
                                "not encrypted.", format_text);
-  if ((code = only_categories (only_text, &only)) != 0)
+  if ((code = hf_cli_only_categories (only_text, &only)) != 0)
     return code;
   if (passphrase_file != NULL)
     {
