@@ -403,8 +403,13 @@ test_card_made (Fixture       *f,
   g_assert_true (subject != NULL);
   g_assert_cmpstr (hf_json_string (subject, "fhirVersion"), ==, "4.0.1");
   g_assert_true (hf_json_object (subject, "fhirBundle") != NULL);
-  /* The shared records are all there, and only the Patient besides them. */
+  /* The shared records are all there, minified, and still FHIR R4. */
   g_assert_cmpuint (assert_minified (hf_json_object (subject, "fhirBundle")), ==, d->n_items);
+  {
+    g_autofree char *text = hf_shc_json_compact (json_object_get_member (subject, "fhirBundle"));
+
+    hf_test_assert_valid_fhir (text);
+  }
 }
 
 static void
