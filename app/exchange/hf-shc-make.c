@@ -946,37 +946,6 @@ write_crl (HfVault     *vault,
   return TRUE;
 }
 
-gboolean
-hf_shc_write_crls (HfVault     *vault,
-                   const char  *dir,
-                   guint       *n,
-                   GError     **error)
-{
-  g_autoptr(GPtrArray) kids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db;
-  int rc;
-
-  g_return_val_if_fail (HF_IS_VAULT (vault), FALSE);
-  g_return_val_if_fail (dir != NULL, FALSE);
-
-  if (!hf_vault_require (vault, HF_PERMISSION_READ, "read the revocation lists", error))
-    return FALSE;
-  db = _hf_vault_get_db (vault);
-  sqlite3_prepare_v2 (db, "SELECT kid FROM shc_crl ORDER BY kid", -1, &stmt, NULL);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (kids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return _hf_db_fail (db, rc, "reading the revocation lists", error);
-  for (guint i = 0; i < kids->len; i++)
-    if (!write_crl (vault, dir, g_ptr_array_index (kids, i), error))
-      return FALSE;
-  if (n != NULL)
-    *n = kids->len;
-  return TRUE;
-}
-
 static gboolean
 all_digits (const char *s)
 {

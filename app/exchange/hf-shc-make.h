@@ -116,10 +116,5 @@ gboolean   hf_shc_revoke_card     (HfVault         *vault,
 JsonNode  *hf_shc_crl             (HfVault         *vault,
                                    const char      *kid,
                                    GError         **error);
-/* Writes every key's revocation list as DIR/KID.json; returns how many (0: none revoked). */
-gboolean   hf_shc_write_crls      (HfVault         *vault,
-                                   const char      *dir,
-                                   guint           *n,
-                                   GError         **error);
 
 G_END_DECLS
