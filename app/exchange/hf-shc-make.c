@@ -205,6 +205,7 @@ hf_shc_minify_bundle (JsonObject *bundle,
   JsonArray *out_entries = json_array_new ();
   JsonObject *out = json_object_new ();
   JsonNode *meta;
+  JsonNode *node;
   Minify m = { 0 };
   guint n = 0;
 
@@ -291,7 +292,9 @@ hf_shc_minify_bundle (JsonObject *bundle,
   json_object_set_array_member (out, "entry", out_entries);
   if (dropped != NULL)
     *dropped = m.dropped;
-  return json_node_init_object (json_node_alloc (), out);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, out);
+  return node;
 }
 
 /* }}} */
@@ -881,6 +884,7 @@ hf_shc_crl (HfVault     *vault,
 {
   g_autoptr(JsonArray) rids = json_array_new ();
   JsonObject *crl;
+  JsonNode *node;
   sqlite3_stmt *stmt = NULL;
   sqlite3 *db;
   gint64 ctr;
@@ -910,7 +914,9 @@ hf_shc_crl (HfVault     *vault,
   json_object_set_string_member (crl, "method", "rid");
   json_object_set_int_member (crl, "ctr", ctr);
   json_object_set_array_member (crl, "rids", g_steal_pointer (&rids));
-  return json_node_init_object (json_node_alloc (), crl);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, crl);
+  return node;
 }
 
 static gboolean
