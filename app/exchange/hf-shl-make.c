@@ -211,6 +211,7 @@ hf_shl_export (HfVault            *vault,
   g_autofree char *files_json = NULL;
   g_autofree char *key_text = NULL;
   g_autofree char *uri = NULL;
+  g_autofree char *dir = NULL;
   g_auto(GStrv) files = NULL;
   const char *flag;
   Encoding e = { 0 };
@@ -228,14 +229,16 @@ hf_shl_export (HfVault            *vault,
     return NULL;
   if ((who = hf_recipient_find (vault, recipient, error)) == NULL)
     return NULL;
-  if (g_mkdir_with_parents (options->dir, 0755) != 0)
+  /* Absolute: "shl revoke" may run from another folder. */
+  dir = g_canonicalize_filename (options->dir, NULL);
+  if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_FAILED, "Could not make the folder %s: %s.",
-                   options->dir, g_strerror (errno));
+                   dir, g_strerror (errno));
       return NULL;
     }
 
-  file_path = g_build_filename (options->dir, file_name, NULL);
+  file_path = g_build_filename (dir, file_name, NULL);
   file_url = g_strdup_printf ("%s/%s", base, file_name);
   url = options->single_file ? g_strdup (file_url)
                              : g_strdup_printf ("%s/%s", base, manifest_name);
@@ -258,7 +261,7 @@ hf_shl_export (HfVault            *vault,
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autoptr(JsonNode) manifest = NULL;
-      g_autofree char *manifest_path = g_build_filename (options->dir, manifest_name, NULL);
+      g_autofree char *manifest_path = g_build_filename (dir, manifest_name, NULL);
       g_autofree char *text = NULL;
 
       json_builder_begin_object (b);
@@ -310,7 +313,7 @@ hf_shl_export (HfVault            *vault,
     sqlite3_bind_int64 (stmt, 5, options->expires);
   sqlite3_bind_text (stmt, 6, flag, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, url, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, options->dir, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, dir, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 9, files_json, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
@@ -332,7 +335,7 @@ hf_shl_export (HfVault            *vault,
       l->expires_at = options->expires;
       l->flag = g_strdup (flag);
       l->url = g_steal_pointer (&url);
-      l->dir = g_strdup (options->dir);
+      l->dir = g_steal_pointer (&dir);
       l->files = g_steal_pointer (&files);
       l->uri = g_steal_pointer (&uri);
       *link = l;
@@ -345,7 +348,7 @@ undo:
   g_unlink (file_path);
   if (!options->single_file)
     {
-      g_autofree char *manifest_path = g_build_filename (options->dir, manifest_name, NULL);
+      g_autofree char *manifest_path = g_build_filename (dir, manifest_name, NULL);
 
       g_unlink (manifest_path);
     }

@@ -47,7 +47,7 @@ typedef struct
   gint64   revoked_at;      /* microseconds; 0 while in force */
   char    *flag;            /* "" or "U" */
   char    *url;
-  char    *dir;
+  char    *dir;             /* absolute */
   char   **files;           /* names in DIR */
   char    *uri;             /* "shlink:/…": only from hf_shl_export() (the key is not kept) */
 } HfShlLink;
