@@ -18,6 +18,7 @@
 #include "hf-records-private.h"
 #include "hf-secure.h"
 #include "hf-share-fact-private.h"
+#include "hf-shc-make-private.h"
 #include "hf-shc-private.h"
 #include "hf-signing-private.h"
 #include "hf-source-private.h"
@@ -47,6 +48,7 @@ hf_core_init (void)
       _hf_vault_add_migration (11, _hf_trust_migrate);        /* exchange: trust, signed imports */
       _hf_vault_add_migration (12, _hf_shc_migrate_v12);      /* exchange: cards read: CRLs,
                                                                  directories, card facts */
+      _hf_vault_add_migration (13, _hf_shc_migrate_v13);      /* exchange: cards and links made */
       _hf_import_add_observer (&_hf_label_observer);         /* sharing: labels at import */
       _hf_import_add_observer (&_hf_share_fact_observer);    /* sharing: share facts at import */
       g_once_init_leave (&migrations_added, 1);

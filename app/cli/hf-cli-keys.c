@@ -107,7 +107,9 @@ hf_cli_keys_export_jwks (HfCliGlobals  *g,
   code = parse_options (NULL, "FILE",
                         "Write the vault's public signing keys as a JWKS ({\"keys\":[…]}, the "
                         "current key first, then retired ones) to FILE, to publish at "
-                        "ISSUER/.well-known/jwks.json. It holds no private key.", &argc, &argv);
+                        "ISSUER/.well-known/jwks.json. It holds no private key. A key carries "
+                        "\"crlVersion\" once a card it signed is revoked (keys revoke-card).",
+                        &argc, &argv);
   if (code != 0)
     return code;
   if (argc != 2)

@@ -236,6 +236,9 @@ gboolean hf_cli_labels_add_json (JsonBuilder   *b,
                                  GError       **error);
 
 /* Commands: share preview, export, disclosures (hf-cli-share.c). */
+/* "--only CATEGORY,…" as a list (NULL for none); 0, or a usage error's exit code. */
+int hf_cli_only_categories    (const char    *text,
+                               char        ***out);
 int hf_cli_share_preview      (HfCliGlobals  *g,
                                int            argc,
                                char         **argv);
@@ -246,6 +249,23 @@ int hf_cli_disclosures_list   (HfCliGlobals  *g,
                                int            argc,
                                char         **argv);
 int hf_cli_disclosures_verify (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+
+/* Commands: cards and links made (hf-cli-cards.c). */
+int hf_cli_export_card        (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_export_link        (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_keys_revoke_card   (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_shl_list           (HfCliGlobals  *g,
+                               int            argc,
+                               char         **argv);
+int hf_cli_shl_revoke         (HfCliGlobals  *g,
                                int            argc,
                                char         **argv);
 

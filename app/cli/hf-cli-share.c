@@ -35,9 +35,9 @@ parse_options (GOptionEntry  *entries,
 }
 
 /* "--only lab-results,vitals" as a list, checked against the categories there are. */
-static int
-only_categories (const char   *text,
-                 char       ***out)
+int
+hf_cli_only_categories (const char   *text,
+                        char       ***out)
 {
   g_auto(GStrv) parts = NULL;
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
@@ -297,7 +297,7 @@ hf_cli_share_preview (HfCliGlobals  *g,
     return code;
   if (argc != 2)
     return hf_cli_usage_error ("share preview needs one RECIPIENT.");
-  if ((code = only_categories (only_text, &only)) != 0)
+  if ((code = hf_cli_only_categories (only_text, &only)) != 0)
     return code;
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
@@ -350,6 +350,21 @@ hf_cli_export (HfCliGlobals  *g,
   };
   int code;
 
+  /* Cards and links have options of their own. */
+  for (int i = 1; i < argc; i++)
+    {
+      const char *value = NULL;
+
+      if (g_str_has_prefix (argv[i], "--format="))
+        value = argv[i] + strlen ("--format=");
+      else if (g_str_equal (argv[i], "--format") && i + 1 < argc)
+        value = argv[i + 1];
+      if (g_strcmp0 (value, "shc") == 0)
+        return hf_cli_export_card (g, argc, argv);
+      if (g_strcmp0 (value, "shl") == 0)
+        return hf_cli_export_link (g, argc, argv);
+    }
+
   code = parse_options (entries, "RECIPIENT",
                         "Write what RECIPIENT's consent shares to FILE, and record the "
                         "disclosure (see “disclosures list”). --format fhir writes a FHIR R4 "
@@ -363,17 +378,16 @@ hf_cli_export (HfCliGlobals  *g,
     return hf_cli_usage_error ("export needs one RECIPIENT.");
   if (format_text == NULL || output == NULL)
     return hf_cli_usage_error ("export needs --format fhir, jws or jwe and --output FILE.");
-  if (g_str_equal (format_text, "shc") || g_str_equal (format_text, "ips") ||
-      g_str_equal (format_text, "pdf"))
-    return hf_cli_usage_error ("The %s format is not available yet; use --format fhir, jws or "
-                               "jwe.", format_text);
+  if (g_str_equal (format_text, "ips") || g_str_equal (format_text, "pdf"))
+    return hf_cli_usage_error ("The %s format is not available yet; use --format fhir, jws, "
+                               "jwe, shc or shl.", format_text);
   if (!hf_export_format_from_string (format_text, &format))
-    return hf_cli_usage_error ("“%s” is not an export format; use --format fhir, jws or jwe.",
-                               format_text);
+    return hf_cli_usage_error ("“%s” is not an export format; use --format fhir, jws, jwe, shc "
+                               "or shl.", format_text);
   if (passphrase_file != NULL && format != HF_EXPORT_JWE)
     return hf_cli_usage_error ("--passphrase-file is for --format jwe only; the %s format is "
                                "not encrypted.", format_text);
-  if ((code = only_categories (only_text, &only)) != 0)
+  if ((code = hf_cli_only_categories (only_text, &only)) != 0)
     return code;
   if (passphrase_file != NULL)
     {

@@ -85,9 +85,13 @@ static const Command commands[] = {
   { "label", "rules", "", "the rule table that labels records sensitive", hf_cli_label_rules },
   { "share", "preview", "RECIPIENT [--only CATEGORY,…] [--verbose]",
     "what a recipient would get, and what is withheld and why", hf_cli_share_preview },
-  { "export", NULL, "RECIPIENT --format fhir|jws|jwe --output FILE [--passphrase-file FILE] "
-    "[--only CATEGORY,…]", "write what a recipient's consent shares; records the disclosure",
-    hf_cli_export },
+  { "export", NULL, "RECIPIENT --format fhir|jws|jwe|shc --output FILE [--passphrase-file FILE] "
+    "[--qr FILE.png] [--rid] [--only CATEGORY,…] | --format shl --dir DIR --base-url URL "
+    "[--label TEXT] [--expires DATE] [--qr FILE.png] [--single-file]",
+    "write what a recipient's consent shares; records the disclosure", hf_cli_export },
+  { "shl", "list", "", "the SMART Health Links made, and which are revoked", hf_cli_shl_list },
+  { "shl", "revoke", "ID", "delete a link's files from its folder and record it",
+    hf_cli_shl_revoke },
   { "trust", "add", "ISS --jwks FILE", "trust an issuer's signing keys, added by hand",
     hf_cli_trust_add },
   { "trust", "list", "", "the trusted issuers and how their keys got here", hf_cli_trust_list },
@@ -110,6 +114,9 @@ static const Command commands[] = {
     hf_cli_keys_export_jwks },
   { "keys", "rotate", "", "a new signing key; the old one stays in the JWKS",
     hf_cli_keys_rotate },
+  { "keys", "revoke-card", "RID|DISCLOSURE [--crl-dir DIR]",
+    "revoke a card made with --rid; writes the revocation list to publish",
+    hf_cli_keys_revoke_card },
   { "issuer", "set", "URL", "the https address signed exports name as issuer",
     hf_cli_issuer_set },
   { "issuer", "show", "", "show the issuer", hf_cli_issuer_show },

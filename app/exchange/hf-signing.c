@@ -6,6 +6,7 @@
 
 #include "hf-signing.h"
 #include "hf-signing-private.h"
+#include "hf-shc-make-private.h"
 
 #include <string.h>
 
@@ -261,6 +262,21 @@ hf_signing_public_jwk (HfVault  *vault,
   return public_jwk (key, kid);
 }
 
+/* A key as the JWKS publishes it: with "crlVersion" once a card it signed is revoked (the
+ * SMART Health Cards framework: verifiers then fetch ISS/.well-known/crl/KID.json). */
+static JsonObject *
+jwks_member (sqlite3         *db,
+             const HfJoseKey *key,
+             const char      *kid)
+{
+  JsonObject *jwk = public_jwk (key, kid);
+  gint64 version = _hf_shc_crl_version (db, kid);
+
+  if (version > 0)
+    json_object_set_int_member (jwk, "crlVersion", version);
+  return jwk;
+}
+
 JsonNode *
 hf_signing_jwks (HfVault  *vault,
                  GError  **error)
@@ -278,8 +294,8 @@ hf_signing_jwks (HfVault  *vault,
 
   if ((current = hf_signing_key_get (vault, &kid, error)) == NULL)
     return NULL;
-  json_array_add_object_element (keys, public_jwk (current, kid));
   db = _hf_vault_get_db (vault);
+  json_array_add_object_element (keys, jwks_member (db, current, kid));
   sqlite3_prepare_v2 (db, "SELECT kid, x, y FROM signing_key WHERE retired_at IS NOT NULL "
                           "ORDER BY retired_at DESC, created_at DESC", -1, &stmt, NULL);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -292,7 +308,7 @@ hf_signing_jwks (HfVault  *vault,
           sqlite3_finalize (stmt);
           return NULL;
         }
-      json_array_add_object_element (keys, public_jwk (key, retired_kid));
+      json_array_add_object_element (keys, jwks_member (db, key, retired_kid));
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)

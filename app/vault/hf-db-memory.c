@@ -353,7 +353,9 @@ _hf_db_memory_install (void)
           rl.rlim_cur = rl.rlim_max;
           setrlimit (RLIMIT_MEMLOCK, &rl);
         }
-#ifndef HF_ASAN
+#ifdef HF_ASAN
+      (void) methods;
+#else
       /* HF_DB_SYSTEM_MALLOC: for measuring what this saves (bench-import). */
       if (g_getenv ("HF_DB_SYSTEM_MALLOC") == NULL)
         mem.installed = sqlite3_config (SQLITE_CONFIG_MALLOC, &methods) == SQLITE_OK;
