@@ -145,6 +145,23 @@ int      hf_cli_import_signed  (HfCliGlobals            *g,
                                 const HfCliSignedImport *s,
                                 const void              *options);
 
+/* import of a SMART Health Link (hf-cli-shl.c). */
+typedef struct
+{
+  const char *recipient;        /* sent to the link's server; NULL: the default */
+  const char *passcode_file;
+  const char *ca_file;
+} HfCliLinkImport;
+
+/* Whether TEXT is a shlink:/ link (or one behind a viewer's https address). */
+gboolean hf_cli_is_link     (const char            *text);
+/* Opens the link TEXT and imports all it holds with OPTIONS (an HfImportOptions), all or
+ * nothing. */
+int      hf_cli_import_link (HfCliGlobals          *g,
+                             const char            *text,
+                             const HfCliLinkImport *l,
+                             const void            *options);
+
 /* Commands: sources (hf-cli-sources.c). */
 int hf_cli_source_add    (HfCliGlobals  *g,
                           int            argc,
