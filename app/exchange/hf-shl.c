@@ -195,8 +195,8 @@ hf_shl_link_parse (const char  *text,
   link->version = 1;
   if ((member = json_object_get_member (payload, "v")) != NULL)
     {
-      if (!hf_json_finite_number (payload, "v", &number) || number != (gint) number ||
-          number < 1)
+      if (!hf_json_finite_number (payload, "v", &number) || number < 1 || number > 1000000 ||
+          number != (gint) number)
         {
           g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
                        "The link's version (“v”) is not a whole number of 1 or more.");
