@@ -136,6 +136,105 @@ data_path (const char *part)
   return g_build_filename (dir, part, NULL);
 }
 
+/* {{{ documents in memory */
+
+typedef struct
+{
+  GArray *provenance;   /* gint64, one per call */
+  guint   fail_at;      /* the call that fails, or G_MAXUINT */
+} Stored;
+
+static gboolean
+on_stored (HfVault  *vault,
+           guint     index,
+           gint64    provenance_id,
+           gpointer  user_data,
+           GError  **error)
+{
+  Stored *st = user_data;
+
+  g_assert_cmpuint (index, ==, st->provenance->len);
+  g_array_append_val (st->provenance, provenance_id);
+  /* Inside the import's transaction: a row written here goes or stays with the records. */
+  g_assert_true (_hf_db_exec (_hf_vault_get_db (vault),
+                              "CREATE TABLE IF NOT EXISTS test_stored (p INTEGER)", NULL));
+  if (index == st->fail_at)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INTEGRITY, "The test refuses document %u.", index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Several documents in one transaction: each its own provenance, the callback inside; a bad
+ * one or a failing callback keeps nothing of any. */
+static void
+test_documents (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *p0 = data_path ("shc/example-00-a-fhirBundle.json");
+  g_autofree char *p1 = data_path ("shc/example-02-a-fhirBundle.json");
+  g_autoptr(GBytes) b0 = hf_test_read (p0);
+  g_autoptr(GBytes) b1 = hf_test_read (p1);
+  g_autoptr(GBytes) bad = g_bytes_new_static ("{\"resourceType\":\"Bundle\",", 25);
+  HfImportDocument docs[] = {
+    { b0, "card 0", "test:card-0" },
+    { b1, "card 2", "test:card-2" },
+    { bad, "a broken card", "test:broken" },
+  };
+  Stored st = { g_array_new (FALSE, FALSE, sizeof (gint64)), G_MAXUINT };
+  g_autoptr(HfImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A broken third document: nothing, and it is named. */
+  g_assert_false (hf_vault_import_documents (f->vault, docs, 3, NULL, on_stored, &st, NULL,
+                                             &result, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "a broken card"));
+  g_clear_error (&error);
+  g_assert_cmpuint (total_records (f), ==, 0);
+  g_assert_cmpint (hf_test_count_sql (f->vault, "SELECT count(*) FROM sqlite_master WHERE "
+                                                "name = 'test_stored'"), ==, 0);
+
+  /* A callback that refuses the second: nothing either. */
+  g_array_set_size (st.provenance, 0);
+  st.fail_at = 1;
+  g_assert_false (hf_vault_import_documents (f->vault, docs, 2, NULL, on_stored, &st, NULL,
+                                             &result, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INTEGRITY);
+  g_clear_error (&error);
+  g_assert_cmpuint (total_records (f), ==, 0);
+  g_assert_cmpint (hf_test_count_sql (f->vault, "SELECT count(*) FROM provenance"), ==, 0);
+
+  /* Both good: two provenance rows, the records of both. */
+  g_array_set_size (st.provenance, 0);
+  st.fail_at = G_MAXUINT;
+  g_assert_true (hf_vault_import_documents (f->vault, docs, 2, NULL, on_stored, &st, NULL,
+                                            &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (st.provenance->len, ==, 2);
+  g_assert_cmpint (g_array_index (st.provenance, gint64, 0), >, 0);
+  g_assert_cmpint (g_array_index (st.provenance, gint64, 1), >,
+                   g_array_index (st.provenance, gint64, 0));
+  g_assert_cmpuint (result->files, ==, 2);
+  g_assert_cmpuint (result->added, ==, total_records (f));
+  g_assert_cmpuint (result->added, >, 50);   /* example 02 alone has 51 Observations */
+  g_assert_cmpint (hf_test_count_sql (f->vault, "SELECT count(*) FROM sqlite_master WHERE "
+                                                "name = 'test_stored'"), ==, 1);
+  g_clear_pointer (&result, hf_import_result_free);
+
+  /* Again: nothing new, so no provenance (0). */
+  g_array_set_size (st.provenance, 0);
+  g_assert_true (hf_vault_import_documents (f->vault, docs, 2, NULL, on_stored, &st, NULL,
+                                            &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->added, ==, 0);
+  g_assert_cmpint (g_array_index (st.provenance, gint64, 0), ==, 0);
+  g_array_unref (st.provenance);
+}
+
+/* }}} */
+
 /* {{{ schema */
 
 static void
@@ -1427,6 +1526,7 @@ main (int    argc,
   hf_test_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+  ADD ("/hf/import/documents", test_documents);
   ADD ("/hf/import/migration-from-v1", test_migration_from_v1);
   ADD ("/hf/import/real-data", test_real_data);
   ADD ("/hf/import/references-rewritten", test_references_rewritten);

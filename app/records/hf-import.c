@@ -2473,9 +2473,10 @@ static gboolean
 import_run (HfVault                *vault,
             const char * const     *paths,
             const HfImportOptions  *options,
-            GBytes                 *input,
-            const char             *input_name,
-            const char             *input_origin,
+            const HfImportDocument *docs,
+            guint                   n_docs,
+            HfImportStoredFunc      stored,
+            gpointer                stored_data,
             HfImportProgressFunc    progress,
             gpointer                user_data,
             GCancellable           *cancellable,
@@ -2497,12 +2498,25 @@ import_run (HfVault                *vault,
   gboolean ok = FALSE;
 
   g_return_val_if_fail (HF_IS_VAULT (vault), FALSE);
-  g_return_val_if_fail (paths != NULL, FALSE);
+  g_return_val_if_fail ((paths != NULL) != (docs != NULL), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
 
   if (!hf_vault_require (vault, HF_PERMISSION_WRITE_RECORDS, "import records", error))
     return FALSE;
-  for (guint i = 0; paths[i] != NULL; i++)
+  /* Documents in memory: each is a file "-" of its own, read from its bytes. */
+  for (guint i = 0; docs != NULL && i < n_docs; i++)
+    {
+      HfImportFile *f;
+
+      g_return_val_if_fail (docs[i].bytes != NULL && docs[i].name != NULL
+                            && docs[i].origin != NULL, FALSE);
+      if (!_hf_import_collect ("-", files, folders_seen, error))
+        return FALSE;
+      f = g_ptr_array_index (files, files->len - 1);
+      g_free (f->origin);
+      f->origin = g_strdup (docs[i].origin);
+    }
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     {
       if (g_str_equal (paths[i], "-") && standard_input != NULL)
         {
@@ -2517,13 +2531,6 @@ import_run (HfVault                *vault,
           HfImportFile *f = g_ptr_array_index (files, files->len - 1);
           g_autofree char *sum = NULL;
 
-          if (input != NULL)
-            {
-              standard_input = g_bytes_ref (input);
-              g_free (f->origin);
-              f->origin = g_strdup (input_origin);
-              continue;
-            }
           standard_input = _hf_import_read_standard_input (error);
           if (standard_input == NULL)
             return FALSE;
@@ -2556,7 +2563,6 @@ import_run (HfVault                *vault,
   imp.vocab_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.vocab_new = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.options = options;
-  imp.input_name = input_name;
   imp.people = g_ptr_array_new_with_free_func ((GDestroyNotify) input_person_free);
   imp.patient_person = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.anonymous = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -2566,7 +2572,9 @@ import_run (HfVault                *vault,
       HfImportFile *f = g_ptr_array_index (files, i);
       GStatBuf st;
 
-      if (g_str_equal (f->path, "-"))
+      if (docs != NULL)
+        imp.bytes_total += g_bytes_get_size (docs[i].bytes);
+      else if (g_str_equal (f->path, "-"))
         imp.bytes_total += g_bytes_get_size (standard_input);
       else if (g_stat (f->path, &st) == 0)
         imp.bytes_total += st.st_size;
@@ -2597,8 +2605,20 @@ import_run (HfVault                *vault,
           _hf_db_rollback (imp.db);
           goto out;
         }
-      if (!import_file (&imp, f, g_str_equal (f->path, "-") ? standard_input : NULL,
-                        &file_error))
+      GBytes *bytes = docs != NULL ? docs[i].bytes
+                      : g_str_equal (f->path, "-") ? standard_input : NULL;
+      gboolean file_ok;
+
+      imp.input_name = docs != NULL ? docs[i].name : NULL;
+      file_ok = import_file (&imp, f, bytes, &file_error);
+      /* What is recorded about a document (its signature) joins its records' transaction. */
+      if (file_ok && stored != NULL && first_error == NULL &&
+          !stored (vault, i, imp.provenance_id, stored_data, error))
+        {
+          _hf_db_rollback (imp.db);
+          goto out;
+        }
+      if (!file_ok)
         {
           if (!g_error_matches (file_error, HF_ERROR, HF_ERROR_INVALID_INPUT) ||
               !_hf_db_exec (imp.db, "ROLLBACK TO hf_import_file", NULL))
@@ -2699,7 +2719,7 @@ hf_vault_import_files_with (HfVault                *vault,
                             HfImportResult        **out,
                             GError                **error)
 {
-  return import_run (vault, paths, options, NULL, NULL, NULL, progress, user_data, cancellable,
+  return import_run (vault, paths, options, NULL, 0, NULL, NULL, progress, user_data, cancellable,
                      out, NULL, error);
 }
 
@@ -2714,14 +2734,31 @@ hf_vault_import_bytes (HfVault                *vault,
                        gint64                 *out_provenance,
                        GError                **error)
 {
-  const char * const paths[] = { "-", NULL };
+  HfImportDocument doc = { input, name, origin };
 
   g_return_val_if_fail (input != NULL && name != NULL && origin != NULL, FALSE);
 
   if (out_provenance != NULL)
     *out_provenance = 0;
-  return import_run (vault, paths, options, input, name, origin, NULL, NULL, cancellable, out,
+  return import_run (vault, NULL, options, &doc, 1, NULL, NULL, NULL, NULL, cancellable, out,
                      out_provenance, error);
+}
+
+gboolean
+hf_vault_import_documents (HfVault                 *vault,
+                           const HfImportDocument  *docs,
+                           guint                    n,
+                           const HfImportOptions   *options,
+                           HfImportStoredFunc       stored,
+                           gpointer                 user_data,
+                           GCancellable            *cancellable,
+                           HfImportResult         **out,
+                           GError                 **error)
+{
+  g_return_val_if_fail (docs != NULL && n > 0, FALSE);
+
+  return import_run (vault, NULL, options, docs, n, stored, user_data, NULL, NULL, cancellable,
+                     out, NULL, error);
 }
 
 /* {{{ batches: the storing path for resources fetched by a source's sync */

@@ -77,6 +77,36 @@ gboolean  hf_vault_import_bytes (HfVault                *vault,
                                  gint64                 *out_provenance,
                                  GError                **error);
 
+/* One document in memory, for hf_vault_import_documents(). */
+typedef struct
+{
+  GBytes     *bytes;      /* a Bundle, a resource or NDJSON */
+  const char *name;       /* what the import is shown as ("SMART Health Card from …") */
+  const char *origin;     /* its source's origin (the same origin twice is the same source) */
+} HfImportDocument;
+
+/* Called inside the import's transaction once document INDEX is stored, with its provenance
+ * row (0 when it stored nothing new): what is recorded about it (a signature, a card's
+ * status) commits or rolls back with the records. FALSE (and ERROR) rolls everything back. */
+typedef gboolean (*HfImportStoredFunc) (HfVault  *vault,
+                                        guint     index,
+                                        gint64    provenance_id,
+                                        gpointer  user_data,
+                                        GError  **error);
+
+/* Imports DOCS[0..N) in one transaction, all or nothing, under the vault's person rules
+ * (OPTIONS, may be NULL), each document its own provenance. A bad document is refused as a
+ * bad file is (every bad one named); STORED (may be NULL) is called for each good one. */
+gboolean  hf_vault_import_documents (HfVault                 *vault,
+                                     const HfImportDocument  *docs,
+                                     guint                    n,
+                                     const HfImportOptions   *options,
+                                     HfImportStoredFunc       stored,
+                                     gpointer                 user_data,
+                                     GCancellable            *cancellable,
+                                     HfImportResult         **out,
+                                     GError                 **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfImportResult, hf_import_result_free)
 
 G_END_DECLS
