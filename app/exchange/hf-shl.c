@@ -14,7 +14,6 @@
 
 #include "hf-error.h"
 #include "hf-http.h"
-#include "hf-import-documents-shim.h"
 #include "hf-jose.h"
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
