@@ -18,6 +18,7 @@
 #include "hf-records-private.h"
 #include "hf-secure.h"
 #include "hf-share-fact-private.h"
+#include "hf-shl-private.h"
 #include "hf-signing-private.h"
 #include "hf-source-private.h"
 #include "hf-trust-private.h"
@@ -43,6 +44,9 @@ hf_core_init (void)
       _hf_vault_add_migration (9, _hf_share_facts_migrate_v9); /* sharing: what a share reads */
       _hf_vault_add_migration (10, _hf_signing_migrate_v10); /* exchange: signing keys, issuer */
       _hf_vault_add_migration (11, _hf_trust_migrate);        /* exchange: trust, signed imports */
+      _hf_vault_add_migration (12, _hf_shl_migrate);          /* exchange: links kept as sources
+                                                              * (14 once the cards' 12 and the
+                                                              * links made's 13 are merged) */
       _hf_import_add_observer (&_hf_label_observer);         /* sharing: labels at import */
       _hf_import_add_observer (&_hf_share_fact_observer);    /* sharing: share facts at import */
       g_once_init_leave (&migrations_added, 1);

@@ -247,7 +247,8 @@ test_migration_from_v1 (Fixture       *f,
   sqlite3_stmt *stmt = NULL;
 
   /* Make it the vault schema 1 wrote: no records, sources or sharing tables, user_version 1. */
-  g_assert_true (_hf_db_exec (db, "DROP TABLE import_signature; DROP TABLE trust_issuer; "
+  g_assert_true (_hf_db_exec (db, "DROP TABLE shl_source; "
+                                  "DROP TABLE import_signature; DROP TABLE trust_issuer; "
                                   "DROP TABLE issuer; DROP TABLE signing_key; "
                                   "DROP TABLE disclosure_item; DROP TABLE disclosure; "
                                   "DROP TABLE label_state; DROP TABLE label_decision; "

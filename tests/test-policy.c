@@ -986,6 +986,7 @@ test_facts_follow_rows (Fixture       *f,
   g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
                               "DROP TRIGGER share_fact_gone; DROP TRIGGER share_fact_old; "
                               "DROP TRIGGER share_fact_linked; DROP TRIGGER share_fact_summary; "
+                              "DROP TABLE shl_source; "
                               "DROP TABLE share_fact; DROP TABLE import_signature; "
                               "DROP TABLE trust_issuer; DROP TABLE issuer; "
                               "DROP TABLE signing_key; PRAGMA user_version = 8", NULL));

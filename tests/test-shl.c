@@ -655,6 +655,94 @@ test_other_kinds (Fixture       *f,
   g_assert_cmpint (records (f), ==, 2);
 }
 
+/* An "L" link kept as a source, synced twice: the second sync adds only what was added to the
+ * link since. */
+static void
+test_source (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *url = hf_shl_server_add_link (f->server, "keep", NULL, 0);
+  g_autofree char *text = make_link (f, url, "\"flag\":\"L\",\"label\":\"My clinic\"");
+  g_autofree char *once = make_link (f, url, "");
+  g_autoptr(HfShlSource) source = NULL;
+  g_autoptr(HfShlSource) again = NULL;
+  g_autoptr(HfShlImport) result = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_autofree char *jwe = encrypt_bundle (f, i);
+
+      hf_shl_server_add_file (f->server, "keep", FHIR, jwe, i == 1);
+    }
+  g_assert_null (hf_shl_source_add (f->vault, "once", once, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "“L”"));
+  g_clear_error (&error);
+
+  source = hf_shl_source_add (f->vault, "clinic", text, "Dr. Keep", &error);
+  g_assert_no_error (error);
+  g_assert_true (source != NULL);
+  g_assert_cmpstr (source->url, ==, url);
+  g_assert_cmpstr (source->label, ==, "My clinic");
+  g_assert_cmpint (source->last_sync, ==, 0);
+  g_assert_cmpuint (hf_shl_server_count (f->server, "all"), ==, 0);   /* nothing fetched */
+  g_assert_null (hf_shl_source_add (f->vault, "clinic", text, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  g_assert_true (hf_shl_source_sync (f->vault, "clinic", NULL, NULL, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_true (result != NULL);
+  g_assert_cmpuint (result->imported->added, ==, 3);
+  body = hf_shl_server_dup_last_request (f->server);
+  g_assert_nonnull (strstr (body, "\"recipient\":\"Dr. Keep\""));
+
+  /* The link's holder adds a file; the next sync is a new manifest request. */
+  {
+    g_autofree char *jwe = encrypt_bundle (f, 3);
+
+    hf_shl_server_add_file (f->server, "keep", FHIR, jwe, TRUE);
+  }
+  g_clear_pointer (&result, hf_shl_import_free);
+  g_assert_true (hf_shl_source_sync (f->vault, "clinic", NULL, NULL, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_true (result != NULL);
+  g_assert_cmpuint (result->files, ==, 3);
+  g_assert_cmpuint (result->imported->added, ==, 1);
+  g_assert_cmpuint (hf_shl_server_count (f->server, "manifest"), ==, 2);
+  g_assert_cmpint (records (f), ==, 4);
+  again = hf_shl_source_get (f->vault, "clinic", &error);
+  g_assert_no_error (error);
+  g_assert_true (again != NULL);
+  g_assert_cmpint (again->last_sync, >, 0);
+  g_assert_nonnull (strstr (again->last_status, "1 added"));
+
+  /* The link is revoked: the sync says so, and its status keeps it. */
+  hf_shl_server_disable_link (f->server, "keep");
+  g_assert_false (hf_shl_source_sync (f->vault, "clinic", NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&again, hf_shl_source_free);
+  again = hf_shl_source_get (f->vault, "clinic", &error);
+  g_assert_true (again != NULL);
+  g_assert_nonnull (strstr (again->last_status, "no longer active"));
+
+  list = hf_shl_source_list (f->vault, &error);
+  g_assert_no_error (error);
+  g_assert_true (list != NULL);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_true (hf_shl_source_remove (f->vault, "clinic", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&again, hf_shl_source_free);
+  again = hf_shl_source_get (f->vault, "clinic", &error);
+  g_assert_null (again);
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_FOUND);
+  g_assert_cmpint (records (f), ==, 4);   /* its records stay */
+}
+
 /* Hostile: a manifest listing 100,000 files is refused without fetching any. */
 static void
 test_many_files (Fixture       *f,
@@ -752,6 +840,50 @@ test_cli (Fixture       *f,
   g_assert_cmpint (cli (f, &out, &err, "import", text, f->pass_file, NULL), ==, 1);
 }
 
+
+static void
+test_cli_source (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *url = hf_shl_server_add_link (f->server, "cs", "1234", 5);
+  g_autofree char *text = make_link (f, url, "\"flag\":\"LP\"");
+  g_autofree char *code = hf_test_write_file (&f->td, "code", "1234\n");
+  g_autofree char *jwe = encrypt_bundle (f, 1);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  hf_shl_server_add_file (f->server, "cs", FHIR, jwe, TRUE);
+  g_clear_object (&f->vault);
+  g_assert_cmpint (cli (f, &out, &err, "source", "add", "clinic", text, NULL), ==, 0);
+  g_assert_null (strstr (out, "shlink:/"));   /* the key is never printed */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (f, &out, &err, "source", "sync", "clinic", "--passcode-file", code,
+                        NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "clinic: 2 added"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    g_autofree char *more = encrypt_bundle (f, 2);
+
+    hf_shl_server_add_file (f->server, "cs", FHIR, more, TRUE);
+  }
+  g_assert_cmpint (cli (f, &out, &err, "source", "sync", "--all", "--passcode-file", code,
+                        NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "clinic: 1 added"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (f, &out, &err, "source", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "SMART Health Link, with a passcode"));
+  g_assert_null (strstr (out, "shlink:/"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (f, &out, &err, "source", "remove", "clinic", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (f, &out, &err, "source", "sync", "clinic", NULL), ==, 1);
+}
+
 /* }}} */
 
 int
@@ -777,7 +909,9 @@ main (int   argc,
   ADD ("no-cty", test_no_cty);
   ADD ("other-kinds", test_other_kinds);
   ADD ("hostile-many-files", test_many_files);
+  ADD ("source", test_source);
   ADD ("cli", test_cli);
+  ADD ("cli-source", test_cli_source);
 #undef ADD
   return g_test_run ();
 }

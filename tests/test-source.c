@@ -291,6 +291,7 @@ test_migration_from_v2 (Fixture       *f,
 
   /* The vault schema 2 wrote: records as schema 2 made them, no sources. */
   g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
+                              "DROP TABLE shl_source; "
                               "DROP TABLE import_signature; DROP TABLE trust_issuer; "
                               "DROP TABLE issuer; DROP TABLE signing_key; "
                               "DROP TABLE disclosure_item; DROP TABLE disclosure; "

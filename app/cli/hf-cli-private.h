@@ -162,6 +162,23 @@ int      hf_cli_import_link (HfCliGlobals          *g,
                              const HfCliLinkImport *l,
                              const void            *options);
 
+/* Links kept as sources (hf-cli-shl.c), for hf-cli-sources.c. */
+int      hf_cli_shl_source_add  (HfCliGlobals  *g,
+                                 int            argc,
+                                 char         **argv);
+/* NOT_FOUND when NAME is not a kept link. B: the JSON array, with --json. */
+gboolean hf_cli_shl_source_sync (HfCliGlobals  *g,
+                                 HfVault       *vault,
+                                 const char    *name,
+                                 const char    *passcode_file,
+                                 JsonBuilder   *b,
+                                 GError       **error);
+gboolean hf_cli_shl_source_list (HfCliGlobals  *g,
+                                 HfVault       *vault,
+                                 JsonBuilder   *b,
+                                 guint         *n,
+                                 GError       **error);
+
 /* Commands: sources (hf-cli-sources.c). */
 int hf_cli_source_add    (HfCliGlobals  *g,
                           int            argc,

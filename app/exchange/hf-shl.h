@@ -130,6 +130,51 @@ gboolean hf_shl_import (HfVault                 *vault,
                         HfShlImport            **out,
                         GError                 **error);
 
+/* An "L" link kept as a source: opened again by hf_shl_source_sync(). */
+typedef struct
+{
+  char   *name;
+  char   *uri;          /* the link itself, key and all: never printed */
+  char   *url;          /* its manifest's address */
+  char   *label;        /* or NULL */
+  char   *recipient;    /* sent to its server at each sync */
+  gint64  exp;          /* 0: does not expire */
+  gboolean passcode;    /* a sync needs the passcode */
+  gint64  added;        /* seconds since the epoch */
+  gint64  last_sync;    /* 0: never */
+  char   *last_status;  /* or NULL */
+} HfShlSource;
+
+void         hf_shl_source_free   (HfShlSource             *source);
+/* Keeps LINK_TEXT under NAME (names are the vault's sources' names: see the CLI). Only a link
+ * with the "L" flag, not expired, can be kept (HF_ERROR_INVALID_INPUT); a name in use is
+ * HF_ERROR_EXISTS. Nothing is fetched. */
+HfShlSource *hf_shl_source_add    (HfVault                 *vault,
+                                   const char              *name,
+                                   const char              *link_text,
+                                   const char              *recipient,
+                                   GError                 **error);
+HfShlSource *hf_shl_source_get    (HfVault                 *vault,
+                                   const char              *name,
+                                   GError                 **error);
+GPtrArray   *hf_shl_source_list   (HfVault                 *vault,
+                                   GError                 **error);
+gboolean     hf_shl_source_remove (HfVault                 *vault,
+                                   const char              *name,
+                                   GError                 **error);
+/* Opens the kept link again (a new manifest request) and imports what it holds now, all or
+ * nothing; what did not change is left as it is. OPTIONS: the passcode and CA file (its
+ * recipient, if set, replaces the stored one for this sync). The outcome is kept as the
+ * source's last status. */
+gboolean     hf_shl_source_sync   (HfVault                 *vault,
+                                   const char              *name,
+                                   const HfShlOpenOptions  *options,
+                                   const HfImportOptions   *import_options,
+                                   GCancellable            *cancellable,
+                                   HfShlImport            **out,
+                                   GError                 **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfShlSource, hf_shl_source_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfShlLink, hf_shl_link_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfShlManifest, hf_shl_manifest_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfShlContents, hf_shl_contents_free)
