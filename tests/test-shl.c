@@ -15,6 +15,7 @@
 
 #include "hf-deflate.h"
 #include "hf-error.h"
+#include "hf-fhir-server.h"
 #include "hf-jose.h"
 #include "hf-jwk.h"
 #include "hf-shl-server.h"
@@ -884,6 +885,30 @@ test_cli_source (Fixture       *f,
   g_assert_cmpint (cli (f, &out, &err, "source", "sync", "clinic", NULL), ==, 1);
 }
 
+/* Over https (the FHIR test server serves a U link's file at a path): the link's server is
+ * trusted only with --ca-file, and a plain http link elsewhere than loopback is refused. */
+static void
+test_cli_https (Fixture       *f,
+                gconstpointer  data)
+{
+  HfFhirServer *https = hf_fhir_server_new_https (FALSE);
+  g_autofree char *ca_file = hf_test_write_file (&f->td, "ca.pem", hf_fhir_server_get_ca_pem ());
+  g_autofree char *url = g_strconcat (hf_fhir_server_get_origin (https), "/shl/one", NULL);
+  g_autofree char *text = make_link (f, url, "\"flag\":\"U\"");
+  g_autofree char *jwe = encrypt_bundle (f, 1);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  hf_fhir_server_put_file (https, "/shl/one", "application/jose", jwe, strlen (jwe));
+  g_clear_object (&f->vault);
+  g_assert_cmpint (cli (f, &out, &err, "import", text, NULL), ==, 5);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (f, &out, &err, "import", text, "--ca-file", ca_file, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Imported 1 file from the link: 2 added"));
+  hf_fhir_server_free (https);
+}
+
 /* }}} */
 
 int
@@ -912,6 +937,7 @@ main (int   argc,
   ADD ("source", test_source);
   ADD ("cli", test_cli);
   ADD ("cli-source", test_cli_source);
+  ADD ("cli-https", test_cli_https);
 #undef ADD
   return g_test_run ();
 }
