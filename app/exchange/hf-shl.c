@@ -486,7 +486,8 @@ media_type (const char *value)
 static const char *
 recipient_of (const Fetch *f)
 {
-  return f->options != NULL && f->options->recipient != NULL && *f->options->recipient != '\0'
+  return f->options != NULL && f->options->recipient != NULL && *f->options->recipient != '\0' &&
+         g_utf8_validate (f->options->recipient, -1, NULL)
          ? f->options->recipient : DEFAULT_RECIPIENT;
 }
 
@@ -564,37 +565,56 @@ set_wrong_passcode (HfHttpRequest  *request,
                  remaining == 1 ? "attempt is" : "attempts are");
 }
 
+/* TEXT as a JSON string, appended to OUT: written here rather than through json-glib so
+ * that a passcode is copied only into the request's body, which is wiped when it is freed. */
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_printf (out, "\\%c", *p);
+      else if ((guchar) *p < 0x20)
+        g_string_append_printf (out, "\\u%04x", (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
 static HfShlManifest *
 request_manifest (Fetch   *f,
                   GError **error)
 {
   g_autoptr(HfHttpRequest) request = hf_http_request_new (f->link->url);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(HfShlManifest) manifest = NULL;
+  GString *body;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "recipient");
-  json_builder_add_string_value (b, recipient_of (f));
+  if ((f->link->flags & HF_SHL_FLAG_PASSCODE) &&
+      (f->options == NULL || f->options->passcode == NULL))
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_AUTH,
+                   "The link needs a passcode; ask whoever shared it. Nothing was fetched.");
+      return NULL;
+    }
+  /* A GString grows by reallocating, which would leave copies of the passcode behind: sized
+   * for it from the start. */
+  body = g_string_sized_new (256 + 6 * (strlen (recipient_of (f)) +
+                                        (f->options != NULL && f->options->passcode != NULL
+                                         ? hf_secret_get_size (f->options->passcode) : 0)));
+  g_string_append (body, "{\"recipient\":");
+  append_json_string (body, recipient_of (f));
   if (f->link->flags & HF_SHL_FLAG_PASSCODE)
     {
-      if (f->options == NULL || f->options->passcode == NULL)
-        {
-          g_set_error (error, HF_ERROR, HF_ERROR_AUTH,
-                       "The link needs a passcode; ask whoever shared it. Nothing was fetched.");
-          return NULL;
-        }
-      json_builder_set_member_name (b, "passcode");
-      json_builder_add_string_value (b, hf_secret_get_string (f->options->passcode));
+      g_string_append (body, ",\"passcode\":");
+      append_json_string (body, hf_secret_get_string (f->options->passcode));
     }
-  json_builder_set_member_name (b, "embeddedLengthMax");
-  json_builder_add_int_value (b, HF_SHL_EMBEDDED_LENGTH_MAX);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
+  g_string_append_printf (body, ",\"embeddedLengthMax\":%d}", HF_SHL_EMBEDDED_LENGTH_MAX);
   request->method = g_strdup ("POST");
-  request->body = json_generator_to_data (gen, &request->body_length);
+  request->body_length = body->len;
+  request->body = g_string_free (body, FALSE);
   request->body_type = g_strdup ("application/json");
   request->accept = g_strdup ("application/json");
   request->max_size = HF_SHL_MAX_MANIFEST;
