@@ -906,6 +906,22 @@ test_cli_https (Fixture       *f,
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (cli (f, &out, &err, "import", text, "--ca-file", ca_file, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Imported 1 file from the link: 2 added"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A redirect from https to plain http is not followed, even to this computer. */
+  {
+    g_autofree char *plain = hf_shl_server_add_link (f->server, "plain", NULL, 0);
+    g_autofree char *moved = g_strconcat (hf_fhir_server_get_origin (https), "/shl/moved", NULL);
+    g_autofree char *moved_text = make_link (f, moved, "\"flag\":\"U\"");
+
+    hf_shl_server_add_file (f->server, "plain", FHIR, jwe, TRUE);
+    hf_fhir_server_put_redirect (https, "/shl/moved", plain);
+    g_assert_cmpint (cli (f, &out, &err, "import", moved_text, "--ca-file", ca_file, NULL), ==,
+                     5);
+    g_assert_nonnull (strstr (err, "redirect"));
+    g_assert_cmpuint (hf_shl_server_count (f->server, "all"), ==, 0);
+  }
   hf_fhir_server_free (https);
 }
 
