@@ -20,6 +20,7 @@
 #include "hf-share-fact-private.h"
 #include "hf-shc-make-private.h"
 #include "hf-shc-private.h"
+#include "hf-shl-private.h"
 #include "hf-signing-private.h"
 #include "hf-source-private.h"
 #include "hf-trust-private.h"
@@ -49,6 +50,7 @@ hf_core_init (void)
       _hf_vault_add_migration (12, _hf_shc_migrate_v12);      /* exchange: cards read: CRLs,
                                                                  directories, card facts */
       _hf_vault_add_migration (13, _hf_shc_migrate_v13);      /* exchange: cards and links made */
+      _hf_vault_add_migration (14, _hf_shl_migrate);          /* exchange: links kept as sources */
       _hf_import_add_observer (&_hf_label_observer);         /* sharing: labels at import */
       _hf_import_add_observer (&_hf_share_fact_observer);    /* sharing: share facts at import */
       g_once_init_leave (&migrations_added, 1);

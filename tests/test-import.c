@@ -247,7 +247,7 @@ test_migration_from_v1 (Fixture       *f,
   sqlite3_stmt *stmt = NULL;
 
   /* Make it the vault schema 1 wrote: no records, sources or sharing tables, user_version 1. */
-  g_assert_true (_hf_db_exec (db, "DROP TABLE shl_link; DROP TABLE shc_crl; "
+  g_assert_true (_hf_db_exec (db, "DROP TABLE shl_source; DROP TABLE shl_link; DROP TABLE shc_crl; "
                                   "DROP TABLE shc_card; DROP TABLE shc_secret; "
                                   "DROP TABLE trust_crl; DROP TABLE trust_directory; "
                                   "DROP TABLE import_signature; DROP TABLE trust_issuer; "

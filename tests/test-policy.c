@@ -986,7 +986,7 @@ test_facts_follow_rows (Fixture       *f,
   g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
                               "DROP TRIGGER share_fact_gone; DROP TRIGGER share_fact_old; "
                               "DROP TRIGGER share_fact_linked; DROP TRIGGER share_fact_summary; "
-                              "DROP TABLE shl_link; DROP TABLE shc_crl; "
+                              "DROP TABLE shl_source; DROP TABLE shl_link; DROP TABLE shc_crl; "
                               "DROP TABLE shc_card; DROP TABLE shc_secret; "
                               "DROP TABLE share_fact; DROP TABLE trust_crl; "
                               "DROP TABLE trust_directory; DROP TABLE import_signature; "

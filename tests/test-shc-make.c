@@ -665,8 +665,8 @@ test_link_static (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HfDisclosure) d = NULL;
-  g_autoptr(HfShlLink) link = NULL;
-  g_autoptr(HfShlLink) revoked = NULL;
+  g_autoptr(HfShlMadeLink) link = NULL;
+  g_autoptr(HfShlMadeLink) revoked = NULL;
   g_autoptr(GPtrArray) links = NULL;
   g_autoptr(HfStaticServer) server = NULL;
   g_autoptr(GBytes) manifest_bytes = NULL;
@@ -736,8 +736,8 @@ test_link_static (Fixture       *f,
   links = hf_shl_list (f->vault, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (links->len, ==, 1);
-  g_assert_cmpstr (((HfShlLink *) links->pdata[0])->label, ==, o.label);
-  g_assert_cmpint (((HfShlLink *) links->pdata[0])->revoked_at, ==, 0);
+  g_assert_cmpstr (((HfShlMadeLink *) links->pdata[0])->label, ==, o.label);
+  g_assert_cmpint (((HfShlMadeLink *) links->pdata[0])->revoked_at, ==, 0);
   g_clear_pointer (&links, g_ptr_array_unref);
 
   /* Revoked: the files are gone from the folder, and the host answers 404. */
@@ -747,7 +747,7 @@ test_link_static (Fixture       *f,
   g_assert_cmpint (get (location, NULL), ==, 404);
   links = hf_shl_list (f->vault, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (((HfShlLink *) links->pdata[0])->revoked_at, ==, NOW + 1);
+  g_assert_cmpint (((HfShlMadeLink *) links->pdata[0])->revoked_at, ==, NOW + 1);
   g_assert_false (hf_shl_revoke (f->vault, link->id, NOW + 2, NULL, &error));
   g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
   g_clear_error (&error);
@@ -761,7 +761,7 @@ test_link_single_file (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HfDisclosure) d = NULL;
-  g_autoptr(HfShlLink) link = NULL;
+  g_autoptr(HfShlMadeLink) link = NULL;
   g_autoptr(HfStaticServer) server = NULL;
   g_autoptr(GBytes) jwe = NULL;
   g_autoptr(GBytes) plain = NULL;
@@ -854,8 +854,8 @@ test_link_fresh_encryption (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(HfSecret) key = hf_secret_new_random (32);
   g_autoptr(JsonObject) extra = json_object_new ();
-  g_autoptr(HfShlLink) a = NULL;
-  g_autoptr(HfShlLink) b = NULL;
+  g_autoptr(HfShlMadeLink) a = NULL;
+  g_autoptr(HfShlMadeLink) b = NULL;
   g_autoptr(HfDisclosure) da = NULL;
   g_autoptr(HfDisclosure) db = NULL;
   g_autofree char *first = NULL;

@@ -291,7 +291,7 @@ test_migration_from_v2 (Fixture       *f,
 
   /* The vault schema 2 wrote: records as schema 2 made them, no sources. */
   g_assert_true (_hf_db_exec (_hf_vault_get_db (f->vault),
-                              "DROP TABLE shl_link; DROP TABLE shc_crl; "
+                              "DROP TABLE shl_source; DROP TABLE shl_link; DROP TABLE shc_crl; "
                               "DROP TABLE shc_card; DROP TABLE shc_secret; "
                               "DROP TABLE trust_crl; DROP TABLE trust_directory; "
                               "DROP TABLE import_signature; DROP TABLE trust_issuer; "

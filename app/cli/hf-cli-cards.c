@@ -170,7 +170,7 @@ hf_cli_export_link (HfCliGlobals  *g,
 {
   g_autoptr(HfVault) vault = NULL;
   g_autoptr(HfDisclosure) d = NULL;
-  g_autoptr(HfShlLink) link = NULL;
+  g_autoptr(HfShlMadeLink) link = NULL;
   g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
   g_autofree char *format_text = NULL;
   g_autofree char *dir = NULL;
@@ -367,7 +367,7 @@ hf_cli_shl_list (HfCliGlobals  *g,
   json_builder_begin_array (b);
   for (guint i = 0; i < links->len; i++)
     {
-      HfShlLink *l = g_ptr_array_index (links, i);
+      HfShlMadeLink *l = g_ptr_array_index (links, i);
       g_autofree char *created = hf_cli_format_time_us (l->created_at);
       g_autofree char *expires = l->expires_at != 0 ? hf_cli_format_time (l->expires_at) : NULL;
       g_autofree char *revoked = l->revoked_at != 0 ? hf_cli_format_time_us (l->revoked_at)
@@ -411,7 +411,7 @@ hf_cli_shl_revoke (HfCliGlobals  *g,
                    char         **argv)
 {
   g_autoptr(HfVault) vault = NULL;
-  g_autoptr(HfShlLink) link = NULL;
+  g_autoptr(HfShlMadeLink) link = NULL;
   g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
   GError *error = NULL;
   char *end = NULL;

@@ -167,6 +167,40 @@ int      hf_cli_trust_import_directory (HfCliGlobals    *g,
                                         int              argc,
                                         char           **argv);
 
+/* import of a SMART Health Link (hf-cli-shl.c). */
+typedef struct
+{
+  const char *recipient;        /* sent to the link's server; NULL: the default */
+  const char *passcode_file;
+  const char *ca_file;
+} HfCliLinkImport;
+
+/* Whether TEXT is a shlink:/ link (or one behind a viewer's https address). */
+gboolean hf_cli_is_link     (const char            *text);
+/* Opens the link TEXT and imports all it holds with OPTIONS (an HfImportOptions), all or
+ * nothing. */
+int      hf_cli_import_link (HfCliGlobals          *g,
+                             const char            *text,
+                             const HfCliLinkImport *l,
+                             const void            *options);
+
+/* Links kept as sources (hf-cli-shl.c), for hf-cli-sources.c. */
+int      hf_cli_shl_source_add  (HfCliGlobals  *g,
+                                 int            argc,
+                                 char         **argv);
+/* NOT_FOUND when NAME is not a kept link. B: the JSON array, with --json. */
+gboolean hf_cli_shl_source_sync (HfCliGlobals  *g,
+                                 HfVault       *vault,
+                                 const char    *name,
+                                 const char    *passcode_file,
+                                 JsonBuilder   *b,
+                                 GError       **error);
+gboolean hf_cli_shl_source_list (HfCliGlobals  *g,
+                                 HfVault       *vault,
+                                 JsonBuilder   *b,
+                                 guint         *n,
+                                 GError       **error);
+
 /* Commands: sources (hf-cli-sources.c). */
 int hf_cli_source_add    (HfCliGlobals  *g,
                           int            argc,

@@ -54,6 +54,8 @@ hf_cli_import (HfCliGlobals  *g,
   g_autofree char *ca_file = NULL;
   gboolean offline = FALSE;
   gboolean unverified = FALSE;
+  g_autofree char *recipient = NULL;
+  g_autofree char *passcode_file = NULL;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "same-person", 0, 0, G_OPTION_ARG_NONE, &same_person,
@@ -67,9 +69,14 @@ hf_cli_import (HfCliGlobals  *g,
     { "offline", 0, 0, G_OPTION_ARG_NONE, &offline,
       "A signed bundle: never fetch its issuer's keys", NULL },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
-      "A signed bundle: also trust this CA (PEM) when fetching its issuer's keys", "FILE" },
+      "A signed bundle or a SMART Health Link: also trust this CA (PEM) when fetching",
+      "FILE" },
     { "unverified", 0, 0, G_OPTION_ARG_NONE, &unverified,
       "A signed bundle whose issuer is not trusted: import it anyway, marked unverified", NULL },
+    { "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient,
+      "A SMART Health Link: who is opening it, as its server is told", "NAME" },
+    { "passcode-file", 0, 0, G_OPTION_ARG_FILENAME, &passcode_file,
+      "A SMART Health Link with a passcode: read it from FILE (else it is asked for)", "FILE" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -83,7 +90,9 @@ hf_cli_import (HfCliGlobals  *g,
                              "otherwise. A signed bundle (a compact JWS, or a JWE holding one) "
                              "is imported alone: it is verified first, and a bad signature "
                              "imports nothing (exit code 4); one whose issuer is not trusted is "
-                             "imported only with --unverified (else exit code 6).",
+                             "imported only with --unverified (else exit code 6). A SMART Health "
+                             "Link (shlink:/…, or a viewer's https://…#shlink:/…) is opened "
+                             "and everything it holds imported in one transaction.",
                              &argc, &argv, &error))
     return hf_cli_fail (error);
   if (argc < 2)
@@ -91,16 +100,33 @@ hf_cli_import (HfCliGlobals  *g,
   options.same_person = same_person;
   options.person = person;
   for (int i = 1; i < argc; i++)
-    if (hf_cli_is_card_arg (argv[i]))
-      {
-        HfCliSignedImport card_import = { NULL, NULL, ca_file, offline, unverified };
+    {
+      if (hf_cli_is_link (argv[i]))
+        {
+          HfCliLinkImport link_import = { recipient, passcode_file, ca_file };
 
-        for (int j = 1; j < argc; j++)
-          if (!hf_cli_is_card_arg (argv[j]))
-            return hf_cli_usage_error ("SMART Health Cards are imported without other files; "
-                                       "import %s on its own.", argv[j]);
-        return hf_cli_import_cards (g, argc - 1, argv + 1, &card_import, &options);
-      }
+          if (argc != 2)
+            return hf_cli_usage_error ("A SMART Health Link is imported alone; import it with no "
+                                       "other files.");
+          if (key_file != NULL || jwe_passphrase_file != NULL || offline || unverified)
+            return hf_cli_usage_error ("--key, --passphrase-file, --offline and --unverified are "
+                                       "for signed bundles, not for a SMART Health Link.");
+          return hf_cli_import_link (g, argv[i], &link_import, &options);
+        }
+      if (hf_cli_is_card_arg (argv[i]))
+        {
+          HfCliSignedImport card_import = { NULL, NULL, ca_file, offline, unverified };
+
+          for (int j = 1; j < argc; j++)
+            if (!hf_cli_is_card_arg (argv[j]))
+              return hf_cli_usage_error ("SMART Health Cards are imported without other files; "
+                                         "import %s on its own.", argv[j]);
+          return hf_cli_import_cards (g, argc - 1, argv + 1, &card_import, &options);
+        }
+    }
+  if (recipient != NULL || passcode_file != NULL)
+    return hf_cli_usage_error ("--recipient and --passcode-file are for a SMART Health Link "
+                               "(shlink:/…), and none is given.");
   for (int i = 1; i < argc; i++)
     if (hf_cli_is_signed_file (argv[i]))
       {

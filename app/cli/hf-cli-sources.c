@@ -10,6 +10,7 @@
 
 #include "hf-cli-private.h"
 
+#include "hf-shl.h"
 #include "hf-source.h"
 
 /* {{{ sources */
@@ -101,12 +102,16 @@ hf_cli_source_add (HfCliGlobals  *g,
   HfSourceOptions options = { 0 };
   GError *error = NULL;
 
-  if (!hf_cli_parse_options (entries, "NAME URL",
+  for (int i = 1; i < argc; i++)
+    if (hf_cli_is_link (argv[i]))
+      return hf_cli_shl_source_add (g, argc, argv);
+  if (!hf_cli_parse_options (entries, "NAME URL|shlink:/…",
                              "Add a FHIR R4 server (its base URL) to pull records from. "
                              "Healthfolio asks the server what it supports and says what it found. "
                              "Only https is used (plain http only to this computer). A server with "
                              "SMART on FHIR sign-in needs “source login NAME” next; an open test "
-                             "server needs --open --patient ID.", &argc, &argv, &error))
+                             "server needs --open --patient ID. A SMART Health Link with the “L” flag "
+                             "(shlink:/…) can be kept as a source too.", &argc, &argv, &error))
     return hf_cli_fail (error);
   if (argc != 3)
     return hf_cli_usage_error ("source add needs a NAME and the server's URL.");
@@ -182,7 +187,10 @@ hf_cli_source_list (HfCliGlobals  *g,
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
+      guint links = 0;
       json_builder_begin_array (b);
+      if (!hf_cli_shl_source_list (g, vault, b, &links, &error))
+        return hf_cli_fail (error);
       for (guint i = 0; i < list->len; i++)
         {
           HfSourceInfo *s = g_ptr_array_index (list, i);
@@ -219,9 +227,16 @@ hf_cli_source_list (HfCliGlobals  *g,
       json_builder_end_array (b);
       hf_cli_print_json (b);
     }
-  else if (list->len == 0)
-    g_print ("No sources yet. Add one with “healthfolio-cli source add NAME URL”.\n");
   else
+    {
+      guint links = 0;
+
+      if (!hf_cli_shl_source_list (g, vault, NULL, &links, &error))
+        return hf_cli_fail (error);
+      if (list->len == 0 && links == 0)
+        g_print ("No sources yet. Add one with “healthfolio-cli source add NAME URL”.\n");
+    }
+  if (!g->json)
     for (guint i = 0; i < list->len; i++)
       {
         HfSourceInfo *s = g_ptr_array_index (list, i);
@@ -330,8 +345,12 @@ hf_cli_source_sync (HfCliGlobals  *g,
 {
   gboolean all = FALSE;
   int timeout = 0;
+  g_autofree char *passcode_file = NULL;
   GOptionEntry entries[] = {
     { "all", 0, 0, G_OPTION_ARG_NONE, &all, "Sync every source", NULL },
+    { "passcode-file", 0, 0, G_OPTION_ARG_FILENAME, &passcode_file,
+      "A kept SMART Health Link with a passcode: read it from FILE (else it is asked for)",
+      "FILE" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds to wait for an answer (default 30)",
       "S" },
     { NULL }
@@ -360,8 +379,14 @@ hf_cli_source_sync (HfCliGlobals  *g,
       g_autoptr(GPtrArray) list = hf_source_list (vault, &error);
       if (list == NULL)
         return hf_cli_fail (error);
+      g_autoptr(GPtrArray) links = NULL;
       for (guint i = 0; i < list->len; i++)
         g_ptr_array_add (names, g_strdup (((HfSourceInfo *) g_ptr_array_index (list, i))->name));
+      links = hf_shl_source_list (vault, &error);
+      if (links == NULL)
+        return hf_cli_fail (error);
+      for (guint i = 0; i < links->len; i++)
+        g_ptr_array_add (names, g_strdup (((HfShlSource *) g_ptr_array_index (links, i))->name));
     }
   else
     g_ptr_array_add (names, g_strdup (argv[1]));
@@ -372,9 +397,17 @@ hf_cli_source_sync (HfCliGlobals  *g,
       g_autoptr(HfSyncResult) result = NULL;
       g_autoptr(GPtrArray) keep = hf_cli_printable_new ();
       const char *name = g_ptr_array_index (names, i);
-      gboolean ok = hf_source_sync (vault, name, &options, g->json ? NULL : sync_progress_cb,
-                                    GINT_TO_POINTER (isatty (STDERR_FILENO)), NULL, &result,
-                                    &error);
+      gboolean ok;
+
+      /* A kept SMART Health Link is opened again by the exchange layer. */
+      ok = hf_cli_shl_source_sync (g, vault, name, passcode_file, b, &error);
+      if (!ok && g_error_matches (error, HF_ERROR, HF_ERROR_NOT_FOUND) &&
+          g_str_has_prefix (error->message, "No SMART Health Link is kept"))
+        {
+          g_clear_error (&error);
+          ok = hf_source_sync (vault, name, &options, g->json ? NULL : sync_progress_cb,
+                               GINT_TO_POINTER (isatty (STDERR_FILENO)), NULL, &result, &error);
+        }
       if (result != NULL && g->json)
         add_sync_json (b, result, error);
       else if (result != NULL)
@@ -422,7 +455,14 @@ hf_cli_source_remove (HfCliGlobals  *g,
   if (vault == NULL)
     return hf_cli_fail (error);
   if (!hf_source_remove (vault, argv[1], &error))
-    return hf_cli_fail (error);
+    {
+      /* Or a kept SMART Health Link. */
+      if (!g_error_matches (error, HF_ERROR, HF_ERROR_NOT_FOUND))
+        return hf_cli_fail (error);
+      g_clear_error (&error);
+      if (!hf_shl_source_remove (vault, argv[1], &error))
+        return hf_cli_fail (error);
+    }
   {
     g_autofree char *name = hf_cli_terminal_text (argv[1], FALSE);
 

@@ -48,8 +48,10 @@ static const Command commands[] = {
   { "audit", "list", "[--limit N]", "list the activity log", hf_cli_audit_list },
   { "audit", "verify", "", "verify the activity log's chain", hf_cli_audit_verify },
   { "import", NULL, "FILE|DIR … | SIGNED_FILE [--key JWK_FILE] [--passphrase-file FILE] "
-    "[--offline] [--unverified] | CARD.smart-health-card|shc:/…|QR.png … [--unverified]",
-    "import FHIR R4 JSON, Bundles and NDJSON, a signed bundle or SMART Health Cards",
+    "[--offline] [--unverified] | CARD.smart-health-card|shc:/…|QR.png … [--unverified] | "
+    "shlink:/… [--recipient NAME] [--passcode-file FILE]",
+    "import FHIR R4 JSON, Bundles and NDJSON, a signed bundle, SMART Health Cards or a SMART "
+    "Health Link",
     hf_cli_import },
   { "list", NULL, "[--type T] [--category C | --all] [--since DATE] [--until DATE] [--limit N]",
     "list records, newest first", hf_cli_list },

@@ -22,7 +22,7 @@
 #define CONTENT_TYPE "application/fhir+json"
 
 void
-hf_shl_link_free (HfShlLink *link)
+hf_shl_made_link_free (HfShlMadeLink *link)
 {
   if (link == NULL)
     return;
@@ -195,7 +195,7 @@ hf_shl_export (HfVault            *vault,
                gint64              now,
                const char * const *only,
                const HfShlOptions *options,
-               HfShlLink         **link,
+               HfShlMadeLink         **link,
                GError            **error)
 {
   g_autoptr(HfRecipient) who = NULL;
@@ -325,7 +325,7 @@ hf_shl_export (HfVault            *vault,
 
   if (link != NULL)
     {
-      HfShlLink *l = g_new0 (HfShlLink, 1);
+      HfShlMadeLink *l = g_new0 (HfShlMadeLink, 1);
 
       l->id = sqlite3_last_insert_rowid (db);
       l->disclosure_id = d->id;
@@ -355,10 +355,10 @@ undo:
   return NULL;
 }
 
-static HfShlLink *
+static HfShlMadeLink *
 link_from_row (sqlite3_stmt *stmt)
 {
-  HfShlLink *l = g_new0 (HfShlLink, 1);
+  HfShlMadeLink *l = g_new0 (HfShlMadeLink, 1);
   g_autoptr(JsonNode) files = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
@@ -399,7 +399,7 @@ GPtrArray *
 hf_shl_list (HfVault  *vault,
              GError  **error)
 {
-  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) hf_shl_link_free);
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func ((GDestroyNotify) hf_shl_made_link_free);
   sqlite3_stmt *stmt = NULL;
   sqlite3 *db;
   int rc;
@@ -425,10 +425,10 @@ gboolean
 hf_shl_revoke (HfVault     *vault,
                gint64       id,
                gint64       now,
-               HfShlLink  **link_out,
+               HfShlMadeLink  **link_out,
                GError     **error)
 {
-  g_autoptr(HfShlLink) link = NULL;
+  g_autoptr(HfShlMadeLink) link = NULL;
   g_autoptr(GError) local = NULL;
   g_autofree char *detail = NULL;
   sqlite3_stmt *stmt = NULL;

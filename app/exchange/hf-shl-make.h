@@ -50,10 +50,10 @@ typedef struct
   char    *dir;             /* absolute */
   char   **files;           /* names in DIR */
   char    *uri;             /* "shlink:/…": only from hf_shl_export() (the key is not kept) */
-} HfShlLink;
+} HfShlMadeLink;
 
-void          hf_shl_link_free  (HfShlLink          *link);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfShlLink, hf_shl_link_free)
+void          hf_shl_made_link_free  (HfShlMadeLink          *link);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfShlMadeLink, hf_shl_made_link_free)
 
 /* "shlink:/" and base64url of PAYLOAD's compact JSON. */
 char         *hf_shl_uri        (JsonObject         *payload);
@@ -70,7 +70,7 @@ HfDisclosure *hf_shl_export     (HfVault            *vault,
                                  gint64              now,
                                  const char * const *only,
                                  const HfShlOptions *options,
-                                 HfShlLink         **link,
+                                 HfShlMadeLink         **link,
                                  GError            **error);
 
 /* The links made, oldest first. Needs HF_PERMISSION_READ. */
@@ -83,7 +83,7 @@ GPtrArray    *hf_shl_list       (HfVault            *vault,
 gboolean      hf_shl_revoke     (HfVault            *vault,
                                  gint64              id,
                                  gint64              now,
-                                 HfShlLink         **link,
+                                 HfShlMadeLink         **link,
                                  GError            **error);
 
 G_END_DECLS
