@@ -19,7 +19,9 @@
 #include "hf-jose.h"
 #include "hf-jwk.h"
 #include "hf-shl-server.h"
+#include "hf-shc.h"
 #include "hf-shl.h"
+#include "hf-trust.h"
 #include "hf-test-util.h"
 
 #define PASS     "the owner's long passphrase"
@@ -642,7 +644,7 @@ test_other_kinds (Fixture       *f,
   g_assert_nonnull (strstr (g_ptr_array_index (result->warnings, 0), "not supported yet"));
   g_assert_cmpint (records (f), ==, 2);
 
-  /* A card is not read inside links yet: the whole link is refused. */
+  /* A card file that holds no card: the whole link is refused, the good file with it. */
   hf_shl_server_clear_files (f->server, "k");
   {
     g_autofree char *more = encrypt_bundle (f, 2);
@@ -651,9 +653,65 @@ test_other_kinds (Fixture       *f,
   }
   hf_shl_server_add_file (f->server, "k", "application/smart-health-card", card, TRUE);
   g_assert_false (open_link (f, text, NULL, NULL, &error));
-  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
-  g_assert_nonnull (strstr (error->message, "not supported yet"));
+  g_assert_true (error != NULL && error->domain == HF_SHC_ERROR);
+  g_assert_nonnull (strstr (error->message, "File 2 of the link is a SMART Health Card"));
   g_assert_cmpint (records (f), ==, 2);
+}
+
+/* A link holding the framework's example 00 card: refused while its issuer is not trusted
+ * (offline: no key to fetch), imported with the card's verification once it is. */
+#define CRL_KID "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s"
+
+static void
+test_card (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *url = hf_shl_server_add_link (f->server, "c", NULL, 0);
+  g_autofree char *text = make_link (f, url, "");
+  g_autofree char *card_path = g_build_filename (g_getenv ("HF_TEST_DATA"), "shc",
+                                                 "example-00-e-file.smart-health-card", NULL);
+  g_autofree char *jwks_path = g_build_filename (g_getenv ("HF_TEST_DATA"), "shc", "issuer",
+                                                 ".well-known", "jwks.json", NULL);
+  g_autofree char *card = NULL;
+  g_autofree char *jwks = NULL;
+  g_autofree char *jwe = NULL;
+  g_autoptr(HfShlLink) link = parse_ok (text);
+  g_autoptr(HfShlImport) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HfShlOpenOptions options = { "Dr. Test", NULL, NULL, TRUE, FALSE };
+
+  g_assert_true (g_file_get_contents (card_path, &card, NULL, NULL));
+  g_assert_true (g_file_get_contents (jwks_path, &jwks, NULL, NULL));
+  jwe = encrypt (f->key, "application/smart-health-card", card);
+  hf_shl_server_add_file (f->server, "c", "application/smart-health-card", jwe, FALSE);
+
+  g_assert_false (hf_shl_import (f->vault, link, &options, NULL, NULL, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, "could not be verified"));
+  g_clear_error (&error);
+  g_assert_cmpint (records (f), ==, 0);
+
+  /* Its key has "crlVersion": offline, the revocation list is needed by hand too. */
+  hf_trust_add (f->vault, "https://spec.smarthealth.cards/examples/issuer", jwks, strlen (jwks),
+                NULL, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *crl_path = g_build_filename (g_getenv ("HF_TEST_DATA"), "shc", "issuer",
+                                                  ".well-known", "crl", CRL_KID ".json", NULL);
+    g_autofree char *crl = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (crl_path, &crl, &length, NULL));
+    g_assert_true (hf_shc_add_crl (f->vault, "https://spec.smarthealth.cards/examples/issuer",
+                                   CRL_KID, crl, length, &error));
+    g_assert_no_error (error);
+  }
+  hf_shl_import (f->vault, link, &options, NULL, NULL, &result, &error);
+  g_assert_no_error (error);
+  g_assert_true (result != NULL);
+  g_assert_cmpint (records (f), ==, 4);   /* a Patient and three Immunizations */
+  g_assert_cmpint (hf_test_count_sql (f->vault, "SELECT count(*) FROM import_signature WHERE "
+                                                "kind = 'shc' AND status = 'verified'"), ==, 1);
 }
 
 /* An "L" link kept as a source, synced twice: the second sync adds only what was added to the
@@ -949,6 +1007,7 @@ main (int   argc,
   ADD ("zip", test_zip);
   ADD ("no-cty", test_no_cty);
   ADD ("other-kinds", test_other_kinds);
+  ADD ("card", test_card);
   ADD ("hostile-many-files", test_many_files);
   ADD ("source", test_source);
   ADD ("cli", test_cli);

@@ -173,6 +173,8 @@ typedef struct
   const char *recipient;        /* sent to the link's server; NULL: the default */
   const char *passcode_file;
   const char *ca_file;
+  gboolean    offline;          /* for cards in the link: never fetch their issuers' keys */
+  gboolean    unverified;       /* and import one whose issuer is not trusted */
 } HfCliLinkImport;
 
 /* Whether TEXT is a shlink:/ link (or one behind a viewer's https address). */

@@ -103,14 +103,15 @@ hf_cli_import (HfCliGlobals  *g,
     {
       if (hf_cli_is_link (argv[i]))
         {
-          HfCliLinkImport link_import = { recipient, passcode_file, ca_file };
+          HfCliLinkImport link_import = { recipient, passcode_file, ca_file, offline,
+                                          unverified };
 
           if (argc != 2)
             return hf_cli_usage_error ("A SMART Health Link is imported alone; import it with no "
                                        "other files.");
-          if (key_file != NULL || jwe_passphrase_file != NULL || offline || unverified)
-            return hf_cli_usage_error ("--key, --passphrase-file, --offline and --unverified are "
-                                       "for signed bundles, not for a SMART Health Link.");
+          if (key_file != NULL || jwe_passphrase_file != NULL)
+            return hf_cli_usage_error ("--key and --passphrase-file are for signed bundles, not "
+                                       "for a SMART Health Link.");
           return hf_cli_import_link (g, argv[i], &link_import, &options);
         }
       if (hf_cli_is_card_arg (argv[i]))

@@ -61,6 +61,8 @@ hf_cli_import_link (HfCliGlobals         *g,
   options.recipient = l->recipient;
   options.passcode = passcode;
   options.ca_file = l->ca_file;
+  options.offline = l->offline;
+  options.allow_unverified = l->unverified;
   if (!hf_shl_import (vault, link, &options, import_options, NULL, &result, &error))
     return hf_cli_fail (error);
   if (g->json)

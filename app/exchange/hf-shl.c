@@ -18,6 +18,7 @@
 #include "hf-json-guard.h"
 #include "hf-json-util.h"
 #include "hf-jwk.h"
+#include "hf-shc-private.h"
 #include "hf-shl.h"
 
 #define LINK_SCHEME      "shlink:/"
@@ -912,7 +913,25 @@ typedef struct
   GPtrArray *warnings;
   char      *origin;
   char      *shown;     /* the link as it is named: its label, or its server */
+  HfVault   *vault;
+  const HfShlOpenOptions *options;
+  GPtrArray *cards;     /* HfShcCard *, or NULL for a document that is no card: one per doc */
+  GPtrArray *read;      /* GPtrArray * of HfShcCard: what owns them */
 } Gather;
+
+/* Once each document is stored, inside its transaction: a card's verification goes with it. */
+static gboolean
+shl_document_stored (HfVault  *vault,
+                     guint     index,
+                     gint64    provenance_id,
+                     gpointer  user_data,
+                     GError  **error)
+{
+  Gather *g = user_data;
+  HfShcCard *card = g_ptr_array_index (g->cards, index);
+
+  return card == NULL || _hf_shc_record_card (vault, provenance_id, card, error);
+}
 
 /* The one place a decrypted file of the link becomes documents to import, by its kind. */
 static gboolean
@@ -931,15 +950,51 @@ shl_file_documents (Gather         *g,
       d.name = name;
       d.origin = g->origin;
       g_array_append_val (g->docs, d);
+      g_ptr_array_add (g->cards, NULL);
       return TRUE;
     }
   if (strcmp (doc->content_type, "application/smart-health-card") == 0)
     {
-      /* Cards are verified by the card reader (hf-shc.h), wired here once it is merged. */
-      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
-                   "File %u of the link is a SMART Health Card, and reading cards inside links "
-                   "is not supported yet. Nothing was imported.", index + 1);
-      return FALSE;
+      g_autoptr(GError) local_error = NULL;
+      GPtrArray *cards;
+
+      cards = hf_shc_read (g->vault, doc->bytes, g->options->offline ? HF_VERIFY_OFFLINE : 0,
+                           g->options->ca_file, &local_error);
+      if (cards == NULL)
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       "File %u of the link is a SMART Health Card that is refused: %s Nothing "
+                       "was imported.", index + 1, local_error->message);
+          return FALSE;
+        }
+      g_ptr_array_add (g->read, cards);
+      for (guint i = 0; i < cards->len; i++)
+        {
+          HfShcCard *card = g_ptr_array_index (cards, i);
+          HfImportDocument d = { 0 };
+          char *name;
+
+          if (card->verdict != HF_VERIFY_VALID && !g->options->allow_unverified)
+            {
+              g_set_error (error, HF_ERROR, HF_ERROR_NOT_PERMITTED,
+                           "File %u of the link is a SMART Health Card that could not be "
+                           "verified: %s Nothing was imported; to import it marked unverified, "
+                           "use --unverified.", index + 1, card->reason);
+              return FALSE;
+            }
+          name = cards->len == 1
+                 ? g_strdup_printf ("SMART Health Card from %s (link %s, file %u)", card->iss,
+                                    g->shown, index + 1)
+                 : g_strdup_printf ("SMART Health Card %u from %s (link %s, file %u)", i + 1,
+                                    card->iss, g->shown, index + 1);
+          g_ptr_array_add (g->names, name);
+          d.bytes = card->bundle;
+          d.name = name;
+          d.origin = g->origin;
+          g_array_append_val (g->docs, d);
+          g_ptr_array_add (g->cards, card);
+        }
+      return TRUE;
     }
   if (strcmp (doc->content_type, "application/smart-api-access") == 0)
     {
@@ -971,10 +1026,16 @@ hf_shl_import (HfVault                 *vault,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GUri) uri = NULL;
   g_autofree char *shown = NULL;
+  g_autoptr(GPtrArray) cards = NULL;
+  g_autoptr(GPtrArray) read = NULL;
+  static const HfShlOpenOptions no_options = { 0 };
   Gather g;
 
   g_return_val_if_fail (vault != NULL, FALSE);
   g_return_val_if_fail (link != NULL, FALSE);
+
+  if (options == NULL)
+    options = &no_options;
 
   contents = hf_shl_fetch (link, options, cancellable, error);
   if (contents == NULL)
@@ -988,13 +1049,23 @@ hf_shl_import (HfVault                 *vault,
   else
     shown = g_strdup_printf ("from %s", uri != NULL && g_uri_get_host (uri) != NULL
                                         ? g_uri_get_host (uri) : link->url);
-  g = (Gather) { docs, names, result->warnings, link->url, shown };
+  cards = g_ptr_array_new ();
+  read = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g = (Gather) { docs, names, result->warnings, link->url, shown, vault, options, cards, read };
   for (guint i = 0; i < contents->documents->len; i++)
     if (!shl_file_documents (&g, i, g_ptr_array_index (contents->documents, i), error))
       return FALSE;
+  if (docs->len == 0)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "The link holds nothing Healthfolio can import (%u file%s left out). Nothing "
+                   "was imported.", contents->documents->len,
+                   contents->documents->len == 1 ? "" : "s");
+      return FALSE;
+    }
   if (!hf_vault_import_documents (vault, (const HfImportDocument *) (void *) docs->data,
-                                  docs->len, import_options, NULL, NULL, cancellable, &imported,
-                                  error))
+                                  docs->len, import_options, shl_document_stored, &g,
+                                  cancellable, &imported, error))
     {
       if (error != NULL && *error != NULL && !strstr ((*error)->message, "Nothing was imported"))
         g_prefix_error (error, "Nothing was imported from the link: ");

@@ -83,6 +83,10 @@ typedef struct
   const char     *recipient;   /* who is opening it, sent to the server; NULL: "Healthfolio" */
   const HfSecret *passcode;    /* for a P link */
   const char     *ca_file;     /* also trust this CA (PEM); NULL: the system's */
+  /* For the SMART Health Cards a link holds (hf-shc.h): never fetch their issuers' keys, and
+   * import a card whose issuer is not trusted (marked unverified) rather than refuse. */
+  gboolean        offline;
+  gboolean        allow_unverified;
 } HfShlOpenOptions;
 
 typedef struct
@@ -120,8 +124,9 @@ typedef struct
 void hf_shl_import_free (HfShlImport *import);
 
 /* hf_shl_fetch(), then every file imported in one transaction with IMPORT_OPTIONS: all or
- * nothing. FHIR files are imported as unsigned Bundles; a file of another kind fails the
- * whole import, saying what it is. */
+ * nothing. FHIR files are imported as unsigned Bundles; SMART Health Card files are verified
+ * as cards (hf_shc_read()) and their records carry the card's verification; a file of another
+ * kind fails the whole import, saying what it is. */
 gboolean hf_shl_import (HfVault                 *vault,
                         const HfShlLink         *link,
                         const HfShlOpenOptions  *options,
