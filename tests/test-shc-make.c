@@ -27,6 +27,7 @@
 #include "hf-shl-make.h"
 #include "hf-signing.h"
 #include "hf-static-server.h"
+#include "hf-trust.h"
 #include "hf-test-util.h"
 
 #define PASS "correct horse battery staple"
@@ -1012,6 +1013,122 @@ test_cli (Fixture       *f,
   CLEAR ();
 }
 
+
+/* A vault of its own at PATH (passphrase PASS) that trusts ISSUER's keys from JWKS_PATH. */
+static void
+receiving_vault (const char *path,
+                 const char *jwks_path)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+  g_autoptr(HfSecret) code = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = hf_vault_create (path, "Osei's copy", pass, &code, &error);
+  g_autoptr(GBytes) jwks = NULL;
+
+  g_assert_no_error (error);
+  if (jwks_path != NULL)
+    {
+      jwks = hf_test_read (jwks_path);
+      hf_trust_add (vault, ISSUER, g_bytes_get_data (jwks, NULL), g_bytes_get_size (jwks), NULL,
+                    NULL, &error);
+      g_assert_no_error (error);
+    }
+  hf_vault_lock (vault);
+}
+
+static gint64
+count_in (const char *path,
+          const char *sql)
+{
+  g_autoptr(HfSecret) pass = hf_test_secret (PASS);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfVault) vault = hf_vault_open (path, NULL, pass, &error);
+  gint64 n;
+
+  g_assert_no_error (error);
+  n = hf_test_count_sql (vault, sql);
+  hf_vault_lock (vault);
+  return n;
+}
+
+/* What one vault makes, another opens, through the command line: a card's QR code (read from
+ * the PNG by ZBar) verified with the maker's published keys and imported; a link made for a
+ * static web host, served by one on loopback, opened and imported; both with the records the
+ * consent shares (example 00: a Patient and three immunizations). */
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *card = path_in (f, "john.smart-health-card");
+  g_autofree char *png = path_in (f, "john.png");
+  g_autofree char *jwks_path = path_in (f, "jwks.json");
+  g_autofree char *site = path_in (f, "site");
+  g_autofree char *other = path_in (f, "osei.hfvault");
+  g_autofree char *third = path_in (f, "third.hfvault");
+  g_autofree char *fourth = path_in (f, "fourth.hfvault");
+  g_autofree char *base = NULL;
+  g_autoptr(HfStaticServer) server = NULL;
+  g_autoptr(JsonNode) made = NULL;
+  const char *shared_sql = "SELECT count(*) FROM resource WHERE superseded_by IS NULL";
+  gint64 shared;
+
+  hf_vault_lock (f->vault);
+  g_clear_object (&f->vault);
+  g_assert_cmpint (RUN ("export", OSEI, "--format", "shc", "--output", card, "--qr", png), ==, 0);
+  CLEAR ();
+  g_assert_cmpint (RUN ("keys", "export-jwks", jwks_path), ==, 0);
+  CLEAR ();
+  shared = count_in (f->td.vault, shared_sql);
+  g_assert_cmpint (shared, ==, 4);
+
+  /* The card, from its QR image. */
+  receiving_vault (other, jwks_path);
+  g_assert_cmpint (hf_test_cli (&out, &err, "--vault", other, "--passphrase-file", f->pass_file,
+                                "verify", png, NULL), ==, 0);
+  g_test_message ("verify: %s%s", out, err);
+  CLEAR ();
+  g_assert_cmpint (hf_test_cli (&out, &err, "--vault", other, "--passphrase-file", f->pass_file,
+                                "import", png, NULL), ==, 0);
+  CLEAR ();
+  g_assert_cmpint (count_in (other, shared_sql), ==, shared);
+  g_assert_cmpint (count_in (other, "SELECT count(*) FROM import_signature WHERE kind = 'shc' "
+                                    "AND status = 'verified'"), ==, 1);
+
+  /* The link, from a plain static web host (GET only: the manifest request is a POST). */
+  g_assert_cmpint (g_mkdir_with_parents (site, 0700), ==, 0);
+  server = hf_static_server_new (site);
+  base = g_strdup_printf ("%s/", hf_static_server_get_origin (server));
+  g_assert_cmpint (RUN ("--json", "export", OSEI, "--format", "shl", "--dir", site, "--base-url",
+                        base, "--label", "John's immunizations"), ==, 0);
+  made = parse_json (out, -1);
+  CLEAR ();
+  receiving_vault (third, NULL);
+  g_assert_cmpint (hf_test_cli (&out, &err, "--vault", third, "--passphrase-file", f->pass_file,
+                                "import",
+                                hf_json_string (json_node_get_object (made), "link"), NULL),
+                   ==, 0);
+  g_test_message ("import of the link: %s%s", out, err);
+  g_assert_nonnull (strstr (err, "static web host"));
+  CLEAR ();
+  g_assert_cmpint (count_in (third, shared_sql), ==, shared);
+
+  /* And a single-file ("U") link. */
+  g_clear_pointer (&made, json_node_unref);
+  g_assert_cmpint (RUN ("--json", "export", OSEI, "--format", "shl", "--dir", site, "--base-url",
+                        base, "--single-file"), ==, 0);
+  made = parse_json (out, -1);
+  CLEAR ();
+  receiving_vault (fourth, NULL);
+  g_assert_cmpint (hf_test_cli (&out, &err, "--vault", fourth, "--passphrase-file", f->pass_file,
+                                "import",
+                                hf_json_string (json_node_get_object (made), "link"), NULL),
+                   ==, 0);
+  CLEAR ();
+  g_assert_cmpint (count_in (fourth, shared_sql), ==, shared);
+}
+
 /* }}} */
 
 int
@@ -1031,6 +1148,7 @@ main (int    argc,
   ADD ("shl-make/refused", test_link_refused);
   ADD ("shl-make/fresh-encryption", test_link_fresh_encryption);
   g_test_add ("/hf/shc-make/cli", Fixture, NULL, setup_small, test_cli, teardown);
+  g_test_add ("/hf/shc-make/round-trip", Fixture, NULL, setup_small, test_round_trip, teardown);
 #undef ADD
   return g_test_run ();
 }

@@ -585,6 +585,10 @@ append_json_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+static void warn (Fetch      *f,
+                  const char *format,
+                  ...) G_GNUC_PRINTF (2, 3);
+
 static HfShlManifest *
 request_manifest (Fetch   *f,
                   GError **error)
@@ -631,6 +635,27 @@ request_manifest (Fetch   *f,
     {
       set_not_active (error);
       return NULL;
+    }
+  /* A plain static web host (what `export --format shl --dir` writes for) serves the manifest
+   * as a file and refuses a POST with 405. Without a passcode there is nothing the request
+   * would carry that the file needs, so the manifest is read with a GET instead. */
+  if (request->status == 405 && !(f->link->flags & HF_SHL_FLAG_PASSCODE))
+    {
+      g_clear_pointer (&request, hf_http_request_free);
+      request = hf_http_request_new (f->link->url);
+      request->accept = g_strdup ("application/json");
+      request->max_size = HF_SHL_MAX_MANIFEST;
+      request = send (f, g_steal_pointer (&request), error);
+      if (request == NULL)
+        return NULL;
+      if (request->status == 404)
+        {
+          set_not_active (error);
+          return NULL;
+        }
+      if (request->status == 200)
+        warn (f, "The link's server does not take a manifest request (it is a static web "
+                 "host); its manifest was read as a file.");
     }
   if (request->status != 200)
     {
@@ -681,11 +706,6 @@ get_file (Fetch       *f,
     return g_bytes_new (NULL, 0);
   return g_byte_array_free_to_bytes (g_steal_pointer (&request->response));
 }
-
-static void
-warn (Fetch      *f,
-      const char *format,
-      ...) G_GNUC_PRINTF (2, 3);
 
 static void
 warn (Fetch      *f,
