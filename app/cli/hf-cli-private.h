@@ -177,6 +177,9 @@ typedef struct
   gboolean    unverified;       /* and import one whose issuer is not trusted */
 } HfCliLinkImport;
 
+/* The shlink:/ link whose QR code the PNG image at PATH shows, or NULL (not a PNG, no QR code,
+ * or a QR code of something else). */
+char    *hf_cli_link_in_image (const char          *path);
 /* Whether TEXT is a shlink:/ link (or one behind a viewer's https address). */
 gboolean hf_cli_is_link     (const char            *text);
 /* Opens the link TEXT and imports all it holds with OPTIONS (an HfImportOptions), all or

@@ -101,7 +101,9 @@ hf_cli_import (HfCliGlobals  *g,
   options.person = person;
   for (int i = 1; i < argc; i++)
     {
-      if (hf_cli_is_link (argv[i]))
+      g_autofree char *in_image = hf_cli_link_in_image (argv[i]);
+
+      if (in_image != NULL || hf_cli_is_link (argv[i]))
         {
           HfCliLinkImport link_import = { recipient, passcode_file, ca_file, offline,
                                           unverified };
@@ -112,7 +114,8 @@ hf_cli_import (HfCliGlobals  *g,
           if (key_file != NULL || jwe_passphrase_file != NULL)
             return hf_cli_usage_error ("--key and --passphrase-file are for signed bundles, not "
                                        "for a SMART Health Link.");
-          return hf_cli_import_link (g, argv[i], &link_import, &options);
+          return hf_cli_import_link (g, in_image != NULL ? in_image : argv[i], &link_import,
+                                     &options);
         }
       if (hf_cli_is_card_arg (argv[i]))
         {

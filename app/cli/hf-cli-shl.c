@@ -10,12 +10,16 @@
  * sources layer knows nothing of links, so hf-cli-sources.c hands them here.
  */
 
+#include <glib/gstdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "hf-cli-private.h"
 #include "hf-import.h"
+#include "hf-qr-image.h"
+#include "hf-shc.h"
 #include "hf-shl.h"
 #include "hf-source.h"
 
@@ -23,6 +27,34 @@ gboolean
 hf_cli_is_link (const char *text)
 {
   return text != NULL && hf_shl_is_link (text);
+}
+
+char *
+hf_cli_link_in_image (const char *path)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *data = NULL;
+  guint8 head[8];
+  gsize got = 0, length = 0;
+  GStatBuf st;
+  FILE *file;
+
+  /* Only a regular file that starts as a PNG does; the card reader caps and reads it whole. */
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || (file = fopen (path, "rb")) == NULL)
+    return NULL;
+  got = fread (head, 1, sizeof head, file);
+  fclose (file);
+  if (hf_shc_sniff (head, got) != HF_SHC_FORM_PNG)
+    return NULL;
+  if (g_stat (path, &st) != 0 || st.st_size > HF_QR_IMAGE_MAX_FILE ||
+      !g_file_get_contents (path, &data, &length, NULL))
+    return NULL;
+  bytes = g_bytes_new_take (g_steal_pointer (&data), length);
+  text = hf_qr_image_decode (bytes, NULL);
+  if (text == NULL || !hf_shl_is_link (g_strstrip (text)))
+    return NULL;
+  return g_steal_pointer (&text);
 }
 
 int
