@@ -1244,6 +1244,76 @@ def rfc8259_ok(data):
         return False
 
 
+def b64url(data):
+    import base64
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def card_jws(payload, rng, header=None):
+    """A compact JWS as a SMART Health Card's: PAYLOAD raw-DEFLATEd, a signature of random
+    bytes (no key signs these: each must be refused before a signature is checked)."""
+    import zlib
+    if header is None:
+        header = {"alg": "ES256", "kid": "hostile-kid", "zip": "DEF"}
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = z.compress(payload) + z.flush()
+    sig = bytes(rng.getrandbits(8) for _ in range(64))
+    return b".".join([b64url(compact(header)), b64url(body), b64url(sig)])
+
+
+def png(width, height, rows):
+    """A grayscale PNG of ROWS (bytes per row) written by hand; its IHDR may claim more."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        crc = zlib.crc32(kind + data) & 0xffffffff
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    raw = b"".join(b"\x00" + r for r in rows)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) +
+            chunk(b"IEND", b""))
+
+
+def cards():
+    """SMART Health Cards (issue 13): what the card reader must refuse, through import."""
+    rng = random.Random(1300)
+    iss = "https://hostile.example/issuer"
+    good = {"iss": iss, "nbf": 1700000000,
+            "vc": {"type": ["https://smarthealth.cards#health-card"],
+                   "credentialSubject": {"fhirVersion": "4.0.1",
+                                         "fhirBundle": {"resourceType": "Bundle",
+                                                        "type": "collection", "entry": []}}}}
+    bomb = b" " * (16 * 1024 * 1024) + compact(good)
+    add("card-deflate-bomb.smart-health-card", "invalid", "cards",
+        "a card whose payload inflates to 16 MiB (the cap is 4 MiB)",
+        compact({"verifiableCredential": [card_jws(bomb, rng).decode()]}))
+    not_card = {"iss": iss, "nbf": 1700000000, "vc": {"type": ["VerifiableCredential"]}}
+    add("card-not-a-health-card.smart-health-card", "invalid", "cards",
+        "a JWS whose payload is not a health card (no health-card type, no Bundle)",
+        compact({"verifiableCredential": [card_jws(compact(not_card), rng).decode()]}))
+    add("card-no-zip.smart-health-card", "invalid", "cards",
+        "a card's JWS without zip DEF in its header",
+        compact({"verifiableCredential": [card_jws(compact(good), rng,
+                                                   {"alg": "ES256", "kid": "k"}).decode()]}))
+    add("card-http-issuer.smart-health-card", "invalid", "cards",
+        "a card whose iss is plain http",
+        compact({"verifiableCredential": [card_jws(compact(dict(good, iss="http://x.example")),
+                                                   rng).decode()]}))
+    add("card-no-credentials.smart-health-card", "invalid", "cards",
+        "a .smart-health-card file whose verifiableCredential is empty",
+        compact({"verifiableCredential": []}))
+    add("card-odd-digits.txt", "invalid", "cards", "shc:/ text with an odd number of digits",
+        b"shc:/567\n")
+    add("card-pair-over-77.txt", "invalid", "cards", "shc:/ text with the pair 78",
+        b"shc:/5678\n")
+    add("card-white.png", "invalid", "cards", "a PNG image that holds no QR code",
+        png(64, 64, [b"\xff" * 64] * 64))
+    add("card-huge-dimensions.png", "invalid", "cards",
+        "a PNG whose header claims 60000 x 60000 pixels (refused before any pixel memory)",
+        png(60000, 60000, [b"\xff" * 16]))
+
+
 def build():
     grammar()
     truncations()
@@ -1259,6 +1329,7 @@ def build():
     bundles()
     ndjson()
     older()
+    cards()
     recipes()
 
     for name, expect, category, description, data in cases:
@@ -1267,7 +1338,7 @@ def build():
         ok = rfc8259_ok(data)
         if category in RFC_BROKEN and expect != "valid":
             assert not ok, f"{name} is meant to break RFC 8259 but reads as JSON"
-        elif category not in ("depth",):
+        elif category not in ("depth", "cards"):
             assert ok, f"{name} is meant to be well-formed JSON but is not"
     stems = [stored_name(name) for name in stored]
     assert len(stems) == len(set(stems))

@@ -325,4 +325,8 @@ int hf_cli_issuer_show        (HfCliGlobals  *g,
                                int            argc,
                                char         **argv);
 
+/* SENTENCE as a clause to go inside another sentence: its full stop dropped and its first
+ * letter made small (unless the word is an abbreviation such as "QR"). */
+char    *hf_cli_clause (const char *sentence);
+
 G_END_DECLS

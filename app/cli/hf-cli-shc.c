@@ -307,7 +307,16 @@ hf_cli_import_cards (HfCliGlobals            *g,
   cards = read_cards (vault, n, args, s->offline, s->ca_file, &error);
   if (cards == NULL)
     {
-      g_prefix_error (&error, "Nothing was imported. ");
+      /* One sentence that names what was refused (the hostile corpus holds it to that). */
+      g_autofree char *clause = hf_cli_clause (error->message);
+      g_autofree char *shown = g_str_has_prefix (args[0], "shc:/")
+                               ? g_strdup ("The card's QR text")
+                               : g_strdup_printf ("“%s”", args[0]);
+      char *message = g_strdup_printf ("%s was refused as a SMART Health Card: %s; nothing "
+                                       "was imported.", shown, clause);
+
+      g_free (error->message);
+      error->message = message;
       return hf_cli_fail (error);
     }
   if (g_str_has_prefix (args[0], "shc:/"))

@@ -344,3 +344,17 @@ hf_cli_parse_options (GOptionEntry   *entries,
 }
 
 /* }}} */
+
+char *
+hf_cli_clause (const char *sentence)
+{
+  char *clause = g_strdup (sentence);
+  gsize n = strlen (clause);
+
+  while (n > 0 && (clause[n - 1] == '.' || g_ascii_isspace (clause[n - 1])))
+    clause[--n] = '\0';
+  /* "The card…" → "the card…", but "QR…" and "JWS…" keep their capitals. */
+  if (g_ascii_isupper (clause[0]) && (clause[1] == '\0' || !g_ascii_isupper (clause[1])))
+    clause[0] = g_ascii_tolower (clause[0]);
+  return clause;
+}

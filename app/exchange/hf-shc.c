@@ -279,8 +279,7 @@ parse_text (const char  *text,
   chunk->jws_part = hf_shc_numeric_decode (p, end - p, &local);
   if (chunk->jws_part == NULL)
     {
-      g_set_error (error, HF_SHC_ERROR, HF_SHC_ERROR_NUMERIC, "The QR digits are not a card: %s",
-                   local->message);
+      g_set_error_literal (error, HF_SHC_ERROR, HF_SHC_ERROR_NUMERIC, local->message);
       return FALSE;
     }
   if (chunk->total > 0 && strlen (chunk->jws_part) > HF_SHC_MAX_CHUNK_JWS)
