@@ -30,18 +30,6 @@ parse_options (GOptionEntry  *entries,
 }
 
 static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_int (JsonBuilder *b,
          const char  *name,
          gint64       value)
@@ -112,12 +100,12 @@ hf_cli_export_card (HfCliGlobals  *g,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      add_string (b, "file", output);
-      add_string (b, "qr", qr);
-      add_string (b, "format", d->format);
-      add_string (b, "sha256", d->output_sha256);
-      add_string (b, "kid", card->kid);
-      add_string (b, "rid", card->rid);
+      hf_cli_json_add_string (b, "file", output);
+      hf_cli_json_add_string (b, "qr", qr);
+      hf_cli_json_add_string (b, "format", d->format);
+      hf_cli_json_add_string (b, "sha256", d->output_sha256);
+      hf_cli_json_add_string (b, "kid", card->kid);
+      hf_cli_json_add_string (b, "rid", card->rid);
       add_int (b, "jws_length", (gint64) card->jws_length);
       add_int (b, "records", d->n_items);
       add_int (b, "references_dropped", card->dropped);
@@ -241,10 +229,10 @@ hf_cli_export_link (HfCliGlobals  *g,
 
       json_builder_begin_object (b);
       add_int (b, "id", link->id);
-      add_string (b, "link", link->uri);
-      add_string (b, "url", link->url);
-      add_string (b, "flag", link->flag);
-      add_string (b, "qr", qr);
+      hf_cli_json_add_string (b, "link", link->uri);
+      hf_cli_json_add_string (b, "url", link->url);
+      hf_cli_json_add_string (b, "flag", link->flag);
+      hf_cli_json_add_string (b, "qr", qr);
       add_int (b, "records", d->n_items);
       add_int (b, "disclosure", d->id);
       json_builder_set_member_name (b, "files");
@@ -318,9 +306,9 @@ hf_cli_keys_revoke_card (HfCliGlobals  *g,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      add_string (b, "kid", kid);
-      add_string (b, "rid", rid);
-      add_string (b, "crl_dir", crl_dir);
+      hf_cli_json_add_string (b, "kid", kid);
+      hf_cli_json_add_string (b, "rid", rid);
+      hf_cli_json_add_string (b, "crl_dir", crl_dir);
       json_builder_end_object (b);
       hf_cli_print_json (b);
       return 0;
@@ -378,14 +366,14 @@ hf_cli_shl_list (HfCliGlobals  *g,
           json_builder_begin_object (b);
           add_int (b, "id", l->id);
           add_int (b, "disclosure", l->disclosure_id);
-          add_string (b, "recipient", l->recipient);
-          add_string (b, "label", l->label);
-          add_string (b, "created", created);
-          add_string (b, "expires", expires);
-          add_string (b, "revoked", revoked);
-          add_string (b, "flag", l->flag);
-          add_string (b, "url", l->url);
-          add_string (b, "dir", l->dir);
+          hf_cli_json_add_string (b, "recipient", l->recipient);
+          hf_cli_json_add_string (b, "label", l->label);
+          hf_cli_json_add_string (b, "created", created);
+          hf_cli_json_add_string (b, "expires", expires);
+          hf_cli_json_add_string (b, "revoked", revoked);
+          hf_cli_json_add_string (b, "flag", l->flag);
+          hf_cli_json_add_string (b, "url", l->url);
+          hf_cli_json_add_string (b, "dir", l->dir);
           json_builder_end_object (b);
           continue;
         }

@@ -329,4 +329,14 @@ int hf_cli_issuer_show        (HfCliGlobals  *g,
  * letter made small (unless the word is an abbreviation such as "QR"). */
 char    *hf_cli_clause (const char *sentence);
 
+/* A refusal of verify (hf-cli-verify.c): with --json the verdict ("invalid", "malformed",
+ * "refused") and the reason are printed as JSON too; the exit code is ERROR's. */
+int      hf_cli_fail_verify (HfCliGlobals *g,
+                             GError       *error);
+
+/* NAME: VALUE, or NAME: null when VALUE is NULL. */
+void     hf_cli_json_add_string (JsonBuilder *b,
+                                 const char  *name,
+                                 const char  *value);
+
 G_END_DECLS

@@ -133,18 +133,6 @@ read_cards (HfVault     *vault,
 }
 
 static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_card_json (JsonBuilder     *b,
                const HfShcCard *card)
 {
@@ -153,17 +141,17 @@ add_card_json (JsonBuilder     *b,
   json_builder_add_string_value (b, hf_verify_verdict_to_string (card->verdict));
   json_builder_set_member_name (b, "kind");
   json_builder_add_string_value (b, "shc");
-  add_string_or_null (b, "iss", card->iss);
-  add_string_or_null (b, "kid", card->kid);
+  hf_cli_json_add_string (b, "iss", card->iss);
+  hf_cli_json_add_string (b, "kid", card->kid);
   json_builder_set_member_name (b, "trust");
   json_builder_add_string_value (b, hf_trust_how_to_string (card->trust.how));
-  add_string_or_null (b, "trust_added_by", card->trust.added_by);
+  hf_cli_json_add_string (b, "trust_added_by", card->trust.added_by);
   json_builder_set_member_name (b, "types");
   json_builder_begin_array (b);
   for (guint i = 0; card->types != NULL && card->types[i] != NULL; i++)
     json_builder_add_string_value (b, card->types[i]);
   json_builder_end_array (b);
-  add_string_or_null (b, "fhir_version", card->fhir_version);
+  hf_cli_json_add_string (b, "fhir_version", card->fhir_version);
   json_builder_set_member_name (b, "nbf");
   json_builder_add_double_value (b, card->nbf);
   json_builder_set_member_name (b, "exp");
@@ -171,9 +159,9 @@ add_card_json (JsonBuilder     *b,
     json_builder_add_double_value (b, card->exp);
   else
     json_builder_add_null_value (b);
-  add_string_or_null (b, "rid", card->rid);
-  add_string_or_null (b, "revocation", card->revocation);
-  add_string_or_null (b, "reason", card->reason);
+  hf_cli_json_add_string (b, "rid", card->rid);
+  hf_cli_json_add_string (b, "revocation", card->revocation);
+  hf_cli_json_add_string (b, "reason", card->reason);
   json_builder_set_member_name (b, "entries");
   json_builder_add_int_value (b, card->entries);
   json_builder_set_member_name (b, "sha256");
@@ -218,27 +206,6 @@ print_card_text (const HfShcCard *card,
     g_print ("Verdict:    not verified: %s\n", hf_cli_printable (keep, card->reason));
 }
 
-static int
-fail_json (HfCliGlobals *g,
-           GError       *error)
-{
-  if (g->json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      int code = hf_error_exit_code (error);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "verdict");
-      json_builder_add_string_value (b, code == 4 ? "invalid" : code == 3 ? "malformed"
-                                                     : "refused");
-      json_builder_set_member_name (b, "reason");
-      json_builder_add_string_value (b, error->message);
-      json_builder_end_object (b);
-      hf_cli_print_json (b);
-    }
-  return hf_cli_fail (error);
-}
-
 int
 hf_cli_verify_cards (HfCliGlobals  *g,
                      int            n,
@@ -256,7 +223,7 @@ hf_cli_verify_cards (HfCliGlobals  *g,
     return hf_cli_fail (error);
   cards = read_cards (vault, n, args, offline, ca_file, &error);
   if (cards == NULL)
-    return fail_json (g, error);
+    return hf_cli_fail_verify (g, error);
   for (guint i = 0; i < cards->len; i++)
     all_valid &= ((HfShcCard *) g_ptr_array_index (cards, i))->verdict == HF_VERIFY_VALID;
   if (g->json)

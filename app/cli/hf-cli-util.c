@@ -358,3 +358,15 @@ hf_cli_clause (const char *sentence)
     clause[0] = g_ascii_tolower (clause[0]);
   return clause;
 }
+
+void
+hf_cli_json_add_string (JsonBuilder *b,
+                        const char  *name,
+                        const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}

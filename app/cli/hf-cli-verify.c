@@ -161,18 +161,6 @@ add_time_member (JsonBuilder *b,
 }
 
 static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 print_result_json (const HfVerifyResult *r)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -183,17 +171,17 @@ print_result_json (const HfVerifyResult *r)
   json_builder_add_string_value (b, hf_verify_verdict_to_string (r->verdict));
   json_builder_set_member_name (b, "kind");
   json_builder_add_string_value (b, hf_verify_kind_to_string (r->kind));
-  add_string_or_null (b, "encryption", r->jwe_alg);
-  add_string_or_null (b, "iss", r->iss);
-  add_string_or_null (b, "kid", r->kid);
+  hf_cli_json_add_string (b, "encryption", r->jwe_alg);
+  hf_cli_json_add_string (b, "iss", r->iss);
+  hf_cli_json_add_string (b, "kid", r->kid);
   add_time_member (b, "iat", r->iat);
   add_time_member (b, "nbf", r->nbf);
   add_time_member (b, "exp", r->exp);
   json_builder_set_member_name (b, "trust");
   json_builder_add_string_value (b, hf_trust_how_to_string (r->trust.how));
-  add_string_or_null (b, "trust_added_by", r->trust.added_by);
+  hf_cli_json_add_string (b, "trust_added_by", r->trust.added_by);
   add_time_member (b, "trust_at", r->trust.at / G_USEC_PER_SEC);
-  add_string_or_null (b, "reason", r->reason);
+  hf_cli_json_add_string (b, "reason", r->reason);
   json_builder_set_member_name (b, "entries");
   json_builder_add_int_value (b, r->entries);
   json_builder_set_member_name (b, "counts");
@@ -204,8 +192,8 @@ print_result_json (const HfVerifyResult *r)
       json_builder_add_int_value (b, GPOINTER_TO_UINT (g_hash_table_lookup (r->counts, l->data)));
     }
   json_builder_end_object (b);
-  add_string_or_null (b, "person", r->person_name);
-  add_string_or_null (b, "birth_date", r->person_birth_date);
+  hf_cli_json_add_string (b, "person", r->person_name);
+  hf_cli_json_add_string (b, "birth_date", r->person_birth_date);
   json_builder_set_member_name (b, "sha256");
   json_builder_add_string_value (b, r->token_sha256);
   json_builder_end_object (b);
@@ -287,9 +275,10 @@ verdict_exit (const HfVerifyResult *r)
 }
 
 /* A refusal: in words on standard error, and with --json also as {"verdict":"invalid",…}. */
-static int
-fail_verify (HfCliGlobals *g,
-             GError       *error)
+/* A refusal of verify: with --json, the verdict and reason as JSON too. */
+int
+hf_cli_fail_verify (HfCliGlobals *g,
+                    GError       *error)
 {
   if (g->json)
     {
@@ -355,7 +344,7 @@ hf_cli_verify (HfCliGlobals  *g,
     return hf_cli_fail (error);
   result = run_verify (vault, bytes, &o, &error);
   if (result == NULL)
-    return fail_verify (g, error);
+    return hf_cli_fail_verify (g, error);
   if (g->json)
     print_result_json (result);
   else
@@ -465,8 +454,8 @@ hf_cli_import_signed (HfCliGlobals            *g,
       json_builder_set_member_name (b, "status");
       json_builder_add_string_value (b, result->verdict == HF_VERIFY_VALID ? "verified"
                                                                           : "unverified");
-      add_string_or_null (b, "iss", result->iss);
-      add_string_or_null (b, "kid", result->kid);
+      hf_cli_json_add_string (b, "iss", result->iss);
+      hf_cli_json_add_string (b, "kid", result->kid);
       json_builder_set_member_name (b, "trust");
       json_builder_add_string_value (b, hf_trust_how_to_string (result->trust.how));
       json_builder_end_object (b);
@@ -573,7 +562,7 @@ hf_cli_trust_list (HfCliGlobals  *g,
           json_builder_add_string_value (b, t->iss);
           json_builder_set_member_name (b, "how");
           json_builder_add_string_value (b, t->how == HF_TRUST_HOW_HAND ? "hand" : "fetched");
-          add_string_or_null (b, "added_by", t->added_by);
+          hf_cli_json_add_string (b, "added_by", t->added_by);
           json_builder_set_member_name (b, "at");
           json_builder_add_int_value (b, t->at / G_USEC_PER_SEC);
           json_builder_set_member_name (b, "kids");
