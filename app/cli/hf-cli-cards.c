@@ -15,20 +15,6 @@
 #include "hf-shl-make.h"
 #include "hf-signing.h"
 
-static int
-parse_options (GOptionEntry  *entries,
-               const char    *parameter,
-               const char    *summary,
-               int           *argc,
-               char        ***argv)
-{
-  GError *error = NULL;
-
-  if (!hf_cli_parse_options (entries, parameter, summary, argc, argv, &error))
-    return hf_cli_fail (error);
-  return 0;
-}
-
 static void
 add_int (JsonBuilder *b,
          const char  *name,
@@ -71,7 +57,7 @@ hf_cli_export_card (HfCliGlobals  *g,
   };
   int code;
 
-  code = parse_options (entries, "RECIPIENT",
+  code = hf_cli_getopt (entries, "RECIPIENT",
                         "Write what RECIPIENT's consent shares as a SMART Health Card: the "
                         "records minified as the framework asks, signed with the vault's key "
                         "(needs the issuer set), and record the disclosure (format shc). "
@@ -191,7 +177,7 @@ hf_cli_export_link (HfCliGlobals  *g,
   };
   int code;
 
-  code = parse_options (entries, "RECIPIENT",
+  code = hf_cli_getopt (entries, "RECIPIENT",
                         "Write what RECIPIENT's consent shares as a SMART Health Link into DIR, "
                         "for a plain static web host: the records encrypted with a fresh key "
                         "(which only the link holds) and the manifest, at unguessable names. "
@@ -282,7 +268,7 @@ hf_cli_keys_revoke_card (HfCliGlobals  *g,
   };
   int code;
 
-  code = parse_options (entries, "RID|DISCLOSURE",
+  code = hf_cli_getopt (entries, "RID|DISCLOSURE",
                         "Revoke a card made with --rid, named by its revocation id or by the "
                         "number of its disclosure: its key's revocation list gets the rid. "
                         "Publish the list at ISSUER/.well-known/crl/KID.json and the JWKS "
@@ -339,7 +325,7 @@ hf_cli_shl_list (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (NULL, "", "The SMART Health Links this vault made, and whether each is "
+  code = hf_cli_getopt (NULL, "", "The SMART Health Links this vault made, and whether each is "
                         "revoked.", &argc, &argv);
   if (code != 0)
     return code;
@@ -406,7 +392,7 @@ hf_cli_shl_revoke (HfCliGlobals  *g,
   gint64 id;
   int code;
 
-  code = parse_options (NULL, "ID", "Revoke a link: delete its files from the folder it was "
+  code = hf_cli_getopt (NULL, "ID", "Revoke a link: delete its files from the folder it was "
                         "written into, and record it. Delete them from the web host too.",
                         &argc, &argv);
   if (code != 0)

@@ -11,20 +11,6 @@
 
 #include "hf-signing.h"
 
-static int
-parse_options (GOptionEntry  *entries,
-               const char    *parameter,
-               const char    *summary,
-               int           *argc,
-               char        ***argv)
-{
-  GError *error = NULL;
-
-  if (!hf_cli_parse_options (entries, parameter, summary, argc, argv, &error))
-    return hf_cli_fail (error);
-  return 0;
-}
-
 static char *
 to_json (JsonNode *node,
          gboolean  pretty)
@@ -54,7 +40,7 @@ hf_cli_keys_show (HfCliGlobals  *g,
   };
   int code;
 
-  code = parse_options (entries, "",
+  code = hf_cli_getopt (entries, "",
                         "Show the vault's current signing key: its public JWK (ES256, P-256) "
                         "and its kid (the RFC 7638 thumbprint). The key is made on first use; "
                         "its private part never leaves the vault.", &argc, &argv);
@@ -104,7 +90,7 @@ hf_cli_keys_export_jwks (HfCliGlobals  *g,
   guint n;
   int code;
 
-  code = parse_options (NULL, "FILE",
+  code = hf_cli_getopt (NULL, "FILE",
                         "Write the vault's public signing keys as a JWKS ({\"keys\":[…]}, the "
                         "current key first, then retired ones) to FILE, to publish at "
                         "ISSUER/.well-known/jwks.json. It holds no private key. A key carries "
@@ -160,7 +146,7 @@ hf_cli_keys_rotate (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (NULL, "",
+  code = hf_cli_getopt (NULL, "",
                         "Make a new signing key and retire the current one. The retired key's "
                         "public part stays in the JWKS, so what it signed still verifies; "
                         "publish the JWKS again (keys export-jwks).", &argc, &argv);
@@ -199,7 +185,7 @@ hf_cli_issuer_set (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (NULL, "URL",
+  code = hf_cli_getopt (NULL, "URL",
                         "Set the issuer: the https address (no trailing “/”, no query) that "
                         "signed exports name as “iss”, where recipients fetch the vault's "
                         "public keys from (URL/.well-known/jwks.json).", &argc, &argv);
@@ -234,7 +220,7 @@ hf_cli_issuer_show (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (NULL, "", "Show the issuer signed exports name.", &argc, &argv);
+  code = hf_cli_getopt (NULL, "", "Show the issuer signed exports name.", &argc, &argv);
   if (code != 0)
     return code;
   if (argc != 1)

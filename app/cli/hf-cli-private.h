@@ -339,4 +339,11 @@ void     hf_cli_json_add_string (JsonBuilder *b,
                                  const char  *name,
                                  const char  *value);
 
+/* hf_cli_parse_options(), its failure reported: 0, or the exit code to return. */
+int      hf_cli_getopt   (GOptionEntry  *entries,
+                          const char    *parameter,
+                          const char    *summary,
+                          int           *argc,
+                          char        ***argv);
+
 G_END_DECLS

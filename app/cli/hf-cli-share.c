@@ -20,20 +20,6 @@
 /* At most this many records are named per reason in words; the rest are counted. */
 #define NAMED_PER_GROUP 10
 
-static int
-parse_options (GOptionEntry  *entries,
-               const char    *parameter,
-               const char    *summary,
-               int           *argc,
-               char        ***argv)
-{
-  GError *error = NULL;
-
-  if (!hf_cli_parse_options (entries, parameter, summary, argc, argv, &error))
-    return hf_cli_fail (error);
-  return 0;
-}
-
 /* "--only lab-results,vitals" as a list, checked against the categories there are. */
 int
 hf_cli_only_categories (const char   *text,
@@ -289,7 +275,7 @@ hf_cli_share_preview (HfCliGlobals  *g,
   };
   int code;
 
-  code = parse_options (entries, "RECIPIENT",
+  code = hf_cli_getopt (entries, "RECIPIENT",
                         "What RECIPIENT would get under their current consent, per category, "
                         "and what is withheld and why. Nothing is exported. --json lists every "
                         "record.", &argc, &argv);
@@ -365,7 +351,7 @@ hf_cli_export (HfCliGlobals  *g,
         return hf_cli_export_link (g, argc, argv);
     }
 
-  code = parse_options (entries, "RECIPIENT",
+  code = hf_cli_getopt (entries, "RECIPIENT",
                         "Write what RECIPIENT's consent shares to FILE, and record the "
                         "disclosure (see “disclosures list”). --format fhir writes a FHIR R4 "
                         "Bundle, not encrypted; jws signs exactly those bytes with the vault's "
@@ -523,7 +509,7 @@ hf_cli_disclosures_list (HfCliGlobals  *g,
   };
   int code;
 
-  code = parse_options (entries, "",
+  code = hf_cli_getopt (entries, "",
                         "Every disclosure this vault made (each export), oldest first: when, "
                         "to whom, what, for what, under which consent, by whom, and the file's "
                         "SHA-256. Disclosures are kept for good.", &argc, &argv);
@@ -609,7 +595,7 @@ hf_cli_disclosures_verify (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (NULL, "FILE",
+  code = hf_cli_getopt (NULL, "FILE",
                         "Say whether FILE is a disclosure this vault made, to whom and when. "
                         "Exit code 4 if it is one that was altered, 3 if it is none.",
                         &argc, &argv);

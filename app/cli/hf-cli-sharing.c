@@ -144,20 +144,6 @@ add_recipient (JsonBuilder       *b,
   json_builder_end_object (b);
 }
 
-static int
-parse_options (GOptionEntry  *entries,
-               const char    *parameter,
-               const char    *summary,
-               int           *argc,
-               char        ***argv)
-{
-  GError *error = NULL;
-
-  if (!hf_cli_parse_options (entries, parameter, summary, argc, argv, &error))
-    return hf_cli_fail (error);
-  return 0;
-}
-
 /* }}} */
 
 /* {{{ recipients */
@@ -188,7 +174,7 @@ hf_cli_recipient_add (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (entries, "NAME",
+  code = hf_cli_getopt (entries, "NAME",
                           "Add someone to share records with. Nothing is shared until you set a "
                           "consent for them (“consent set NAME”). A key (their public EC P-256 "
                           "JWK) is checked on entry and its thumbprint shown, so that you can "
@@ -254,7 +240,7 @@ hf_cli_recipient_list (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (entries, "", "List the recipients, their keys and their consents.",
+  code = hf_cli_getopt (entries, "", "List the recipients, their keys and their consents.",
                           &argc, &argv);
   if (code != 0)
     return code;
@@ -320,7 +306,7 @@ hf_cli_recipient_show (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (entries, "NAME", "Show a recipient, their key and their consent.",
+  code = hf_cli_getopt (entries, "NAME", "Show a recipient, their key and their consent.",
                           &argc, &argv);
   if (code != 0)
     return code;
@@ -378,7 +364,7 @@ hf_cli_recipient_remove (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (entries, "NAME",
+  code = hf_cli_getopt (entries, "NAME",
                           "Remove a recipient: their consent is revoked (a new version), and "
                           "the disclosures made to them stay in the accounting of disclosures.",
                           &argc, &argv);
@@ -588,7 +574,7 @@ hf_cli_consent_set (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (entries, "RECIPIENT",
+  code = hf_cli_getopt (entries, "RECIPIENT",
                           "Set what RECIPIENT may see: a new version of their consent (the "
                           "earlier ones are kept, see “consent history”). The first version "
                           "starts from nothing, for treatment; a later one starts from the "
@@ -696,7 +682,7 @@ hf_cli_consent_show (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (entries, "RECIPIENT",
+  code = hf_cli_getopt (entries, "RECIPIENT",
                           "Explain RECIPIENT's current consent in plain words; with --json, "
                           "print it as the FHIR R4 Consent it is stored as.", &argc, &argv);
   if (code != 0)
@@ -743,7 +729,7 @@ hf_cli_consent_revoke (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (entries, "RECIPIENT",
+  code = hf_cli_getopt (entries, "RECIPIENT",
                           "Revoke RECIPIENT's consent: a new version with status inactive; "
                           "nothing is shared with them from now on. The earlier versions stay.",
                           &argc, &argv);
@@ -781,7 +767,7 @@ hf_cli_consent_history (HfCliGlobals  *g,
   GError *error = NULL;
   int code;
 
-  code = parse_options (entries, "RECIPIENT",
+  code = hf_cli_getopt (entries, "RECIPIENT",
                           "Every version of RECIPIENT's consent, oldest first: when, by whom, "
                           "its status and what it allowed.", &argc, &argv);
   if (code != 0)

@@ -370,3 +370,17 @@ hf_cli_json_add_string (JsonBuilder *b,
   else
     json_builder_add_null_value (b);
 }
+
+int
+hf_cli_getopt (GOptionEntry  *entries,
+               const char    *parameter,
+               const char    *summary,
+               int           *argc,
+               char        ***argv)
+{
+  GError *error = NULL;
+
+  if (!hf_cli_parse_options (entries, parameter, summary, argc, argv, &error))
+    return hf_cli_fail (error);
+  return 0;
+}
