@@ -221,8 +221,29 @@ row_of (PdfIndex   *idx,
    * only repeats the status. */
   dash = strstr (s.title, " — ");
   row->name = dash ? g_strndup (s.title, (gsize) (dash - s.title)) : g_strdup (s.title);
-  if (dash && g_ascii_strcasecmp (dash + strlen (" — "), row->status ? row->status : "") != 0)
+  if (dash && (row->status == NULL ||
+               g_ascii_strncasecmp (dash + strlen (" — "), row->status,
+                                    strlen (row->status)) != 0))
     rest = g_strdup (dash + strlen (" — "));
+  /* A measurement's title is its name and its value: the value goes among the details. */
+  if (g_strcmp0 (hf_json_string (resource, "resourceType"), "Observation") == 0)
+    {
+      g_autofree char *code = _hf_fhir_concept_text (hf_json_object (resource, "code"));
+      gsize n = code ? strlen (code) : 0;
+
+      if (n > 0 && strncmp (row->name, code, n) == 0 && row->name[n] != '\0')
+        {
+          const char *value = row->name + n;
+          char *joined;
+
+          while (*value == ' ' || *value == ':')
+            value++;
+          joined = rest ? g_strdup_printf ("%s — %s", value, rest) : g_strdup (value);
+          g_free (rest);
+          rest = joined;
+          row->name[n] = '\0';
+        }
+    }
   if (rest && s.subtitle)
     row->detail = g_strdup_printf ("%s; %s", rest, s.subtitle);
   else
@@ -666,8 +687,10 @@ draw_front (PdfDraw *d)
 
       g_string_append_printf (made, "; summary assembled by %s", a);
     }
-  if (doc->date)
+  if (doc->author && doc->date)
     g_string_append_printf (made, " on %s", doc->date);
+  else if (doc->date)
+    g_string_append_printf (made, "; the summary is dated %s", doc->date);
   g_string_append (made, ".");
   if (d->options->recipient)
     {
