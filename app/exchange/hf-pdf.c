@@ -52,6 +52,7 @@ typedef struct
   char *detail;
   char *date;
   char *status;
+  double height;   /* in the table, once measured */
 } PdfRow;
 
 typedef struct
@@ -313,9 +314,13 @@ read_patient (PdfDoc     *doc,
     }
 }
 
+static int wallet_group (const PdfSection *s);
+
+/* WALLET_ONLY: the rows of the sections the wallet card shows, and no others. */
 static gboolean
 read_ips (JsonObject *bundle,
           PdfDoc     *doc,
+          gboolean    wallet_only,
           GError    **error)
 {
   JsonArray *entries = hf_json_array (bundle, "entry");
@@ -410,7 +415,7 @@ read_ips (JsonObject *bundle,
       ps->code = g_strdup (hf_json_string (hf_json_first_object (hf_json_object (section, "code"),
                                                                  "coding"), "code"));
       ps->rows = g_ptr_array_new_with_free_func (pdf_row_free);
-      refs = hf_json_array (section, "entry");
+      refs = wallet_only && wallet_group (ps) < 0 ? NULL : hf_json_array (section, "entry");
       for (guint j = 0; refs != NULL && j < json_array_get_length (refs); j++)
         {
           JsonNode *e = json_array_get_element (refs, j);
@@ -461,10 +466,11 @@ typedef struct
   cairo_t            *cr;
   PangoLayout        *layout;
   gboolean            dry;        /* measure only */
+  gboolean            whole;      /* lay out every line of each paragraph */
   int                 page;       /* 1-based, the page being drawn */
   int                 pages;      /* the total, known in the second pass */
   double              y;
-  const PdfDoc       *doc;
+  PdfDoc             *doc;
   const HfPdfOptions *options;
   const char         *made_on;
   QRcode             *qr;
@@ -486,7 +492,9 @@ set_text (PdfDraw    *d,
   pango_layout_set_wrap (d->layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_alignment (d->layout, align);
   pango_layout_set_height (d->layout, -CELL_MAX_LINES);
-  pango_layout_set_ellipsize (d->layout, PANGO_ELLIPSIZE_END);
+  /* A cell's paragraph is cut after CELL_MAX_LINES lines, except where the caller measures
+   * all of it. */
+  pango_layout_set_ellipsize (d->layout, d->whole ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
   pango_layout_set_markup (d->layout, markup, -1);
   pango_layout_get_size (d->layout, &w, &h);
   return (double) h / PANGO_SCALE;
@@ -812,8 +820,8 @@ section_head (PdfDraw          *d,
 }
 
 static void
-draw_section (PdfDraw          *d,
-              const PdfSection *s)
+draw_section (PdfDraw    *d,
+              PdfSection *s)
 {
   double first;
 
@@ -834,12 +842,16 @@ draw_section (PdfDraw          *d,
       d->y += draw_text (d, m, FONT " 9", MARGIN + CELL_PAD, d->y, BODY_W, PANGO_ALIGN_LEFT) + 2;
       return;
     }
-  {
-    PdfRow *r = s->rows->pdata[0];
-    const char *cells[] = { r->name, r->detail, r->date, r->status };
+  /* Each row is measured once, in the first pass. */
+  for (guint i = 0; i < s->rows->len; i++)
+    {
+      PdfRow *r = s->rows->pdata[i];
+      const char *cells[] = { r->name, r->detail, r->date, r->status };
 
-    first = row_height (d, cells, FONT " 9");
-  }
+      if (r->height <= 0)
+        r->height = row_height (d, cells, FONT " 9");
+    }
+  first = ((PdfRow *) s->rows->pdata[0])->height;
   if (d->y + section_head (d, s, FALSE, FALSE) + first > BODY_BOT)
     {
       end_page (d);
@@ -850,7 +862,7 @@ draw_section (PdfDraw          *d,
     {
       PdfRow *r = s->rows->pdata[i];
       const char *cells[] = { r->name, r->detail, r->date, r->status };
-      double h = row_height (d, cells, FONT " 9");
+      double h = r->height;
 
       if (d->y + h > BODY_BOT)
         {
@@ -948,8 +960,9 @@ draw_wallet (PdfDraw *d)
                                        ? g_strdup_printf ("%s (%s)", r->name, r->detail)
                                        : g_strdup (r->name));
         }
-      limit = MAX (limit, s->rows->len);
     }
+  for (guint g = 0; g < N_WALLET; g++)
+    limit = MAX (limit, items[g]->len);
 
   start_page (d);
   d->y += draw_text (d, "<b>Emergency card</b>", FONT " 16", MARGIN, d->y, BODY_W,
@@ -960,16 +973,27 @@ draw_wallet (PdfDraw *d)
                      FONT " 8", MARGIN, d->y + 2, BODY_W, PANGO_ALIGN_LEFT);
   y0 = d->y + 24;
 
-  /* Fewer items of each list until the front fits the card. */
-  for (;;)
-    {
-      g_free (front);
-      front = wallet_markup (d->doc, items, limit);
-      h = set_text (d, front, FONT " 6.5", inner_w, PANGO_ALIGN_LEFT);
-      if (h <= inner_h || limit <= 1)
-        break;
-      limit--;
-    }
+  /* The most items of each list that fit the card's front: a binary search between one
+   * (LO, drawn even if it does not fit: the text is then cut at the card's edge) and all. */
+  d->whole = TRUE;
+  {
+    guint lo = 1, hi = MAX (limit, 1);
+
+    while (lo < hi)
+      {
+        guint mid = lo + (hi - lo + 1) / 2;
+        g_autofree char *m = wallet_markup (d->doc, items, mid);
+
+        h = set_text (d, m, FONT " 6.5", inner_w, PANGO_ALIGN_LEFT);
+        if (h <= inner_h)
+          lo = mid;
+        else
+          hi = mid - 1;
+      }
+    limit = lo;
+  }
+  front = wallet_markup (d->doc, items, limit);
+  d->whole = FALSE;
   if (!d->dry)
     {
       double dash[] = { 3.0, 2.0 };
@@ -1159,7 +1183,8 @@ hf_pdf_from_ips (GBytes             *ips,
                    "This patient summary is not a JSON object.");
       return NULL;
     }
-  if (!read_ips (json_node_get_object (root), &doc, error))
+  if (!read_ips (json_node_get_object (root), &doc, options->layout == HF_PDF_LAYOUT_WALLET,
+                 error))
     {
       pdf_doc_clear (&doc);
       return NULL;
