@@ -4,11 +4,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The IPS document is read once into a plain model (the person, then each Composition section
- * as rows of name, details, date and status, made with the records layer's summaries), and
- * the model is drawn twice: a first pass only measures, to know how many pages there are, so
- * that every page's footer can say "page N of M"; the second draws. Each page has a header
- * (whose summary it is) and a footer (who made it, when, for whom, the page number). A table
- * that goes over a page carries on with its section's title and the column heads again.
+ * as rows of name, details, date and status, made with the records layer's summaries). The
+ * pages are drawn once, each on a cairo recording surface, and then played onto the PDF's
+ * pages with their footers, which need the page count ("page N of M"): the text is laid out
+ * and shaped once, and stays text in the PDF. Each page has a header (whose summary it is) and
+ * a footer (who made it, when, for whom, the page number). A table that goes over a page
+ * carries on with its section's title and the column heads again.
  */
 
 #include "hf-pdf.h"
@@ -465,7 +466,6 @@ typedef struct
 {
   cairo_t            *cr;
   PangoLayout        *layout;
-  gboolean            dry;        /* measure only */
   gboolean            whole;      /* lay out every line of each paragraph */
   int                 page;       /* 1-based, the page being drawn */
   int                 pages;      /* the total, known in the second pass */
@@ -474,6 +474,7 @@ typedef struct
   const HfPdfOptions *options;
   const char         *made_on;
   QRcode             *qr;
+  GPtrArray          *recordings; /* cairo_surface_t*: the pages drawn */
 } PdfDraw;
 
 /* Lays out MARKUP in FONT at WIDTH; returns its height. */
@@ -505,8 +506,6 @@ show_text (PdfDraw *d,
            double   x,
            double   y)
 {
-  if (d->dry)
-    return;
   cairo_move_to (d->cr, x, y);
   pango_cairo_show_layout (d->cr, d->layout);
 }
@@ -533,8 +532,6 @@ page_header (PdfDraw *d)
   g_autofree char *name = g_markup_escape_text (d->doc->name, -1);
   g_autofree char *left = NULL;
 
-  if (d->dry)
-    return;
   left = d->doc->born
            ? g_strdup_printf ("Patient summary of <b>%s</b>, born %s", name, d->doc->born)
            : g_strdup_printf ("Patient summary of <b>%s</b>", name);
@@ -557,8 +554,6 @@ page_footer (PdfDraw *d)
   g_autofree char *page = NULL;
   double y = PAGE_H - MARGIN;
 
-  if (d->dry)
-    return;
   if (made_by)
     g_string_append_printf (s, "Made by %s with Healthfolio on %s", made_by, d->made_on);
   else
@@ -581,10 +576,17 @@ page_footer (PdfDraw *d)
   cairo_set_source_rgb (d->cr, 0, 0, 0);
 }
 
+/* A page is drawn on a recording surface; the footer, which needs the page count, is drawn
+ * when the recordings are played onto the PDF's pages. */
 static void
 start_page (PdfDraw *d)
 {
+  cairo_rectangle_t a4 = { 0, 0, PAGE_W, PAGE_H };
+  cairo_surface_t *page = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &a4);
+
   d->page++;
+  g_ptr_array_add (d->recordings, page);
+  d->cr = cairo_create (page);
   page_header (d);
   d->y = BODY_TOP;
 }
@@ -592,9 +594,7 @@ start_page (PdfDraw *d)
 static void
 end_page (PdfDraw *d)
 {
-  page_footer (d);
-  if (!d->dry)
-    cairo_show_page (d->cr);
+  g_clear_pointer (&d->cr, cairo_destroy);
 }
 
 static void
@@ -605,7 +605,7 @@ draw_qr (PdfDraw *d,
 {
   double module;
 
-  if (d->dry || d->qr == NULL)
+  if (d->qr == NULL)
     return;
   /* Four modules of quiet zone on every side, inside SIDE. */
   module = side / (d->qr->width + 8);
@@ -731,16 +731,13 @@ draw_front (PdfDraw *d)
       g_autofree char *markup = g_strdup_printf ("<b>Notice under 42 CFR Part 2</b>\n%s", notice);
       double h = set_text (d, markup, FONT " 8", BODY_W - 16, PANGO_ALIGN_LEFT);
 
-      if (!d->dry)
-        {
-          cairo_set_source_rgb (d->cr, 0.99, 0.95, 0.85);
-          cairo_rectangle (d->cr, MARGIN, d->y, BODY_W, h + 12);
-          cairo_fill_preserve (d->cr);
-          cairo_set_source_rgb (d->cr, 0.6, 0.45, 0.1);
-          cairo_set_line_width (d->cr, 0.8);
-          cairo_stroke (d->cr);
-          cairo_set_source_rgb (d->cr, 0, 0, 0);
-        }
+      cairo_set_source_rgb (d->cr, 0.99, 0.95, 0.85);
+      cairo_rectangle (d->cr, MARGIN, d->y, BODY_W, h + 12);
+      cairo_fill_preserve (d->cr);
+      cairo_set_source_rgb (d->cr, 0.6, 0.45, 0.1);
+      cairo_set_line_width (d->cr, 0.8);
+      cairo_stroke (d->cr);
+      cairo_set_source_rgb (d->cr, 0, 0, 0);
       show_text (d, MARGIN + 8, d->y + 6);
       d->y += h + 12 + 10;
     }
@@ -774,7 +771,7 @@ draw_row (PdfDraw     *d,
           gboolean     head,
           gboolean     shaded)
 {
-  if (!d->dry && (head || shaded))
+  if (head || shaded)
     {
       if (head)
         cairo_set_source_rgb (d->cr, 0.86, 0.89, 0.93);
@@ -994,38 +991,34 @@ draw_wallet (PdfDraw *d)
   }
   front = wallet_markup (d->doc, items, limit);
   d->whole = FALSE;
-  if (!d->dry)
-    {
-      double dash[] = { 3.0, 2.0 };
+  {
+    double dash[] = { 3.0, 2.0 };
 
-      /* The red band, the outline and the fold. */
-      cairo_set_source_rgb (d->cr, 0.75, 0.1, 0.1);
-      cairo_rectangle (d->cr, x0, y0, CARD_W, 12);
-      cairo_fill (d->cr);
-      cairo_set_source_rgb (d->cr, 1, 1, 1);
-      draw_text (d, "<b>EMERGENCY HEALTH CARD</b>", FONT " 7", x0 + pad, y0 + 1.5, inner_w,
-                 PANGO_ALIGN_LEFT);
-      cairo_set_source_rgb (d->cr, 0, 0, 0);
-      cairo_set_line_width (d->cr, 0.6);
-      cairo_rectangle (d->cr, x0, y0, 2 * CARD_W, CARD_H);
-      cairo_stroke (d->cr);
-      cairo_set_dash (d->cr, dash, 2, 0);
-      cairo_move_to (d->cr, x0 + CARD_W, y0);
-      cairo_line_to (d->cr, x0 + CARD_W, y0 + CARD_H);
-      cairo_stroke (d->cr);
-      cairo_set_dash (d->cr, NULL, 0, 0);
-    }
+    /* The red band, the outline and the fold. */
+    cairo_set_source_rgb (d->cr, 0.75, 0.1, 0.1);
+    cairo_rectangle (d->cr, x0, y0, CARD_W, 12);
+    cairo_fill (d->cr);
+    cairo_set_source_rgb (d->cr, 1, 1, 1);
+    draw_text (d, "<b>EMERGENCY HEALTH CARD</b>", FONT " 7", x0 + pad, y0 + 1.5, inner_w,
+               PANGO_ALIGN_LEFT);
+    cairo_set_source_rgb (d->cr, 0, 0, 0);
+    cairo_set_line_width (d->cr, 0.6);
+    cairo_rectangle (d->cr, x0, y0, 2 * CARD_W, CARD_H);
+    cairo_stroke (d->cr);
+    cairo_set_dash (d->cr, dash, 2, 0);
+    cairo_move_to (d->cr, x0 + CARD_W, y0);
+    cairo_line_to (d->cr, x0 + CARD_W, y0 + CARD_H);
+    cairo_stroke (d->cr);
+    cairo_set_dash (d->cr, NULL, 0, 0);
+  }
   /* The front, clipped to the card. */
   set_text (d, front, FONT " 6.5", inner_w, PANGO_ALIGN_LEFT);
   pango_layout_set_height (d->layout, (int) (inner_h * PANGO_SCALE));
-  if (!d->dry)
-    {
-      cairo_save (d->cr);
-      cairo_rectangle (d->cr, x0, y0 + 12, CARD_W, CARD_H - 12);
-      cairo_clip (d->cr);
-      show_text (d, x0 + pad, y0 + 12 + pad);
-      cairo_restore (d->cr);
-    }
+  cairo_save (d->cr);
+  cairo_rectangle (d->cr, x0, y0 + 12, CARD_W, CARD_H - 12);
+  cairo_clip (d->cr);
+  show_text (d, x0 + pad, y0 + 12 + pad);
+  cairo_restore (d->cr);
 
   /* The back: the contact, the QR and how to scan it, who made it. */
   {
@@ -1048,14 +1041,11 @@ draw_wallet (PdfDraw *d)
     g_string_append_printf (back, "\n\nMade %s.", day);
     set_text (d, back->str, FONT " 6.5", tw, PANGO_ALIGN_LEFT);
     pango_layout_set_height (d->layout, (int) ((CARD_H - 2 * pad) * PANGO_SCALE));
-    if (!d->dry)
-      {
-        cairo_save (d->cr);
-        cairo_rectangle (d->cr, x0 + CARD_W, y0, CARD_W, CARD_H);
-        cairo_clip (d->cr);
-        show_text (d, bx, y0 + pad);
-        cairo_restore (d->cr);
-      }
+    cairo_save (d->cr);
+    cairo_rectangle (d->cr, x0 + CARD_W, y0, CARD_W, CARD_H);
+    cairo_clip (d->cr);
+    show_text (d, bx, y0 + pad);
+    cairo_restore (d->cr);
     if (d->qr)
       draw_qr (d, x0 + 2 * CARD_W - pad - qr_side, y0 + pad, qr_side);
   }
@@ -1072,14 +1062,6 @@ write_bytes (void                *closure,
              unsigned int         length)
 {
   g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-static cairo_status_t
-write_nothing (void                *closure,
-               const unsigned char *data,
-               unsigned int         length)
-{
   return CAIRO_STATUS_SUCCESS;
 }
 
@@ -1152,6 +1134,7 @@ hf_pdf_from_ips (GBytes             *ips,
   PdfDoc doc = { 0 };
   PdfDraw d = { 0 };
   cairo_surface_t *surface;
+  cairo_t *pdf_cr;
   cairo_font_options_t *font_options;
   cairo_status_t status;
   const char *data;
@@ -1206,19 +1189,6 @@ hf_pdf_from_ips (GBytes             *ips,
   cairo_font_options_set_hint_metrics (font_options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style (font_options, CAIRO_HINT_STYLE_NONE);
 
-  /* The first pass counts the pages. */
-  surface = cairo_pdf_surface_create_for_stream (write_nothing, NULL, PAGE_W, PAGE_H);
-  d.cr = cairo_create (surface);
-  d.layout = pango_cairo_create_layout (d.cr);
-  pango_cairo_context_set_font_options (pango_layout_get_context (d.layout), font_options);
-  pango_layout_context_changed (d.layout);
-  d.dry = TRUE;
-  draw_all (&d);
-  d.pages = d.page;
-  g_object_unref (d.layout);
-  cairo_destroy (d.cr);
-  cairo_surface_destroy (surface);
-
   out = g_byte_array_new ();
   surface = cairo_pdf_surface_create_for_stream (write_bytes, out, PAGE_W, PAGE_H);
   {
@@ -1230,15 +1200,27 @@ hf_pdf_from_ips (GBytes             *ips,
     if (options->made_by)
       cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR, options->made_by);
   }
-  d.cr = cairo_create (surface);
-  d.layout = pango_cairo_create_layout (d.cr);
+  pdf_cr = cairo_create (surface);
+  d.layout = pango_cairo_create_layout (pdf_cr);
   pango_cairo_context_set_font_options (pango_layout_get_context (d.layout), font_options);
   pango_layout_context_changed (d.layout);
-  d.dry = FALSE;
-  d.page = 0;
+  d.recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
   draw_all (&d);
+  d.pages = d.page;
+  /* Each page as drawn, then its footer. */
+  for (guint i = 0; i < d.recordings->len; i++)
+    {
+      cairo_set_source_surface (pdf_cr, d.recordings->pdata[i], 0, 0);
+      cairo_paint (pdf_cr);
+      d.cr = pdf_cr;
+      d.page = (int) i + 1;
+      page_footer (&d);
+      cairo_show_page (pdf_cr);
+    }
+  d.cr = NULL;
+  g_ptr_array_unref (d.recordings);
   g_object_unref (d.layout);
-  cairo_destroy (d.cr);
+  cairo_destroy (pdf_cr);
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
