@@ -121,12 +121,13 @@ render_pages (HfTestDir  *td,
   g_autofree char *prefix = g_build_filename (td->dir, "page", NULL);
   g_autofree char *r = g_strdup_printf ("%d", dpi);
   const char *argv[] = { "pdftoppm", "-png", "-r", r, path, prefix, NULL };
-  g_autofree char *out = run (argv);
-  g_autoptr(GDir) dir = g_dir_open (td->dir, 0, NULL);
+  g_autoptr(GDir) dir = NULL;
   const char *name;
   char *first = NULL;
   int n = 0;
 
+  g_free (run (argv));
+  dir = g_dir_open (td->dir, 0, NULL);
   g_assert_nonnull (dir);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_prefix (name, "page") && g_str_has_suffix (name, ".png"))
@@ -638,8 +639,8 @@ test_refused (void)
     "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[]}",
     "{\"resourceType\":\"Bundle\",\"type\":\"document\"}",
     "{\"resourceType\":\"Bundle\",\"type\":\"document\",\"entry\":[1]}",
-    "{\"resourceType\":\"Bundle\",\"type\":\"document\",\"entry\":[{\"resource\":"
-      "{\"resourceType\":\"Patient\"}}]}",
+    ("{\"resourceType\":\"Bundle\",\"type\":\"document\",\"entry\":[{\"resource\":"
+     "{\"resourceType\":\"Patient\"}}]}"),
     "{\"resourceType\":\"Bundle\",\"type\":\"document\",\"a\":1,\"a\":2}",
   };
   HfPdfOptions o = { HF_PDF_LAYOUT_SUMMARY, NOW, NULL, NULL, NULL, NULL, FALSE };
