@@ -526,8 +526,11 @@ test_long (HfTestDir    *td,
   for (guint i = 0; i < 400; i++)
     {
       g_autofree char *w = g_strdup_printf ("Result number %u", i);
+      /* Each date whole on its line: the column is wide enough for any. */
+      g_autofree char *date = g_strdup_printf ("2024-%02u-%02u", 1 + i % 12, 1 + i % 28);
 
       assert_has (text, w);
+      assert_has (text, date);
     }
   assert_has (text, "mmol/L");
   pages = pdf_pages (path);

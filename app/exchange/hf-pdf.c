@@ -53,7 +53,6 @@ typedef struct
   char *detail;
   char *date;
   char *status;
-  double height;   /* in the table, once measured */
 } PdfRow;
 
 typedef struct
@@ -477,7 +476,32 @@ typedef struct
   GPtrArray          *recordings; /* cairo_surface_t*: the pages drawn */
 } PdfDraw;
 
-/* Lays out MARKUP in FONT at WIDTH; returns its height. */
+/* Lays out MARKUP in FONT at WIDTH in LAYOUT; returns its height. */
+static double
+layout_text (PdfDraw       *d,
+             PangoLayout   *layout,
+             const char    *markup,
+             const char    *font,
+             double         width,
+             PangoAlignment align)
+{
+  g_autoptr(PangoFontDescription) desc = pango_font_description_from_string (font);
+  int w, h;
+
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, align);
+  pango_layout_set_height (layout, -CELL_MAX_LINES);
+  /* A cell's paragraph is cut after CELL_MAX_LINES lines, except where the caller measures
+   * all of it. */
+  pango_layout_set_ellipsize (layout, d->whole ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+  pango_layout_set_markup (layout, markup, -1);
+  pango_layout_get_size (layout, &w, &h);
+  return (double) h / PANGO_SCALE;
+}
+
+/* Lays out MARKUP in FONT at WIDTH in the drawing's layout; returns its height. */
 static double
 set_text (PdfDraw    *d,
           const char *markup,
@@ -485,20 +509,7 @@ set_text (PdfDraw    *d,
           double      width,
           PangoAlignment align)
 {
-  g_autoptr(PangoFontDescription) desc = pango_font_description_from_string (font);
-  int w, h;
-
-  pango_layout_set_font_description (d->layout, desc);
-  pango_layout_set_width (d->layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (d->layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment (d->layout, align);
-  pango_layout_set_height (d->layout, -CELL_MAX_LINES);
-  /* A cell's paragraph is cut after CELL_MAX_LINES lines, except where the caller measures
-   * all of it. */
-  pango_layout_set_ellipsize (d->layout, d->whole ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
-  pango_layout_set_markup (d->layout, markup, -1);
-  pango_layout_get_size (d->layout, &w, &h);
-  return (double) h / PANGO_SCALE;
+  return layout_text (d, d->layout, markup, font, width, align);
 }
 
 static void
@@ -744,32 +755,50 @@ draw_front (PdfDraw *d)
 }
 
 /* The columns: x offset and width, as fractions of the body's width. */
-static const double col_x[] = { 0.0, 0.40, 0.70, 0.84 };
-static const double col_w[] = { 0.40, 0.30, 0.14, 0.16 };
+static const double col_x[] = { 0.0, 0.38, 0.67, 0.84 };
+static const double col_w[] = { 0.38, 0.29, 0.17, 0.16 };
 
-static double
-row_height (PdfDraw     *d,
-            const char **cells,
-            const char  *font)
+/* A table row laid out once: measured, then drawn from the same layouts. */
+typedef struct
 {
-  double h = 0;
+  PangoLayout *cell[4];
+  double       height;
+} PdfLaidRow;
 
+static void
+lay_row (PdfDraw     *d,
+         const char **cells,
+         const char  *font,
+         gboolean     head,
+         PdfLaidRow  *row)
+{
+  row->height = 0;
   for (guint c = 0; c < 4; c++)
     {
       g_autofree char *m = g_markup_escape_text (cells[c] ? cells[c] : "", -1);
+      g_autofree char *b = head ? g_strdup_printf ("<b>%s</b>", m) : NULL;
 
-      h = MAX (h, set_text (d, m, font, col_w[c] * BODY_W - 2 * CELL_PAD, PANGO_ALIGN_LEFT));
+      row->cell[c] = pango_layout_new (pango_layout_get_context (d->layout));
+      row->height = MAX (row->height, layout_text (d, row->cell[c], b ? b : m, font,
+                                                   col_w[c] * BODY_W - 2 * CELL_PAD,
+                                                   PANGO_ALIGN_LEFT));
     }
-  return h + 2 * CELL_PAD;
+  row->height += 2 * CELL_PAD;
 }
 
 static void
-draw_row (PdfDraw     *d,
-          const char **cells,
-          const char  *font,
-          double       h,
-          gboolean     head,
-          gboolean     shaded)
+laid_row_clear (PdfLaidRow *row)
+{
+  for (guint c = 0; c < 4; c++)
+    g_clear_object (&row->cell[c]);
+}
+
+/* Draws ROW at the drawing's place, and moves down; clears ROW. */
+static void
+draw_row (PdfDraw    *d,
+          PdfLaidRow *row,
+          gboolean    head,
+          gboolean    shaded)
 {
   if (head || shaded)
     {
@@ -777,23 +806,23 @@ draw_row (PdfDraw     *d,
         cairo_set_source_rgb (d->cr, 0.86, 0.89, 0.93);
       else
         cairo_set_source_rgb (d->cr, 0.96, 0.96, 0.96);
-      cairo_rectangle (d->cr, MARGIN, d->y, BODY_W, h);
+      cairo_rectangle (d->cr, MARGIN, d->y, BODY_W, row->height);
       cairo_fill (d->cr);
       cairo_set_source_rgb (d->cr, 0, 0, 0);
     }
   for (guint c = 0; c < 4; c++)
     {
-      g_autofree char *m = g_markup_escape_text (cells[c] ? cells[c] : "", -1);
-      g_autofree char *b = head ? g_strdup_printf ("<b>%s</b>", m) : NULL;
-
-      draw_text (d, b ? b : m, font, MARGIN + col_x[c] * BODY_W + CELL_PAD, d->y + CELL_PAD,
-                 col_w[c] * BODY_W - 2 * CELL_PAD, PANGO_ALIGN_LEFT);
+      cairo_move_to (d->cr, MARGIN + col_x[c] * BODY_W + CELL_PAD, d->y + CELL_PAD);
+      pango_cairo_show_layout (d->cr, row->cell[c]);
     }
-  d->y += h;
+  d->y += row->height;
+  laid_row_clear (row);
 }
 
 static const char *head_cells[] = { "Name", "Details", "Date", "Status" };
 
+/* The section's title, and its table's column heads if it has rows: their height; drawn
+ * when DRAW. */
 static double
 section_head (PdfDraw          *d,
               const PdfSection *s,
@@ -802,25 +831,43 @@ section_head (PdfDraw          *d,
 {
   g_autofree char *t = g_markup_escape_text (s->title, -1);
   g_autofree char *m = g_strdup_printf ("<b>%s</b>%s", t, continued ? " (continued)" : "");
-  double h = set_text (d, m, FONT " 12", BODY_W, PANGO_ALIGN_LEFT) + 4;
+  double title = set_text (d, m, FONT " 12", BODY_W, PANGO_ALIGN_LEFT) + 4;
+  PdfLaidRow head = { { NULL } };
+  double h = title;
 
   if (s->rows->len > 0)
-    h += row_height (d, head_cells, FONT " 8.5");
-  if (!draw)
-    return h;
-  set_text (d, m, FONT " 12", BODY_W, PANGO_ALIGN_LEFT);
-  show_text (d, MARGIN, d->y);
-  d->y += set_text (d, m, FONT " 12", BODY_W, PANGO_ALIGN_LEFT) + 4;
-  if (s->rows->len > 0)
-    draw_row (d, head_cells, FONT " 8.5", row_height (d, head_cells, FONT " 8.5"), TRUE, FALSE);
+    {
+      lay_row (d, head_cells, FONT " 8.5", TRUE, &head);
+      h += head.height;
+    }
+  if (draw)
+    {
+      show_text (d, MARGIN, d->y);
+      d->y += title;
+      if (s->rows->len > 0)
+        draw_row (d, &head, TRUE, FALSE);
+    }
+  laid_row_clear (&head);
   return h;
+}
+
+static void
+lay_entry (PdfDraw    *d,
+           PdfSection *s,
+           guint       i,
+           PdfLaidRow *row)
+{
+  PdfRow *r = s->rows->pdata[i];
+  const char *cells[] = { r->name, r->detail, r->date, r->status };
+
+  lay_row (d, cells, FONT " 9", FALSE, row);
 }
 
 static void
 draw_section (PdfDraw    *d,
               PdfSection *s)
 {
-  double first;
+  PdfLaidRow row = { { NULL } };
 
   d->y += 6;
   if (s->rows->len == 0)
@@ -839,17 +886,9 @@ draw_section (PdfDraw    *d,
       d->y += draw_text (d, m, FONT " 9", MARGIN + CELL_PAD, d->y, BODY_W, PANGO_ALIGN_LEFT) + 2;
       return;
     }
-  /* Each row is measured once, in the first pass. */
-  for (guint i = 0; i < s->rows->len; i++)
-    {
-      PdfRow *r = s->rows->pdata[i];
-      const char *cells[] = { r->name, r->detail, r->date, r->status };
-
-      if (r->height <= 0)
-        r->height = row_height (d, cells, FONT " 9");
-    }
-  first = ((PdfRow *) s->rows->pdata[0])->height;
-  if (d->y + section_head (d, s, FALSE, FALSE) + first > BODY_BOT)
+  /* The title and the heads stay with the first row. */
+  lay_entry (d, s, 0, &row);
+  if (d->y + section_head (d, s, FALSE, FALSE) + row.height > BODY_BOT)
     {
       end_page (d);
       start_page (d);
@@ -857,17 +896,15 @@ draw_section (PdfDraw    *d,
   section_head (d, s, FALSE, TRUE);
   for (guint i = 0; i < s->rows->len; i++)
     {
-      PdfRow *r = s->rows->pdata[i];
-      const char *cells[] = { r->name, r->detail, r->date, r->status };
-      double h = r->height;
-
-      if (d->y + h > BODY_BOT)
+      if (i > 0)
+        lay_entry (d, s, i, &row);
+      if (d->y + row.height > BODY_BOT)
         {
           end_page (d);
           start_page (d);
           section_head (d, s, TRUE, TRUE);
         }
-      draw_row (d, cells, FONT " 9", h, FALSE, i % 2 == 1);
+      draw_row (d, &row, FALSE, i % 2 == 1);
     }
 }
 
