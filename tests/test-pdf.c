@@ -631,6 +631,55 @@ test_shlink_qr (HfTestDir    *td,
   g_assert_cmpstr (decoded, ==, link);
 }
 
+/* Only what the Composition's sections refer to is printed: a resource in the Bundle that no
+ * section names (as a consent that withheld it would leave it out of the sections) and a
+ * section's narrative beside its entries are not. */
+static void
+test_only_sections (HfTestDir    *td,
+                    gconstpointer data)
+{
+  const char *json =
+    "{\"resourceType\":\"Bundle\",\"type\":\"document\",\"entry\":["
+    "{\"fullUrl\":\"urn:uuid:c\",\"resource\":{\"resourceType\":\"Composition\","
+    "\"subject\":{\"reference\":\"Patient/p\"},\"section\":[{\"title\":\"Problems\","
+    "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"11450-4\"}]},"
+    "\"text\":{\"status\":\"generated\",\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml"
+    "\\\">Narrative words only</div>\"},\"entry\":[{\"reference\":\"Condition/shown\"}]}]}},"
+    "{\"fullUrl\":\"https://example.org/fhir/Patient/p\",\"resource\":{\"resourceType\":"
+    "\"Patient\",\"id\":\"p\",\"name\":[{\"text\":\"Kofi Osei\"}]}},"
+    "{\"fullUrl\":\"https://example.org/fhir/Condition/shown\",\"resource\":{\"resourceType\":"
+    "\"Condition\",\"id\":\"shown\",\"code\":{\"text\":\"Asthma\"}}},"
+    "{\"fullUrl\":\"https://example.org/fhir/Condition/withheld\",\"resource\":{"
+    "\"resourceType\":\"Condition\",\"id\":\"withheld\",\"code\":{\"text\":"
+    "\"Opioid use disorder\"}}}]}";
+  g_autoptr(GBytes) ips = g_bytes_new_static (json, strlen (json));
+  HfPdfOptions o = { HF_PDF_LAYOUT_SUMMARY, NOW, NULL, NULL, NULL, NULL, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = hf_pdf_from_ips (ips, &o, &error);
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (pdf);
+  path = write_pdf (td, "only.pdf", pdf);
+  text = pdf_text (path, 0);
+  assert_has (text, "Kofi Osei");
+  assert_has (text, "Asthma");
+  g_assert_null (strstr (text, "Opioid"));
+  g_assert_null (strstr (text, "Narrative words"));
+  o.layout = HF_PDF_LAYOUT_WALLET;
+  g_clear_pointer (&pdf, g_bytes_unref);
+  g_clear_pointer (&text, g_free);
+  pdf = hf_pdf_from_ips (ips, &o, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pdf);
+  g_free (path);
+  path = write_pdf (td, "only-wallet.pdf", pdf);
+  text = pdf_text (path, 0);
+  assert_has (text, "Asthma");
+  g_assert_null (strstr (text, "Opioid"));
+}
+
 static void
 test_refused (void)
 {
@@ -709,6 +758,8 @@ main (int   argc,
   g_test_add ("/pdf/wallet", HfTestDir, NULL, hf_test_dir_setup, test_wallet,
               hf_test_dir_teardown);
   g_test_add ("/pdf/shlink-qr", HfTestDir, NULL, hf_test_dir_setup, test_shlink_qr,
+              hf_test_dir_teardown);
+  g_test_add ("/pdf/only-sections", HfTestDir, NULL, hf_test_dir_setup, test_only_sections,
               hf_test_dir_teardown);
   g_test_add_func ("/pdf/refused", test_refused);
   return g_test_run ();
