@@ -939,10 +939,13 @@ wallet_group (const PdfSection *s)
 
 static const char *wallet_titles[] = { "Allergies", "Problems", "Medications" };
 
-/* The front's text with at most LIMIT items of each group. */
+/* The front's text with at most LIMIT items of each group, and ALLERGIES of the allergies;
+ * NOTES: why a group is empty (the section's emptyReason), or NULL. */
 static char *
 wallet_markup (const PdfDoc *doc,
                GPtrArray   **items,
+               const char  **notes,
+               guint         allergies,
                guint         limit)
 {
   g_autoptr(GString) s = g_string_new (NULL);
@@ -953,18 +956,24 @@ wallet_markup (const PdfDoc *doc,
     g_string_append_printf (s, "\nBorn %s", doc->born);
   for (guint g = 0; g < N_WALLET; g++)
     {
+      guint n = g == WALLET_ALLERGIES ? allergies : limit;
+
       g_string_append_printf (s, "\n<b>%s:</b> ", wallet_titles[g]);
       if (items[g]->len == 0)
-        g_string_append (s, "<i>none recorded</i>");
-      for (guint i = 0; i < items[g]->len && i < limit; i++)
+        {
+          g_autofree char *note = notes[g] ? g_markup_escape_text (notes[g], -1) : NULL;
+
+          g_string_append_printf (s, "<i>%s</i>", note ? note : "none recorded");
+        }
+      for (guint i = 0; i < items[g]->len && i < n; i++)
         {
           g_autofree char *it = g_markup_escape_text (items[g]->pdata[i], -1);
 
           g_string_append_printf (s, "%s%s", i ? "; " : "", it);
         }
-      if (items[g]->len > limit)
+      if (items[g]->len > n)
         g_string_append_printf (s, "; <i>and %u more (see the full summary)</i>",
-                                items[g]->len - limit);
+                                items[g]->len - n);
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
@@ -973,6 +982,7 @@ static void
 draw_wallet (PdfDraw *d)
 {
   GPtrArray *items[N_WALLET] = { NULL };
+  const char *notes[N_WALLET] = { NULL };
   g_autofree char *front = NULL;
   g_autoptr(GString) back = g_string_new (NULL);
   double x0 = (PAGE_W - 2 * CARD_W) / 2, y0, pad = 7;
@@ -986,6 +996,8 @@ draw_wallet (PdfDraw *d)
       const PdfSection *s = d->doc->sections->pdata[i];
       int g = wallet_group (s);
 
+      if (g >= 0 && s->rows->len == 0 && notes[g] == NULL)
+        notes[g] = s->note;
       for (guint j = 0; g >= 0 && j < s->rows->len; j++)
         {
           const PdfRow *r = s->rows->pdata[j];
@@ -1007,26 +1019,43 @@ draw_wallet (PdfDraw *d)
                      FONT " 8", MARGIN, d->y + 2, BODY_W, PANGO_ALIGN_LEFT);
   y0 = d->y + 24;
 
-  /* The most items of each list that fit the card's front: a binary search between one
-   * (LO, drawn even if it does not fit: the text is then cut at the card's edge) and all. */
+  /* The most items of the problems and medications that fit the card's front with every
+   * allergy: a binary search between one (drawn even if it does not fit: the text is then cut
+   * at the card's edge) and all. If one of each does not fit, fewer allergies likewise. */
   d->whole = TRUE;
   {
-    guint lo = 1, hi = MAX (limit, 1);
+    guint allergies = MAX (items[WALLET_ALLERGIES]->len, 1);
 
-    while (lo < hi)
+    for (int pass = 0; pass < 2; pass++)
       {
-        guint mid = lo + (hi - lo + 1) / 2;
-        g_autofree char *m = wallet_markup (d->doc, items, mid);
+        guint lo = 1, hi = MAX (pass == 0 ? limit : allergies, 1);
 
-        h = set_text (d, m, FONT " 6.5", inner_w, PANGO_ALIGN_LEFT);
-        if (h <= inner_h)
-          lo = mid;
+        while (lo < hi)
+          {
+            guint mid = lo + (hi - lo + 1) / 2;
+            g_autofree char *m = pass == 0
+                                   ? wallet_markup (d->doc, items, notes, allergies, mid)
+                                   : wallet_markup (d->doc, items, notes, mid, 1);
+
+            h = set_text (d, m, FONT " 6.5", inner_w, PANGO_ALIGN_LEFT);
+            if (h <= inner_h)
+              lo = mid;
+            else
+              hi = mid - 1;
+          }
+        if (pass == 0)
+          {
+            g_autofree char *m = wallet_markup (d->doc, items, notes, allergies, lo);
+
+            limit = lo;
+            if (set_text (d, m, FONT " 6.5", inner_w, PANGO_ALIGN_LEFT) <= inner_h)
+              break;
+          }
         else
-          hi = mid - 1;
+          allergies = lo;
       }
-    limit = lo;
+    front = wallet_markup (d->doc, items, notes, allergies, limit);
   }
-  front = wallet_markup (d->doc, items, limit);
   d->whole = FALSE;
   {
     double dash[] = { 3.0, 2.0 };

@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   HF_PDF_LAYOUT_SUMMARY,   /* A4 pages: the person, every section as a table */
-  HF_PDF_LAYOUT_WALLET,    /* one A4 page with a credit-card-sized emergency card to cut out and fold */
+  HF_PDF_LAYOUT_WALLET,    /* one A4 page: a credit-card-sized emergency card to cut and fold */
 } HfPdfLayout;
 
 typedef struct
@@ -29,7 +29,7 @@ typedef struct
   const char  *made_by;        /* who made it (member / vault) */
   const char  *recipient;      /* for whom */
   const char  *consent;        /* the consent in words, or NULL */
-  const char  *qr_text;        /* a shc:/ or shlink:/ text to draw as a QR on the first page, or NULL */
+  const char  *qr_text;        /* a shc:/ or shlink:/ text, a QR code on the first page; or NULL */
   gboolean     part2_notice;   /* print the 42 CFR Part 2 notice */
 } HfPdfOptions;
 
