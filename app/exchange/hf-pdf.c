@@ -245,6 +245,38 @@ row_of (PdfIndex   *idx,
           row->name[n] = '\0';
         }
     }
+  /* A medication's title is its name and its dosage: the dosage goes among the details. */
+  if (g_str_has_prefix (_hf_fhir_type_of (resource), "Medication"))
+    {
+      JsonObject *dosage = hf_json_first_object (resource, "dosage");
+      g_autofree char *full = NULL;
+      g_autofree char *shorter = NULL;
+      const char *phrase = NULL;
+      gsize n = strlen (row->name);
+
+      if (dosage == NULL)
+        dosage = hf_json_first_object (resource, "dosageInstruction");
+      full = dosage ? _hf_fhir_dosage_phrase (dosage, NULL) : NULL;
+      shorter = dosage ? _hf_fhir_dosage_phrase (dosage, row->name) : NULL;
+      if (full && n > strlen (full) && g_str_has_suffix (row->name, full))
+        phrase = full;
+      else if (shorter && n > strlen (shorter) && g_str_has_suffix (row->name, shorter))
+        phrase = shorter;
+      if (phrase != NULL)
+        {
+          const char *p = phrase;
+          char *joined;
+
+          row->name[n - strlen (phrase)] = '\0';
+          while (*p == ',' || *p == ' ')
+            p++;
+          joined = rest ? g_strdup_printf ("%s; %s", p, rest) : g_strdup (p);
+          g_free (rest);
+          rest = joined;
+          if (rest[0] != '\0')
+            rest[0] = g_ascii_toupper (rest[0]);
+        }
+    }
   if (rest && s.subtitle)
     row->detail = g_strdup_printf ("%s; %s", rest, s.subtitle);
   else
