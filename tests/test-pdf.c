@@ -716,6 +716,25 @@ test_refused (void)
       g_assert_true (g_str_has_suffix (error->message, "."));
     }
 
+  /* More entries than a printed summary holds. */
+  {
+    g_autoptr(GString) json = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"document\","
+                                            "\"entry\":[{\"resource\":{\"resourceType\":"
+                                            "\"Composition\",\"section\":[{\"entry\":[");
+    g_autoptr(GBytes) b = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) pdf = NULL;
+
+    for (guint i = 0; i <= HF_PDF_MAX_ENTRIES; i++)
+      g_string_append_printf (json, "%s{\"reference\":\"urn:uuid:x\"}", i ? "," : "");
+    g_string_append (json, "]}]}}]}");
+    b = g_bytes_new (json->str, json->len);
+    pdf = hf_pdf_from_ips (b, &o, &error);
+    g_assert_null (pdf);
+    g_assert_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT);
+    g_assert_nonnull (strstr (error->message, "20001 entries"));
+  }
+
   /* A QR text too long for one readable QR code. */
   {
     g_autoptr(GBytes) ips = make_ips (1, 1, TRUE, 0);

@@ -362,6 +362,7 @@ read_ips (JsonObject *bundle,
   PdfIndex idx;
   g_autofree char *subject = NULL;
   g_autofree char *author_ref = NULL;
+  guint n_entries = 0;
 
   if (g_strcmp0 (hf_json_string (bundle, "resourceType"), "Bundle") != 0 ||
       g_strcmp0 (hf_json_string (bundle, "type"), "document") != 0)
@@ -432,6 +433,22 @@ read_ips (JsonObject *bundle,
   doc->author = index_resolve (author_ref, &idx);
 
   sections = hf_json_array (composition, "section");
+  for (guint i = 0; sections != NULL && i < json_array_get_length (sections); i++)
+    {
+      JsonNode *n = json_array_get_element (sections, i);
+      JsonArray *refs = JSON_NODE_HOLDS_OBJECT (n)
+                          ? hf_json_array (json_node_get_object (n), "entry") : NULL;
+
+      n_entries += refs ? json_array_get_length (refs) : 0;
+    }
+  if (n_entries > HF_PDF_MAX_ENTRIES)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID_INPUT,
+                   "This patient summary has %u entries, more than the %d a printed summary "
+                   "holds.", n_entries, HF_PDF_MAX_ENTRIES);
+      g_hash_table_unref (idx.by_ref);
+      return FALSE;
+    }
   for (guint i = 0; sections != NULL && i < json_array_get_length (sections); i++)
     {
       JsonNode *n = json_array_get_element (sections, i);

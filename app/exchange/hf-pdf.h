@@ -13,8 +13,9 @@
 
 G_BEGIN_DECLS
 
-/* The largest IPS document read, in bytes. */
-#define HF_PDF_MAX_INPUT (64 * 1024 * 1024)
+/* The largest IPS document read, in bytes, and the most section entries printed. */
+#define HF_PDF_MAX_INPUT   (64 * 1024 * 1024)
+#define HF_PDF_MAX_ENTRIES 20000
 
 typedef enum
 {
@@ -36,8 +37,9 @@ typedef struct
 /* The printable summary of IPS (an IPS document Bundle, such as hf_ips_from_bundle gives or the
  * IPS IG's examples) as PDF bytes, drawn with cairo's PDF surface and Pango (fonts embedded,
  * text selectable). A document that is not an IPS (not JSON, not a document Bundle, no
- * Composition first) is HF_ERROR_INVALID_INPUT with a sentence; a QR text that does not fit one
- * QR code is HF_ERROR_INVALID_INPUT too. */
+ * Composition first), or one of more than HF_PDF_MAX_ENTRIES section entries, is
+ * HF_ERROR_INVALID_INPUT with a sentence; a QR text that does not fit one QR code is
+ * HF_ERROR_INVALID_INPUT too. */
 GBytes *hf_pdf_from_ips (GBytes             *ips,
                          const HfPdfOptions *options,
                          GError            **error);
