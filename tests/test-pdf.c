@@ -574,6 +574,8 @@ test_wallet (HfTestDir    *td,
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
       g_autoptr(GBytes) ips = make_ips (sizes[s].problems, sizes[s].meds, sizes[s].allergies, 50);
+
+      o.part2_notice = s == 2;
       g_autoptr(GBytes) pdf = hf_pdf_from_ips (ips, &o, &error);
       g_autofree char *path = NULL;
       g_autofree char *text = NULL;
@@ -600,6 +602,10 @@ test_wallet (HfTestDir    *td,
       assert_has (text, "Greta Müller (Mother), +49 30 1234567");
       assert_has (text, "Page 1 of 1");
       g_assert_null (strstr (text, "Result number"));
+      if (s == 2)
+        assert_has (text, "Notice under 42 CFR Part 2");
+      else
+        g_assert_null (strstr (text, "42 CFR"));
       if (s == 0)
         assert_has (text, "Medicine number 2");
       else if (s == 1)

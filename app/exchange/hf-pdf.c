@@ -701,6 +701,25 @@ static const char scan_line[] =
   "Scan this code with a phone's camera or a SMART Health Card or Link reader to get these "
   "records.";
 
+/* The notice 42 CFR § 2.32 requires, in a box across the page at the drawing's place. */
+static void
+draw_part2_notice (PdfDraw *d)
+{
+  g_autofree char *notice = g_markup_escape_text (hf_label_part2_notice (), -1);
+  g_autofree char *markup = g_strdup_printf ("<b>Notice under 42 CFR Part 2</b>\n%s", notice);
+  double h = set_text (d, markup, FONT " 8", BODY_W - 16, PANGO_ALIGN_LEFT);
+
+  cairo_set_source_rgb (d->cr, 0.99, 0.95, 0.85);
+  cairo_rectangle (d->cr, MARGIN, d->y, BODY_W, h + 12);
+  cairo_fill_preserve (d->cr);
+  cairo_set_source_rgb (d->cr, 0.6, 0.45, 0.1);
+  cairo_set_line_width (d->cr, 0.8);
+  cairo_stroke (d->cr);
+  cairo_set_source_rgb (d->cr, 0, 0, 0);
+  show_text (d, MARGIN + 8, d->y + 6);
+  d->y += h + 12 + 10;
+}
+
 /* The first page's top: the title, the person, who made it and on what consent, the QR. */
 static void
 draw_front (PdfDraw *d)
@@ -786,21 +805,7 @@ draw_front (PdfDraw *d)
   d->y = MAX (y, qr_bottom) + 10;
 
   if (d->options->part2_notice)
-    {
-      g_autofree char *notice = g_markup_escape_text (hf_label_part2_notice (), -1);
-      g_autofree char *markup = g_strdup_printf ("<b>Notice under 42 CFR Part 2</b>\n%s", notice);
-      double h = set_text (d, markup, FONT " 8", BODY_W - 16, PANGO_ALIGN_LEFT);
-
-      cairo_set_source_rgb (d->cr, 0.99, 0.95, 0.85);
-      cairo_rectangle (d->cr, MARGIN, d->y, BODY_W, h + 12);
-      cairo_fill_preserve (d->cr);
-      cairo_set_source_rgb (d->cr, 0.6, 0.45, 0.1);
-      cairo_set_line_width (d->cr, 0.8);
-      cairo_stroke (d->cr);
-      cairo_set_source_rgb (d->cr, 0, 0, 0);
-      show_text (d, MARGIN + 8, d->y + 6);
-      d->y += h + 12 + 10;
-    }
+    draw_part2_notice (d);
 }
 
 /* The columns: x offset and width, as fractions of the body's width. */
@@ -1164,6 +1169,10 @@ draw_wallet (PdfDraw *d)
     if (d->qr)
       draw_qr (d, x0 + 2 * CARD_W - pad - qr_side, y0 + pad, qr_side);
   }
+  /* The notice goes with the card's page, below it (it is not on the card). */
+  d->y = y0 + CARD_H + 16;
+  if (d->options->part2_notice)
+    draw_part2_notice (d);
   end_page (d);
   for (guint g = 0; g < N_WALLET; g++)
     g_ptr_array_unref (items[g]);
