@@ -318,14 +318,19 @@ hf_cli_export (HfCliGlobals  *g,
   g_autofree char *output = NULL;
   g_autofree char *only_text = NULL;
   g_autofree char *passphrase_file = NULL;
+  g_autofree char *bundle_text = NULL;
   g_autofree char *today = hf_policy_today ();
   g_auto(GStrv) only = NULL;
   HfExportFormat format;
+  gboolean ips = FALSE;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
-      "fhir (a FHIR R4 Bundle), jws (that Bundle signed) or jwe (signed, then encrypted)",
-      "FORMAT" },
+      "fhir (a FHIR R4 Bundle), ips (an International Patient Summary document), jws (signed) "
+      "or jwe (signed, then encrypted)", "FORMAT" },
+    { "bundle", 0, 0, G_OPTION_ARG_STRING, &bundle_text,
+      "jws, jwe: what is signed, the records as a collection (the default) or ips, the "
+      "International Patient Summary of them", "collection|ips" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The file to write", "FILE" },
     { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file,
       "jwe: encrypt with the passphrase on the first line of FILE instead of to the "
@@ -354,7 +359,8 @@ hf_cli_export (HfCliGlobals  *g,
   code = hf_cli_getopt (entries, "RECIPIENT",
                         "Write what RECIPIENT's consent shares to FILE, and record the "
                         "disclosure (see “disclosures list”). --format fhir writes a FHIR R4 "
-                        "Bundle, not encrypted; jws signs exactly those bytes with the vault's "
+                        "Bundle, not encrypted; ips the International Patient Summary (IPS "
+                        "2.0.0) document of the same records; jws signs exactly those bytes with the vault's "
                         "key (ES256; needs the issuer set), still readable by anyone with the "
                         "file; jwe encrypts that JWS to the recipient's key, or with "
                         "--passphrase-file.", &argc, &argv);
@@ -363,13 +369,20 @@ hf_cli_export (HfCliGlobals  *g,
   if (argc != 2)
     return hf_cli_usage_error ("export needs one RECIPIENT.");
   if (format_text == NULL || output == NULL)
-    return hf_cli_usage_error ("export needs --format fhir, jws or jwe and --output FILE.");
-  if (g_str_equal (format_text, "ips") || g_str_equal (format_text, "pdf"))
-    return hf_cli_usage_error ("The %s format is not available yet; use --format fhir, jws, "
-                               "jwe, shc or shl.", format_text);
+    return hf_cli_usage_error ("export needs --format fhir, ips, jws or jwe and --output FILE.");
+  if (g_str_equal (format_text, "pdf"))
+    return hf_cli_usage_error ("The %s format is not available yet; use --format fhir, ips, "
+                               "jws, jwe, shc or shl.", format_text);
   if (!hf_export_format_from_string (format_text, &format))
-    return hf_cli_usage_error ("“%s” is not an export format; use --format fhir, jws, jwe, shc "
-                               "or shl.", format_text);
+    return hf_cli_usage_error ("“%s” is not an export format; use --format fhir, ips, jws, jwe, "
+                               "shc or shl.", format_text);
+  if (bundle_text != NULL && !g_str_equal (bundle_text, "ips") &&
+      !g_str_equal (bundle_text, "collection"))
+    return hf_cli_usage_error ("--bundle is collection or ips, not “%s”.", bundle_text);
+  if (bundle_text != NULL && format != HF_EXPORT_JWS && format != HF_EXPORT_JWE)
+    return hf_cli_usage_error ("--bundle is for --format jws and jwe; --format fhir writes the "
+                               "collection and --format ips the summary.");
+  ips = format == HF_EXPORT_IPS || g_strcmp0 (bundle_text, "ips") == 0;
   if (passphrase_file != NULL && format != HF_EXPORT_JWE)
     return hf_cli_usage_error ("--passphrase-file is for --format jwe only; the %s format is "
                                "not encrypted.", format_text);
@@ -388,13 +401,13 @@ hf_cli_export (HfCliGlobals  *g,
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
     return hf_cli_fail (error);
-  d = hf_export (vault, argv[1], today, g_get_real_time (), (const char * const *) only, format,
-                 passphrase, output, &share, &error);
+  d = hf_export_full (vault, argv[1], today, g_get_real_time (), (const char * const *) only,
+                      format, ips, passphrase, output, &share, &error);
   if (d == NULL)
     return hf_cli_fail (error);
   hf_vault_lock (vault);
 
-  if (format == HF_EXPORT_FHIR)
+  if (format == HF_EXPORT_FHIR || format == HF_EXPORT_IPS)
     g_printerr ("healthfolio-cli: warning: %s is not encrypted; anyone who gets the file can "
                 "read these records. Send it only in a way you trust.\n", output);
   else if (format == HF_EXPORT_JWS)

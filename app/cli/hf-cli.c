@@ -87,7 +87,8 @@ static const Command commands[] = {
   { "label", "rules", "", "the rule table that labels records sensitive", hf_cli_label_rules },
   { "share", "preview", "RECIPIENT [--only CATEGORY,…] [--verbose]",
     "what a recipient would get, and what is withheld and why", hf_cli_share_preview },
-  { "export", NULL, "RECIPIENT --format fhir|jws|jwe|shc --output FILE [--passphrase-file FILE] "
+  { "export", NULL, "RECIPIENT --format fhir|ips|jws|jwe|shc --output FILE [--bundle ips] "
+    "[--passphrase-file FILE] "
     "[--qr FILE.png] [--rid] [--only CATEGORY,…] | --format shl --dir DIR --base-url URL "
     "[--label TEXT] [--expires DATE] [--qr FILE.png] [--single-file]",
     "write what a recipient's consent shares; records the disclosure", hf_cli_export },
