@@ -364,6 +364,18 @@ section_of (Entry *e)
   return SEC_NONE;
 }
 
+static gboolean
+could_be_in_section (const char *type)
+{
+  static const char * const types[] = {
+    "AllergyIntolerance", "CarePlan", "Condition", "Consent", "DeviceUseStatement",
+    "DocumentReference", "Flag", "Immunization", "MedicationRequest", "MedicationStatement",
+    "Observation", "Procedure", NULL
+  };
+
+  return g_strv_contains (types, type);
+}
+
 /* The sections: each entry's, with one value per observation code where only the latest
  * counts. */
 static void
@@ -376,8 +388,10 @@ ips_classify (Ips *ips)
       Entry *e = g_ptr_array_index (ips->entries, i);
       Entry *before;
 
-      if (e == ips->patient)
+      if (e == ips->patient || !could_be_in_section (e->type))
         continue;
+      /* The timeline's summary: the title the narrative shows, the observation's category,
+       * code and date. */
       hf_fhir_summarize (e->r, resolve_name, ips, &e->summary);
       e->summarized = TRUE;
       e->section = section_of (e);
@@ -502,6 +516,22 @@ append_escaped (GString    *out,
   g_string_append (out, escaped);
 }
 
+/* Newest first; undated last, in the collection's order. */
+static gint
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  const Entry *x = *(const Entry * const *) a;
+  const Entry *y = *(const Entry * const *) b;
+  int c;
+
+  if (x->summary.effective == NULL || y->summary.effective == NULL)
+    c = (x->summary.effective == NULL) - (y->summary.effective == NULL);
+  else
+    c = -strcmp (x->summary.effective, y->summary.effective);
+  return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
 /* One line of a section's narrative: the record's title, date and what else matters. */
 static void
 append_item (GString *out,
@@ -518,8 +548,6 @@ append_item (GString *out,
       append_escaped (out, e->summary.date);
     }
   if (section == SEC_ALLERGIES)
-    status = concept_code (e->r, "clinicalStatus");
-  else if (section == SEC_PAST_ILLNESS)
     status = concept_code (e->r, "clinicalStatus");
   if (status != NULL)
     {
@@ -676,6 +704,9 @@ hf_ips_from_bundle (GBytes             *collection,
           g_queue_push_tail (&todo, e);
         }
     }
+  for (guint s = 0; s < N_SECTIONS; s++)
+    if (in_section[s] != NULL)
+      g_ptr_array_sort (in_section[s], newest_first);
   if (notice != NULL && !notice->included)
     {
       notice->included = TRUE;
