@@ -575,6 +575,56 @@ test_cli (Fixture       *f,
   g_assert_cmpint (hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file",
                                 pass_file, "disclosures", "verify", ips, NULL), ==, 0);
 
+  /* share preview --ips says what each section would hold; --only narrows it. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&result, json_node_unref);
+  g_assert_cmpint (hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file",
+                                pass_file, "--json", "share", "preview", OSEI, "--ips", "--only",
+                                "allergies", NULL), ==, 0);
+  result = json_from_string (out, NULL);
+  g_assert_true (result != NULL && JSON_NODE_HOLDS_OBJECT (result));
+  {
+    JsonArray *sections = hf_json_array (json_node_get_object (result), "ips_sections");
+    g_assert_true (sections != NULL);
+    g_assert_cmpuint (json_array_get_length (sections), ==, 3);
+    for (guint i = 0; i < json_array_get_length (sections); i++)
+      {
+        JsonObject *c = json_array_get_object_element (sections, i);
+        gint64 n = json_object_get_int_member (c, "entries");
+        if (g_strcmp0 (hf_json_string (c, "code"), HF_IPS_SECTION_ALLERGIES) == 0)
+          g_assert_cmpint (n, ==, 5);
+        else
+          g_assert_cmpint (n, ==, 0);
+      }
+  }
+
+  /* export --only narrows one export: the IPS holds the allergies alone, and the disclosure
+   * records what it shared. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&root, json_node_unref);
+  g_assert_cmpint (hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file",
+                                pass_file, "export", OSEI, "--format", "ips", "--only",
+                                "allergies", "--output", ips, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "5 allergies"));
+  g_assert_null (strstr (out, "medications"));
+  root = read_json (ips);
+  {
+    JsonObject *composition = assert_ips (root);
+    g_assert_true (composition != NULL);
+    g_assert_cmpuint (json_array_get_length (hf_json_array (find_section (composition,
+                                                                          HF_IPS_SECTION_ALLERGIES),
+                                                            "entry")), ==, 5);
+    g_assert_nonnull (hf_json_object (find_section (composition, HF_IPS_SECTION_PROBLEMS),
+                                      "emptyReason"));
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file",
+                                pass_file, "disclosures", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "5 allergies"));
+
   /* --bundle is for signed forms only, and names one of two things. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);

@@ -13,6 +13,7 @@
 #include "hf-disclosure.h"
 #include "hf-export.h"
 #include "hf-fhir.h"
+#include "hf-ips.h"
 #include "hf-label.h"
 #include "hf-person.h"
 #include "hf-policy.h"
@@ -66,7 +67,8 @@ add_string_member (JsonBuilder *b,
 }
 
 static void
-print_share_json (const HfShare *share)
+print_share_json (const HfShare *share,
+                  GArray        *ips)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -116,8 +118,57 @@ print_share_json (const HfShare *share)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  if (ips != NULL)
+    {
+      json_builder_set_member_name (b, "ips_sections");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < ips->len; i++)
+        {
+          HfIpsSectionCount *c = &g_array_index (ips, HfIpsSectionCount, i);
+          json_builder_begin_object (b);
+          add_string_member (b, "code", c->code);
+          add_string_member (b, "title", c->title);
+          json_builder_set_member_name (b, "entries");
+          json_builder_add_int_value (b, c->n_entries);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
   json_builder_end_object (b);
   hf_cli_print_json (b);
+}
+
+/* What the International Patient Summary of what RECIPIENT is shared would hold, per section;
+ * NULL with ERROR set if it cannot be made. */
+static GArray *
+ips_sections (HfVault            *vault,
+              const char         *recipient,
+              const char         *today,
+              const char * const *only,
+              GError            **error)
+{
+  g_autoptr(HfShare) share = NULL;
+  g_autoptr(GBytes) collection = NULL;
+
+  share = hf_share_compute (vault, recipient, today, only, HF_POLICY_EXPORT, error);
+  if (share == NULL)
+    return NULL;
+  collection = hf_disclosure_bundle (share, g_get_real_time (), NULL, NULL);
+  return hf_ips_sections (collection, error);
+}
+
+static void
+print_ips_words (GArray *ips)
+{
+  g_print ("\nIn a patient summary (export --format ips), by section:\n");
+  for (guint i = 0; i < ips->len; i++)
+    {
+      HfIpsSectionCount *c = &g_array_index (ips, HfIpsSectionCount, i);
+      if (c->n_entries == 0)
+        g_print ("  %s: none (the section says none are available)\n", c->title);
+      else
+        g_print ("  %s: %u\n", c->title, c->n_entries);
+    }
 }
 
 static void
@@ -265,12 +316,16 @@ hf_cli_share_preview (HfCliGlobals  *g,
   g_autofree char *only_text = NULL;
   g_autofree char *today = hf_policy_today ();
   g_auto(GStrv) only = NULL;
+  g_autoptr(GArray) ips = NULL;
   gboolean verbose = FALSE;
+  gboolean with_ips = FALSE;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "only", 0, 0, G_OPTION_ARG_STRING, &only_text,
       "Only these of the permitted categories", "CATEGORY,…" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Name every withheld record", NULL },
+    { "ips", 0, 0, G_OPTION_ARG_NONE, &with_ips,
+      "Also what each section of the patient summary (export --format ips) would hold", NULL },
     { NULL }
   };
   int code;
@@ -294,11 +349,18 @@ hf_cli_share_preview (HfCliGlobals  *g,
                             &error);
   if (share == NULL)
     return hf_cli_fail (error);
+  if (with_ips && share->shared->len > 0 &&
+      (ips = ips_sections (vault, argv[1], today, (const char * const *) only, &error)) == NULL)
+    return hf_cli_fail (error);
   hf_vault_lock (vault);
   if (g->json)
-    print_share_json (share);
+    print_share_json (share, ips);
   else
-    print_share_words (share, verbose);
+    {
+      print_share_words (share, verbose);
+      if (ips != NULL)
+        print_ips_words (ips);
+    }
   return 0;
 }
 
