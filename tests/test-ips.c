@@ -20,8 +20,11 @@
 #include "hf-export.h"
 #include "hf-import.h"
 #include "hf-ips.h"
+#include "hf-jose.h"
 #include "hf-json-util.h"
+#include "hf-jwk.h"
 #include "hf-recipient.h"
+#include "hf-shl-make.h"
 #include "hf-test-util.h"
 
 #define PASS "correct horse battery staple"
@@ -638,6 +641,69 @@ test_cli (Fixture       *f,
                                 "--output", ips, NULL), ==, 1);
 }
 
+/* A SMART Health Link can carry the IPS: its file, decrypted with the link's key, is the IPS
+ * document, and the disclosure says "shl+ips". */
+static void
+test_shl (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfDisclosure) d = NULL;
+  g_autoptr(HfShlMadeLink) link = NULL;
+  g_autofree char *dir = g_build_filename (f->td.dir, "host", NULL);
+  g_autofree char *file = NULL;
+  g_autofree char *token = NULL;
+  g_autofree guint8 *payload = NULL;
+  g_autofree guint8 *key = NULL;
+  g_autofree char *payload_text = NULL;
+  g_autofree char *document = NULL;
+  g_autoptr(JsonNode) p = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(HfJwe) jwe = NULL;
+  g_autoptr(HfSecret) secret = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  HfShlOptions o = { 0 };
+  gsize len = 0, key_len = 0;
+
+  make_vault (f, "synthea/Carla_Echevarria_9a628ccd-2a55-4331-8e68-bb58458fd674.json");
+  consent (f, ALL);
+  o.dir = dir;
+  o.base_url = "https://carla.example/s";
+  o.single_file = TRUE;
+  o.ips = TRUE;
+  d = hf_shl_export (f->vault, OSEI, TODAY, NOW, NULL, &o, &link, &error);
+  g_assert_no_error (error);
+  g_assert_true (d != NULL && link != NULL && link->files != NULL && link->files[0] != NULL);
+  if (d == NULL || link == NULL || link->files == NULL || link->files[0] == NULL)
+    return;
+  g_assert_cmpstr (d->format, ==, "shl+ips");
+  g_assert_true (g_str_has_prefix (link->uri, "shlink:/"));
+  payload = hf_base64url_decode (link->uri + strlen ("shlink:/"), -1, &len);
+  g_assert_true (payload != NULL);
+  payload_text = g_strndup ((const char *) payload, len);
+  p = json_from_string (payload_text, &error);
+  g_assert_no_error (error);
+  g_assert_true (p != NULL && JSON_NODE_HOLDS_OBJECT (p));
+  key = hf_base64url_decode (hf_json_string (json_node_get_object (p), "key"), -1, &key_len);
+  g_assert_cmpuint (key_len, ==, 32);
+  secret = hf_secret_new_from_data (key, key_len);
+  file = g_build_filename (dir, link->files[0], NULL);
+  g_file_get_contents (file, &token, &len, &error);
+  g_assert_no_error (error);
+  jwe = hf_jwe_parse (token, len, &error);
+  g_assert_no_error (error);
+  g_assert_true (jwe != NULL);
+  plain = hf_jwe_decrypt_dir (jwe, secret, 64 * 1024 * 1024, &error);
+  g_assert_no_error (error);
+  g_assert_true (plain != NULL);
+  document = g_strndup (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
+  root = json_from_string (document, &error);
+  g_assert_no_error (error);
+  g_assert_true (root != NULL && JSON_NODE_HOLDS_OBJECT (root));
+  g_assert_true (assert_ips (root) != NULL);
+  hf_test_assert_valid_fhir (document);
+}
+
 /* }}} */
 
 int
@@ -665,5 +731,6 @@ main (int    argc,
   g_test_add_func ("/ips/refused", test_refused);
   g_test_add_func ("/ips/narrative-escaped", test_narrative_escaped);
   g_test_add ("/ips/cli", Fixture, NULL, setup, test_cli, teardown);
+  g_test_add ("/ips/shl", Fixture, NULL, setup, test_shl, teardown);
   return g_test_run ();
 }
