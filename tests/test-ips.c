@@ -557,6 +557,7 @@ test_cli (Fixture       *f,
   g_autofree char *err = NULL;
   g_autofree char *ips = g_build_filename (f->td.dir, "cli-ips.json", NULL);
   g_autofree char *pass_file = hf_test_write_file (&f->td, "pass.txt", PASS "\n");
+  g_autofree char *jws = g_build_filename (f->td.dir, "cli-ips.jws", NULL);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) result = NULL;
 
@@ -627,6 +628,41 @@ test_cli (Fixture       *f,
   g_assert_cmpint (hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file",
                                 pass_file, "disclosures", "list", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "5 allergies"));
+
+  /* --format jws --bundle ips signs the IPS itself. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file",
+                                pass_file, "issuer", "set", "https://carla.example/phr", NULL),
+                   ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&result, json_node_unref);
+  g_assert_cmpint (hf_test_cli (&out, &err, "--vault", f->td.vault, "--passphrase-file",
+                                pass_file, "--json", "export", OSEI, "--format", "jws",
+                                "--bundle", "ips", "--output", jws, NULL), ==, 0);
+  result = json_from_string (out, NULL);
+  g_assert_true (result != NULL && JSON_NODE_HOLDS_OBJECT (result));
+  g_assert_cmpstr (hf_json_string (json_node_get_object (result), "format"), ==, "jws+ips");
+  {
+    g_autofree char *token = NULL;
+    g_auto(GStrv) parts = NULL;
+    g_autofree guint8 *payload = NULL;
+    g_autofree char *text = NULL;
+    g_autoptr(JsonNode) signed_root = NULL;
+    gsize len = 0;
+
+    g_file_get_contents (jws, &token, NULL, NULL);
+    g_assert_true (token != NULL);
+    parts = g_strsplit (token, ".", -1);
+    g_assert_cmpuint (g_strv_length (parts), ==, 3);
+    payload = hf_base64url_decode (parts[1], -1, &len);
+    g_assert_true (payload != NULL);
+    text = g_strndup ((const char *) payload, len);
+    signed_root = json_from_string (text, NULL);
+    g_assert_true (signed_root != NULL && JSON_NODE_HOLDS_OBJECT (signed_root));
+    g_assert_true (assert_ips (signed_root) != NULL);
+  }
 
   /* --bundle is for signed forms only, and names one of two things. */
   g_clear_pointer (&out, g_free);
