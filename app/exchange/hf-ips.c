@@ -285,11 +285,40 @@ is_mistaken (JsonObject *r)
          g_strcmp0 (verification, "refuted") == 0;
 }
 
+/* The timeline's summary of E: the title the narrative shows (and, for an observation without
+ * a category, what it is). */
+static void
+ensure_summary (Ips   *ips,
+                Entry *e)
+{
+  if (e->summarized)
+    return;
+  hf_fhir_summarize (e->r, resolve_name, ips, &e->summary);
+  e->summarized = TRUE;
+}
+
+/* When an observation was made, as written. */
+static const char *
+observation_when (JsonObject *r)
+{
+  const char *when = hf_json_string (r, "effectiveDateTime");
+
+  if (when == NULL)
+    when = hf_json_string (hf_json_object (r, "effectivePeriod"), "start");
+  if (when == NULL)
+    when = hf_json_string (r, "effectiveInstant");
+  if (when == NULL)
+    when = hf_json_string (r, "issued");
+  return when;
+}
+
 static Section
-observation_section (Entry *e)
+observation_section (Ips   *ips,
+                     Entry *e)
 {
   JsonObject *code = hf_json_object (e->r, "code");
   const char *status = hf_json_string (e->r, "status");
+  const char *category = NULL;
 
   if (g_strcmp0 (status, "cancelled") == 0 || g_strcmp0 (status, "registered") == 0)
     return SEC_NONE;
@@ -298,9 +327,19 @@ observation_section (Entry *e)
       return SEC_PREGNANCY;
   if (any_category_has (e->r, "social-history"))
     return SEC_SOCIAL;
-  if (g_strcmp0 (e->summary.category, HF_CATEGORY_VITALS) == 0)
+  if (any_category_has (e->r, "vital-signs"))
+    category = HF_CATEGORY_VITALS;
+  else if (any_category_has (e->r, "laboratory"))
+    category = HF_CATEGORY_LAB_RESULTS;
+  else if (hf_json_array (e->r, "category") == NULL)
+    {
+      /* No category: the timeline's reading of its code. */
+      ensure_summary (ips, e);
+      category = e->summary.category;
+    }
+  if (g_strcmp0 (category, HF_CATEGORY_VITALS) == 0)
     return SEC_VITALS;
-  if (g_strcmp0 (e->summary.category, HF_CATEGORY_LAB_RESULTS) == 0 ||
+  if (g_strcmp0 (category, HF_CATEGORY_LAB_RESULTS) == 0 ||
       any_category_has (e->r, "imaging") || any_category_has (e->r, "procedure"))
     return SEC_RESULTS;
   return SEC_NONE;
@@ -308,7 +347,8 @@ observation_section (Entry *e)
 
 /* The section ENTRY belongs in, or SEC_NONE. */
 static Section
-section_of (Entry *e)
+section_of (Ips   *ips,
+            Entry *e)
 {
   const char *type = e->type;
   const char *status = hf_json_string (e->r, "status");
@@ -346,7 +386,7 @@ section_of (Entry *e)
     return g_strcmp0 (status, "active") == 0 || g_strcmp0 (status, "completed") == 0
            ? SEC_DEVICES : SEC_NONE;
   if (g_str_equal (type, "Observation"))
-    return observation_section (e);
+    return observation_section (ips, e);
   if (g_str_equal (type, "CarePlan"))
     return g_strcmp0 (status, "active") == 0 || g_strcmp0 (status, "on-hold") == 0
            ? SEC_PLAN_OF_CARE : SEC_NONE;
@@ -388,23 +428,25 @@ ips_classify (Ips *ips)
       Entry *e = g_ptr_array_index (ips->entries, i);
       Entry *before;
 
+      JsonObject *coding;
+      const char *when;
+
       if (e == ips->patient || !could_be_in_section (e->type))
         continue;
-      /* The timeline's summary: the title the narrative shows, the observation's category,
-       * code and date. */
-      hf_fhir_summarize (e->r, resolve_name, ips, &e->summary);
-      e->summarized = TRUE;
-      e->section = section_of (e);
+      e->section = section_of (ips, e);
       if (e->section != SEC_VITALS && e->section != SEC_RESULTS && e->section != SEC_SOCIAL &&
           e->section != SEC_PREGNANCY)
         continue;
-      if (e->summary.code == NULL)
+      coding = hf_json_first_object (hf_json_object (e->r, "code"), "coding");
+      if (hf_json_string (coding, "code") == NULL)
         continue;
       e->latest_key = g_strdup_printf ("%d|%s|%s", e->section,
-                                       e->summary.code_system ? e->summary.code_system : "",
-                                       e->summary.code);
+                                       hf_json_string (coding, "system") != NULL
+                                       ? hf_json_string (coding, "system") : "",
+                                       hf_json_string (coding, "code"));
+      when = observation_when (e->r);
       before = g_hash_table_lookup (latest, e->latest_key);
-      if (before == NULL || g_strcmp0 (before->summary.effective, e->summary.effective) < 0)
+      if (before == NULL || g_strcmp0 (observation_when (before->r), when) < 0)
         {
           if (before != NULL)
             before->section = SEC_NONE;
@@ -412,6 +454,13 @@ ips_classify (Ips *ips)
         }
       else
         e->section = SEC_NONE;
+    }
+  /* What the narratives say, for the records they name. */
+  for (guint i = 0; i < ips->entries->len; i++)
+    {
+      Entry *e = g_ptr_array_index (ips->entries, i);
+      if (e->section != SEC_NONE)
+        ensure_summary (ips, e);
     }
 }
 
