@@ -644,7 +644,7 @@ test_cli (Fixture       *f,
   g_assert_nonnull (strstr (err, "Set the issuer first: healthfolio-cli issuer set https://"));
   g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
   CLEAR ();
-  g_assert_cmpint (RUN (NULL, f->pass_file, "export", OSEI, "--format", "ips", "--output", file),
+  g_assert_cmpint (RUN (NULL, f->pass_file, "export", OSEI, "--format", "pdf", "--output", file),
                    ==, 1);
   g_assert_nonnull (strstr (err, "not available yet"));
   CLEAR ();

@@ -156,6 +156,7 @@ hf_cli_export_link (HfCliGlobals  *g,
   g_autofree char *today = hf_policy_today ();
   g_auto(GStrv) only = NULL;
   gboolean single_file = FALSE;
+  g_autofree char *bundle_text = NULL;
   HfShlOptions o = { 0 };
   GError *error = NULL;
   GOptionEntry entries[] = {
@@ -171,6 +172,9 @@ hf_cli_export_link (HfCliGlobals  *g,
       "FILE.png" },
     { "single-file", 0, 0, G_OPTION_ARG_NONE, &single_file,
       "A “U” link: its url is the encrypted file itself, no manifest", NULL },
+    { "bundle", 0, 0, G_OPTION_ARG_STRING, &bundle_text,
+      "What the link's file holds: the records as a collection (the default) or ips, the "
+      "International Patient Summary of them", "collection|ips" },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only_text,
       "Only these of the permitted categories", "CATEGORY,…" },
     { NULL }
@@ -195,6 +199,10 @@ hf_cli_export_link (HfCliGlobals  *g,
   o.label = label;
   o.single_file = single_file;
   o.qr = qr;
+  if (bundle_text != NULL && !g_str_equal (bundle_text, "ips") &&
+      !g_str_equal (bundle_text, "collection"))
+    return hf_cli_usage_error ("--bundle is collection or ips, not “%s”.", bundle_text);
+  o.ips = g_strcmp0 (bundle_text, "ips") == 0;
   if (expires != NULL && (o.expires = parse_expiry (expires)) == 0)
     return hf_cli_usage_error ("--expires needs a date (YYYY-MM-DD) or an ISO 8601 time.");
   if ((code = hf_cli_only_categories (only_text, &only)) != 0)

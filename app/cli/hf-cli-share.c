@@ -13,6 +13,7 @@
 #include "hf-disclosure.h"
 #include "hf-export.h"
 #include "hf-fhir.h"
+#include "hf-ips.h"
 #include "hf-label.h"
 #include "hf-person.h"
 #include "hf-policy.h"
@@ -66,7 +67,8 @@ add_string_member (JsonBuilder *b,
 }
 
 static void
-print_share_json (const HfShare *share)
+print_share_json (const HfShare *share,
+                  GArray        *ips)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -116,8 +118,57 @@ print_share_json (const HfShare *share)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  if (ips != NULL)
+    {
+      json_builder_set_member_name (b, "ips_sections");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < ips->len; i++)
+        {
+          HfIpsSectionCount *c = &g_array_index (ips, HfIpsSectionCount, i);
+          json_builder_begin_object (b);
+          add_string_member (b, "code", c->code);
+          add_string_member (b, "title", c->title);
+          json_builder_set_member_name (b, "entries");
+          json_builder_add_int_value (b, c->n_entries);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
   json_builder_end_object (b);
   hf_cli_print_json (b);
+}
+
+/* What the International Patient Summary of what RECIPIENT is shared would hold, per section;
+ * NULL with ERROR set if it cannot be made. */
+static GArray *
+ips_sections (HfVault            *vault,
+              const char         *recipient,
+              const char         *today,
+              const char * const *only,
+              GError            **error)
+{
+  g_autoptr(HfShare) share = NULL;
+  g_autoptr(GBytes) collection = NULL;
+
+  share = hf_share_compute (vault, recipient, today, only, HF_POLICY_EXPORT, error);
+  if (share == NULL)
+    return NULL;
+  collection = hf_disclosure_bundle (share, g_get_real_time (), NULL, NULL);
+  return hf_ips_sections (collection, error);
+}
+
+static void
+print_ips_words (GArray *ips)
+{
+  g_print ("\nIn a patient summary (export --format ips), by section:\n");
+  for (guint i = 0; i < ips->len; i++)
+    {
+      HfIpsSectionCount *c = &g_array_index (ips, HfIpsSectionCount, i);
+      if (c->n_entries == 0)
+        g_print ("  %s: none (the section says none are available)\n", c->title);
+      else
+        g_print ("  %s: %u\n", c->title, c->n_entries);
+    }
 }
 
 static void
@@ -265,12 +316,16 @@ hf_cli_share_preview (HfCliGlobals  *g,
   g_autofree char *only_text = NULL;
   g_autofree char *today = hf_policy_today ();
   g_auto(GStrv) only = NULL;
+  g_autoptr(GArray) ips = NULL;
   gboolean verbose = FALSE;
+  gboolean with_ips = FALSE;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "only", 0, 0, G_OPTION_ARG_STRING, &only_text,
       "Only these of the permitted categories", "CATEGORY,…" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Name every withheld record", NULL },
+    { "ips", 0, 0, G_OPTION_ARG_NONE, &with_ips,
+      "Also what each section of the patient summary (export --format ips) would hold", NULL },
     { NULL }
   };
   int code;
@@ -294,11 +349,18 @@ hf_cli_share_preview (HfCliGlobals  *g,
                             &error);
   if (share == NULL)
     return hf_cli_fail (error);
+  if (with_ips && share->shared->len > 0 &&
+      (ips = ips_sections (vault, argv[1], today, (const char * const *) only, &error)) == NULL)
+    return hf_cli_fail (error);
   hf_vault_lock (vault);
   if (g->json)
-    print_share_json (share);
+    print_share_json (share, ips);
   else
-    print_share_words (share, verbose);
+    {
+      print_share_words (share, verbose);
+      if (ips != NULL)
+        print_ips_words (ips);
+    }
   return 0;
 }
 
@@ -318,14 +380,19 @@ hf_cli_export (HfCliGlobals  *g,
   g_autofree char *output = NULL;
   g_autofree char *only_text = NULL;
   g_autofree char *passphrase_file = NULL;
+  g_autofree char *bundle_text = NULL;
   g_autofree char *today = hf_policy_today ();
   g_auto(GStrv) only = NULL;
   HfExportFormat format;
+  gboolean ips = FALSE;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
-      "fhir (a FHIR R4 Bundle), jws (that Bundle signed) or jwe (signed, then encrypted)",
-      "FORMAT" },
+      "fhir (a FHIR R4 Bundle), ips (an International Patient Summary document), jws (signed) "
+      "or jwe (signed, then encrypted)", "FORMAT" },
+    { "bundle", 0, 0, G_OPTION_ARG_STRING, &bundle_text,
+      "jws, jwe: what is signed, the records as a collection (the default) or ips, the "
+      "International Patient Summary of them", "collection|ips" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The file to write", "FILE" },
     { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file,
       "jwe: encrypt with the passphrase on the first line of FILE instead of to the "
@@ -354,7 +421,8 @@ hf_cli_export (HfCliGlobals  *g,
   code = hf_cli_getopt (entries, "RECIPIENT",
                         "Write what RECIPIENT's consent shares to FILE, and record the "
                         "disclosure (see “disclosures list”). --format fhir writes a FHIR R4 "
-                        "Bundle, not encrypted; jws signs exactly those bytes with the vault's "
+                        "Bundle, not encrypted; ips the International Patient Summary (IPS "
+                        "2.0.0) document of the same records; jws signs exactly those bytes with the vault's "
                         "key (ES256; needs the issuer set), still readable by anyone with the "
                         "file; jwe encrypts that JWS to the recipient's key, or with "
                         "--passphrase-file.", &argc, &argv);
@@ -363,13 +431,20 @@ hf_cli_export (HfCliGlobals  *g,
   if (argc != 2)
     return hf_cli_usage_error ("export needs one RECIPIENT.");
   if (format_text == NULL || output == NULL)
-    return hf_cli_usage_error ("export needs --format fhir, jws or jwe and --output FILE.");
-  if (g_str_equal (format_text, "ips") || g_str_equal (format_text, "pdf"))
-    return hf_cli_usage_error ("The %s format is not available yet; use --format fhir, jws, "
-                               "jwe, shc or shl.", format_text);
+    return hf_cli_usage_error ("export needs --format fhir, ips, jws or jwe and --output FILE.");
+  if (g_str_equal (format_text, "pdf"))
+    return hf_cli_usage_error ("The %s format is not available yet; use --format fhir, ips, "
+                               "jws, jwe, shc or shl.", format_text);
   if (!hf_export_format_from_string (format_text, &format))
-    return hf_cli_usage_error ("“%s” is not an export format; use --format fhir, jws, jwe, shc "
-                               "or shl.", format_text);
+    return hf_cli_usage_error ("“%s” is not an export format; use --format fhir, ips, jws, jwe, "
+                               "shc or shl.", format_text);
+  if (bundle_text != NULL && !g_str_equal (bundle_text, "ips") &&
+      !g_str_equal (bundle_text, "collection"))
+    return hf_cli_usage_error ("--bundle is collection or ips, not “%s”.", bundle_text);
+  if (bundle_text != NULL && format != HF_EXPORT_JWS && format != HF_EXPORT_JWE)
+    return hf_cli_usage_error ("--bundle is for --format jws and jwe; --format fhir writes the "
+                               "collection and --format ips the summary.");
+  ips = format == HF_EXPORT_IPS || g_strcmp0 (bundle_text, "ips") == 0;
   if (passphrase_file != NULL && format != HF_EXPORT_JWE)
     return hf_cli_usage_error ("--passphrase-file is for --format jwe only; the %s format is "
                                "not encrypted.", format_text);
@@ -388,13 +463,13 @@ hf_cli_export (HfCliGlobals  *g,
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
     return hf_cli_fail (error);
-  d = hf_export (vault, argv[1], today, g_get_real_time (), (const char * const *) only, format,
-                 passphrase, output, &share, &error);
+  d = hf_export_full (vault, argv[1], today, g_get_real_time (), (const char * const *) only,
+                      format, ips, passphrase, output, &share, &error);
   if (d == NULL)
     return hf_cli_fail (error);
   hf_vault_lock (vault);
 
-  if (format == HF_EXPORT_FHIR)
+  if (format == HF_EXPORT_FHIR || format == HF_EXPORT_IPS)
     g_printerr ("healthfolio-cli: warning: %s is not encrypted; anyone who gets the file can "
                 "read these records. Send it only in a way you trust.\n", output);
   else if (format == HF_EXPORT_JWS)

@@ -85,9 +85,10 @@ static const Command commands[] = {
   { "label", "list", "ID", "a record's labels and where they came from", hf_cli_label_list },
   { "label", "refresh", "", "label every record again by the rule table", hf_cli_label_refresh },
   { "label", "rules", "", "the rule table that labels records sensitive", hf_cli_label_rules },
-  { "share", "preview", "RECIPIENT [--only CATEGORY,…] [--verbose]",
+  { "share", "preview", "RECIPIENT [--only CATEGORY,…] [--verbose] [--ips]",
     "what a recipient would get, and what is withheld and why", hf_cli_share_preview },
-  { "export", NULL, "RECIPIENT --format fhir|jws|jwe|shc --output FILE [--passphrase-file FILE] "
+  { "export", NULL, "RECIPIENT --format fhir|ips|jws|jwe|shc --output FILE [--bundle ips] "
+    "[--passphrase-file FILE] "
     "[--qr FILE.png] [--rid] [--only CATEGORY,…] | --format shl --dir DIR --base-url URL "
     "[--label TEXT] [--expires DATE] [--qr FILE.png] [--single-file]",
     "write what a recipient's consent shares; records the disclosure", hf_cli_export },

@@ -9,10 +9,11 @@
 #include <string.h>
 
 #include "hf-error.h"
+#include "hf-ips.h"
 #include "hf-recipient.h"
 #include "hf-signing.h"
 
-static const char * const format_names[] = { "fhir", "jws", "jwe" };
+static const char * const format_names[] = { "fhir", "jws", "jwe", "ips" };
 
 gboolean
 hf_export_format_from_string (const char     *text,
@@ -110,6 +111,9 @@ typedef struct
   HfJoseKey      *recipient_key;    /* NULL: PASSPHRASE */
   const char     *recipient_kid;
   const HfSecret *passphrase;
+  gboolean        ips;              /* the IPS document of the Bundle, not the Bundle */
+  gint64          now;
+  const char     *recipient;
 } Encoding;
 
 static GBytes *
@@ -118,12 +122,25 @@ encode (GBytes   *bundle,
         GError  **error)
 {
   Encoding *e = data;
+  g_autoptr(GBytes) document = NULL;
   g_autoptr(HfJoseKey) key = NULL;
   g_autofree char *kid = NULL;
   g_autofree char *jws = NULL;
   char *jwe;
   gconstpointer bytes;
   gsize length;
+
+  if (e->ips)
+    {
+      HfIpsOptions options = { e->now, NULL, e->recipient };
+
+      document = hf_ips_from_bundle (bundle, &options, error);
+      if (document == NULL)
+        return NULL;
+      if (e->format == HF_EXPORT_IPS)
+        return g_steal_pointer (&document);
+      bundle = document;
+    }
 
   /* A token larger than hf-jose reads would be one no Healthfolio could open: a JWE is about
    * 1.8 times the Bundle (base64url twice), a JWS 1.34 times. */
@@ -168,6 +185,23 @@ hf_export (HfVault            *vault,
            HfShare           **share,
            GError            **error)
 {
+  return hf_export_full (vault, recipient, today, now, only, format, format == HF_EXPORT_IPS,
+                         passphrase, output, share, error);
+}
+
+HfDisclosure *
+hf_export_full (HfVault            *vault,
+                const char         *recipient,
+                const char         *today,
+                gint64              now,
+                const char * const *only,
+                HfExportFormat      format,
+                gboolean            ips,
+                const HfSecret     *passphrase,
+                const char         *output,
+                HfShare           **share,
+                GError            **error)
+{
   g_autoptr(HfRecipient) who = NULL;
   g_autoptr(HfJoseKey) recipient_key = NULL;
   g_autoptr(GError) local = NULL;
@@ -178,9 +212,18 @@ hf_export (HfVault            *vault,
   g_return_val_if_fail (recipient != NULL && today != NULL && output != NULL, NULL);
   g_return_val_if_fail ((guint) format < G_N_ELEMENTS (format_names), NULL);
 
-  if (format == HF_EXPORT_FHIR)
+  if (format == HF_EXPORT_FHIR && !ips)
     return hf_disclosure_export (vault, recipient, today, now, only, "fhir", NULL, NULL, output,
                                  share, error);
+  if (format == HF_EXPORT_FHIR || format == HF_EXPORT_IPS)
+    {
+      e.format = HF_EXPORT_IPS;
+      e.ips = TRUE;
+      e.now = now;
+      e.recipient = recipient;
+      return hf_disclosure_export (vault, recipient, today, now, only, "ips", encode, &e, output,
+                                   share, error);
+    }
 
   if (!hf_vault_require (vault, HF_PERMISSION_SHARE, "share records", error))
     return NULL;
@@ -237,6 +280,10 @@ hf_export (HfVault            *vault,
   e.recipient_key = recipient_key;
   e.recipient_kid = who->key_thumbprint;
   e.passphrase = passphrase;
-  return hf_disclosure_export (vault, who->name, today, now, only, format_names[format], encode,
-                               &e, output, share, error);
+  e.ips = ips;
+  e.now = now;
+  e.recipient = who->name;
+  return hf_disclosure_export (vault, who->name, today, now, only,
+                               ips ? (format == HF_EXPORT_JWS ? "jws+ips" : "jwe+ips")
+                               : format_names[format], encode, &e, output, share, error);
 }

@@ -23,9 +23,10 @@ typedef enum
   HF_EXPORT_FHIR,
   HF_EXPORT_JWS,
   HF_EXPORT_JWE,
+  HF_EXPORT_IPS,     /* the IPS 2.0.0 document of the Bundle (hf-ips.h) */
 } HfExportFormat;
 
-/* "fhir", "jws", "jwe"; FALSE for any other name. */
+/* "fhir", "jws", "jwe", "ips"; FALSE for any other name. */
 gboolean      hf_export_format_from_string (const char      *text,
                                             HfExportFormat  *format);
 const char   *hf_export_format_to_string   (HfExportFormat   format);
@@ -62,6 +63,23 @@ HfDisclosure *hf_export                    (HfVault            *vault,
                                             gint64              now,
                                             const char * const *only,
                                             HfExportFormat      format,
+                                            const HfSecret     *passphrase,
+                                            const char         *output,
+                                            HfShare           **share,
+                                            GError            **error);
+
+/* hf_export(), and when IPS is TRUE the file holds the IPS document of the Bundle
+ * (hf_ips_from_bundle, made by the software for RECIPIENT) in place of the Bundle: FORMAT
+ * "ips" (or "fhir") writes it as it is (the disclosure's format "ips"), "jws" signs it ("jws+ips")
+ * and "jwe" signs and encrypts it ("jwe+ips"). hf_export() is this with IPS TRUE for
+ * HF_EXPORT_IPS only. */
+HfDisclosure *hf_export_full               (HfVault            *vault,
+                                            const char         *recipient,
+                                            const char         *today,
+                                            gint64              now,
+                                            const char * const *only,
+                                            HfExportFormat      format,
+                                            gboolean            ips,
                                             const HfSecret     *passphrase,
                                             const char         *output,
                                             HfShare           **share,

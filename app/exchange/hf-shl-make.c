@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hf-error.h"
+#include "hf-ips.h"
 #include "hf-http.h"
 #include "hf-jose.h"
 #include "hf-jwk.h"
@@ -129,6 +130,9 @@ check_options (const HfShlOptions  *o,
 typedef struct
 {
   const HfSecret *key;
+  gboolean        ips;
+  gint64          now;
+  const char     *recipient;
 } Encoding;
 
 static GBytes *
@@ -138,11 +142,20 @@ encode (GBytes   *bundle,
 {
   Encoding *e = data;
   g_autoptr(JsonObject) extra = json_object_new ();
+  g_autoptr(GBytes) document = NULL;
   GError *local = NULL;
   gconstpointer bytes;
   gsize length;
   char *jwe;
 
+  if (e->ips)
+    {
+      HfIpsOptions options = { e->now, NULL, e->recipient };
+
+      if ((document = hf_ips_from_bundle (bundle, &options, error)) == NULL)
+        return NULL;
+      bundle = document;
+    }
   json_object_set_string_member (extra, "cty", CONTENT_TYPE);
   bytes = g_bytes_get_data (bundle, &length);
   jwe = hf_jwe_encrypt_dir (e->key, extra, bytes, length, &local);
@@ -244,7 +257,11 @@ hf_shl_export (HfVault            *vault,
                              : g_strdup_printf ("%s/%s", base, manifest_name);
   flag = options->single_file ? "U" : "";
   e.key = key;
-  d = hf_disclosure_export (vault, who->name, today, now, only, "shl", encode, &e, file_path,
+  e.ips = options->ips;
+  e.now = now;
+  e.recipient = who->name;
+  d = hf_disclosure_export (vault, who->name, today, now, only,
+                            options->ips ? "shl+ips" : "shl", encode, &e, file_path,
                             NULL, error);
   if (d == NULL)
     return NULL;

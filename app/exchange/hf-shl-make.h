@@ -34,6 +34,8 @@ typedef struct
   gint64      expires;      /* "exp", seconds since the epoch; 0 for none */
   gboolean    single_file;  /* "U": the link's url is the file itself, no manifest */
   const char *qr;           /* or NULL: a PNG of the link's QR code (error correction M) */
+  gboolean    ips;          /* the file holds the International Patient Summary of the Bundle
+                             * (hf_ips_from_bundle) in place of the Bundle: disclosure "shl+ips" */
 } HfShlOptions;
 
 typedef struct
