@@ -1126,6 +1126,98 @@ test_round_trip (Fixture       *f,
   g_assert_cmpint (count_in (fourth, shared_sql), ==, shared);
 }
 
+
+/* Runs ARGV (a NULL-ended program and its arguments); its standard output. */
+static char *
+run_tool (const char * const *argv)
+{
+  g_autofree char *program = g_find_program_in_path (argv[0]);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  if (program == NULL)
+    g_error ("%s is not installed (poppler-utils); run build-aux/dev deps once", argv[0]);
+  g_ptr_array_add (args, program);
+  for (guint i = 1; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+/* export --format pdf through the command line: the summary with the QR code of a card made
+ * with it (decoded from the rendered first page to exactly the card's shc:/ text), and the
+ * wallet card with a link's: one page each, the shared records' names in the text, and both
+ * recorded as disclosures beside the card and the link. */
+static void
+test_pdf_with_qr (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *pdf = path_in (f, "summary.pdf");
+  g_autofree char *wallet = path_in (f, "wallet.pdf");
+  g_autofree char *card = path_in (f, "with-summary.smart-health-card");
+  g_autofree char *page = path_in (f, "page");
+  g_autofree char *page_png = path_in (f, "page-1.png");
+  g_autofree char *site = path_in (f, "site");
+  g_autofree char *jws = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *read = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hf_vault_lock (f->vault);
+  g_clear_object (&f->vault);
+  g_assert_cmpint (RUN ("export", OSEI, "--format", "pdf", "--output", pdf, "--card", card), ==,
+                   0);
+  g_assert_nonnull (strstr (err, "not encrypted"));
+  CLEAR ();
+  jws = card_jws (card);
+  expected = hf_shc_qr_text (jws, &error);
+  g_assert_no_error (error);
+  {
+    const char *argv[] = { "pdftotext", pdf, "-", NULL };
+
+    text = run_tool (argv);
+  }
+  g_assert_nonnull (strstr (text, "Anyperson"));
+  g_assert_nonnull (strstr (text, OSEI));
+  {
+    const char *argv[] = { "pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", pdf, page,
+                           NULL };
+    g_autofree char *ignored = run_tool (argv);
+  }
+  read = zbarimg (page_png);
+  g_assert_cmpstr (read, ==, expected);
+
+  g_assert_cmpint (RUN ("export", OSEI, "--format", "pdf", "--layout", "wallet", "--output",
+                        wallet, "--link-dir", site, "--base-url", "https://john.example/s"), ==, 0);
+  g_assert_nonnull (strstr (err, "anyone holding the link"));
+  CLEAR ();
+  {
+    const char *argv[] = { "pdfinfo", wallet, NULL };
+
+    info = run_tool (argv);
+  }
+  g_assert_true (g_regex_match_simple ("^Pages: +1$", info, G_REGEX_MULTILINE, 0));
+  g_assert_cmpint (RUN ("--json", "disclosures", "list"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"pdf\""));
+  g_assert_nonnull (strstr (out, "\"pdf-wallet\""));
+  g_assert_nonnull (strstr (out, "\"shc\""));
+  g_assert_nonnull (strstr (out, "\"shl\""));
+  CLEAR ();
+  g_assert_cmpint (RUN ("export", OSEI, "--format", "pdf", "--output", pdf, "--card", card,
+                        "--link-dir", site, "--base-url", "https://john.example/s"), ==, 1);
+  CLEAR ();
+}
+
 /* }}} */
 
 int
@@ -1146,6 +1238,7 @@ main (int    argc,
   ADD ("shl-make/fresh-encryption", test_link_fresh_encryption);
   g_test_add ("/hf/shc-make/cli", Fixture, NULL, setup_small, test_cli, teardown);
   g_test_add ("/hf/shc-make/round-trip", Fixture, NULL, setup_small, test_round_trip, teardown);
+  g_test_add ("/hf/shc-make/pdf-with-qr", Fixture, NULL, setup_small, test_pdf_with_qr, teardown);
 #undef ADD
   return g_test_run ();
 }

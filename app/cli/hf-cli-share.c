@@ -14,9 +14,12 @@
 #include "hf-export.h"
 #include "hf-fhir.h"
 #include "hf-ips.h"
+#include "hf-json-util.h"
 #include "hf-label.h"
 #include "hf-person.h"
 #include "hf-policy.h"
+#include "hf-shc-make.h"
+#include "hf-shl-make.h"
 
 /* At most this many records are named per reason in words; the rest are counted. */
 #define NAMED_PER_GROUP 10
@@ -383,13 +386,20 @@ hf_cli_export (HfCliGlobals  *g,
   g_autofree char *bundle_text = NULL;
   g_autofree char *today = hf_policy_today ();
   g_auto(GStrv) only = NULL;
-  HfExportFormat format;
+  g_autofree char *layout_text = NULL;
+  g_autofree char *card_path = NULL;
+  g_autofree char *link_dir = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *qr_text = NULL;
+  HfExportFormat format = HF_EXPORT_FHIR;
+  HfPdfLayout layout = HF_PDF_LAYOUT_SUMMARY;
   gboolean ips = FALSE;
+  gboolean pdf = FALSE;
   GError *error = NULL;
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
-      "fhir (a FHIR R4 Bundle), ips (an International Patient Summary document), jws (signed) "
-      "or jwe (signed, then encrypted)", "FORMAT" },
+      "fhir (a FHIR R4 Bundle), ips (an International Patient Summary document), pdf (the "
+      "summary to print), jws (signed) or jwe (signed, then encrypted)", "FORMAT" },
     { "bundle", 0, 0, G_OPTION_ARG_STRING, &bundle_text,
       "jws, jwe: what is signed, the records as a collection (the default) or ips, the "
       "International Patient Summary of them", "collection|ips" },
@@ -399,6 +409,17 @@ hf_cli_export (HfCliGlobals  *g,
       "recipient's key", "FILE" },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only_text,
       "Only these of the permitted categories", "CATEGORY,…" },
+    { "layout", 0, 0, G_OPTION_ARG_STRING, &layout_text,
+      "pdf: summary (A4 pages, the default) or wallet (a card to cut out and fold)",
+      "summary|wallet" },
+    { "card", 0, 0, G_OPTION_ARG_FILENAME, &card_path,
+      "pdf: also make a SMART Health Card of the same records to FILE and print its QR code",
+      "FILE" },
+    { "link-dir", 0, 0, G_OPTION_ARG_FILENAME, &link_dir,
+      "pdf: also make a SMART Health Link in DIR (for a static web host, with --base-url) and "
+      "print its QR code", "DIR" },
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url,
+      "pdf with --link-dir: the address DIR is served at", "URL" },
     { NULL }
   };
   int code;
@@ -431,17 +452,28 @@ hf_cli_export (HfCliGlobals  *g,
   if (argc != 2)
     return hf_cli_usage_error ("export needs one RECIPIENT.");
   if (format_text == NULL || output == NULL)
-    return hf_cli_usage_error ("export needs --format fhir, ips, jws or jwe and --output FILE.");
-  if (g_str_equal (format_text, "pdf"))
-    return hf_cli_usage_error ("The %s format is not available yet; use --format fhir, ips, "
-                               "jws, jwe, shc or shl.", format_text);
-  if (!hf_export_format_from_string (format_text, &format))
-    return hf_cli_usage_error ("“%s” is not an export format; use --format fhir, ips, jws, jwe, "
-                               "shc or shl.", format_text);
+    return hf_cli_usage_error ("export needs --format fhir, ips, pdf, jws or jwe and --output "
+                               "FILE.");
+  pdf = g_str_equal (format_text, "pdf");
+  if (!pdf && (layout_text != NULL || card_path != NULL || link_dir != NULL || base_url != NULL))
+    return hf_cli_usage_error ("--layout, --card, --link-dir and --base-url are for --format pdf.");
+  if (layout_text != NULL && g_str_equal (layout_text, "wallet"))
+    layout = HF_PDF_LAYOUT_WALLET;
+  else if (layout_text != NULL && !g_str_equal (layout_text, "summary"))
+    return hf_cli_usage_error ("--layout is summary or wallet, not “%s”.", layout_text);
+  if (card_path != NULL && link_dir != NULL)
+    return hf_cli_usage_error ("A summary prints one QR code: give --card or --link-dir, not "
+                               "both.");
+  if ((link_dir != NULL) != (base_url != NULL))
+    return hf_cli_usage_error ("--link-dir and --base-url go together: the folder and the "
+                               "address it is served at.");
+  if (!pdf && !hf_export_format_from_string (format_text, &format))
+    return hf_cli_usage_error ("“%s” is not an export format; use --format fhir, ips, pdf, jws, "
+                               "jwe, shc or shl.", format_text);
   if (bundle_text != NULL && !g_str_equal (bundle_text, "ips") &&
       !g_str_equal (bundle_text, "collection"))
     return hf_cli_usage_error ("--bundle is collection or ips, not “%s”.", bundle_text);
-  if (bundle_text != NULL && format != HF_EXPORT_JWS && format != HF_EXPORT_JWE)
+  if (bundle_text != NULL && (pdf || (format != HF_EXPORT_JWS && format != HF_EXPORT_JWE)))
     return hf_cli_usage_error ("--bundle is for --format jws and jwe; --format fhir writes the "
                                "collection and --format ips the summary.");
   ips = format == HF_EXPORT_IPS || g_strcmp0 (bundle_text, "ips") == 0;
@@ -463,13 +495,65 @@ hf_cli_export (HfCliGlobals  *g,
   vault = hf_cli_open_vault (g, &error);
   if (vault == NULL)
     return hf_cli_fail (error);
-  d = hf_export_full (vault, argv[1], today, g_get_real_time (), (const char * const *) only,
-                      format, ips, passphrase, output, &share, &error);
+  if (pdf && card_path != NULL)
+    {
+      /* The card first (a disclosure of its own), then its QR code on the summary. */
+      g_autoptr(HfShcMadeCard) made = NULL;
+      g_autoptr(HfDisclosure) card = NULL;
+      g_autoptr(JsonNode) file = NULL;
+      g_autofree char *text = NULL;
+      JsonArray *jws;
+
+      card = hf_shc_export (vault, argv[1], today, g_get_real_time (),
+                            (const char * const *) only, card_path, NULL, FALSE, &made, &error);
+      if (card == NULL)
+        return hf_cli_fail (error);
+      if (made->jws_length > HF_SHC_MAX_QR_JWS)
+        return hf_cli_usage_error ("The card (written to %s) is too big for one QR code (%"
+                                   G_GSIZE_FORMAT " characters, at most %d); make the summary "
+                                   "with --link-dir instead, or share fewer records with --only.",
+                                   card_path, made->jws_length, HF_SHC_MAX_QR_JWS);
+      if (!g_file_get_contents (card_path, &text, NULL, &error) ||
+          (file = json_from_string (text, &error)) == NULL)
+        return hf_cli_fail (error);
+      jws = hf_json_array (json_node_get_object (file), "verifiableCredential");
+      qr_text = hf_shc_qr_text (json_array_get_string_element (jws, 0), &error);
+      if (qr_text == NULL)
+        return hf_cli_fail (error);
+      g_printerr ("healthfolio-cli: made a SMART Health Card of the same records: %s (its QR "
+                  "code is on the summary's first page).\n", card_path);
+    }
+  else if (pdf && link_dir != NULL)
+    {
+      g_autoptr(HfShlMadeLink) link = NULL;
+      g_autoptr(HfDisclosure) made = NULL;
+      HfShlOptions o = { 0 };
+
+      o.dir = link_dir;
+      o.base_url = base_url;
+      made = hf_shl_export (vault, argv[1], today, g_get_real_time (),
+                            (const char * const *) only, &o, &link, &error);
+      if (made == NULL)
+        return hf_cli_fail (error);
+      qr_text = g_strdup (link->uri);
+      g_printerr ("healthfolio-cli: made a SMART Health Link of the same records in %s: anyone "
+                  "holding the link (or the summary's QR code) can read them until the files are "
+                  "deleted from the host.\n%s\n", link_dir, link->uri);
+    }
+  if (pdf)
+    d = hf_export_pdf (vault, argv[1], today, g_get_real_time (), (const char * const *) only,
+                       layout, qr_text, output, &share, &error);
+  else
+    d = hf_export_full (vault, argv[1], today, g_get_real_time (), (const char * const *) only,
+                        format, ips, passphrase, output, &share, &error);
   if (d == NULL)
     return hf_cli_fail (error);
   hf_vault_lock (vault);
 
-  if (format == HF_EXPORT_FHIR || format == HF_EXPORT_IPS)
+  if (pdf)
+    g_printerr ("healthfolio-cli: warning: %s is not encrypted; anyone who gets the file (or "
+                "the paper) can read these records.\n", output);
+  else if (format == HF_EXPORT_FHIR || format == HF_EXPORT_IPS)
     g_printerr ("healthfolio-cli: warning: %s is not encrypted; anyone who gets the file can "
                 "read these records. Send it only in a way you trust.\n", output);
   else if (format == HF_EXPORT_JWS)

@@ -90,7 +90,8 @@ static const Command commands[] = {
   { "export", NULL, "RECIPIENT --format fhir|ips|jws|jwe|shc --output FILE [--bundle ips] "
     "[--passphrase-file FILE] "
     "[--qr FILE.png] [--rid] [--only CATEGORY,…] | --format shl --dir DIR --base-url URL "
-    "[--label TEXT] [--expires DATE] [--qr FILE.png] [--single-file]",
+    "[--label TEXT] [--expires DATE] [--qr FILE.png] [--single-file] | --format pdf --output "
+    "FILE [--layout summary|wallet] [--card FILE | --link-dir DIR --base-url URL]",
     "write what a recipient's consent shares; records the disclosure", hf_cli_export },
   { "shl", "list", "", "the SMART Health Links made, and which are revoked", hf_cli_shl_list },
   { "shl", "revoke", "ID", "delete a link's files from its folder and record it",

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "hf-error.h"
+#include "hf-consent.h"
 #include "hf-ips.h"
+#include "hf-pdf.h"
 #include "hf-recipient.h"
 #include "hf-signing.h"
 
@@ -286,4 +288,70 @@ hf_export_full (HfVault            *vault,
   return hf_disclosure_export (vault, who->name, today, now, only,
                                ips ? (format == HF_EXPORT_JWS ? "jws+ips" : "jwe+ips")
                                : format_names[format], encode, &e, output, share, error);
+}
+
+typedef struct
+{
+  const char  *recipient;
+  gint64       now;
+  HfPdfOptions pdf;
+} PdfEncoding;
+
+/* The collection → its IPS document → the PDF of it. */
+static GBytes *
+encode_pdf (GBytes   *bundle,
+            gpointer  data,
+            GError  **error)
+{
+  PdfEncoding *e = data;
+  HfIpsOptions options = { e->now, NULL, e->recipient };
+  g_autoptr(GBytes) document = NULL;
+  gsize length;
+  const char *text = g_bytes_get_data (bundle, &length);
+
+  /* hf_disclosure_bundle adds the notice 42 CFR §2.32 asks for under this title when a shared
+   * record is under Part 2: the printed summary carries it too. */
+  e->pdf.part2_notice = g_strstr_len (text, length, "Notice under 42 CFR Part 2") != NULL;
+  document = hf_ips_from_bundle (bundle, &options, error);
+  if (document == NULL)
+    return NULL;
+  return hf_pdf_from_ips (document, &e->pdf, error);
+}
+
+HfDisclosure *
+hf_export_pdf (HfVault            *vault,
+               const char         *recipient,
+               const char         *today,
+               gint64              now,
+               const char * const *only,
+               HfPdfLayout         layout,
+               const char         *qr_text,
+               const char         *output,
+               HfShare           **share,
+               GError            **error)
+{
+  g_autoptr(HfConsent) consent = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *words = NULL;
+  g_autofree char *made_by = NULL;
+  PdfEncoding e = { recipient, now, { 0 } };
+
+  g_return_val_if_fail (HF_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (recipient != NULL && today != NULL && output != NULL, NULL);
+
+  /* The consent in words, as the summary's first page says what it was shared under. A
+   * missing one is hf_disclosure_export's to refuse. */
+  consent = hf_consent_get (vault, recipient, &local);
+  if (consent != NULL)
+    words = hf_consent_describe_on (consent, today);
+  made_by = g_strdup (hf_vault_get_member_name (vault));
+  e.pdf.layout = layout;
+  e.pdf.now = now;
+  e.pdf.made_by = made_by;
+  e.pdf.recipient = recipient;
+  e.pdf.consent = words;
+  e.pdf.qr_text = qr_text;
+  return hf_disclosure_export (vault, recipient, today, now, only,
+                               layout == HF_PDF_LAYOUT_WALLET ? "pdf-wallet" : "pdf", encode_pdf,
+                               &e, output, share, error);
 }

@@ -14,6 +14,7 @@
 
 #include "hf-disclosure.h"
 #include "hf-jose.h"
+#include "hf-pdf.h"
 #include "hf-vault.h"
 
 G_BEGIN_DECLS
@@ -81,6 +82,22 @@ HfDisclosure *hf_export_full               (HfVault            *vault,
                                             HfExportFormat      format,
                                             gboolean            ips,
                                             const HfSecret     *passphrase,
+                                            const char         *output,
+                                            HfShare           **share,
+                                            GError            **error);
+
+/* The printable summary (hf-pdf.h): the IPS document of what RECIPIENT's consent shares,
+ * drawn as a PDF with LAYOUT, written to OUTPUT and recorded as a disclosure (format "pdf",
+ * or "pdf-wallet"). QR_TEXT (or NULL): a card's "shc:/" or a link's "shlink:/" text to print
+ * as a QR code on the first page. The 42 CFR Part 2 notice is printed when the share has
+ * records under Part 2, and the consent in words. */
+HfDisclosure *hf_export_pdf                (HfVault            *vault,
+                                            const char         *recipient,
+                                            const char         *today,
+                                            gint64              now,
+                                            const char * const *only,
+                                            HfPdfLayout         layout,
+                                            const char         *qr_text,
                                             const char         *output,
                                             HfShare           **share,
                                             GError            **error);
