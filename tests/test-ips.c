@@ -479,8 +479,8 @@ test_refused (void)
     "[]",
     "{\"resourceType\":\"Bundle\",\"type\":\"document\",\"entry\":[]}",
     "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[]}",
-    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":\"urn:uuid:"
-    "1\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\"}}]}",
+    ("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":\"urn:uuid:"
+     "1\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\"}}]}"),
     "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":1}",
   };
   HfIpsOptions options = { NOW, NULL, NULL };
