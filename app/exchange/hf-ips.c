@@ -470,7 +470,7 @@ ips_classify (Ips *ips)
 static void
 include_references (Ips      *ips,
                     JsonNode *node,
-                    GQueue   *todo)
+                    GQueue   *pending)
 {
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -488,18 +488,18 @@ include_references (Ips      *ips,
               if (target != NULL && !target->included)
                 {
                   target->included = TRUE;
-                  g_queue_push_tail (todo, target);
+                  g_queue_push_tail (pending, target);
                 }
             }
           else
-            include_references (ips, child, todo);
+            include_references (ips, child, pending);
         }
     }
   else if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *a = json_node_get_array (node);
       for (guint i = 0; i < json_array_get_length (a); i++)
-        include_references (ips, json_array_get_element (a, i), todo);
+        include_references (ips, json_array_get_element (a, i), pending);
     }
 }
 
@@ -707,7 +707,7 @@ hf_ips_from_bundle (GBytes             *collection,
   g_autofree char *composition_text = NULL;
   g_autofree char *author_text = NULL;
   g_autofree char *seed = NULL;
-  GQueue todo = G_QUEUE_INIT;
+  GQueue pending = G_QUEUE_INIT;
   gboolean author_is_patient = FALSE;
   Entry *notice = NULL;
 
@@ -750,7 +750,7 @@ hf_ips_from_bundle (GBytes             *collection,
       if (!e->included)
         {
           e->included = TRUE;
-          g_queue_push_tail (&todo, e);
+          g_queue_push_tail (&pending, e);
         }
     }
   for (guint s = 0; s < N_SECTIONS; s++)
@@ -759,16 +759,16 @@ hf_ips_from_bundle (GBytes             *collection,
   if (notice != NULL && !notice->included)
     {
       notice->included = TRUE;
-      g_queue_push_tail (&todo, notice);
+      g_queue_push_tail (&pending, notice);
     }
-  g_queue_push_tail (&todo, ips.patient);
-  while (!g_queue_is_empty (&todo))
+  g_queue_push_tail (&pending, ips.patient);
+  while (!g_queue_is_empty (&pending))
     {
-      Entry *e = g_queue_pop_head (&todo);
+      Entry *e = g_queue_pop_head (&pending);
       g_autoptr(JsonNode) node = json_node_alloc ();
 
       json_node_init_object (node, e->r);
-      include_references (&ips, node, &todo);
+      include_references (&ips, node, &pending);
     }
 
   /* The author: the member who curated it (the person themself, or a RelatedPerson), else the
